@@ -1,0 +1,16 @@
+// The netlink layer: codec (pure functions over bytes) and socket. Knows nothing of routes or tables.
+export * from './constants.js';
+export * from './errors.js';
+export { errnoName, errnoMessage, errnoNumber } from './errno.js';
+export * from './address.js';
+export { MessageWriter } from './writer.js';
+export {
+  NetlinkBuffer, walkAttributes, walkNested, attributeTable, rawAttribute, MAX_NESTING_DEPTH,
+  type AttributeTable, type AttributeVisitor, type RawAttribute,
+} from './reader.js';
+export {
+  readHeader, walkMessages, parseMessages, decodeError, decodeDone, decodeExtAck, controlTypeName,
+  attributePathAt, type MessageHeader, type MessageRef, type ErrorMessage,
+} from './message.js';
+export { NetlinkSocket, type SocketOptions, type RequestOptions, type DumpOptions, type NamespaceTarget } from './socket.js';
+export { hexdump } from './log.js';

@@ -1,0 +1,655 @@
+// A netlink socket: requests matched to replies by sequence number with many in flight,
+// coalesced into few sendmsg() calls; dumps as async iterables with backpressure; typed errors.
+// All state lives on the socket object, so sockets in different namespaces never interfere.
+import { closeSync, openSync } from 'node:fs';
+import {
+  NETLINK_EXT_ACK, NETLINK_GET_STRICT_CHK, NETLINK_ROUTE, NLMSG_DONE, NLMSG_ERROR, NLMSG_NOOP,
+  NLMSG_OVERRUN, NLM_F_ACK, NLM_F_DUMP_INTR, NLM_F_REQUEST, SOL_NETLINK, SOL_SOCKET, SO_RCVBUF,
+  SO_RCVBUFFORCE, SO_SNDBUF, SO_SNDBUFFORCE, NETLINK_ADD_MEMBERSHIP, NETLINK_DROP_MEMBERSHIP,
+} from './constants.js';
+import {
+  DumpInterruptedError, NetlinkDecodeError, NetlinkError, OverrunError, SocketClosedError, systemError,
+} from './errors.js';
+import { attributePathAt, decodeDone, decodeError, walkMessages, type MessageRef } from './message.js';
+import { NetlinkBuffer } from './reader.js';
+import { hexdump, logger, type Logger } from './log.js';
+import { loadNative, type NativeBinding } from './native.js';
+
+/** A network namespace: an open fd of /proc/PID/ns/net or /run/netns/NAME, or such a path. */
+export type NamespaceTarget = number | string;
+
+export interface SocketOptions {
+  /** Netlink protocol (NETLINK_ROUTE, NETLINK_NETFILTER, ...). Default NETLINK_ROUTE. */
+  protocol?: number;
+  /** Open the socket inside this namespace (done on a helper thread; the socket stays bound to it). */
+  netns?: NamespaceTarget;
+  /** Multicast groups bitmask for bind() (legacy groups 1..32). */
+  groups?: number;
+  /** Receive buffer in bytes (SO_RCVBUFFORCE as root, else SO_RCVBUF, capped by rmem_max). Default 4 MiB. */
+  receiveBufferSize?: number;
+  /** Send buffer; a batch must fit in one datagram (nftables). Default 4 MiB. */
+  sendBufferSize?: number;
+  /** Ask for extended ACKs (kernel error text). Default true. */
+  extendedAck?: boolean;
+  /** NETLINK_GET_STRICT_CHK, so dumps are filtered by the kernel. Default true for NETLINK_ROUTE. */
+  strictChecking?: boolean;
+  /** Requests sent and not yet answered, at most. The rest waits, so ACKs never overflow the receive queue. */
+  maxInFlight?: number;
+  /** Largest datagram the socket builds when it coalesces requests. Default 64 KiB. */
+  maxDatagram?: number;
+  /** Name used in logs. */
+  name?: string;
+  /** Include hex dumps in DEBUG logs. Also enabled by NETLINKTS_HEXDUMP=1. */
+  hexdump?: boolean;
+  /** Name a message type for logs and errors (e.g. 16 -> RTM_NEWLINK). */
+  typeName?: (type: number) => string | undefined;
+}
+
+export interface RequestOptions {
+  /** What the request does, for errors: "create link veth0". */
+  operation?: string;
+  signal?: AbortSignal;
+  /** Size of the family header after nlmsghdr, to locate the extended-ACK offset among attributes. */
+  headerSize?: number;
+  /** Names the attribute the kernel pointed at (types from the outermost). */
+  describeAttribute?: (path: number[]) => string | undefined;
+  /** Do not add NLM_F_ACK (the request's own reply ends it; use only for requests that always reply). */
+  noAck?: boolean;
+}
+
+export interface DumpOptions extends RequestOptions {
+  /** Retries on NLM_F_DUMP_INTR for dumpAll() (the iterator cannot un-yield, so it always throws). */
+  retries?: number;
+}
+
+interface Pending {
+  kind: 'request';
+  seq: number;
+  message: Uint8Array;
+  opts: RequestOptions;
+  replies: MessageRef[];
+  resolve: (replies: MessageRef[]) => void;
+  reject: (err: Error) => void;
+  cleanup?: () => void;
+  counted: boolean;
+}
+
+interface DumpState {
+  kind: 'dump';
+  seq: number;
+  message: Uint8Array;
+  opts: RequestOptions;
+  batches: MessageRef[][];
+  done: boolean;
+  error: Error | undefined;
+  interrupted: boolean;
+  received: number;
+  draining: boolean;
+  wake: (() => void) | undefined;
+}
+
+const HIGH_WATER = 16; // datagrams buffered for a slow dump consumer before reading pauses
+const LOW_WATER = 4;
+
+let nativeBinding: NativeBinding | undefined;
+function bindingOrLoad(): NativeBinding {
+  return (nativeBinding ??= loadNative());
+}
+
+function openNamespaceFd(target: NamespaceTarget, operation: string): { fd: number; owned: boolean } {
+  if (typeof target === 'number') return { fd: target, owned: false };
+  try {
+    return { fd: openSync(target, 'r'), owned: true };
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw systemError({ errno: -(e.errno ?? -2), syscall: `open ${target}` }, operation);
+  }
+}
+
+export class NetlinkSocket {
+  readonly fd: number;
+  readonly protocol: number;
+  readonly portId: number;
+  readonly name: string;
+
+  private readonly native: NativeBinding;
+  private readonly log: Logger;
+  private readonly hex: boolean;
+  private readonly typeName: (type: number) => string | undefined;
+  private readonly maxInFlight: number;
+  private readonly maxDatagram: number;
+
+  private seq: number;
+  private readonly pending = new Map<number, Pending | DumpState>();
+  private readonly outgoing: Pending[] = [];
+  private inFlight = 0;
+  private flushScheduled = false;
+  private pollHandle: object | undefined;
+  private paused = false;
+  private closed = false;
+  private activeDump: DumpState | undefined;
+  private readonly dumpWaiters: Array<() => void> = [];
+  private readonly sendScratch: Uint8Array;
+  private refed = true;
+
+  /** Unsolicited messages (multicast notifications, or replies nobody waits for). */
+  onNotification: ((m: MessageRef) => void) | undefined;
+  /** Called when the receive queue overflowed (ENOBUFS) after pending operations were failed. */
+  onOverrun: (() => void) | undefined;
+
+  static open(options: SocketOptions = {}): NetlinkSocket {
+    return new NetlinkSocket(options);
+  }
+
+  constructor(options: SocketOptions = {}) {
+    this.native = bindingOrLoad();
+    this.protocol = options.protocol ?? NETLINK_ROUTE;
+    this.name = options.name ?? `netlink${this.protocol}`;
+    this.log = logger('socket');
+    this.hex = options.hexdump ?? process.env.NETLINKTS_HEXDUMP === '1';
+    this.typeName = options.typeName ?? (() => undefined);
+    this.maxInFlight = options.maxInFlight ?? 1024;
+    this.maxDatagram = options.maxDatagram ?? 65536;
+    this.sendScratch = new Uint8Array(this.maxDatagram);
+    this.seq = (Math.random() * 0x7fffffff) >>> 0 || 1;
+
+    const operation = `open netlink socket (protocol ${this.protocol})`;
+    let nsFd = -1;
+    let owned = false;
+    if (options.netns !== undefined) ({ fd: nsFd, owned } = openNamespaceFd(options.netns, operation));
+    try {
+      this.fd = this.native.socketOpen(this.protocol, nsFd);
+    } catch (err) {
+      throw systemError(err, options.netns !== undefined ? `${operation} in namespace ${String(options.netns)}` : operation);
+    } finally {
+      if (owned) closeSync(nsFd);
+    }
+    try {
+      this.native.socketBind(this.fd, options.groups ?? 0);
+      this.portId = this.native.socketPortId(this.fd);
+      if (options.extendedAck ?? true) this.setOption(SOL_NETLINK, NETLINK_EXT_ACK, 1, true);
+      if (options.strictChecking ?? this.protocol === NETLINK_ROUTE) this.setOption(SOL_NETLINK, NETLINK_GET_STRICT_CHK, 1, true);
+      this.setBufferSize(SO_RCVBUFFORCE, SO_RCVBUF, options.receiveBufferSize ?? 4 << 20);
+      this.setBufferSize(SO_SNDBUFFORCE, SO_SNDBUF, options.sendBufferSize ?? 4 << 20);
+      this.pollHandle = this.native.pollStart(this.fd, (datagrams, errno) => this.onReadable(datagrams, errno));
+      // An idle socket must not keep the process alive; it is referenced while work is pending.
+      this.native.pollUnref(this.pollHandle);
+      this.refed = false;
+    } catch (err) {
+      this.native.socketClose(this.fd);
+      throw systemError(err, operation);
+    }
+    this.log('%s: opened fd %d port %d', this.name, this.fd, this.portId);
+  }
+
+  private setOption(level: number, name: number, value: number, optional: boolean): void {
+    try {
+      this.native.setsockoptInt(this.fd, level, name, value);
+    } catch (err) {
+      if (!optional) throw err;
+    }
+  }
+
+  /** Force the buffer size when privileged; otherwise ask for it and take what rmem_max allows. */
+  private setBufferSize(force: number, plain: number, size: number): void {
+    try {
+      this.native.setsockoptInt(this.fd, SOL_SOCKET, force, size);
+    } catch {
+      this.setOption(SOL_SOCKET, plain, size, true);
+    }
+  }
+
+  /** The receive buffer the kernel actually granted (it doubles the requested value). */
+  get receiveBufferSize(): number {
+    return this.native.getsockoptInt(this.fd, SOL_SOCKET, SO_RCVBUF);
+  }
+
+  setsockopt(level: number, name: number, value: number): void {
+    try {
+      this.native.setsockoptInt(this.fd, level, name, value);
+    } catch (err) {
+      throw systemError(err, `setsockopt(${level}, ${name})`);
+    }
+  }
+
+  joinGroup(group: number): void {
+    this.setsockopt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, group);
+  }
+
+  leaveGroup(group: number): void {
+    this.setsockopt(SOL_NETLINK, NETLINK_DROP_MEMBERSHIP, group);
+  }
+
+  /** Keep the event loop alive while notifications are awaited (monitors). */
+  keepAlive(on: boolean): void {
+    this.wantRef = on;
+    this.updateRef();
+  }
+  private wantRef = false;
+
+  private updateRef(): void {
+    if (!this.pollHandle || this.closed) return;
+    const want = this.wantRef || this.pending.size > 0 || this.outgoing.length > 0;
+    if (want === this.refed) return;
+    this.refed = want;
+    if (want) this.native.pollRef(this.pollHandle);
+    else this.native.pollUnref(this.pollHandle);
+  }
+
+  /** Allocate a sequence number (for callers that build multi-message datagrams themselves). */
+  nextSeq(): number {
+    this.seq = (this.seq + 1) >>> 0;
+    if (this.seq === 0) this.seq = 1;
+    return this.seq;
+  }
+
+  private assertOpen(operation: string): void {
+    if (this.closed) throw new SocketClosedError(operation);
+  }
+
+  private describe(message: Uint8Array, opts: RequestOptions): string {
+    if (opts.operation) return opts.operation;
+    const type = message[4]! | (message[5]! << 8);
+    return this.typeName(type) ?? `netlink message type ${type}`;
+  }
+
+  /**
+   * Send one message and wait for its ACK. Resolves with the messages the kernel sent before
+   * the ACK (the object for a GET, echoes with NLM_F_ECHO). The socket takes `message` over:
+   * it writes the sequence number, port id and NLM_F_REQUEST|NLM_F_ACK into it.
+   */
+  request(message: Uint8Array, opts: RequestOptions = {}): Promise<MessageRef[]> {
+    this.assertOpen(this.describe(message, opts));
+    if (message.length < 16) return Promise.reject(new NetlinkDecodeError('request shorter than a message header', 0));
+    const seq = this.nextSeq();
+    const view = new DataView(message.buffer, message.byteOffset, message.byteLength);
+    view.setUint16(6, view.getUint16(6, true) | NLM_F_REQUEST | (opts.noAck ? 0 : NLM_F_ACK), true);
+    view.setUint32(8, seq, true);
+    return new Promise<MessageRef[]>((resolve, reject) => {
+      const p: Pending = { kind: 'request', seq, message, opts, replies: [], resolve, reject, counted: false };
+      if (opts.signal) {
+        if (opts.signal.aborted) return reject(opts.signal.reason ?? new Error('aborted'));
+        const onAbort = (): void => {
+          this.forget(p);
+          const idx = this.outgoing.indexOf(p);
+          if (idx >= 0) this.outgoing.splice(idx, 1);
+          reject(opts.signal!.reason ?? new Error('aborted'));
+        };
+        opts.signal.addEventListener('abort', onAbort, { once: true });
+        p.cleanup = () => opts.signal!.removeEventListener('abort', onAbort);
+      }
+      this.pending.set(seq, p);
+      this.outgoing.push(p);
+      this.scheduleFlush();
+      this.updateRef();
+    });
+  }
+
+  /**
+   * Wait for the reply to a message that the caller sends itself with sendRaw() (a batch).
+   * Resolves on ACK, rejects on error. cancel() stops waiting (e.g. after a barrier showed the
+   * kernel will not answer this one).
+   */
+  expectReply(seq: number, message: Uint8Array | undefined, opts: RequestOptions = {}): { promise: Promise<MessageRef[]>; cancel: () => boolean } {
+    let pending!: Pending;
+    const promise = new Promise<MessageRef[]>((resolve, reject) => {
+      pending = { kind: 'request', seq, message: message ?? new Uint8Array(16), opts, replies: [], resolve, reject, counted: false };
+    });
+    this.pending.set(seq, pending);
+    this.updateRef();
+    return {
+      promise,
+      cancel: () => {
+        if (this.pending.get(seq) !== pending) return false;
+        this.forget(pending);
+        pending.resolve(pending.replies);
+        return true;
+      },
+    };
+  }
+
+  /** Send bytes as they are, after anything already queued (keeps the kernel's view in order). */
+  sendRaw(bytes: Uint8Array, operation = 'send'): void {
+    this.assertOpen(operation);
+    this.flushNow();
+    this.logOut(bytes);
+    try {
+      this.native.socketSend(this.fd, bytes);
+    } catch (err) {
+      throw systemError(err, operation);
+    }
+  }
+
+  private forget(p: Pending): void {
+    if (this.pending.get(p.seq) === p) this.pending.delete(p.seq);
+    if (p.counted) { this.inFlight--; p.counted = false; }
+    p.cleanup?.();
+    if (this.outgoing.length) this.scheduleFlush();
+    this.updateRef();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    // Requests made in the same tick (Promise.all over many adds) leave in one sendmsg().
+    queueMicrotask(() => {
+      this.flushScheduled = false;
+      this.flushNow();
+    });
+  }
+
+  private flushNow(): void {
+    if (this.closed) return;
+    if (this.paused && this.outgoing.length) this.resume();
+    while (this.outgoing.length && this.inFlight < this.maxInFlight) {
+      const scratch = this.sendScratch;
+      let used = 0;
+      const batch: Pending[] = [];
+      while (this.outgoing.length && this.inFlight < this.maxInFlight) {
+        const p = this.outgoing[0]!;
+        const len = p.message.length;
+        const padded = (len + 3) & ~3;
+        if (batch.length && used + padded > scratch.length) break;
+        this.outgoing.shift();
+        batch.push(p);
+        p.counted = true;
+        this.inFlight++;
+        if (padded > scratch.length) { used = -1; break; } // oversized: sent alone below
+        scratch.set(p.message, used);
+        scratch.fill(0, used + len, used + padded);
+        used += padded;
+      }
+      const bytes = used < 0 ? batch[0]!.message : batch.length === 1 ? batch[0]!.message : scratch.subarray(0, used);
+      this.logOut(bytes);
+      try {
+        this.native.socketSend(this.fd, bytes);
+      } catch (err) {
+        for (const p of batch) {
+          this.forget(p);
+          p.reject(systemError(err, `${this.describe(p.message, p.opts)} (sendmsg)`));
+        }
+      }
+    }
+  }
+
+  // ---- dumps ----
+
+  private async acquireDumpTurn(): Promise<void> {
+    while (this.activeDump) await new Promise<void>((r) => this.dumpWaiters.push(r));
+  }
+
+  private releaseDumpTurn(st: DumpState): void {
+    if (this.activeDump !== st) return;
+    this.activeDump = undefined;
+    if (this.pending.get(st.seq) === st) this.pending.delete(st.seq);
+    this.updateRef();
+    this.dumpWaiters.shift()?.();
+  }
+
+  /**
+   * Run a dump and yield the messages of each datagram as one array (fewest awaits).
+   * The request gets NLM_F_REQUEST|NLM_F_DUMP from the caller; seq and port id are set here.
+   * One dump runs at a time on a socket (the kernel allows no more); others wait their turn.
+   */
+  async *dumpBatches(message: Uint8Array, opts: RequestOptions = {}): AsyncGenerator<MessageRef[], void, undefined> {
+    const operation = this.describe(message, opts);
+    this.assertOpen(operation);
+    await this.acquireDumpTurn();
+    this.assertOpen(operation);
+    const seq = this.nextSeq();
+    const view = new DataView(message.buffer, message.byteOffset, message.byteLength);
+    view.setUint16(6, view.getUint16(6, true) | NLM_F_REQUEST, true);
+    view.setUint32(8, seq, true);
+    const st: DumpState = {
+      kind: 'dump', seq, message, opts, batches: [], done: false, error: undefined,
+      interrupted: false, received: 0, draining: false, wake: undefined,
+    };
+    this.activeDump = st;
+    this.pending.set(seq, st);
+    this.updateRef();
+    const onAbort = (): void => {
+      st.error ??= opts.signal!.reason ?? new Error('aborted');
+      st.wake?.();
+    };
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('aborted');
+      this.sendRaw(message, operation);
+      for (;;) {
+        if (st.error) throw st.error;
+        const batch = st.batches.shift();
+        if (batch) {
+          if (this.paused && st.batches.length <= LOW_WATER) this.resume();
+          yield batch;
+          continue;
+        }
+        if (st.done) break;
+        await new Promise<void>((r) => { st.wake = r; });
+        st.wake = undefined;
+      }
+      if (st.interrupted) throw new DumpInterruptedError(operation, st.received);
+    } finally {
+      opts.signal?.removeEventListener('abort', onAbort);
+      if (!st.done && !this.closed) {
+        // The consumer left early: the kernel still has the rest of this dump for us. Read
+        // and discard it before the next dump may start (the kernel runs one per socket).
+        st.draining = true;
+        st.batches.length = 0;
+        if (this.paused) this.resume();
+      } else {
+        this.releaseDumpTurn(st);
+      }
+    }
+  }
+
+  /** Messages of a dump one at a time. */
+  async *dump(message: Uint8Array, opts: RequestOptions = {}): AsyncGenerator<MessageRef, void, undefined> {
+    for await (const batch of this.dumpBatches(message, opts)) yield* batch;
+  }
+
+  /** Collect a whole dump; on NLM_F_DUMP_INTR retry up to opts.retries times, then throw. */
+  async dumpAll(message: Uint8Array, opts: DumpOptions = {}): Promise<MessageRef[]> {
+    const original = message.slice();
+    for (let attempt = 0; ; attempt++) {
+      const out: MessageRef[] = [];
+      try {
+        for await (const batch of this.dumpBatches(attempt === 0 ? message : original.slice(), opts)) {
+          for (const m of batch) out.push(m);
+        }
+        return out;
+      } catch (err) {
+        if (err instanceof DumpInterruptedError && attempt < (opts.retries ?? 0)) continue;
+        if (err instanceof DumpInterruptedError) throw new DumpInterruptedError(err.operation, err.received, out);
+        throw err;
+      }
+    }
+  }
+
+  private pause(): void {
+    if (this.paused || !this.pollHandle) return;
+    this.paused = true;
+    this.native.pollStop(this.pollHandle);
+    this.pollHandle = undefined;
+  }
+
+  private resume(): void {
+    if (!this.paused || this.closed) return;
+    this.paused = false;
+    this.pollHandle = this.native.pollStart(this.fd, (datagrams, errno) => this.onReadable(datagrams, errno));
+    this.refed = true;
+    this.updateRef();
+  }
+
+  // ---- receive ----
+
+  private onReadable(datagrams: Buffer[], errno: number): void {
+    for (const d of datagrams) this.onDatagram(d);
+    if (errno) this.onReceiveError(errno);
+    const st = this.activeDump;
+    // Backpressure: stop reading while a slow consumer has a backlog, but only when nothing
+    // else waits on this socket (ACKs of other requests must keep flowing).
+    if (st && !st.draining && st.batches.length >= HIGH_WATER && this.pending.size === 1 && this.outgoing.length === 0) this.pause();
+  }
+
+  private onReceiveError(errno: number): void {
+    if (errno !== 105) {
+      this.log('%s: receive error %d', this.name, errno);
+      return;
+    }
+    // ENOBUFS: replies were dropped; nothing pending can be trusted to complete.
+    this.log('%s: receive queue overrun (ENOBUFS)', this.name);
+    for (const p of [...this.pending.values()]) {
+      const err = new OverrunError(this.describe(p.message, p.opts));
+      if (p.kind === 'dump') {
+        p.error ??= err;
+        p.done = true;
+        p.wake?.();
+        if (p.draining) this.releaseDumpTurn(p);
+      } else {
+        this.forget(p);
+        p.reject(err);
+      }
+    }
+    this.onOverrun?.();
+  }
+
+  private onDatagram(d: Buffer): void {
+    const buf = new NetlinkBuffer(d);
+    if (this.log.enabled) this.logIn(d);
+    const dumpSeq = this.activeDump?.seq;
+    let batch: MessageRef[] | undefined;
+    try {
+      walkMessages(buf, (m) => {
+        if (m.seq === dumpSeq && this.activeDump) {
+          const st = this.activeDump;
+          if (m.type === NLMSG_DONE || m.type === NLMSG_ERROR) {
+            this.finishDump(st, m);
+            return;
+          }
+          if (m.type === NLMSG_NOOP || m.type === NLMSG_OVERRUN) return;
+          if (m.flags & NLM_F_DUMP_INTR) st.interrupted = true;
+          st.received++;
+          if (!st.draining) (batch ??= []).push(m);
+          return;
+        }
+        const p = this.pending.get(m.seq);
+        if (!p || p.kind !== 'request') {
+          this.onNotification?.(m);
+          return;
+        }
+        if (m.type === NLMSG_ERROR) {
+          const e = decodeError(m);
+          this.forget(p);
+          if (e.errno === 0) p.resolve(p.replies);
+          else p.reject(this.kernelError(p, e.errno, e.extack));
+          return;
+        }
+        if (m.type === NLMSG_DONE) {
+          // A GET answered with a dump-style ending (some families do); treat as the end.
+          const d2 = decodeDone(m);
+          this.forget(p);
+          if (d2.errno) p.reject(this.kernelError(p, d2.errno, d2.extack));
+          else p.resolve(p.replies);
+          return;
+        }
+        p.replies.push(m);
+        if (p.opts.noAck) { this.forget(p); p.resolve(p.replies); }
+      });
+    } catch (err) {
+      // Malformed bytes from the kernel (or a foreign sender): fail what this datagram was for.
+      this.log('%s: undecodable datagram: %s', this.name, (err as Error).message);
+      const st = this.activeDump;
+      if (st && !st.done) {
+        st.error = err as Error;
+        st.wake?.();
+      }
+    }
+    const st = this.activeDump;
+    if (batch && st) {
+      st.batches.push(batch);
+      st.wake?.();
+    }
+  }
+
+  private finishDump(st: DumpState, m: MessageRef): void {
+    const r = m.type === NLMSG_DONE ? decodeDone(m) : (() => { const e = decodeError(m); return { errno: e.errno, extack: e.extack }; })();
+    if (r.errno && !st.draining) st.error = this.kernelError(st, r.errno, r.extack);
+    st.done = true;
+    if (st.draining) this.releaseDumpTurn(st);
+    else {
+      if (this.pending.get(st.seq) === st) this.pending.delete(st.seq);
+      st.wake?.();
+    }
+    this.updateRef();
+  }
+
+  private kernelError(p: { seq: number; message: Uint8Array; opts: RequestOptions }, errno: number, extack: NetlinkError['extack']): NetlinkError {
+    let attributePath: number[] | undefined;
+    if (extack.offset !== undefined && p.opts.headerSize !== undefined) {
+      attributePath = attributePathAt(p.message, p.opts.headerSize, extack.offset);
+    }
+    const type = p.message.length >= 6 ? p.message[4]! | (p.message[5]! << 8) : undefined;
+    const err = new NetlinkError({
+      errno, extack, seq: p.seq, attributePath, requestType: type,
+      operation: this.describe(p.message, p.opts),
+    });
+    if (attributePath?.length && p.opts.describeAttribute) err.rename(p.opts.describeAttribute(attributePath));
+    return err;
+  }
+
+  private logOut(bytes: Uint8Array): void {
+    if (!this.log.enabled) return;
+    walkMessages(new NetlinkBuffer(bytes), (m) => {
+      this.log('%s: send %s len=%d flags=0x%s seq=%d', this.name, this.typeName(m.type) ?? m.type, m.length, m.flags.toString(16), m.seq);
+    });
+    if (this.hex) this.log('%s', hexdump(bytes));
+  }
+
+  private logIn(d: Uint8Array): void {
+    try {
+      walkMessages(new NetlinkBuffer(d), (m) => {
+        this.log('%s: recv %s len=%d flags=0x%s seq=%d', this.name, this.typeName(m.type) ?? m.type, m.length, m.flags.toString(16), m.seq);
+      });
+    } catch {
+      this.log('%s: recv undecodable datagram of %d bytes', this.name, d.length);
+    }
+    if (this.hex) this.log('%s', hexdump(d));
+  }
+
+  /** Release the fd and the poll handle; pending operations reject with SocketClosedError. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.pollHandle) this.native.pollStop(this.pollHandle);
+    this.pollHandle = undefined;
+    this.native.socketClose(this.fd);
+    for (const p of [...this.pending.values()]) {
+      const err = new SocketClosedError(this.describe(p.message, p.opts));
+      if (p.kind === 'dump') {
+        p.error ??= err;
+        p.done = true;
+        p.wake?.();
+      } else {
+        p.cleanup?.();
+        p.reject(err);
+      }
+    }
+    this.pending.clear();
+    this.outgoing.length = 0;
+    this.activeDump = undefined;
+    for (const w of this.dumpWaiters.splice(0)) w();
+    this.log('%s: closed', this.name);
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+  }
+}
