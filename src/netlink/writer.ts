@@ -207,14 +207,17 @@ export class MessageWriter {
     this.pos += 8;
     return this;
   }
-  /** NUL-terminated string (NLA_NUL_STRING / NLA_STRING both accept the terminator). */
-  attrString(type: number, s: string): this {
+  /**
+   * A string, NUL-terminated by default (NLA_NUL_STRING needs it, NLA_STRING accepts it).
+   * `terminate = false` writes the bare bytes, as iproute2 does for IFLA_INFO_KIND.
+   */
+  attrString(type: number, s: string, terminate = true): this {
     const start = this.pos;
     this.attrHeader(type, 0);
     this.ensure(s.length * 3 + 4);
     const { written } = encoder.encodeInto(s, this.buf.subarray(this.pos));
     this.pos += written;
-    this.buf[this.pos++] = 0;
+    if (terminate) this.buf[this.pos++] = 0;
     this.view.setUint16(start, this.pos - start, LE);
     return this.align();
   }
