@@ -39,6 +39,11 @@ export interface SocketOptions {
   maxDatagram?: number;
   /** Name used in logs. */
   name?: string;
+  /**
+   * Send requests to this port id instead of the kernel (0). For tests: a user-space peer on
+   * NETLINK_USERSOCK can then play the kernel and answer with any bytes, even malformed ones.
+   */
+  peerPortId?: number;
   /** Include hex dumps in DEBUG logs. Also enabled by NETLINKTS_HEXDUMP=1. */
   hexdump?: boolean;
   /** Name a message type for logs and errors (e.g. 16 -> RTM_NEWLINK). */
@@ -129,8 +134,10 @@ export class NetlinkSocket {
   private closed = false;
   private activeDump: DumpState | undefined;
   private readonly dumpWaiters: Array<() => void> = [];
+  private dumpBusy = false;
   private readonly sendScratch: Uint8Array;
   private refed = true;
+  private readonly peerPortId: number;
 
   /** Unsolicited messages (multicast notifications, or replies nobody waits for). */
   onNotification: ((m: MessageRef) => void) | undefined;
@@ -152,6 +159,7 @@ export class NetlinkSocket {
     this.maxDatagram = options.maxDatagram ?? 65536;
     this.sendScratch = new Uint8Array(this.maxDatagram);
     this.seq = (Math.random() * 0x7fffffff) >>> 0 || 1;
+    this.peerPortId = options.peerPortId ?? 0;
 
     const operation = `open netlink socket (protocol ${this.protocol})`;
     let nsFd = -1;
@@ -314,10 +322,15 @@ export class NetlinkSocket {
     this.flushNow();
     this.logOut(bytes);
     try {
-      this.native.socketSend(this.fd, bytes);
+      this.transmit(bytes);
     } catch (err) {
       throw systemError(err, operation);
     }
+  }
+
+  private transmit(bytes: Uint8Array): void {
+    if (this.peerPortId) this.native.socketSendTo(this.fd, bytes, this.peerPortId);
+    else this.native.socketSend(this.fd, bytes);
   }
 
   private forget(p: Pending): void {
@@ -362,7 +375,7 @@ export class NetlinkSocket {
       const bytes = used < 0 ? batch[0]!.message : batch.length === 1 ? batch[0]!.message : scratch.subarray(0, used);
       this.logOut(bytes);
       try {
-        this.native.socketSend(this.fd, bytes);
+        this.transmit(bytes);
       } catch (err) {
         for (const p of batch) {
           this.forget(p);
@@ -374,16 +387,25 @@ export class NetlinkSocket {
 
   // ---- dumps ----
 
-  private async acquireDumpTurn(): Promise<void> {
-    while (this.activeDump) await new Promise<void>((r) => this.dumpWaiters.push(r));
+  /** Wait for the socket's dump slot; the slot is taken synchronously when it is free. */
+  private acquireDumpTurn(): Promise<void> | undefined {
+    if (!this.dumpBusy) {
+      this.dumpBusy = true;
+      return undefined;
+    }
+    return new Promise<void>((r) => this.dumpWaiters.push(r));
   }
 
-  private releaseDumpTurn(st: DumpState): void {
-    if (this.activeDump !== st) return;
-    this.activeDump = undefined;
-    if (this.pending.get(st.seq) === st) this.pending.delete(st.seq);
+  private releaseDumpTurn(st: DumpState | undefined): void {
+    if (st) {
+      if (this.activeDump === st) this.activeDump = undefined;
+      if (this.pending.get(st.seq) === st) this.pending.delete(st.seq);
+    }
     this.updateRef();
-    this.dumpWaiters.shift()?.();
+    const next = this.dumpWaiters.shift();
+    // Hand the slot straight to the next waiter, so nobody can slip in between.
+    if (next) next();
+    else this.dumpBusy = false;
   }
 
   /**
@@ -394,8 +416,12 @@ export class NetlinkSocket {
   async *dumpBatches(message: Uint8Array, opts: RequestOptions = {}): AsyncGenerator<MessageRef[], void, undefined> {
     const operation = this.describe(message, opts);
     this.assertOpen(operation);
-    await this.acquireDumpTurn();
-    this.assertOpen(operation);
+    const wait = this.acquireDumpTurn();
+    if (wait) await wait;
+    if (this.closed) {
+      this.releaseDumpTurn(undefined);
+      throw new SocketClosedError(operation);
+    }
     const seq = this.nextSeq();
     const view = new DataView(message.buffer, message.byteOffset, message.byteLength);
     view.setUint16(6, view.getUint16(6, true) | NLM_F_REQUEST, true);
@@ -412,9 +438,11 @@ export class NetlinkSocket {
       st.wake?.();
     };
     opts.signal?.addEventListener('abort', onAbort, { once: true });
+    let sent = false;
     try {
       if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('aborted');
       this.sendRaw(message, operation);
+      sent = true;
       for (;;) {
         if (st.error) throw st.error;
         const batch = st.batches.shift();
@@ -430,7 +458,7 @@ export class NetlinkSocket {
       if (st.interrupted) throw new DumpInterruptedError(operation, st.received);
     } finally {
       opts.signal?.removeEventListener('abort', onAbort);
-      if (!st.done && !this.closed) {
+      if (sent && !st.done && !this.closed) {
         // The consumer left early: the kernel still has the rest of this dump for us. Read
         // and discard it before the next dump may start (the kernel runs one per socket).
         st.draining = true;
