@@ -2,14 +2,20 @@
 // inside the private namespace made by scripts/in-private-netns.mjs; `assertPrivate` refuses
 // to go on anywhere else, so a test run by hand can never touch the host's network.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readlinkSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 
 export function assertPrivate(): void {
   if (process.env.NETLINKTS_PRIVATE_NETNS !== '1') {
     throw new Error('kernel tests must run inside the private test namespace: use `npm test` (or node scripts/in-private-netns.mjs npx ava FILE)');
   }
+  // The flag alone could be inherited by accident; the runner's own tmpfs on /run/netns proves
+  // this process sits in the private mount namespace that was made together with the network one.
+  const mounts = readFileSync('/proc/self/mountinfo', 'utf8');
+  if (!/ \/run\/netns .* - tmpfs netlinkts-netns /.test(mounts)) {
+    throw new Error('refusing to run: /run/netns is not the private tmpfs of scripts/in-private-netns.mjs, so this may be the host namespace');
+  }
   let host: string | undefined;
-  try { host = readlinkSync('/proc/1/ns/net'); } catch { /* not visible (user namespace): the env flag must do */ }
+  try { host = readlinkSync('/proc/1/ns/net'); } catch { /* not readable here */ }
   if (host && host === readlinkSync('/proc/self/ns/net')) throw new Error('refusing to run: this is the host network namespace');
 }
 
