@@ -1,0 +1,419 @@
+// Link operations over a NetlinkSocket: list (filtered by the kernel), get, create, set,
+// move, delete, delete a whole group. Inputs are validated (zod, loaded on first use by a
+// mutating call) before anything is sent; kernel refusals come back as NetlinkError naming
+// the operation ("create link veth0: EEXIST ...") and the IFLA_* attribute it pointed at.
+import { NLM_F_DUMP_FILTERED, NLM_F_ECHO } from '../netlink/constants.js';
+import { NetlinkError, ValidationError } from '../netlink/errors.js';
+import type { MessageRef } from '../netlink/message.js';
+import type { RawAttribute } from '../netlink/reader.js';
+import type { NetlinkSocket, RequestOptions } from '../netlink/socket.js';
+import { validate } from '../netlink/validate.js';
+import { parseMac } from '../netlink/address.js';
+import { withNamespaceFd, type NamespaceRef } from '../netlink/namespace.js';
+import * as C from './constants.js';
+import {
+  decodeLink, describeLinkAttribute, encodeDelLink, encodeGetLink, encodeLinkDump, encodeNewLink, encodeSetLink,
+  referencedIndexes, resolveLinkNames, type BridgeOptions, type BridgePortOptions, type KindData, type Link,
+  type LinkAttrs, type LinkChange, type LinkRef, type MacvlanOptions, type VxlanOptions,
+} from './link.js';
+
+/** A link named by its name (or altname) or its ifindex. */
+export type LinkSelector = string | number;
+
+export interface ListLinksOptions {
+  /** Only links of this kind (`ip link show type veth`): IFLA_LINKINFO/IFLA_INFO_KIND in the dump request. */
+  kind?: string;
+  /** Only ports of this master (`ip link show master br0`): IFLA_MASTER in the dump request. */
+  master?: LinkSelector;
+  /** Include IFLA_STATS64 (the kernel is asked to skip statistics otherwise). */
+  stats?: boolean;
+  /** Include SR-IOV VF information (RTEXT_FILTER_VF). */
+  vf?: boolean;
+  /** Replace master/link indexes by names (default true; see resolveLinkNames). */
+  resolveNames?: boolean;
+  signal?: AbortSignal;
+}
+
+// ---- create
+
+/** Settings shared by every kind at creation. Names and values as `ip -j -d` prints them. */
+export interface LinkCommonSpec {
+  /** Interface name: 1-15 bytes, no '/', ':' or whitespace (the kernel's dev_valid_name). */
+  name: string;
+  mtu?: number;
+  /** Link-layer address, "aa:bb:cc:dd:ee:ff". */
+  address?: string;
+  broadcast?: string;
+  txqlen?: number;
+  /** Link group (0 = "default"); `deleteLinkGroup` removes a whole group in one request. */
+  group?: number | 'default';
+  /** Enslave to this master (bridge) at creation. */
+  master?: LinkSelector;
+  /** Bring the link up at creation (IFF_UP in ifi_flags). */
+  up?: boolean;
+  /** Create the link directly inside this namespace (IFLA_NET_NS_FD). */
+  netns?: NamespaceRef;
+  ifalias?: string;
+  num_tx_queues?: number;
+  num_rx_queues?: number;
+  gso_max_size?: number;
+  gso_max_segs?: number;
+  gro_max_size?: number;
+  /** Extra top-level IFLA_* attributes, sent as given. */
+  attributes?: RawAttribute[];
+}
+
+export interface VethPeerSpec {
+  name?: string;
+  /** Create the peer directly in this namespace (IFLA_NET_NS_FD inside VETH_INFO_PEER). */
+  netns?: NamespaceRef;
+  mtu?: number;
+  address?: string;
+  txqlen?: number;
+  group?: number | 'default';
+  up?: boolean;
+  num_tx_queues?: number;
+  num_rx_queues?: number;
+  attributes?: RawAttribute[];
+}
+
+export interface VethSpec extends LinkCommonSpec { kind: 'veth'; peer?: VethPeerSpec | string }
+export interface BridgeSpec extends LinkCommonSpec { kind: 'bridge'; bridge?: BridgeOptions }
+export interface MacvlanSpec extends LinkCommonSpec {
+  kind: 'macvlan' | 'macvtap';
+  /** Lower device. */
+  link: LinkSelector;
+  macvlan?: MacvlanOptions;
+}
+export interface VxlanSpec extends LinkCommonSpec {
+  kind: 'vxlan';
+  vxlan: Omit<VxlanOptions, 'link'> & { /** Lower device (ip's `dev`). */ link?: LinkSelector };
+}
+export interface VlanSpec extends LinkCommonSpec { kind: 'vlan'; link: LinkSelector; vlan: { id: number; protocol?: '802.1Q' | '802.1ad' } }
+export interface BondSpec extends LinkCommonSpec { kind: 'bond'; bond?: { mode?: BondMode | number } }
+export interface VrfSpec extends LinkCommonSpec { kind: 'vrf'; vrf: { table: number } }
+export interface SimpleKindSpec extends LinkCommonSpec { kind: 'dummy' | 'ifb' | 'nlmon' }
+/**
+ * Any kind, with IFLA_INFO_DATA given as raw attributes (possibly none). The presence of
+ * `infoData` selects this path; without it, kinds outside TYPED_KINDS are refused.
+ */
+export interface GenericLinkSpec extends LinkCommonSpec { kind: string; infoData: RawAttribute[]; link?: LinkSelector }
+
+export type LinkSpec = VethSpec | BridgeSpec | MacvlanSpec | VxlanSpec | VlanSpec | BondSpec | VrfSpec | SimpleKindSpec | GenericLinkSpec;
+
+export type BondMode = 'balance-rr' | 'active-backup' | 'balance-xor' | 'broadcast' | '802.3ad' | 'balance-tlb' | 'balance-alb';
+const BOND_MODES: Record<BondMode, number> = {
+  'balance-rr': 0, 'active-backup': 1, 'balance-xor': 2, broadcast: 3, '802.3ad': 4, 'balance-tlb': 5, 'balance-alb': 6,
+};
+
+// ---- set
+
+/** Changes to an existing link (`ip link set`). */
+export interface LinkSettings {
+  up?: boolean;
+  /** Rename. */
+  name?: string;
+  mtu?: number;
+  address?: string;
+  broadcast?: string;
+  txqlen?: number;
+  group?: number | 'default';
+  /** Enslave to this master; null removes the link from its master (nomaster). */
+  master?: LinkSelector | null;
+  ifalias?: string;
+  promisc?: boolean;
+  allmulticast?: boolean;
+  /** false sets IFF_NOARP. */
+  arp?: boolean;
+  gso_max_size?: number;
+  gso_max_segs?: number;
+  gro_max_size?: number;
+  /** Move the link to this namespace (IFLA_NET_NS_FD); combine with `name` to rename on the way. */
+  netns?: NamespaceRef;
+  /** Bridge options, for a bridge (`ip link set br0 type bridge ...`). */
+  bridge?: BridgeOptions;
+  /** Bridge port options, for a bridge port (`ip link set veth0 type bridge_slave ...`). */
+  bridge_slave?: BridgePortOptions;
+  attributes?: RawAttribute[];
+}
+
+// ============================================================================================
+
+const linkReq = (operation: string, kind?: string, signal?: AbortSignal): RequestOptions => ({
+  operation,
+  headerSize: C.IFINFOMSG_LEN,
+  describeAttribute: (path) => describeLinkAttribute(path, kind),
+  signal,
+});
+
+async function schemas(): Promise<typeof import('./schemas.js')> {
+  return import('./schemas.js');
+}
+
+function isNewLink(m: MessageRef): boolean {
+  return m.type === C.RTM_NEWLINK;
+}
+
+/** Dump links without resolving names: constant memory, for very many links. */
+export async function* dumpLinks(sock: NetlinkSocket, opts: Omit<ListLinksOptions, 'master' | 'resolveNames'> & { master?: number } = {}): AsyncGenerator<Link, void, undefined> {
+  const req = encodeLinkDump({ kind: opts.kind, master: opts.master, stats: opts.stats, vf: opts.vf });
+  const filtering = opts.kind !== undefined || opts.master !== undefined;
+  for await (const batch of sock.dumpBatches(req, linkReq('list links', undefined, opts.signal))) {
+    for (const m of batch) {
+      if (!isNewLink(m)) continue;
+      const link = decodeLink(m, opts);
+      // The kernel filters only by kinds it knows (a kind whose module is not loaded is not
+      // filtered at all) and then marks replies NLM_F_DUMP_FILTERED; otherwise filter here.
+      if (filtering && !(m.flags & NLM_F_DUMP_FILTERED)) {
+        if (opts.kind !== undefined && link.linkinfo?.info_kind !== opts.kind) continue;
+        if (opts.master !== undefined && link.master_index !== opts.master) continue;
+      }
+      yield link;
+    }
+  }
+}
+
+/**
+ * All links (`ip -d link show`), filtered by the kernel when kind/master are given.
+ * Names of masters and peers are resolved like ip does (see resolveLinkNames).
+ */
+export async function listLinks(sock: NetlinkSocket, opts: ListLinksOptions = {}): Promise<Link[]> {
+  let master: number | undefined;
+  if (opts.master !== undefined) master = await linkIndex(sock, opts.master, 'list links: master');
+  const links: Link[] = [];
+  for await (const l of dumpLinks(sock, { ...opts, master })) links.push(l);
+  if (opts.resolveNames ?? true) await resolveNames(sock, links, opts.kind !== undefined || master !== undefined);
+  return links;
+}
+
+async function resolveNames(sock: NetlinkSocket, links: Link[], partial: boolean): Promise<void> {
+  const known = new Map<number, LinkRef>();
+  for (const l of links) known.set(l.ifindex, { name: l.ifname, up: l.flags.includes('UP') });
+  const missing = new Set<number>();
+  for (const l of links) for (const i of referencedIndexes(l)) if (!known.has(i)) missing.add(i);
+  if (missing.size && (partial || links.length < 2)) {
+    // A filtered dump or a single get: ask for the few links referred to.
+    await Promise.all([...missing].map(async (i) => {
+      const l = await findLinkRaw(sock, i);
+      if (l) known.set(i, { name: l.ifname, up: l.flags.includes('UP') });
+    }));
+  }
+  for (const l of links) resolveLinkNames(l, (i) => known.get(i));
+}
+
+async function findLinkRaw(sock: NetlinkSocket, ref: LinkSelector, opts: { stats?: boolean; vf?: boolean } = {}, operation = `get link ${ref}`): Promise<Link | undefined> {
+  try {
+    const replies = await sock.request(encodeGetLink(ref, opts), linkReq(operation));
+    const m = replies.find(isNewLink);
+    return m ? decodeLink(m, opts) : undefined;
+  } catch (err) {
+    if (err instanceof NetlinkError && err.code === 'ENODEV') return undefined;
+    throw err;
+  }
+}
+
+function checkSelector(ref: unknown, field: string): asserts ref is LinkSelector {
+  if (typeof ref === 'number') {
+    if (!Number.isInteger(ref) || ref <= 0 || ref > 0x7fffffff) throw new ValidationError(field, `an ifindex must be a positive integer, got ${ref}`);
+    return;
+  }
+  if (typeof ref !== 'string') throw new ValidationError(field, `expected a link name or ifindex, got ${typeof ref}`);
+  // Lookups accept altnames (up to 127 bytes); the other rules are dev_valid_name's.
+  const n = Buffer.byteLength(ref);
+  if (n === 0) throw new ValidationError(field, 'a link name must not be empty');
+  if (n >= C.ALTIFNAMSIZ) throw new ValidationError(field, `link name "${ref.slice(0, 20)}..." is longer than ${C.ALTIFNAMSIZ - 1} bytes`);
+  if (/[/:\s]/.test(ref)) throw new ValidationError(field, `link name "${ref}" contains '/', ':' or whitespace`);
+}
+
+/** One link by name (or altname) or index, names resolved. NetlinkError ENODEV if there is none. */
+export async function getLink(sock: NetlinkSocket, ref: LinkSelector, opts: { stats?: boolean; vf?: boolean; resolveNames?: boolean } = {}): Promise<Link> {
+  checkSelector(ref, 'link');
+  const replies = await sock.request(encodeGetLink(ref, opts), linkReq(`get link ${ref}`));
+  const m = replies.find(isNewLink);
+  if (!m) throw new NetlinkError({ errno: 19, operation: `get link ${ref}` });
+  const link = decodeLink(m, opts);
+  if (opts.resolveNames ?? true) await resolveNames(sock, [link], true);
+  return link;
+}
+
+/** Like getLink, but undefined when there is no such link. */
+export async function findLink(sock: NetlinkSocket, ref: LinkSelector, opts: { stats?: boolean; resolveNames?: boolean } = {}): Promise<Link | undefined> {
+  try {
+    return await getLink(sock, ref, opts);
+  } catch (err) {
+    if (err instanceof NetlinkError && err.code === 'ENODEV') return undefined;
+    throw err;
+  }
+}
+
+/** The ifindex of a link (numbers are returned as they are). */
+export async function linkIndex(sock: NetlinkSocket, ref: LinkSelector, operation?: string): Promise<number> {
+  if (typeof ref === 'number') return ref;
+  checkSelector(ref, 'link');
+  const op = operation ? `${operation} ${ref}` : `get link ${ref}`;
+  const replies = await sock.request(encodeGetLink(ref), linkReq(op));
+  const m = replies.find(isNewLink);
+  if (!m) throw new NetlinkError({ errno: 19, operation: op });
+  return m.buf.s32(m.payloadStart + 4);
+}
+
+function groupNumber(g: number | 'default' | undefined): number | undefined {
+  return g === 'default' ? 0 : g;
+}
+
+function mac(text: string | undefined): Uint8Array | undefined {
+  return text === undefined ? undefined : parseMac(text);
+}
+
+/**
+ * Create a link (`ip link add`). Returns the new link as the kernel echoed it, or undefined
+ * when it was created in another namespace (there is no echo to read then).
+ */
+export async function createLink(sock: NetlinkSocket, spec: LinkSpec, opts: { signal?: AbortSignal } = {}): Promise<Link | undefined> {
+  const s = await schemas();
+  const v = validate(s.linkSpecSchema(spec), spec, 'link') as LinkSpec;
+  const op = `create link ${v.name}`;
+  const attrs: LinkAttrs = {
+    name: v.name,
+    mtu: v.mtu,
+    address: mac(v.address),
+    broadcast: mac(v.broadcast),
+    txqlen: v.txqlen,
+    group: groupNumber(v.group),
+    ifalias: v.ifalias,
+    num_tx_queues: v.num_tx_queues,
+    num_rx_queues: v.num_rx_queues,
+    gso_max_size: v.gso_max_size,
+    gso_max_segs: v.gso_max_segs,
+    gro_max_size: v.gro_max_size,
+    attributes: v.attributes,
+  };
+  if (v.up) { attrs.flags = C.IFF_UP; attrs.change = C.IFF_UP; }
+  if (v.master !== undefined) attrs.master = await linkIndex(sock, v.master, `${op}: master`);
+
+  // Namespaces are opened for the request and closed after it (handles given are borrowed).
+  const run = async (nsFd: number | undefined, peerFd: number | undefined): Promise<Link | undefined> => {
+    if (nsFd !== undefined) attrs.netnsFd = nsFd;
+    const kind = await kindData(sock, v, peerFd, op);
+    if ('link' in v && v.link !== undefined && v.kind !== 'vxlan') attrs.link = await linkIndex(sock, v.link, `${op}: link`);
+    const req = encodeNewLink(attrs, kind);
+    // NLM_F_ECHO: the kernel unicasts the new link back (before the ACK) when it was created here.
+    if (nsFd === undefined) req[6] = (req[6]! | NLM_F_ECHO) & 0xff;
+    const replies = await sock.request(req, linkReq(op, v.kind, opts.signal));
+    const m = replies.find(isNewLink);
+    // The echo is sent before the kernel applies IFLA_MASTER: read the link back instead.
+    return m ? getLink(sock, m.buf.s32(m.payloadStart + 4)) : undefined;
+  };
+  const vethPeer = v.kind === 'veth' ? (v as VethSpec).peer : undefined;
+  const peer = typeof vethPeer === 'string' ? { name: vethPeer } : vethPeer;
+  const withPeer = (nsFd: number | undefined): Promise<Link | undefined> =>
+    peer?.netns !== undefined
+      ? withNamespaceFd(peer.netns, 'link.peer.netns', (fd) => run(nsFd, fd))
+      : run(nsFd, undefined);
+  return v.netns !== undefined ? withNamespaceFd(v.netns, 'link.netns', (fd) => withPeer(fd)) : withPeer(undefined);
+}
+
+async function kindData(sock: NetlinkSocket, v: LinkSpec, peerFd: number | undefined, op: string): Promise<KindData> {
+  if ('infoData' in v && Array.isArray(v.infoData)) return { kind: v.kind, infoData: v.infoData };
+  switch (v.kind) {
+    case 'veth': {
+      const spec = v as VethSpec;
+      const p = typeof spec.peer === 'string' ? { name: spec.peer } : spec.peer;
+      if (!p) return { kind: 'veth' };
+      const peer: LinkAttrs = {
+        name: p.name, mtu: p.mtu, address: mac(p.address), txqlen: p.txqlen, group: groupNumber(p.group),
+        num_tx_queues: p.num_tx_queues, num_rx_queues: p.num_rx_queues, attributes: p.attributes,
+      };
+      if (p.up) { peer.flags = C.IFF_UP; peer.change = C.IFF_UP; }
+      if (peerFd !== undefined) peer.netnsFd = peerFd;
+      return { kind: 'veth', peer };
+    }
+    case 'bridge': return { kind: 'bridge', bridge: (v as BridgeSpec).bridge };
+    case 'macvlan': case 'macvtap': return { kind: v.kind, macvlan: (v as MacvlanSpec).macvlan };
+    case 'vxlan': {
+      const { link, ...rest } = (v as VxlanSpec).vxlan;
+      const vx: VxlanOptions = { ...rest };
+      if (link !== undefined) vx.link = await linkIndex(sock, link, `${op}: vxlan.link`);
+      return { kind: 'vxlan', vxlan: vx };
+    }
+    case 'vlan': return { kind: 'vlan', vlan: (v as VlanSpec).vlan };
+    case 'bond': {
+      const mode = (v as BondSpec).bond?.mode;
+      return { kind: 'bond', bond: { mode: typeof mode === 'string' ? BOND_MODES[mode] : mode } };
+    }
+    case 'vrf': return { kind: 'vrf', vrf: (v as VrfSpec).vrf };
+    default: return { kind: v.kind };
+  }
+}
+
+/** Change an existing link (`ip link set`): one RTM_NEWLINK carrying every change. */
+export async function setLink(sock: NetlinkSocket, ref: LinkSelector, settings: LinkSettings, opts: { signal?: AbortSignal } = {}): Promise<void> {
+  checkSelector(ref, 'link');
+  const s = await schemas();
+  const v = validate(s.linkSettingsSchema, settings, 'settings') as LinkSettings;
+  const op = `set link ${ref}`;
+  const index = await linkIndex(sock, ref, op);
+  const c: LinkChange = {
+    name: v.name, mtu: v.mtu, address: mac(v.address), broadcast: mac(v.broadcast), txqlen: v.txqlen,
+    group: groupNumber(v.group), ifalias: v.ifalias, gso_max_size: v.gso_max_size, gso_max_segs: v.gso_max_segs,
+    gro_max_size: v.gro_max_size, attributes: v.attributes,
+  };
+  let flags = 0, change = 0;
+  const flag = (bit: number, on: boolean | undefined): void => {
+    if (on === undefined) return;
+    change |= bit;
+    if (on) flags |= bit;
+  };
+  flag(C.IFF_UP, v.up);
+  flag(C.IFF_PROMISC, v.promisc);
+  flag(C.IFF_ALLMULTI, v.allmulticast);
+  if (v.arp !== undefined) flag(C.IFF_NOARP, !v.arp);
+  if (change) { c.flags = flags; c.change = change; }
+  if (v.master === null) c.master = 0;
+  else if (v.master !== undefined) c.master = await linkIndex(sock, v.master, `${op}: master`);
+  if (v.bridge) c.kindData = { kind: 'bridge', bridge: v.bridge };
+  if (v.bridge_slave) c.bridgePort = v.bridge_slave;
+  const send = async (): Promise<void> => {
+    await sock.request(encodeSetLink(index, c), linkReq(op, v.bridge ? 'bridge' : undefined, opts.signal));
+  };
+  if (v.netns !== undefined) {
+    await withNamespaceFd(v.netns, 'settings.netns', async (fd) => { c.netnsFd = fd; await send(); });
+  } else {
+    await send();
+  }
+}
+
+/** Move a link to another namespace (`ip link set DEV netns NS`), optionally renaming it. */
+export async function moveLink(sock: NetlinkSocket, ref: LinkSelector, netns: NamespaceRef, opts: { name?: string } = {}): Promise<void> {
+  await setLink(sock, ref, { netns, ...(opts.name !== undefined ? { name: opts.name } : {}) });
+}
+
+/** Delete a link (`ip link del`); a veth takes its peer with it. */
+export async function deleteLink(sock: NetlinkSocket, ref: LinkSelector, opts: { signal?: AbortSignal } = {}): Promise<void> {
+  checkSelector(ref, 'link');
+  const op = `delete link ${ref}`;
+  const index = await linkIndex(sock, ref, op);
+  await sock.request(encodeDelLink({ index }), linkReq(op, undefined, opts.signal));
+}
+
+/**
+ * Delete every link of a group in one request (`ip link del group N`): RTM_DELLINK with
+ * IFLA_GROUP and index 0. The kernel removes them in one batch (one RCU grace period),
+ * ~100x faster than one request per link. Group 0 ("default") is refused: it holds lo.
+ */
+export async function deleteLinkGroup(sock: NetlinkSocket, group: number, opts: { signal?: AbortSignal } = {}): Promise<void> {
+  if (!Number.isInteger(group) || group < 1 || group > 0xffffffff) {
+    throw new ValidationError('group', `must be an integer from 1 to 4294967295 (group 0 is every link's default group), got ${String(group)}`);
+  }
+  await sock.request(encodeDelLink({ group }), linkReq(`delete link group ${group}`, undefined, opts.signal));
+}
+
+/** `ip link set DEV up`. */
+export function linkUp(sock: NetlinkSocket, ref: LinkSelector): Promise<void> {
+  return setLink(sock, ref, { up: true });
+}
+
+/** `ip link set DEV down`. */
+export function linkDown(sock: NetlinkSocket, ref: LinkSelector): Promise<void> {
+  return setLink(sock, ref, { up: false });
+}
