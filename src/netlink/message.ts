@@ -94,7 +94,8 @@ export function decodeError(m: MessageRef): ErrorMessage {
     tlvStart = reqOff + NLMSG_HDRLEN;
   } else {
     if (request.length < NLMSG_HDRLEN) throw new NetlinkDecodeError(`echoed request length ${request.length} is below the header size`, reqOff);
-    tlvStart = reqOff + ((request.length + 3) & ~3);
+    // Clamp before aligning: (len + 3) & ~3 is a signed 32-bit operation and goes negative for len >= 2^31.
+    tlvStart = reqOff + ((Math.min(request.length, m.end - reqOff) + 3) & ~3);
     // Older kernels or foreign senders may echo less than nlmsg_len claims; never read past the end.
     if (tlvStart > m.end) tlvStart = m.end;
   }

@@ -1,0 +1,302 @@
+// THE table of fuzz targets: one row per message family, mapping its name (also the name of
+// its folders under fuzz/corpus and fuzz/regressions) to the library's own decoder, encoder
+// and a generator of valid values. run.ts, kernel.ts and the ava tests take every target
+// from here and from nowhere else, so no family can be wired to another's decoder.
+//
+// A row:
+//   decode(bytes)      bytes in, typed value out; may throw NetlinkDecodeError and nothing else
+//   encode?(value)     the library's encoder; decode(encode(v)) must give canonical(v) back
+//   arbitrary?(fc)     valid values the encoder must round-trip
+//   canonical?(value)  the part of a decoded value the encoder carries (kernel-only fields
+//                      such as handles and counters dropped); identity when absent
+//   protocol, headerSize  how the mutator takes the bytes apart (rtnetlink/nfnetlink header)
+import type fcType from 'fast-check';
+import {
+  MessageWriter, NetlinkBuffer, walkMessages, walkNested, walkAttributes, decodeError, decodeDone,
+  attributePathAt, NLMSG_ERROR, NLMSG_DONE, NLM_F_CAPPED, NLM_F_ACK_TLVS, NLMSGERR_ATTR_MSG, NLMSGERR_ATTR_OFFS,
+  NLMSGERR_ATTR_MISS_TYPE, NLMSGERR_ATTR_MISS_NEST, NLMSGERR_ATTR_COOKIE, NLMSGERR_ATTR_POLICY, NLA_F_NESTED,
+  MAX_NESTING_DEPTH, type ExtAck, type MessageHeader, type MessageRef,
+} from '../src/netlink/index.js';
+
+type FC = typeof fcType;
+type Arb<T> = fcType.Arbitrary<T>;
+
+export interface Target<V = any> {
+  description: string;
+  decode(bytes: Uint8Array): V;
+  encode?(value: V): Uint8Array;
+  arbitrary?(fc: FC): Arb<V>;
+  canonical?(value: V): V;
+  protocol: 'route' | 'netfilter' | 'any';
+  /** Family header between nlmsghdr and attributes; undefined: by message type. -16: the input is a bare attribute stream. */
+  headerSize?: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// helpers shared by rows
+
+/** Run `fn` on every message of a datagram except netlink control messages (types below 16). */
+export function eachMessage<T>(bytes: Uint8Array, fn: (m: MessageRef) => T, keepControl = false): T[] {
+  const out: T[] = [];
+  walkMessages(new NetlinkBuffer(bytes), (m) => {
+    if (m.type >= 16 || keepControl) out.push(fn(m));
+  });
+  return out;
+}
+
+const pad4 = (b: Uint8Array): Uint8Array => {
+  if (b.length % 4 === 0) return b;
+  const out = new Uint8Array((b.length + 3) & ~3);
+  out.set(b);
+  return out;
+};
+
+const u16 = (fc: FC): Arb<number> => fc.integer({ min: 0, max: 0xffff });
+const u32 = (fc: FC): Arb<number> => fc.nat().map((n) => n >>> 0).chain((n) => fc.constantFrom(n, 0xffffffff, 0));
+const words = (fc: FC, maxWords = 16): Arb<Uint8Array> =>
+  fc.integer({ min: 0, max: maxWords }).chain((n) => fc.uint8Array({ minLength: n * 4, maxLength: n * 4 }));
+
+// ---------------------------------------------------------------------------------------------
+// netlink core: header walk
+
+export interface HeaderValue {
+  type: number;
+  flags: number;
+  seq: number;
+  portId: number;
+  payload: Uint8Array;
+}
+
+const header: Target<HeaderValue[]> = {
+  description: 'nlmsghdr walk over a datagram (walkMessages): every message, any type',
+  protocol: 'any',
+  decode(bytes) {
+    return eachMessage(bytes, (m) => ({
+      type: m.type, flags: m.flags, seq: m.seq, portId: m.portId, payload: m.buf.bytes.slice(m.payloadStart, m.end),
+    }), true);
+  },
+  encode(msgs) {
+    const w = new MessageWriter();
+    for (const v of msgs) {
+      const s = w.begin(v.type, v.flags, v.seq, v.portId);
+      w.raw(v.payload);
+      w.end(s);
+    }
+    return w.copy();
+  },
+  // The writer pads every message to 4 bytes and counts the padding in nlmsg_len (as the kernel does).
+  canonical: (msgs) => msgs.map((m) => ({ ...m, payload: pad4(m.payload) })),
+  arbitrary: (fc) => fc.array(fc.record({ type: u16(fc), flags: u16(fc), seq: u32(fc), portId: u32(fc), payload: words(fc) }), { maxLength: 6 }),
+};
+
+// ---------------------------------------------------------------------------------------------
+// netlink core: NLMSG_ERROR with extended ACK
+
+function writeExtAck(w: MessageWriter, e: ExtAck): void {
+  if (e.message !== undefined) w.attrString(NLMSGERR_ATTR_MSG, e.message);
+  if (e.offset !== undefined) w.attrU32(NLMSGERR_ATTR_OFFS, e.offset);
+  if (e.missingType !== undefined) w.attrU32(NLMSGERR_ATTR_MISS_TYPE, e.missingType);
+  if (e.missingNestOffset !== undefined) w.attrU32(NLMSGERR_ATTR_MISS_NEST, e.missingNestOffset);
+  if (e.cookie !== undefined) w.attrBytes(NLMSGERR_ATTR_COOKIE, e.cookie);
+  if (e.policy !== undefined) w.attrBytes(NLMSGERR_ATTR_POLICY, e.policy);
+}
+
+const extAckArb = (fc: FC): Arb<ExtAck> => fc.record({
+  message: fc.string({ maxLength: 80 }).map((s) => s.replace(/\0/g, '')),
+  offset: u32(fc),
+  missingType: u32(fc),
+  missingNestOffset: u32(fc),
+  cookie: fc.uint8Array({ maxLength: 20 }),
+  policy: fc.uint8Array({ maxLength: 32 }),
+}, { requiredKeys: [] });
+
+export interface ErrorValue {
+  flags: number;
+  seq: number;
+  portId: number;
+  errno: number;
+  request: MessageHeader;
+  requestBytes: Uint8Array;
+  extack: ExtAck;
+  /** attributePathAt() on the echoed request, as the socket computes it for NetlinkError. */
+  path?: number[];
+}
+
+const error: Target<ErrorValue[]> = {
+  description: 'NLMSG_ERROR: errno, echoed request (capped or whole), extended-ACK TLVs, attribute path of the ext-ack offset',
+  protocol: 'any',
+  decode(bytes) {
+    const out: ErrorValue[] = [];
+    walkMessages(new NetlinkBuffer(bytes), (m) => {
+      if (m.type !== NLMSG_ERROR) return;
+      const e = decodeError(m);
+      const v: ErrorValue = { flags: m.flags, seq: m.seq, portId: m.portId, ...e };
+      if (e.extack.offset !== undefined) v.path = attributePathAt(e.requestBytes, 16, e.extack.offset);
+      out.push(v);
+    });
+    return out;
+  },
+  encode(list) {
+    const w = new MessageWriter();
+    for (const v of list) {
+      const s = w.begin(NLMSG_ERROR, v.flags, v.seq, v.portId);
+      w.s32(-v.errno);
+      w.raw(v.requestBytes);
+      w.align();
+      if (v.flags & NLM_F_ACK_TLVS) writeExtAck(w, v.extack);
+      w.end(s);
+    }
+    return w.copy();
+  },
+  arbitrary: (fc) => fc.array(fc.record({
+    capped: fc.boolean(), tlvs: fc.boolean(), otherFlags: u16(fc).map((f) => f & ~(NLM_F_CAPPED | NLM_F_ACK_TLVS)),
+    seq: u32(fc), portId: u32(fc), errno: fc.integer({ min: -4095, max: 4095 }),
+    reqType: u16(fc), reqFlags: u16(fc), reqSeq: u32(fc), reqPort: u32(fc), reqPayload: words(fc, 8), extack: extAckArb(fc),
+  }).map((r): ErrorValue => {
+    const reqLen = 16 + (r.capped ? 0 : r.reqPayload.length);
+    const w = new MessageWriter();
+    const s = w.begin(r.reqType, r.reqFlags, r.reqSeq, r.reqPort);
+    if (!r.capped) w.raw(r.reqPayload);
+    w.end(s);
+    const requestBytes = w.copy();
+    // A capped echo still carries the original nlmsg_len: keep the header as sent.
+    const request: MessageHeader = { length: reqLen, type: r.reqType, flags: r.reqFlags, seq: r.reqSeq, portId: r.reqPort };
+    const flags = r.otherFlags | (r.capped ? NLM_F_CAPPED : 0) | (r.tlvs ? NLM_F_ACK_TLVS : 0);
+    const v: ErrorValue = { flags, seq: r.seq, portId: r.portId, errno: r.errno === 0 ? -0 : r.errno, request, requestBytes, extack: r.tlvs ? r.extack : {} };
+    if (v.extack.offset !== undefined) v.path = attributePathAt(requestBytes, 16, v.extack.offset);
+    return v;
+  }), { maxLength: 3 }),
+};
+
+// ---------------------------------------------------------------------------------------------
+// netlink core: NLMSG_DONE
+
+export interface DoneValue {
+  flags: number;
+  seq: number;
+  portId: number;
+  errno: number;
+  extack: ExtAck;
+}
+
+const done: Target<DoneValue[]> = {
+  description: 'NLMSG_DONE: dump status and extended-ACK TLVs',
+  protocol: 'any',
+  decode(bytes) {
+    const out: DoneValue[] = [];
+    walkMessages(new NetlinkBuffer(bytes), (m) => {
+      if (m.type === NLMSG_DONE) out.push({ flags: m.flags, seq: m.seq, portId: m.portId, ...decodeDone(m) });
+    });
+    return out;
+  },
+  encode(list) {
+    const w = new MessageWriter();
+    for (const v of list) {
+      const s = w.begin(NLMSG_DONE, v.flags, v.seq, v.portId);
+      w.s32(-v.errno);
+      if (v.flags & NLM_F_ACK_TLVS) writeExtAck(w, v.extack);
+      w.end(s);
+    }
+    return w.copy();
+  },
+  arbitrary: (fc) => fc.array(fc.record({
+    flags: u16(fc), seq: u32(fc), portId: u32(fc), errno: fc.integer({ min: 0, max: 4095 }), extack: extAckArb(fc),
+  }).map((v) => (v.flags & NLM_F_ACK_TLVS ? v : { ...v, extack: {} })), { maxLength: 3 }),
+};
+
+// ---------------------------------------------------------------------------------------------
+// netlink core: attribute walk with nesting (the input is a bare TLV stream)
+
+export interface AttrValue {
+  type: number;
+  nested?: boolean;
+  netByteOrder?: boolean;
+  children?: AttrValue[];
+  data?: Uint8Array;
+}
+
+function decodeAttrTree(buf: NetlinkBuffer, off: number, len: number, depth: number): AttrValue[] {
+  const out: AttrValue[] = [];
+  walkNested(buf, off, len, depth, (type, o, l, raw) => {
+    const a: AttrValue = { type };
+    if (raw & 0x4000) a.netByteOrder = true;
+    if (raw & NLA_F_NESTED) {
+      a.nested = true;
+      a.children = decodeAttrTree(buf, o, l, depth + 1);
+    } else {
+      a.data = buf.attrBytes(o, l);
+    }
+    out.push(a);
+  });
+  return out;
+}
+
+function encodeAttrTree(w: MessageWriter, list: AttrValue[]): void {
+  for (const a of list) {
+    const type = a.type | (a.nested ? NLA_F_NESTED : 0) | (a.netByteOrder ? 0x4000 : 0);
+    if (a.children) {
+      const n = w.nestStart(type);
+      encodeAttrTree(w, a.children);
+      w.nestEnd(n);
+    } else {
+      w.attrBytes(type, a.data ?? new Uint8Array(0));
+    }
+  }
+}
+
+const attrValueArb = (fc: FC): Arb<AttrValue[]> => {
+  const { tree } = fc.letrec((tie) => ({
+    tree: fc.array(tie('node'), { maxLength: 4 }) as Arb<AttrValue[]>,
+    node: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      fc.record({ type: fc.integer({ min: 0, max: 0x3fff }), netByteOrder: fc.constant(undefined), data: fc.uint8Array({ maxLength: 12 }) }),
+      fc.record({ type: fc.integer({ min: 0, max: 0x3fff }), nested: fc.constant(true as const), children: tie('tree') as Arb<AttrValue[]> }),
+    ),
+  }));
+  const clean = (l: AttrValue[]): AttrValue[] => l.map((a) => {
+    const c: AttrValue = { type: a.type };
+    if (a.nested) { c.nested = true; c.children = clean(a.children ?? []); } else c.data = a.data ?? new Uint8Array(0);
+    return c;
+  });
+  return tree.map(clean);
+};
+
+const attributes: Target<AttrValue[]> = {
+  description: `attribute walk (walkAttributes/walkNested): TLV lengths, padding, NLA_F_NESTED recursion to depth ${MAX_NESTING_DEPTH}`,
+  protocol: 'any',
+  headerSize: -16,
+  decode(bytes) {
+    const buf = new NetlinkBuffer(bytes);
+    const tree = decodeAttrTree(buf, 0, bytes.length, 0);
+    // The flat walk must agree with the tree's top level on how many attributes there are.
+    let n = 0;
+    walkAttributes(buf, 0, bytes.length, () => { n++; });
+    if (n !== tree.length) throw new Error(`walkAttributes saw ${n} attributes, walkNested ${tree.length}`);
+    return tree;
+  },
+  encode(tree) {
+    const w = new MessageWriter();
+    encodeAttrTree(w, tree);
+    return w.copy();
+  },
+  arbitrary: attrValueArb,
+};
+
+// ---------------------------------------------------------------------------------------------
+// the table
+
+export const TARGETS = {
+  'netlink.header': header,
+  'netlink.error': error,
+  'netlink.done': done,
+  'netlink.attributes': attributes,
+} satisfies Record<string, Target>;
+
+export type TargetName = keyof typeof TARGETS;
+export const TARGET_NAMES = Object.keys(TARGETS) as TargetName[];
+
+export function getTarget(name: string): Target {
+  const t = (TARGETS as Record<string, Target>)[name];
+  if (!t) throw new Error(`unknown fuzz target "${name}"; targets: ${TARGET_NAMES.join(', ')}`);
+  return t;
+}
