@@ -8,7 +8,7 @@ const NAMES: Record<number, string> = {
   23: 'ENFILE', 24: 'EMFILE', 25: 'ENOTTY', 26: 'ETXTBSY', 27: 'EFBIG', 28: 'ENOSPC', 29: 'ESPIPE',
   30: 'EROFS', 31: 'EMLINK', 32: 'EPIPE', 33: 'EDOM', 34: 'ERANGE', 35: 'EDEADLK', 36: 'ENAMETOOLONG',
   37: 'ENOLCK', 38: 'ENOSYS', 39: 'ENOTEMPTY', 40: 'ELOOP', 42: 'ENOMSG', 43: 'EIDRM', 61: 'ENODATA',
-  62: 'ETIME', 71: 'EPROTO', 74: 'EBADMSG', 75: 'EOVERFLOW', 84: 'EILSEQ', 90: 'EMSGSIZE',
+  62: 'ETIME', 71: 'EPROTO', 85: 'ERESTART', 74: 'EBADMSG', 75: 'EOVERFLOW', 84: 'EILSEQ', 90: 'EMSGSIZE',
   92: 'ENOPROTOOPT', 93: 'EPROTONOSUPPORT', 94: 'ESOCKTNOSUPPORT', 95: 'EOPNOTSUPP',
   96: 'EPFNOSUPPORT', 97: 'EAFNOSUPPORT', 98: 'EADDRINUSE', 99: 'EADDRNOTAVAIL', 100: 'ENETDOWN',
   101: 'ENETUNREACH', 102: 'ENETRESET', 103: 'ECONNABORTED', 104: 'ECONNRESET', 105: 'ENOBUFS',
@@ -33,6 +33,7 @@ const MESSAGES: Record<string, string> = {
   ENOTSUPP: 'operation not supported', EPROTO: 'protocol error', ENODATA: 'no data available',
   ECANCELED: 'operation canceled', ETIMEDOUT: 'timed out', ECONNREFUSED: 'connection refused',
   EOVERFLOW: 'value too large for defined data type', EBADMSG: 'bad message',
+  ERESTART: 'interrupted system call should be restarted',
 };
 
 export function errnoName(errno: number): string {

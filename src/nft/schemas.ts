@@ -1,0 +1,211 @@
+// Input validation for nftables operations (zod v3 API, loaded only by code that changes
+// the ruleset). Everything a user passes is checked here before a byte is sent, and the
+// first problem becomes a ValidationError naming the field ("chain.hook", "rule.expressions.2.data").
+import { z } from 'zod/v3';
+import { ValidationError } from '../netlink/errors.js';
+import { validate } from '../netlink/validate.js';
+import { parsePrefix } from '../netlink/address.js';
+import { NFT_DATA_VALUE_MAXLEN, NFT_NAME_MAXLEN, NFT_USERDATA_MAXLEN } from './constants.js';
+import { FAMILIES, type Family } from './codec.js';
+import { hooksOf, priorityValue, type HookName, type PriorityName } from './chain.js';
+import { SET_TYPES } from './set.js';
+import { EXPRESSION_TYPES } from './expr/index.js';
+import { META_KEYS } from './expr/meta.js';
+import { CT_KEYS } from './expr/ct.js';
+import type { BatchOperation } from './batch.js';
+
+const enc = new TextEncoder();
+
+const family = z.custom<Family>((v) => typeof v === 'string' && (FAMILIES as readonly string[]).includes(v), {
+  message: `unknown family: one of ${FAMILIES.join(', ')}`,
+});
+
+/** Names of tables, chains and sets: NUL-terminated in at most NFT_NAME_MAXLEN bytes. */
+const name = z.string({ invalid_type_error: 'must be a string' })
+  .min(1, 'must not be empty')
+  .refine((s) => enc.encode(s).length <= NFT_NAME_MAXLEN - 1, { message: `must be at most ${NFT_NAME_MAXLEN - 1} bytes (NFT_NAME_MAXLEN ${NFT_NAME_MAXLEN} with the terminating NUL)` })
+  .refine((s) => !s.includes('\0'), { message: 'must not contain NUL' });
+
+const u32 = z.number().int().min(0).max(0xffffffff);
+const handle = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const bytes = z.instanceof(Uint8Array, { message: 'must be a Uint8Array' });
+const comment = z.string().refine((s) => enc.encode(s).length <= 128, { message: 'must be at most 128 bytes (NFTNL_UDATA_COMMENT_MAXLEN)' });
+const userdata = bytes.refine((b) => b.length <= NFT_USERDATA_MAXLEN, { message: `must be at most ${NFT_USERDATA_MAXLEN} bytes (NFT_USERDATA_MAXLEN)` });
+
+/** Registers: NFT_REG_VERDICT..NFT_REG_4 (0-4) and NFT_REG32_00..15 (8-23). */
+const register = z.number().int().refine((r) => (r >= 0 && r <= 4) || (r >= 8 && r <= 23), {
+  message: 'must be a register: 0-4 (NFT_REG_VERDICT, NFT_REG_1..4) or 8-23 (NFT_REG32_00..15)',
+});
+const value = bytes.refine((b) => b.length >= 1 && b.length <= NFT_DATA_VALUE_MAXLEN, { message: `must hold 1 to ${NFT_DATA_VALUE_MAXLEN} bytes (NFT_DATA_VALUE_MAXLEN)` });
+const keyOf = <T extends string>(names: readonly T[], what: string) =>
+  z.union([z.enum(names as unknown as [T, ...T[]]), u32], { errorMap: () => ({ message: `unknown ${what}` }) });
+
+const verdictCode = z.union([
+  z.enum(['accept', 'drop', 'continue', 'return', 'break', 'queue', 'stolen', 'repeat', 'stop']),
+  z.number().int(),
+], { errorMap: () => ({ message: 'unknown verdict: accept, drop, continue, return, jump, goto' }) });
+
+const EXPRESSIONS: Record<string, z.ZodTypeAny> = {
+  payload: z.object({
+    type: z.literal('payload'),
+    base: keyOf(['link', 'network', 'transport', 'inner'], 'payload base'),
+    offset: u32, len: z.number().int().min(1).max(NFT_DATA_VALUE_MAXLEN),
+    dreg: register.optional(), sreg: register.optional(),
+    csumType: u32.optional(), csumOffset: u32.optional(), csumFlags: u32.optional(),
+  }).strict().refine((e) => (e.dreg === undefined) !== (e.sreg === undefined), { message: 'give exactly one of dreg (load) and sreg (write)' }),
+  meta: z.object({ type: z.literal('meta'), key: keyOf(META_KEYS, 'meta key'), dreg: register.optional(), sreg: register.optional() }).strict()
+    .refine((e) => (e.dreg === undefined) !== (e.sreg === undefined), { message: 'give exactly one of dreg (load) and sreg (set)' }),
+  cmp: z.object({ type: z.literal('cmp'), op: keyOf(['eq', 'neq', 'lt', 'lte', 'gt', 'gte'], 'cmp op'), sreg: register, data: value }).strict(),
+  bitwise: z.union([
+    z.object({ type: z.literal('bitwise'), sreg: register, dreg: register, len: z.number().int().min(1).max(NFT_DATA_VALUE_MAXLEN), mask: value, xor: value }).strict()
+      .refine((e) => e.mask.length === e.len && e.xor.length === e.len, { message: 'mask and xor must be len bytes long' }),
+    z.object({ type: z.literal('bitwise'), op: z.enum(['lshift', 'rshift']), sreg: register, dreg: register, len: z.number().int().min(1).max(NFT_DATA_VALUE_MAXLEN), shift: z.number().int().min(0).max(31) }).strict(),
+  ]),
+  immediate: z.object({ type: z.literal('immediate'), dreg: register.refine((r) => r !== 0, { message: 'register 0 is the verdict register: use a verdict expression' }), data: value }).strict(),
+  verdict: z.union([
+    z.object({ type: z.literal('verdict'), code: z.enum(['jump', 'goto']), chain: name, chainId: u32.optional() }).strict(),
+    z.object({ type: z.literal('verdict'), code: verdictCode }).strict(),
+  ]),
+  counter: z.object({ type: z.literal('counter'), packets: z.number().int().min(0).optional(), bytes: z.number().int().min(0).optional() }).strict(),
+  ct: z.object({ type: z.literal('ct'), key: keyOf(CT_KEYS, 'ct key'), dreg: register.optional(), sreg: register.optional(), direction: z.enum(['original', 'reply']).optional() }).strict()
+    .refine((e) => (e.dreg === undefined) !== (e.sreg === undefined), { message: 'give exactly one of dreg (load) and sreg (set)' }),
+  masq: z.object({ type: z.literal('masq'), flags: u32.optional(), regProtoMin: register.optional(), regProtoMax: register.optional() }).strict(),
+  nat: z.object({
+    type: z.literal('nat'), nat: z.enum(['snat', 'dnat']), family: z.enum(['ip', 'ip6']),
+    regAddrMin: register.optional(), regAddrMax: register.optional(), regProtoMin: register.optional(), regProtoMax: register.optional(),
+    flags: u32.optional(),
+  }).strict(),
+  lookup: z.object({ type: z.literal('lookup'), set: name, setId: u32.optional(), sreg: register, dreg: register.optional(), invert: z.boolean().optional() }).strict(),
+  range: z.object({ type: z.literal('range'), op: z.enum(['eq', 'neq']), sreg: register, from: value, to: value }).strict(),
+  unknown: z.object({ type: z.literal('unknown'), name: z.string().min(1), data: bytes.optional() }).strict(),
+};
+
+// Every expression kind the registry encodes must be validated too.
+for (const t of EXPRESSION_TYPES) if (!EXPRESSIONS[t]) throw new Error(`schemas.ts: no schema for expression type ${t}`);
+
+const expression = z.any().superRefine((e, ctx) => {
+  const schema = e && typeof e === 'object' ? EXPRESSIONS[(e as { type?: string }).type ?? ''] : undefined;
+  if (!schema) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `unknown expression type ${JSON.stringify((e as { type?: unknown })?.type)}: one of ${Object.keys(EXPRESSIONS).join(', ')}` });
+    return;
+  }
+  const r = schema.safeParse(e);
+  if (!r.success) for (const issue of r.error.issues) ctx.addIssue({ ...issue, path: issue.path } as z.IssueData);
+});
+
+export const tableSchema = z.object({
+  family, name, flags: u32.optional(), comment: comment.optional(), userdata: userdata.optional(),
+  handle: handle.optional(), use: z.number().optional(), owner: z.number().optional(),
+});
+
+const tableRefSchema = z.object({ family, name: name.optional(), handle: handle.optional() })
+  .refine((t) => t.name !== undefined || t.handle !== undefined, { message: 'give the table name or handle', path: ['name'] });
+
+const hookName = z.enum(['prerouting', 'input', 'forward', 'output', 'postrouting', 'ingress', 'egress']);
+const priorityName = z.enum(['raw', 'mangle', 'dstnat', 'filter', 'security', 'srcnat', 'out']);
+
+export const chainSchema = z.object({
+  family, table: name, name,
+  type: z.enum(['filter', 'nat', 'route']).optional(),
+  hook: hookName.optional(),
+  priority: z.union([z.number().int().min(-0x80000000).max(0x7fffffff), priorityName]).optional(),
+  policy: z.enum(['accept', 'drop']).optional(),
+  device: z.string().min(1).max(15).optional(),
+  devices: z.array(z.string().min(1).max(15)).optional(),
+  flags: u32.optional(),
+  comment: comment.optional(), userdata: userdata.optional(),
+  handle: handle.optional(), use: z.number().optional(), counters: z.any().optional(),
+}).superRefine((c, ctx) => {
+  const base = c.type !== undefined || c.priority !== undefined || c.policy !== undefined || c.device !== undefined || c.devices !== undefined;
+  if (c.hook === undefined) {
+    if (base) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['hook'], message: 'a base chain (one with type, priority, policy or device) needs a hook, e.g. hook: "postrouting"' });
+    return;
+  }
+  if (!hooksOf(c.family as Family).includes(c.hook as HookName)) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['hook'], message: `family ${c.family} has no hook ${c.hook}: one of ${hooksOf(c.family as Family).join(', ')}` });
+  }
+  if (c.priority !== undefined && priorityValue(c.family as Family, c.priority as number | PriorityName) === undefined) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['priority'], message: `family ${c.family} has no priority named ${String(c.priority)}` });
+  }
+  if (c.family === 'netdev' && c.device === undefined && !c.devices?.length) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['device'], message: 'a netdev base chain needs the device it hooks' });
+  }
+});
+
+const chainRefSchema = z.object({ family, table: name, name: name.optional(), handle: handle.optional() })
+  .refine((c) => c.name !== undefined || c.handle !== undefined, { message: 'give the chain name or handle', path: ['name'] });
+
+export const ruleSchema = z.object({
+  family, table: name, chain: name,
+  expressions: z.array(expression),
+  comment: comment.optional(), userdata: userdata.optional(),
+  handle: handle.optional(), position: handle.optional(), id: u32.optional(), positionId: u32.optional(),
+}).refine((r) => !(r.comment !== undefined && r.userdata !== undefined), { message: 'give comment or userdata, not both', path: ['comment'] });
+
+const ruleRefSchema = z.object({ family, table: name, chain: name.optional(), handle });
+
+const setType = z.union([z.enum(Object.keys(SET_TYPES) as [keyof typeof SET_TYPES]), u32], { errorMap: () => ({ message: `unknown type: one of ${Object.keys(SET_TYPES).join(', ')} or a number` }) });
+
+export const setSchema = z.object({
+  family, table: name, name,
+  keyType: setType,
+  keyLen: z.number().int().min(1).max(NFT_DATA_VALUE_MAXLEN).optional(),
+  dataType: setType.optional(), dataLen: z.number().int().min(1).max(NFT_DATA_VALUE_MAXLEN).optional(),
+  flags: u32.optional(), policy: z.enum(['performance', 'memory']).optional(), size: u32.optional(),
+  timeout: z.number().int().min(0).optional(), gcInterval: u32.optional(),
+  comment: comment.optional(), userdata: userdata.optional(), id: u32.optional(), handle: handle.optional(),
+}).refine((s) => typeof s.keyType === 'string' || s.keyLen !== undefined, { message: 'a numeric key type needs keyLen', path: ['keyLen'] });
+
+const setRefSchema = z.object({ family, table: name, name: name.optional(), handle: handle.optional() })
+  .refine((s) => s.name !== undefined || s.handle !== undefined, { message: 'give the set name or handle', path: ['name'] });
+
+const elementSchema = z.union([
+  z.string(), z.number(),
+  z.object({
+    key: value, keyEnd: value.optional(), data: value.optional(), verdict: z.any().optional(), flags: u32.optional(),
+    timeout: z.number().int().min(0).optional(), expiration: z.number().optional(), comment: comment.optional(), userdata: userdata.optional(),
+  }).strict(),
+], { errorMap: () => ({ message: 'an element is a value of the set type (string or number) or { key: Uint8Array, ... }' }) });
+
+export const elementsSchema = z.object({
+  family, table: name, set: name, elements: z.array(elementSchema), keyType: setType.optional(), setId: u32.optional(),
+});
+
+const rulesetSchema = z.object({ family: family.optional() });
+
+/** Validate one queued operation; `index` is its place in the batch (for the message). */
+export function validateOperation(op: BatchOperation, index: number): void {
+  const root = op.object === 'element' ? 'elements' : op.object;
+  let schema: z.ZodTypeAny;
+  switch (op.object) {
+    case 'table': schema = op.verb === 'add' || op.verb === 'create' ? tableSchema : tableRefSchema; break;
+    case 'chain': schema = op.verb === 'add' || op.verb === 'create' ? chainSchema : chainRefSchema; break;
+    case 'rule': schema = op.verb === 'delete' || op.verb === 'destroy' ? ruleRefSchema : ruleSchema; break;
+    case 'set': schema = op.verb === 'add' || op.verb === 'create' ? setSchema : setRefSchema; break;
+    case 'element': schema = elementsSchema; break;
+    case 'ruleset': schema = rulesetSchema; break;
+    default: throw new ValidationError('operation', `unknown object ${String(op.object)}`);
+  }
+  try {
+    validate(schema, op.input, root);
+  } catch (err) {
+    if (err instanceof ValidationError) {
+      const what = op.description.length > 60 ? `${op.description.slice(0, 57)}...` : op.description;
+      throw new ValidationError(err.field, `${err.problem} (operation ${index + 1}: ${what})`);
+    }
+    throw err;
+  }
+}
+
+// ---- the masquerade helper's input ----
+
+export const masqueradeSchema = z.object({
+  from: z.string({ invalid_type_error: 'must be a string such as 192.168.0.0/16' })
+    .refine((s) => !!parsePrefix(s), { message: 'must be an IPv4 or IPv6 address or prefix such as 192.168.0.0/16' }),
+  outInterface: z.string().min(1).max(15).optional(),
+  table: name.optional(),
+  chain: name.optional(),
+  comment: comment.optional(),
+}).strict();
+
+export type MasqueradeInput = z.infer<typeof masqueradeSchema>;
