@@ -293,6 +293,7 @@ struct poll_s {
   napi_async_context actx;
   int fd;
   bool grown;                /* DUMP_HINT_SIZE peek done */
+  bool want_nsid;            /* pollStart(..., { nsid: true }): recvmsg + cmsg */
   bool closing;              /* uv_close called */
   bool closed;               /* uv_close callback ran */
   bool wrap_alive;           /* the JS handle object not yet finalized */
@@ -369,14 +370,23 @@ static void env_cleanup(napi_async_cleanup_hook_handle hook, void *arg) {
 /* Calls cb(list, err) as a proper async callback (async hooks, microtasks and
  * nextTicks run after it). Returns false when polling has ended: the callback
  * stopped it, closed the socket, or threw. */
-static bool poll_call_js(poll_t *p, napi_value list, int err) {
+static bool poll_call_js(poll_t *p, napi_value list, int err, const int32_t *nsids, uint32_t n) {
   napi_env env = p->env;
-  napi_value recv, cb, argv[2], result;
+  napi_value recv, cb, argv[3], result;
+  size_t argc = 2;
   napi_get_reference_value(env, p->self, &recv);
   napi_get_reference_value(env, p->cb, &cb);
   argv[0] = list;
   argv[1] = make_i32(env, err);
-  if (napi_make_callback(env, p->actx, recv, cb, 2, argv, &result) == napi_pending_exception) {
+  if (p->want_nsid) { /* a parallel Int32Array: nsids[i] belongs to list[i] */
+    void *data = NULL;
+    napi_value ab;
+    napi_create_arraybuffer(env, n * sizeof(int32_t), &data, &ab);
+    if (n) memcpy(data, nsids, n * sizeof(int32_t));
+    napi_create_typedarray(env, napi_int32_array, n, ab, 0, &argv[2]);
+    argc = 3;
+  }
+  if (napi_make_callback(env, p->actx, recv, cb, argc, argv, &result) == napi_pending_exception) {
     napi_value exc;
     bool pending = false;
     /* Stop first: the fd is still readable, and a live poll whose callback
@@ -405,11 +415,35 @@ static ssize_t poll_peek_size(poll_t *p) {
   return recv(p->fd, NULL, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
 }
 
+/* recv() plus, for NETLINK_LISTEN_ALL_NSID sockets, the namespace id of the
+ * sender: the kernel attaches it as a cmsg (SOL_NETLINK, NETLINK_LISTEN_ALL_NSID,
+ * int) to datagrams from namespaces that have an id in the receiver's one.
+ * *nsid is -1 when there is none (the socket's own namespace, usually). */
+static ssize_t poll_recv(poll_t *p, void *data, size_t size, int32_t *nsid) {
+  /* Room for a few cmsgs: NETLINK_PKTINFO may be on too, set by someone else. */
+  union { char buf[CMSG_SPACE(sizeof(int)) * 4]; struct cmsghdr align; } ctl;
+  struct iovec iov = { .iov_base = data, .iov_len = size };
+  struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof ctl.buf };
+  struct cmsghdr *c;
+  ssize_t got;
+  if (!p->want_nsid) return recv(p->fd, data, size, MSG_DONTWAIT);
+  *nsid = -1;
+  got = recvmsg(p->fd, &mh, MSG_DONTWAIT);
+  if (got < 0) return got;
+  for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+    if (c->cmsg_level == SOL_NETLINK && c->cmsg_type == NETLINK_LISTEN_ALL_NSID &&
+        c->cmsg_len >= CMSG_LEN(sizeof(int)))
+      memcpy(nsid, CMSG_DATA(c), sizeof(int));
+  }
+  return got;
+}
+
 static void poll_on_event(uv_poll_t *h, int status, int events) {
   poll_t *p = h->data;
   napi_env env = p->env;
   napi_handle_scope scope;
   napi_value list;
+  int32_t nsids[RECV_BATCH];
   uint32_t n = 0;
   int err = 0;
   bool fatal = false;
@@ -441,7 +475,8 @@ static void poll_on_event(uv_poll_t *h, int status, int events) {
       err = ENOMEM; /* the datagram stays queued; JS sees ENOMEM */
       break;
     }
-    do got = recv(p->fd, data, (size_t)size, MSG_DONTWAIT);
+    nsids[n] = -1;
+    do got = poll_recv(p, data, (size_t)size, &nsids[n]);
     while (got < 0 && errno == EINTR);
     if (got < 0) {
       if (errno != EAGAIN && errno != EWOULDBLOCK) err = errno;
@@ -452,11 +487,11 @@ static void poll_on_event(uv_poll_t *h, int status, int events) {
     napi_set_element(env, list, n++, buf);
   }
 
-  if (n > 0 && !poll_call_js(p, list, 0)) goto out;
+  if (n > 0 && !poll_call_js(p, list, 0, nsids, n)) goto out;
   if (err) {
     napi_value empty;
     napi_create_array(env, &empty);
-    if (!poll_call_js(p, empty, err)) goto out;
+    if (!poll_call_js(p, empty, err, nsids, 0)) goto out;
     /* ENOBUFS and friends are reports; a dead fd would fire forever. */
     if (fatal || err == EBADF || err == ENOTSOCK) poll_close(p);
   }
@@ -473,20 +508,45 @@ static poll_t *unwrap_poll(napi_env env, napi_value v) {
   return p;
 }
 
+/* pollStart(fd, cb, options?): options.nsid = true makes cb receive a third
+ * argument, an Int32Array of each datagram's sender namespace id (-1: none),
+ * read with recvmsg; without it the receive path is plain recv(). */
 static napi_value PollStart(napi_env env, napi_callback_info info) {
-  napi_value argv[2], obj;
+  napi_value argv[3], obj;
   napi_valuetype t;
   uv_loop_t *loop;
   int32_t fd;
   int r;
+  size_t argc = 3;
+  bool want_nsid = false;
   addon_t *a = get_addon(env);
   poll_t *p;
 
-  if (!get_args(env, info, 2, argv) || !get_i32(env, argv[0], &fd)) return NULL;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc < 2) {
+    throw_type(env, "netlinkts native: too few arguments");
+    return NULL;
+  }
+  if (!get_i32(env, argv[0], &fd)) return NULL;
   napi_typeof(env, argv[1], &t);
   if (t != napi_function) {
     throw_type(env, "netlinkts native: pollStart expects a callback");
     return NULL;
+  }
+  if (argc >= 3) {
+    napi_typeof(env, argv[2], &t);
+    if (t == napi_object) {
+      napi_value v;
+      bool has = false;
+      if (napi_has_named_property(env, argv[2], "nsid", &has) == napi_ok && has) {
+        napi_get_named_property(env, argv[2], "nsid", &v);
+        napi_coerce_to_bool(env, v, &v);
+        napi_get_value_bool(env, v, &want_nsid);
+      }
+    } else if (t != napi_undefined) {
+      throw_type(env, "netlinkts native: pollStart options must be an object");
+      return NULL;
+    }
   }
   p = calloc(1, sizeof *p);
   if (!p) {
@@ -506,6 +566,7 @@ static napi_value PollStart(napi_env env, napi_callback_info info) {
   p->env = env;
   p->addon = a;
   p->fd = fd;
+  p->want_nsid = want_nsid;
   p->wrap_alive = true;
   napi_create_object(env, &obj);
   napi_wrap(env, obj, p, poll_on_finalize, NULL, NULL);

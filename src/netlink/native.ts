@@ -28,7 +28,17 @@ export type PollHandle = object & { readonly __netlinktsPoll?: never };
  * were lost; polling continues. After 9 (EBADF) or 88 (ENOTSOCK) polling has
  * stopped. `this` is the poll handle.
  */
-export type PollCallback = (this: PollHandle, datagrams: Buffer[], errno: number) => void;
+export type PollCallback = (this: PollHandle, datagrams: Buffer[], errno: number, nsids?: Int32Array) => void;
+
+export interface PollOptions {
+  /**
+   * Read with recvmsg and hand the callback a third argument: an Int32Array
+   * parallel to `datagrams`, each datagram's sender namespace id (the cmsg the
+   * kernel attaches on NETLINK_LISTEN_ALL_NSID sockets), -1 when there is none
+   * (the socket's own namespace). Off: plain recv(), no third argument.
+   */
+  nsid?: boolean;
+}
 
 export interface NativeBinding {
   /**
@@ -64,7 +74,7 @@ export interface NativeBinding {
    * throws, polling stops and the exception goes to 'uncaughtException'.
    * The handle keeps the process alive while polling unless pollUnref'd.
    */
-  pollStart(fd: number, cb: PollCallback): PollHandle;
+  pollStart(fd: number, cb: PollCallback, options?: PollOptions): PollHandle;
   /** Stops and closes the poll. Idempotent; fine from inside the callback. */
   pollStop(handle: PollHandle): void;
   pollRef(handle: PollHandle): void;

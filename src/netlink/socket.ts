@@ -6,6 +6,7 @@ import {
   NETLINK_EXT_ACK, NETLINK_GET_STRICT_CHK, NETLINK_ROUTE, NLMSG_DONE, NLMSG_ERROR, NLMSG_NOOP,
   NLMSG_OVERRUN, NLM_F_ACK, NLM_F_DUMP_INTR, NLM_F_REQUEST, SOL_NETLINK, SOL_SOCKET, SO_RCVBUF,
   SO_RCVBUFFORCE, SO_SNDBUF, SO_SNDBUFFORCE, NETLINK_ADD_MEMBERSHIP, NETLINK_DROP_MEMBERSHIP,
+  NETLINK_LISTEN_ALL_NSID,
 } from './constants.js';
 import {
   DumpInterruptedError, NetlinkDecodeError, NetlinkError, OverrunError, SocketClosedError, systemError,
@@ -48,6 +49,11 @@ export interface SocketOptions {
   hexdump?: boolean;
   /** Name a message type for logs and errors (e.g. 16 -> RTM_NEWLINK). */
   typeName?: (type: number) => string | undefined;
+  /**
+   * NETLINK_LISTEN_ALL_NSID: also receive the groups' notifications from every namespace that
+   * has an id (nsid) in this socket's one; onNotification then gets the sender's nsid.
+   */
+  listenAllNsid?: boolean;
 }
 
 export interface RequestOptions {
@@ -138,9 +144,14 @@ export class NetlinkSocket {
   private readonly sendScratch: Uint8Array;
   private refed = true;
   private readonly peerPortId: number;
+  private pollOptions: { nsid: boolean } | undefined;
 
-  /** Unsolicited messages (multicast notifications, or replies nobody waits for). */
-  onNotification: ((m: MessageRef) => void) | undefined;
+  /**
+   * Unsolicited messages (multicast notifications, or replies nobody waits for). With
+   * listenAllNsid, `nsid` is the id of the namespace the message came from, undefined for
+   * this socket's own namespace (or any without an id).
+   */
+  onNotification: ((m: MessageRef, nsid?: number) => void) | undefined;
   /** Called when the receive queue overflowed (ENOBUFS) after pending operations were failed. */
   onOverrun: (() => void) | undefined;
 
@@ -179,7 +190,11 @@ export class NetlinkSocket {
       if (options.strictChecking ?? this.protocol === NETLINK_ROUTE) this.setOption(SOL_NETLINK, NETLINK_GET_STRICT_CHK, 1, true);
       this.setBufferSize(SO_RCVBUFFORCE, SO_RCVBUF, options.receiveBufferSize ?? 4 << 20);
       this.setBufferSize(SO_SNDBUFFORCE, SO_SNDBUF, options.sendBufferSize ?? 4 << 20);
-      this.pollHandle = this.native.pollStart(this.fd, (datagrams, errno) => this.onReadable(datagrams, errno));
+      if (options.listenAllNsid) {
+        this.setOption(SOL_NETLINK, NETLINK_LISTEN_ALL_NSID, 1, false);
+        this.pollOptions = { nsid: true };
+      }
+      this.pollHandle = this.startPoll();
       // An idle socket must not keep the process alive; it is referenced while work is pending.
       this.native.pollUnref(this.pollHandle);
       this.refed = false;
@@ -503,15 +518,21 @@ export class NetlinkSocket {
   private resume(): void {
     if (!this.paused || this.closed) return;
     this.paused = false;
-    this.pollHandle = this.native.pollStart(this.fd, (datagrams, errno) => this.onReadable(datagrams, errno));
+    this.pollHandle = this.startPoll();
     this.refed = true;
     this.updateRef();
   }
 
   // ---- receive ----
 
-  private onReadable(datagrams: Buffer[], errno: number): void {
-    for (const d of datagrams) this.onDatagram(d);
+  private startPoll(): object {
+    const cb = (datagrams: Buffer[], errno: number, nsids?: Int32Array): void => this.onReadable(datagrams, errno, nsids);
+    return this.pollOptions ? this.native.pollStart(this.fd, cb, this.pollOptions) : this.native.pollStart(this.fd, cb);
+  }
+
+  private onReadable(datagrams: Buffer[], errno: number, nsids?: Int32Array): void {
+    if (nsids) for (let i = 0; i < datagrams.length; i++) this.onDatagram(datagrams[i]!, nsids[i]! >= 0 ? nsids[i] : undefined);
+    else for (const d of datagrams) this.onDatagram(d);
     if (errno) this.onReceiveError(errno);
     const st = this.activeDump;
     // Backpressure: stop reading while a slow consumer has a backlog, but only when nothing
@@ -541,7 +562,7 @@ export class NetlinkSocket {
     this.onOverrun?.();
   }
 
-  private onDatagram(d: Buffer): void {
+  private onDatagram(d: Buffer, nsid?: number): void {
     const buf = new NetlinkBuffer(d);
     if (this.log.enabled) this.logIn(d);
     const dumpSeq = this.activeDump?.seq;
@@ -562,7 +583,7 @@ export class NetlinkSocket {
         }
         const p = this.pending.get(m.seq);
         if (!p || p.kind !== 'request') {
-          this.onNotification?.(m);
+          this.onNotification?.(m, nsid);
           return;
         }
         if (m.type === NLMSG_ERROR) {
