@@ -5,7 +5,7 @@
 import { NLM_F_DUMP_FILTERED, NLM_F_ECHO } from '../netlink/constants.js';
 import { NetlinkError, ValidationError } from '../netlink/errors.js';
 import type { MessageRef } from '../netlink/message.js';
-import type { RawAttribute } from '../netlink/reader.js';
+import { walkAttributes, type RawAttribute } from '../netlink/reader.js';
 import type { NetlinkSocket, RequestOptions } from '../netlink/socket.js';
 import { validate } from '../netlink/validate.js';
 import { parseMac } from '../netlink/address.js';
@@ -416,4 +416,23 @@ export function linkUp(sock: NetlinkSocket, ref: LinkSelector): Promise<void> {
 /** `ip link set DEV down`. */
 export function linkDown(sock: NetlinkSocket, ref: LinkSelector): Promise<void> {
   return setLink(sock, ref, { up: false });
+}
+
+/**
+ * ifindex -> name of every link, from one dump that decodes nothing but the names (for
+ * naming the interfaces of addresses, routes and neighbours).
+ */
+export async function linkNameMap(sock: NetlinkSocket, opts: { signal?: AbortSignal } = {}): Promise<Map<number, string>> {
+  const names = new Map<number, string>();
+  const req = encodeLinkDump({});
+  for await (const batch of sock.dumpBatches(req, linkReq('list link names', undefined, opts.signal))) {
+    for (const m of batch) {
+      if (!isNewLink(m)) continue;
+      const index = m.buf.s32(m.payloadStart + 4);
+      walkAttributes(m.buf, m.payloadStart + C.IFINFOMSG_LEN, m.end, (t, o, l) => {
+        if (t === C.IFLA_IFNAME) names.set(index, m.buf.attrString(o, l));
+      });
+    }
+  }
+  return names;
 }

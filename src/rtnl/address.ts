@@ -1,0 +1,261 @@
+// Addresses (RTM_NEWADDR/DELADDR/GETADDR): struct ifaddrmsg plus IFA_* attributes. Decoded
+// entries carry what `ip -j addr show` prints inside addr_info (family, local, address for
+// a peer, prefixlen, broadcast, scope, the flag booleans, label, lifetimes), plus the
+// interface (index, dev) since they are returned flat rather than grouped per link.
+import { NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST } from '../netlink/constants.js';
+import { NetlinkDecodeError } from '../netlink/errors.js';
+import { formatIP, parsePrefix } from '../netlink/address.js';
+import type { MessageRef } from '../netlink/message.js';
+import { rawAttribute, walkNested, type NetlinkBuffer, type RawAttribute } from '../netlink/reader.js';
+import { MessageWriter } from '../netlink/writer.js';
+import * as C from './constants.js';
+import { writeRaw } from './link.js';
+
+export interface Address {
+  /** extra: the message type. */
+  msg: 'newaddr' | 'deladdr';
+  /** Interface index (ip -o prints it as "index"). */
+  index: number;
+  /** Interface name, when resolved (ip -o prints "dev"). */
+  dev?: string;
+  family: string;
+  family_index?: number;
+  local?: string;
+  /** The peer (IFA_ADDRESS), only when it differs from local (as ip prints it). */
+  address?: string;
+  prefixlen: number;
+  metric?: number;
+  broadcast?: string;
+  anycast?: string;
+  scope: string;
+  secondary?: true;
+  temporary?: true;
+  nodad?: true;
+  optimistic?: true;
+  dadfailed?: true;
+  home?: true;
+  deprecated?: true;
+  tentative?: true;
+  mngtmpaddr?: true;
+  noprefixroute?: true;
+  autojoin?: true;
+  'stable-privacy'?: true;
+  /** Not IFA_F_PERMANENT: configured by the kernel (SLAAC, DHCP clients set lifetimes). */
+  dynamic?: true;
+  /** Flag bits ip has no name for, as "%02x". */
+  ifa_flags?: string;
+  label?: string;
+  /** Seconds; 4294967295 means forever. */
+  valid_life_time?: number;
+  preferred_life_time?: number;
+  /** extra: IFA_PROTO (who added it: 1 kernel_lo, 2 kernel_ra, 3 kernel_ll; ip 6.1 does not print it). */
+  protocol?: number;
+  raw: RawAttribute[];
+}
+
+export function familyName(af: number): string | undefined {
+  switch (af) {
+    case C.AF_INET: return 'inet';
+    case C.AF_INET6: return 'inet6';
+    case C.AF_BRIDGE: return 'bridge';
+    case C.AF_MPLS: return 'mpls';
+    case C.AF_PACKET: return 'link';
+    default: return undefined;
+  }
+}
+
+export function scopeName(scope: number): string {
+  return C.RT_SCOPE_NAMES.get(scope) ?? String(scope);
+}
+
+export function scopeNumber(scope: string | number): number {
+  if (typeof scope === 'number') return scope;
+  for (const [n, name] of C.RT_SCOPE_NAMES) if (name === scope) return n;
+  throw new RangeError(`unknown scope ${scope}`);
+}
+
+// ip's print order (ipaddress.c ifa_flag_data); SECONDARY reads "temporary" for IPv6.
+const IFA_FLAG_ORDER: ReadonlyArray<readonly [number, keyof Address]> = [
+  [C.IFA_F_SECONDARY, 'secondary'], [C.IFA_F_NODAD, 'nodad'], [C.IFA_F_OPTIMISTIC, 'optimistic'],
+  [C.IFA_F_DADFAILED, 'dadfailed'], [C.IFA_F_HOMEADDRESS, 'home'], [C.IFA_F_DEPRECATED, 'deprecated'],
+  [C.IFA_F_TENTATIVE, 'tentative'], [C.IFA_F_PERMANENT, 'dynamic'], [C.IFA_F_MANAGETEMPADDR, 'mngtmpaddr'],
+  [C.IFA_F_NOPREFIXROUTE, 'noprefixroute'], [C.IFA_F_MCAUTOJOIN, 'autojoin'], [C.IFA_F_STABLE_PRIVACY, 'stable-privacy'],
+];
+
+/** Decode one RTM_NEWADDR/RTM_DELADDR. `resolve` names the interface (sets dev). */
+export function decodeAddress(m: MessageRef, resolve?: (ifindex: number) => string | undefined): Address {
+  const { buf } = m;
+  const off = m.payloadStart;
+  if (m.end - off < C.IFADDRMSG_LEN) throw new NetlinkDecodeError(`ifaddrmsg needs ${C.IFADDRMSG_LEN} bytes, ${m.end - off} remain`, off);
+  const family = buf.u8(off);
+  const prefixlen = buf.u8(off + 1);
+  let flags = buf.u8(off + 2);
+  const scope = buf.u8(off + 3);
+  const index = buf.u32(off + 4);
+  const fname = familyName(family);
+  const a: Address = {
+    msg: m.type === C.RTM_DELADDR ? 'deladdr' : 'newaddr',
+    index,
+    family: fname ?? String(family),
+    prefixlen,
+    scope: scopeName(scope),
+    raw: [],
+  };
+  if (!fname) a.family_index = family;
+  if (resolve) {
+    const n = resolve(index);
+    if (n !== undefined) a.dev = n;
+  }
+  let localOff = -1, localLen = 0, addrOff = -1, addrLen = 0;
+  let valid: number | undefined, preferred: number | undefined;
+  walkNested(buf, off + C.IFADDRMSG_LEN, m.end - off - C.IFADDRMSG_LEN, 1, (t, o, l, rt) => {
+    switch (t) {
+      case C.IFA_LOCAL: localOff = o; localLen = l; break;
+      case C.IFA_ADDRESS: addrOff = o; addrLen = l; break;
+      case C.IFA_BROADCAST: a.broadcast = formatIP(buf.bytes, o, l); break;
+      case C.IFA_ANYCAST: a.anycast = formatIP(buf.bytes, o, l); break;
+      case C.IFA_LABEL: a.label = buf.attrString(o, l); break;
+      case C.IFA_FLAGS: flags = buf.attrU32(o, l); break;
+      case C.IFA_RT_PRIORITY: a.metric = buf.attrU32(o, l); break;
+      case C.IFA_PROTO: a.protocol = buf.attrU8(o, l); break;
+      case C.IFA_CACHEINFO:
+        if (l < 16) throw new NetlinkDecodeError(`IFA_CACHEINFO of ${l} bytes, needs 16`, o);
+        preferred = buf.u32(o);
+        valid = buf.u32(o + 4);
+        break;
+      default: a.raw.push(rawAttribute(buf, t, o, l, rt));
+    }
+  });
+  if (localOff < 0) { localOff = addrOff; localLen = addrLen; }
+  if (addrOff < 0) { addrOff = localOff; addrLen = localLen; }
+  if (localOff >= 0) {
+    a.local = formatIP(buf.bytes, localOff, localLen);
+    if (addrOff !== localOff && !sameBytes(buf, addrOff, addrLen, localOff, localLen)) a.address = formatIP(buf.bytes, addrOff, addrLen);
+  }
+  let rest = flags;
+  for (const [bit, name] of IFA_FLAG_ORDER) {
+    if (bit === C.IFA_F_PERMANENT) {
+      if (!(flags & bit)) a.dynamic = true;
+    } else if (flags & bit) {
+      if (bit === C.IFA_F_SECONDARY && family === C.AF_INET6) a.temporary = true;
+      else (a as unknown as Record<string, unknown>)[name] = true;
+    }
+    rest &= ~bit;
+  }
+  if (rest) a.ifa_flags = (rest >>> 0).toString(16).padStart(2, '0');
+  if (valid !== undefined) a.valid_life_time = valid;
+  if (preferred !== undefined) a.preferred_life_time = (flags & C.IFA_F_DEPRECATED) && preferred !== C.INFINITY_LIFE_TIME ? preferred | 0 : preferred;
+  return a;
+}
+
+function sameBytes(buf: NetlinkBuffer, a: number, al: number, b: number, bl: number): boolean {
+  if (al !== bl) return false;
+  for (let i = 0; i < al; i++) if (buf.bytes[a + i] !== buf.bytes[b + i]) return false;
+  return true;
+}
+
+// ============================================================================================
+// Encoding
+
+/** A fully resolved address request. */
+export interface AddressAttrs {
+  family: number;
+  prefixlen: number;
+  index: number;
+  scope?: number;
+  flags?: number;
+  local: Uint8Array;
+  /** IFA_ADDRESS: the peer for point-to-point, else the local address again (as ip sends it). */
+  address?: Uint8Array;
+  broadcast?: Uint8Array;
+  anycast?: Uint8Array;
+  label?: string;
+  /** Lifetimes in seconds (0xffffffff: forever). */
+  valid?: number;
+  preferred?: number;
+  metric?: number;
+  protocol?: number;
+  attributes?: RawAttribute[];
+}
+
+function writeIfAddrMsg(w: MessageWriter, family: number, prefixlen: number, flags: number, scope: number, index: number): void {
+  w.u8(family).u8(prefixlen).u8(flags).u8(scope).u32(index);
+}
+
+/** RTM_GETADDR dump; ifindex filters in the kernel (strict checking), family 0 = both. */
+export function encodeAddressDump(family = C.AF_UNSPEC, ifindex = 0, w = new MessageWriter(64)): Uint8Array {
+  const start = w.begin(C.RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP);
+  writeIfAddrMsg(w, family, 0, 0, 0, ifindex);
+  w.end(start);
+  return w.copy();
+}
+
+/** RTM_NEWADDR (mode 'add': NLM_F_CREATE|NLM_F_EXCL; 'replace': NLM_F_CREATE|NLM_F_REPLACE). */
+export function encodeNewAddress(a: AddressAttrs, mode: 'add' | 'replace' = 'add', w = new MessageWriter(128)): Uint8Array {
+  const start = w.begin(C.RTM_NEWADDR, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | (mode === 'add' ? NLM_F_EXCL : NLM_F_REPLACE));
+  writeAddressBody(w, a);
+  w.end(start);
+  return w.copy();
+}
+
+/** RTM_DELADDR: IFA_LOCAL (and IFA_ADDRESS for a peer) select the address, as ip sends it. */
+export function encodeDelAddress(a: AddressAttrs, w = new MessageWriter(128)): Uint8Array {
+  const start = w.begin(C.RTM_DELADDR, NLM_F_REQUEST | NLM_F_ACK);
+  writeAddressBody(w, a);
+  w.end(start);
+  return w.copy();
+}
+
+function writeAddressBody(w: MessageWriter, a: AddressAttrs): void {
+  const flags = a.flags ?? 0;
+  writeIfAddrMsg(w, a.family, a.prefixlen, flags & 0xff, a.scope ?? 0, a.index);
+  w.attrBytes(C.IFA_LOCAL, a.local);
+  if (a.address) w.attrBytes(C.IFA_ADDRESS, a.address);
+  if (a.broadcast) w.attrBytes(C.IFA_BROADCAST, a.broadcast);
+  if (a.anycast) w.attrBytes(C.IFA_ANYCAST, a.anycast);
+  if (a.label !== undefined) w.attrString(C.IFA_LABEL, a.label);
+  if (flags > 0xff) w.attrU32(C.IFA_FLAGS, flags);
+  if (a.valid !== undefined || a.preferred !== undefined) {
+    const ci = new Uint8Array(16);
+    const v = new DataView(ci.buffer);
+    v.setUint32(0, a.preferred ?? a.valid ?? C.INFINITY_LIFE_TIME, true);
+    v.setUint32(4, a.valid ?? C.INFINITY_LIFE_TIME, true);
+    w.attrBytes(C.IFA_CACHEINFO, ci);
+  }
+  if (a.metric !== undefined) w.attrU32(C.IFA_RT_PRIORITY, a.metric);
+  if (a.protocol !== undefined) w.attrU8(C.IFA_PROTO, a.protocol);
+  for (const r of a.attributes ?? []) writeRaw(w, r);
+}
+
+/**
+ * The broadcast address `ip addr add ... brd +` (or `brd -`) computes: host bits set (or
+ * clear). None for /31 and /32, where there are no host bits to spare.
+ */
+export function computeBroadcast(local: Uint8Array, prefixlen: number, set = true): Uint8Array | undefined {
+  if (local.length !== 4 || prefixlen >= 31) return undefined;
+  const out = new Uint8Array(local);
+  for (let bit = prefixlen; bit < 32; bit++) {
+    const byte = bit >> 3, mask = 0x80 >> (bit & 7);
+    if (set) out[byte]! |= mask;
+    else out[byte]! &= ~mask;
+  }
+  return out;
+}
+
+/** ip's default scope: host for 127.0.0.0/8, else global. */
+export function defaultAddressScope(local: Uint8Array): number {
+  return local.length === 4 && local[0] === 127 ? C.RT_SCOPE_HOST : C.RT_SCOPE_UNIVERSE;
+}
+
+/** Parse "ADDR[/PLEN]" into family, bytes and prefix length (a bare address is a host prefix). */
+export function parseAddressPrefix(text: string): { family: number; bytes: Uint8Array; prefixlen: number } {
+  const p = parsePrefix(text);
+  if (!p) throw new RangeError(`not an address: ${text}`);
+  return { family: p.family === 4 ? C.AF_INET : C.AF_INET6, bytes: p.address, prefixlen: p.length ?? (p.family === 4 ? 32 : 128) };
+}
+
+/** IFA_* attribute names for errors. */
+export function describeAddressAttribute(path: number[]): string | undefined {
+  if (!path.length) return undefined;
+  return path.map((t, i) => (i === 0 ? C.constantName('IFA_', t, ['IFA_F_']) ?? `IFA attribute ${t}` : String(t))).join('/');
+}

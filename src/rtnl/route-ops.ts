@@ -1,0 +1,289 @@
+// Route operations over a NetlinkSocket (`ip route add/replace/append/del/show/get`).
+import { NLM_F_DUMP_FILTERED } from '../netlink/constants.js';
+import type { MessageRef } from '../netlink/message.js';
+import type { NetlinkSocket, RequestOptions } from '../netlink/socket.js';
+import { validate } from '../netlink/validate.js';
+import { parseIP } from '../netlink/address.js';
+import * as C from './constants.js';
+import { parseAddressPrefix, scopeNumber } from './address.js';
+import { familyNumber } from './address-ops.js';
+import { linkIndex, linkNameMap, type LinkSelector } from './link-ops.js';
+import {
+  decodeRoute, describeRouteAttribute, encodeDelRoute, encodeGetRoute, encodeNewRoute, encodeRouteDump, metricNumber,
+  protocolNumber, routeTypeNumber, tableNumber, type NexthopAttrs, type Route, type RouteAttrs, type RouteWriteMode,
+} from './route.js';
+
+export type RouteMetricName = 'mtu' | 'window' | 'rtt' | 'rttvar' | 'ssthresh' | 'cwnd' | 'advmss' | 'reordering' | 'hoplimit'
+  | 'initcwnd' | 'features' | 'rto_min' | 'initrwnd' | 'quickack' | 'fastopen_no_cookie';
+
+/** Route metrics (RTA_METRICS) under ip's names; `lock` lists the metrics to lock. */
+export type RouteMetrics = Partial<Record<RouteMetricName, number | boolean>> & { congestion?: string; lock?: string[] };
+
+export interface NexthopSpec {
+  via?: string;
+  dev?: LinkSelector;
+  /** 1-256 (default 1). */
+  weight?: number;
+  onlink?: boolean;
+}
+
+/** `ip route add TO [via GW] [dev DEV] ...`, with ip's words. */
+export interface RouteSpec {
+  /** "default", a prefix, or a bare address (host route). */
+  to: string;
+  /** Family of a "default" route without a gateway (default IPv4). */
+  family?: 4 | 6 | 'inet' | 'inet6';
+  via?: string;
+  dev?: LinkSelector;
+  /** Preferred source (RTA_PREFSRC, ip's `src`). */
+  src?: string;
+  /** Source prefix (RTA_SRC, ip's `from`; IPv6 subtrees). */
+  from?: string;
+  /** Default main; numbers above 255 go in RTA_TABLE. */
+  table?: number | 'main' | 'local' | 'default';
+  /** RTA_PRIORITY (ip's metric/preference). */
+  metric?: number;
+  /** Default "boot" (as ip). */
+  protocol?: string | number;
+  /** Default: link for a unicast route without a gateway, host for local/nat, link for broadcast/multicast/anycast, else global (as ip). */
+  scope?: 'global' | 'site' | 'link' | 'host' | 'nowhere' | number;
+  type?: 'unicast' | 'local' | 'broadcast' | 'anycast' | 'multicast' | 'blackhole' | 'unreachable' | 'prohibit' | 'throw' | 'nat';
+  tos?: number;
+  onlink?: boolean;
+  /** IPv6 router preference. */
+  pref?: 'low' | 'medium' | 'high';
+  /** IPv6 route lifetime in seconds. */
+  expires?: number;
+  metrics?: RouteMetrics;
+  /** Multipath (RTA_MULTIPATH): instead of via/dev. */
+  nexthops?: NexthopSpec[];
+}
+
+export interface ListRoutesOptions {
+  family?: 4 | 6 | 'inet' | 'inet6';
+  /** Default "main" (as `ip route show`); "all" for every table. Filtered by the kernel (RTA_TABLE). */
+  table?: number | 'main' | 'local' | 'default' | 'all';
+  /** Kernel-side filters. */
+  protocol?: string | number;
+  type?: RouteSpec['type'];
+  dev?: LinkSelector;
+  /** The route cache / exceptions (RTM_F_CLONED), as `ip route show cache`. */
+  cloned?: boolean;
+  /** Name interfaces (dev, iif, nexthop dev); default true. */
+  resolveNames?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface RouteQuery {
+  to: string;
+  from?: string;
+  iif?: LinkSelector;
+  oif?: LinkSelector;
+  mark?: number;
+  /** Return the FIB entry that matched rather than the resolved route. */
+  fibmatch?: boolean;
+  table?: number | 'main' | 'local' | 'default';
+}
+
+const routeReq = (operation: string, signal?: AbortSignal): RequestOptions => ({
+  operation,
+  headerSize: C.RTMSG_LEN,
+  describeAttribute: describeRouteAttribute,
+  signal,
+});
+
+function isRoute(m: MessageRef): boolean {
+  return m.type === C.RTM_NEWROUTE;
+}
+
+/** `ip route show` (table main by default), filtered by the kernel. */
+export async function listRoutes(sock: NetlinkSocket, opts: ListRoutesOptions = {}): Promise<Route[]> {
+  const out: Route[] = [];
+  for await (const r of iterateRoutes(sock, opts)) out.push(r);
+  return out;
+}
+
+/** Like listRoutes, as an async iterable with constant memory (one datagram at a time). */
+export async function* iterateRoutes(sock: NetlinkSocket, opts: ListRoutesOptions = {}): AsyncGenerator<Route, void, undefined> {
+  const table = opts.table === 'all' ? 0 : tableNumber(opts.table ?? 'main');
+  const protocol = opts.protocol !== undefined ? protocolNumber(opts.protocol) : undefined;
+  const type = opts.type !== undefined ? routeTypeNumber(opts.type) : undefined;
+  const oif = opts.dev !== undefined ? await linkIndex(sock, opts.dev, 'list routes: dev') : undefined;
+  const family = familyNumber(opts.family);
+  const names = (opts.resolveNames ?? true) ? await linkNameMap(sock, { signal: opts.signal }) : undefined;
+  const resolve = names ? (i: number): string | undefined => names.get(i) : undefined;
+  const req = encodeRouteDump({ family, table, protocol, type, oif, cloned: opts.cloned });
+  for await (const batch of sock.dumpBatches(req, routeReq('list routes', opts.signal))) {
+    for (const m of batch) {
+      if (!isRoute(m)) continue;
+      const fam = m.buf.bytes[m.payloadStart]!;
+      // AF_UNSPEC dumps every family that has routes (ipmr, ip6mr, mpls too): keep IP ones.
+      if (family === C.AF_UNSPEC && fam !== C.AF_INET && fam !== C.AF_INET6) continue;
+      const r = decodeRoute(m, resolve);
+      if (!(m.flags & NLM_F_DUMP_FILTERED)) {
+        // Filters this kernel did not apply (old kernels, or no strict checking).
+        if (table && r.table_id !== table) continue;
+        if (protocol !== undefined && m.buf.bytes[m.payloadStart + 5] !== protocol) continue;
+        if (type !== undefined && m.buf.bytes[m.payloadStart + 7] !== type) continue;
+        if (oif !== undefined && r.oif_index !== oif && !r.nexthops?.some((n) => n.oif_index === oif)) continue;
+      }
+      yield r;
+    }
+  }
+}
+
+function hostBits(family: number): number {
+  return family === C.AF_INET6 ? 128 : 32;
+}
+
+async function resolveRoute(sock: NetlinkSocket, spec: RouteSpec, op: string, forDelete: boolean): Promise<RouteAttrs> {
+  let family: number;
+  let dst: Uint8Array | undefined;
+  let dstLen = 0;
+  if (spec.to.startsWith('default')) {
+    const hint = spec.via ?? spec.nexthops?.find((n) => n.via)?.via ?? spec.src;
+    family = spec.to === 'default6' ? C.AF_INET6 : spec.to === 'default4' ? C.AF_INET
+      : spec.family !== undefined ? familyNumber(spec.family) : hint?.includes(':') ? C.AF_INET6 : C.AF_INET;
+  } else {
+    const p = parseAddressPrefix(spec.to);
+    family = p.family;
+    dstLen = p.prefixlen;
+    dst = p.bytes;
+    // The kernel refuses host bits set under the prefix ("Invalid prefix for given prefix length").
+  }
+  const type = spec.type !== undefined ? routeTypeNumber(spec.type) : C.RTN_UNICAST;
+  const hasGw = spec.via !== undefined || spec.nexthops !== undefined;
+  let scope: number;
+  if (spec.scope !== undefined) scope = scopeNumber(spec.scope);
+  else if (forDelete) scope = C.RT_SCOPE_NOWHERE;
+  else if (type === C.RTN_LOCAL || type === C.RTN_NAT) scope = C.RT_SCOPE_HOST;
+  else if (type === C.RTN_BROADCAST || type === C.RTN_MULTICAST || type === C.RTN_ANYCAST) scope = C.RT_SCOPE_LINK;
+  else if (type === C.RTN_UNICAST && !hasGw) scope = C.RT_SCOPE_LINK;
+  else scope = C.RT_SCOPE_UNIVERSE;
+  const a: RouteAttrs = {
+    family,
+    dstLen,
+    dst,
+    tos: spec.tos,
+    table: spec.table !== undefined ? tableNumber(spec.table) : C.RT_TABLE_MAIN,
+    protocol: spec.protocol !== undefined ? protocolNumber(spec.protocol) : forDelete ? C.RTPROT_UNSPEC : C.RTPROT_BOOT,
+    scope,
+    type: forDelete && spec.type === undefined ? C.RTN_UNSPEC : type,
+    flags: spec.onlink ? C.RTNH_F_ONLINK : 0,
+    priority: spec.metric,
+  };
+  if (spec.via !== undefined) {
+    a.gateway = parseIP(spec.via);
+    const gwFamily = spec.via.includes(':') ? C.AF_INET6 : C.AF_INET;
+    if (gwFamily !== family) a.viaFamily = gwFamily;
+  }
+  if (spec.dev !== undefined) a.oif = await linkIndex(sock, spec.dev, `${op}: dev`);
+  if (spec.src !== undefined) a.prefsrc = parseIP(spec.src);
+  if (spec.from !== undefined) {
+    const p = parseAddressPrefix(spec.from);
+    a.src = p.bytes;
+    a.srcLen = p.prefixlen;
+  }
+  if (spec.pref !== undefined) a.pref = spec.pref === 'low' ? C.ICMPV6_ROUTER_PREF_LOW : spec.pref === 'high' ? C.ICMPV6_ROUTER_PREF_HIGH : C.ICMPV6_ROUTER_PREF_MEDIUM;
+  if (spec.expires !== undefined) a.expires = spec.expires;
+  if (spec.metrics) {
+    const mx: Array<[number, number | string]> = [];
+    let lock = 0;
+    for (const [k, v] of Object.entries(spec.metrics)) {
+      if (k === 'lock') {
+        for (const name of v as string[]) {
+          const n = metricNumber(name);
+          if (n === undefined) throw new RangeError(`unknown metric ${name}`);
+          lock |= 1 << n;
+        }
+        continue;
+      }
+      const n = metricNumber(k);
+      if (n === undefined || v === undefined) continue;
+      if (n === C.RTAX_CC_ALGO) mx.push([n, String(v)]);
+      else if (n === C.RTAX_RTT) mx.push([n, Number(v) * 8]);
+      else if (n === C.RTAX_RTTVAR) mx.push([n, Number(v) * 4]);
+      else mx.push([n, typeof v === 'boolean' ? (v ? 1 : 0) : (v as number)]);
+    }
+    a.metrics = mx;
+    if (lock) a.metricsLock = lock;
+  }
+  if (spec.nexthops) {
+    const nhs: NexthopAttrs[] = [];
+    for (const [i, nh] of spec.nexthops.entries()) {
+      const n: NexthopAttrs = { weight: nh.weight ?? 1, flags: nh.onlink ? C.RTNH_F_ONLINK : 0 };
+      if (nh.via !== undefined) {
+        n.gateway = parseIP(nh.via);
+        const gf = nh.via.includes(':') ? C.AF_INET6 : C.AF_INET;
+        if (gf !== family) n.viaFamily = gf;
+      }
+      if (nh.dev !== undefined) n.ifindex = await linkIndex(sock, nh.dev, `${op}: nexthops.${i}.dev`);
+      nhs.push(n);
+    }
+    a.nexthops = nhs;
+  }
+  void hostBits;
+  return a;
+}
+
+function describeRoute(spec: RouteSpec): string {
+  let s = spec.to;
+  if (spec.via !== undefined) s += ` via ${spec.via}`;
+  if (spec.dev !== undefined) s += ` dev ${spec.dev}`;
+  if (spec.table !== undefined) s += ` table ${spec.table}`;
+  return s;
+}
+
+async function writeRoute(sock: NetlinkSocket, spec: RouteSpec, mode: RouteWriteMode, verb: string, signal?: AbortSignal): Promise<void> {
+  const s = await import('./schemas.js');
+  const v = validate(s.routeSpecSchema, spec, 'route') as RouteSpec;
+  const op = `${verb} route ${describeRoute(v)}`;
+  await sock.request(encodeNewRoute(await resolveRoute(sock, v, op, false), mode), routeReq(op, signal));
+}
+
+/** `ip route add`: EEXIST if the same route is there. */
+export function addRoute(sock: NetlinkSocket, spec: RouteSpec, opts: { signal?: AbortSignal } = {}): Promise<void> {
+  return writeRoute(sock, spec, 'add', 'add', opts.signal);
+}
+
+/** `ip route replace`: add, or replace the route with the same key. */
+export function replaceRoute(sock: NetlinkSocket, spec: RouteSpec, opts: { signal?: AbortSignal } = {}): Promise<void> {
+  return writeRoute(sock, spec, 'replace', 'replace', opts.signal);
+}
+
+/** `ip route append`: add another route with the same key (IPv6 ECMP by appending). */
+export function appendRoute(sock: NetlinkSocket, spec: RouteSpec, opts: { signal?: AbortSignal } = {}): Promise<void> {
+  return writeRoute(sock, spec, 'append', 'append', opts.signal);
+}
+
+/** `ip route del`: the kernel deletes the first route matching the fields given. ESRCH if none. */
+export async function deleteRoute(sock: NetlinkSocket, spec: RouteSpec, opts: { signal?: AbortSignal } = {}): Promise<void> {
+  const s = await import('./schemas.js');
+  const v = validate(s.routeSpecSchema, spec, 'route') as RouteSpec;
+  const op = `delete route ${describeRoute(v)}`;
+  await sock.request(encodeDelRoute(await resolveRoute(sock, v, op, true)), routeReq(op, opts.signal));
+}
+
+/** `ip route get TO [from FROM] [iif DEV] [oif DEV] [mark M] [fibmatch]`. */
+export async function getRoute(sock: NetlinkSocket, query: RouteQuery, opts: { signal?: AbortSignal } = {}): Promise<Route> {
+  const s = await import('./schemas.js');
+  const q = validate(s.routeGetSchema, query, 'query') as RouteQuery;
+  const op = `get route ${q.to}`;
+  const dst = parseIP(q.to)!;
+  const family = dst.length === 16 ? C.AF_INET6 : C.AF_INET;
+  const req = encodeGetRoute({
+    family,
+    dst,
+    src: q.from !== undefined ? parseIP(q.from) : undefined,
+    iif: q.iif !== undefined ? await linkIndex(sock, q.iif, `${op}: iif`) : undefined,
+    oif: q.oif !== undefined ? await linkIndex(sock, q.oif, `${op}: oif`) : undefined,
+    mark: q.mark,
+    fibmatch: q.fibmatch,
+    table: q.table !== undefined ? tableNumber(q.table) : undefined,
+  });
+  const replies = await sock.request(req, routeReq(op, opts.signal));
+  const m = replies.find(isRoute);
+  if (!m) throw new Error(`${op}: the kernel sent no route`);
+  const names = await linkNameMap(sock);
+  return decodeRoute(m, (i) => names.get(i));
+}
