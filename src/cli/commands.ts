@@ -1,0 +1,166 @@
+// The commands of `netlinkts`: names, options and help text. Only data: main.ts loads a
+// command's implementation (commands/*.ts) after the arguments parsed, and only that one.
+
+export interface OptionSpec {
+  name: string;
+  /** Placeholder of the value, for options that take one. */
+  value?: string;
+  help: string;
+}
+
+export interface CommandSpec {
+  name: string;
+  summary: string;
+  usage: string;
+  options: OptionSpec[];
+  positionals?: { min: number; max: number; names: string };
+  /** Options that exclude each other. */
+  exclusive?: string[][];
+  /** More text after the options. */
+  details?: string;
+}
+
+const HELP: OptionSpec = { name: 'help', help: 'show this help' };
+const NETNS: OptionSpec = { name: 'netns', value: 'NAME', help: 'look inside the named namespace (/run/netns/NAME, as `ip netns`) or a path such as /proc/PID/ns/net' };
+const ALL_NETNS: OptionSpec = { name: 'all-netns', help: 'the current namespace and every named one' };
+const JSON_OPT: OptionSpec = { name: 'json', help: 'one JSON array, with the field names and value formats of `ip -j -d`' };
+const RAW: OptionSpec = { name: 'raw', help: 'the decoded attribute tree of each message: type numbers and names, lengths, hex of unknown attributes' };
+const HEX: OptionSpec = { name: 'hex', help: 'hex dumps of the messages as the kernel sent them' };
+const DUMP_COMMON = [NETNS, ALL_NETNS, JSON_OPT, RAW, HEX];
+const DUMP_EXCLUSIVE = [['netns', 'all-netns'], ['raw', 'hex']];
+
+const OUTPUT_NOTE = `With --raw or --hex, --json prints the same as JSON.
+Exit status: 0 success, 1 runtime error, 2 usage error.`;
+
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    name: 'dump-links',
+    summary: 'list network interfaces (like `ip -d link show`)',
+    usage: 'netlinkts dump-links [--netns NAME | --all-netns] [--type KIND] [--master NAME] [--json | --raw | --hex]',
+    options: [
+      ...DUMP_COMMON,
+      { name: 'type', value: 'KIND', help: 'only links of this kind (veth, bridge, vxlan...), filtered by the kernel' },
+      { name: 'master', value: 'NAME', help: 'only ports of this master (a bridge, bond or vrf), filtered by the kernel' },
+    ],
+    exclusive: DUMP_EXCLUSIVE,
+    details: `--json adds "netns" (the namespace a link lives in; null for the current one) and, for
+veths whose peer is visible, "peer_ifname" and "peer_netns". With --all-netns this shows which
+veth belongs to which namespace.
+${OUTPUT_NOTE}`,
+  },
+  {
+    name: 'dump-addrs',
+    summary: 'list addresses (like `ip addr show`)',
+    usage: 'netlinkts dump-addrs [--netns NAME | --all-netns] [--dev NAME] [--family inet|inet6] [--json | --raw | --hex]',
+    options: [
+      ...DUMP_COMMON,
+      { name: 'dev', value: 'NAME', help: 'only addresses of this link' },
+      { name: 'family', value: 'FAMILY', help: 'inet or inet6 (also -4/-6 style: 4, 6)' },
+    ],
+    exclusive: DUMP_EXCLUSIVE,
+    details: OUTPUT_NOTE,
+  },
+  {
+    name: 'dump-routes',
+    summary: 'list routes (like `ip route show`)',
+    usage: 'netlinkts dump-routes [--netns NAME | --all-netns] [--table N|main|local|all] [--family inet|inet6] [--json | --raw | --hex]',
+    options: [
+      ...DUMP_COMMON,
+      { name: 'table', value: 'N|all', help: 'routing table: a number, main, local, default, or all (default: main)' },
+      { name: 'family', value: 'FAMILY', help: 'inet (default, as ip) or inet6' },
+    ],
+    exclusive: DUMP_EXCLUSIVE,
+    details: `The dump streams: output is written as routes arrive, in constant memory.
+${OUTPUT_NOTE}`,
+  },
+  {
+    name: 'dump-neigh',
+    summary: 'list neighbour (ARP/NDP) entries (like `ip neigh show`)',
+    usage: 'netlinkts dump-neigh [--netns NAME | --all-netns] [--dev NAME] [--family inet|inet6] [--json | --raw | --hex]',
+    options: [
+      ...DUMP_COMMON,
+      { name: 'dev', value: 'NAME', help: 'only entries of this link (filtered by the kernel)' },
+      { name: 'family', value: 'FAMILY', help: 'inet or inet6' },
+    ],
+    exclusive: DUMP_EXCLUSIVE,
+    details: OUTPUT_NOTE,
+  },
+  {
+    name: 'dump-nft',
+    summary: 'list the nftables ruleset (like `nft list ruleset`)',
+    usage: 'netlinkts dump-nft [--netns NAME | --all-netns] [--json | --raw | --hex]',
+    options: [...DUMP_COMMON],
+    exclusive: DUMP_EXCLUSIVE,
+    details: OUTPUT_NOTE,
+  },
+  {
+    name: 'netns',
+    summary: 'named network namespaces: `netns list`',
+    usage: 'netlinkts netns list [--json]',
+    options: [{ name: 'json', help: 'JSON as `ip -j netns list`: [{"name": ..., "id": ...}]' }],
+    positionals: { min: 1, max: 1, names: 'subcommand (list)' },
+    details: `Lists the namespaces under /run/netns (the set \`ip netns\` manages) with their ids as seen
+from the current namespace ("id" is left out when none is assigned, as ip does).`,
+  },
+  {
+    name: 'monitor',
+    summary: 'print link/address/route/neighbour events as they happen, until interrupted',
+    usage: 'netlinkts monitor [--netns NAME] [--json] [link] [address] [route] [neigh]',
+    options: [
+      NETNS,
+      { name: 'json', help: 'one JSON object a line: {"event": "newlink", ...the object as dump-* --json prints it}' },
+      { name: 'raw', help: 'the attribute tree of each event' },
+    ],
+    positionals: { min: 0, max: 4, names: 'objects' },
+    details: `Objects: link, address (addr), route, neigh; default all of them. Stops on Ctrl-C (exit 0).
+If the kernel drops events (the receive queue overflowed), a line says so and monitoring goes on.`,
+  },
+  {
+    name: 'decode',
+    summary: 'decode netlink bytes read on stdin',
+    usage: 'netlinkts decode [--json] [--protocol route|netfilter|generic|...] [--input auto|hex|binary] < FILE',
+    options: [
+      { name: 'json', help: 'a JSON array of decoded messages' },
+      { name: 'protocol', value: 'PROTO', help: 'route (default), netfilter, or a number; auto-detected for nftables messages' },
+      { name: 'input', value: 'FORMAT', help: 'hex (whitespace ignored; lines may start with "send"/"recv"), binary, or auto (default)' },
+    ],
+    details: `Hex input: whitespace and #-comments are ignored; a line starting with "send" or "recv"
+(the format of test/fixtures/netlink/*.hex) is one datagram of its own. Anything else that is
+not text is read as raw binary (e.g. a capture of one datagram).
+Malformed input: one line naming the byte offset, exit status 1.`,
+  },
+];
+
+export function findCommand(name: string): CommandSpec | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}
+
+function optionLines(options: OptionSpec[]): string[] {
+  const all = [...options, HELP];
+  const left = all.map((o) => `  --${o.name}${o.value ? ` ${o.value}` : ''}`);
+  const width = Math.max(...left.map((l) => l.length)) + 2;
+  return all.map((o, i) => `${left[i]!.padEnd(width)}${o.help}`);
+}
+
+export function commandHelp(spec: CommandSpec): string {
+  const lines = [`usage: ${spec.usage}`, '', spec.summary, '', 'options:', ...optionLines(spec.options)];
+  if (spec.details) lines.push('', spec.details);
+  return `${lines.join('\n')}\n`;
+}
+
+export function globalHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
+  return [
+    'usage: netlinkts COMMAND [OPTIONS]',
+    '',
+    'Inspect the kernel\'s networking over netlink (no ip, nft or sysctl involved).',
+    '',
+    'commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
+    `  ${'help'.padEnd(width)}help COMMAND shows a command's options`,
+    '',
+    'Every command takes --help. Exit status: 0 success, 1 runtime error, 2 usage error.',
+    'Set DEBUG=netlinkts:* for protocol logs and stack traces.',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+// Entry of the `netlinkts` command. Start-up is kept lean: this file parses the arguments with
+// data only (commands.ts), then loads the one command's module; nothing else is imported here.
+import { COMMANDS, commandHelp, findCommand, globalHelp } from './commands.js';
+import { parseArgs, type ParsedArgs } from './args.js';
+import { UsageError, reportError } from './errors.js';
+
+type CommandModule = { run(args: ParsedArgs): Promise<number | void> };
+
+function load(name: string): Promise<CommandModule> {
+  // Literal specifiers, so the compiler checks each and bundlers can follow them.
+  switch (name) {
+    case 'dump-links': return import('./commands/dump-links.js');
+    case 'dump-addrs': return import('./commands/dump-addrs.js');
+    case 'dump-routes': return import('./commands/dump-routes.js');
+    case 'dump-neigh': return import('./commands/dump-neigh.js');
+    case 'dump-nft': return import('./commands/dump-nft.js');
+    case 'netns': return import('./commands/netns.js');
+    case 'monitor': return import('./commands/monitor.js');
+    case 'decode': return import('./commands/decode.js');
+    default: throw new UsageError(`unknown command "${name}"`);
+  }
+}
+
+async function version(): Promise<string> {
+  const { readFileSync } = await import('node:fs');
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined) {
+    process.stderr.write(globalHelp());
+    return 2;
+  }
+  if (first === '--help' || first === '-h') {
+    process.stdout.write(globalHelp());
+    return 0;
+  }
+  if (first === '--version' || first === '-V') {
+    process.stdout.write(`${await version()}\n`);
+    return 0;
+  }
+  if (first === 'help') {
+    if (rest.length === 0) {
+      process.stdout.write(globalHelp());
+      return 0;
+    }
+    const spec = findCommand(rest[0]!);
+    if (!spec) throw new UsageError(`unknown command "${rest[0]}"; commands: ${COMMANDS.map((c) => c.name).join(', ')}`);
+    process.stdout.write(commandHelp(spec));
+    return 0;
+  }
+  const spec = findCommand(first);
+  if (!spec) throw new UsageError(`unknown command "${first}"; commands: ${COMMANDS.map((c) => c.name).join(', ')}`);
+  const args = parseArgs(spec, rest);
+  if (args.help) {
+    process.stdout.write(commandHelp(spec));
+    return 0;
+  }
+  const mod = await load(spec.name);
+  return (await mod.run(args)) ?? 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (err: unknown) => { process.exitCode = reportError(err); },
+);
