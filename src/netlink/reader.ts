@@ -78,7 +78,9 @@ export class NetlinkBuffer {
   }
   /** A copy of the payload bytes (safe to keep after the datagram is gone). */
   attrBytes(off: number, len: number): Uint8Array {
-    return this.bytes.slice(off, off + len);
+    // Buffer#slice is a view, not a copy: copy into a plain Uint8Array so the result neither
+    // pins the whole datagram nor differs in type from what encoders are given.
+    return new Uint8Array(this.bytes.subarray(off, off + len));
   }
   attrAddress(off: number, len: number): string {
     return formatIP(this.bytes, off, len);

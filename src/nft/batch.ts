@@ -23,6 +23,7 @@ import { decodeSet, encodeSet, encodeSetRef, type NftSet, type SetKeyType } from
 import { encodeElementValue, encodeSetElements, type ElementValue, type SetElement } from './set-element.js';
 import type { Expression } from './expr/index.js';
 import { describeOffset, type ObjectKind } from './describe.js';
+import { ruleToText } from './text.js';
 import { decodeGeneration, getGenerationMessage } from './generation.js';
 
 export type Verb = 'add' | 'create' | 'insert' | 'replace' | 'delete' | 'destroy' | 'flush';
@@ -523,6 +524,11 @@ export async function commitBatch(socket: NetlinkSocket, batch: NftBatch, option
       if (error.extack.offset !== undefined && m.operation.object !== 'ruleset') {
         const where = describeOffset(m.bytes, m.operation.object as ObjectKind, error.extack.offset);
         if (where) error.rename(where);
+      }
+      if (m.operation.object === 'rule' && m.operation.verb !== 'delete' && m.operation.verb !== 'destroy') {
+        // Name the rule the way nft would write it: "add rule ip nat postrouting ip saddr 10.0.0.0/8 masquerade".
+        const text = ruleToText(m.operation.input as Rule);
+        if (text) error.rename(undefined, `${m.operation.description} ${text.length > 160 ? `${text.slice(0, 157)}...` : text}`);
       }
       failures.push({ index, operation: m.operation, error });
     } else {
