@@ -1,0 +1,69 @@
+// Shared by the drivers: each driver is a small program that runs one workload's library side
+// with the built library (dist/, what `npm install` users run), times the operation itself
+// with performance.now() and prints one JSON line of figures. Plain .mjs so no loader is
+// timed. A library API the workload needs but that does not exist yet is reported as
+// {"missing": "..."} with exit status 3: never a made-up number.
+import { readFileSync } from 'node:fs';
+
+const T_START = performance.now();
+const DIST = new URL('../../dist/src/', import.meta.url);
+
+/** import() a module of the built library: load('rtnl/index.js'). */
+export async function load(path) {
+  return import(new URL(path, DIST).href);
+}
+
+/** Milliseconds since this module was evaluated (the driver's own start). */
+export function sinceStart() {
+  return performance.now() - T_START;
+}
+
+export function emit(obj) {
+  process.stdout.write(`${JSON.stringify(obj)}\n`);
+}
+
+/** Exit with {"missing": label} unless every named export exists on mod. */
+export function need(mod, names, where) {
+  const missing = names.filter((n) => mod[n] === undefined);
+  if (missing.length) {
+    emit({ missing: missing.map((n) => `${where}: ${n}`).join(', ') });
+    process.exit(3);
+  }
+}
+
+/** Peak resident set size of this process so far (VmHWM, KiB). */
+export function hwmKiB() {
+  const m = /VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'));
+  return m ? Number(m[1]) : undefined;
+}
+
+/** Samples process.memoryUsage().rss (cheap enough every datagram batch). */
+export class RssSampler {
+  constructor() {
+    this.start = process.memoryUsage.rss();
+    this.peak = this.start;
+    this.samples = 0;
+  }
+  sample() {
+    const r = process.memoryUsage.rss();
+    if (r > this.peak) this.peak = r;
+    this.samples++;
+  }
+  report() {
+    return { rssStartKiB: Math.round(this.start / 1024), rssPeakKiB: Math.round(this.peak / 1024), rssSamples: this.samples };
+  }
+}
+
+/** --name value and --flag from argv. */
+export function args() {
+  const out = { _: [] };
+  const a = process.argv.slice(2);
+  for (let i = 0; i < a.length; i++) {
+    if (a[i].startsWith('--')) {
+      const k = a[i].slice(2);
+      if (i + 1 < a.length && !a[i + 1].startsWith('--')) out[k] = a[++i];
+      else out[k] = true;
+    } else out._.push(a[i]);
+  }
+  return out;
+}

@@ -1,0 +1,111 @@
+// Workload 2: dump 100,000 routes vs `ip -j route show table N`, the C dump-and-walk floor and
+// pyroute2; and the same streaming dump at 10,000 routes, to show memory stays flat.
+import { join } from 'node:path';
+import { measure, type Subject } from '../lib/measure.js';
+import { CLI, DRIVERS, NODE, PEERS, probe } from '../lib/proc.js';
+import { fmtMiB, fmtSeconds, stats } from '../lib/stats.js';
+import { target, type ChartRatio, type Context, type Target, type WorkloadResult } from '../lib/types.js';
+import { fillTable, setupDevice } from './routes-fixture.js';
+
+const BIG = 100_000, SMALL = 10_000;
+const T_BIG = 100, T_SMALL = 101;
+
+export default {
+  id: 2,
+  title: 'dump 100,000 routes',
+  async run(ctx: Context): Promise<WorkloadResult> {
+    const ns = ctx.namespace('routes');
+    setupDevice(ns);
+    ctx.log(`fixture: ${BIG} routes in table ${T_BIG}, ${SMALL} in table ${T_SMALL}`);
+    fillTable(ns, BIG, T_BIG);
+    fillTable(ns, SMALL, T_SMALL);
+
+    const drv = (table: number, mode: string) => [NODE, join(DRIVERS, 'dump-routes.mjs'), '--table', String(table), '--mode', mode];
+    const subjects: Subject[] = [
+      { subject: `ip -j route show table ${T_BIG}`, tool: 'iproute2', argv: ['ip', '-j', 'route', 'show', 'table', String(T_BIG)] },
+      { subject: `netlinkts dump-routes --json --table ${T_BIG}`, tool: 'netlinkts', argv: [NODE, CLI, 'dump-routes', '--json', '--table', String(T_BIG)] },
+      {
+        subject: 'listRoutes() 100k (driver)', tool: 'netlinkts', argv: drv(T_BIG, 'list'), json: true,
+        note: 'in-process: every route decoded into a typed Route, kept in an array',
+      },
+      {
+        subject: 'iterateRoutes() 100k stream (driver)', tool: 'netlinkts', argv: drv(T_BIG, 'stream'), json: true,
+        note: 'in-process: typed routes iterated, none kept',
+      },
+      {
+        subject: 'iterateRoutes() 10k stream (driver)', tool: 'netlinkts', argv: drv(T_SMALL, 'stream'), json: true,
+        note: 'the 10k point of the constant-memory check',
+      },
+      { subject: `netlinkts dump-routes --json --table ${T_SMALL}`, tool: 'netlinkts', argv: [NODE, CLI, 'dump-routes', '--json', '--table', String(T_SMALL)], note: 'the 10k point of the constant-memory check' },
+      { subject: 'node -e 0', tool: 'node', argv: [NODE, '-e', '0'] },
+    ];
+    if (ctx.dumpwalk) {
+      subjects.splice(1, 0, {
+        subject: `C dump-and-walk table ${T_BIG}`, tool: 'C', argv: [ctx.dumpwalk, String(T_BIG)], json: true,
+        note: 'bench/peers/dumpwalk.c: raw socket, recv 64 KiB, walk every message and attribute into a struct (libmnl-style)',
+      });
+    }
+    if (ctx.pyroute2) {
+      subjects.push({
+        subject: 'pyroute2 get_routes()', tool: 'pyroute2', argv: [ctx.pyroute2.python, join(PEERS, 'dump_routes.py'), String(T_BIG)], json: true,
+        runs: ctx.runs(3, 1), probeRuns: 1, note: `pyroute2 ${ctx.pyroute2.version}; in-process: IPRoute().get_routes(table=${T_BIG})`,
+      });
+    }
+    const m = measure(ctx, ns, subjects, { runs: ctx.runs(10, 3), warmup: 2, probeRuns: ctx.runs(5, 2) });
+    const row = (s: string) => m.rows.find((r) => r.subject === s);
+    const ip = row(`ip -j route show table ${T_BIG}`);
+    const c = row(`C dump-and-walk table ${T_BIG}`);
+    const cli = row(`netlinkts dump-routes --json --table ${T_BIG}`);
+    const cli10 = row(`netlinkts dump-routes --json --table ${T_SMALL}`);
+    const list = row('listRoutes() 100k (driver)');
+    const s100 = row('iterateRoutes() 100k stream (driver)');
+    const s10 = row('iterateRoutes() 10k stream (driver)');
+
+    const extra: Record<string, unknown> = {};
+    // Warm figures: the same dump repeated in one process.
+    if (!m.missing.has('listRoutes() 100k (driver)')) {
+      try {
+        const p = probe(ns, [...drv(T_BIG, 'list'), '--iterations', String(ctx.runs(10, 4))], { runs: 1, json: true });
+        extra.listRoutesWarm = stats((p.outputs[0] as { ms: number[] }).ms.slice(1).map((x) => x / 1000));
+      } catch (err) { ctx.log(`warm run failed: ${(err as Error).message}`); }
+    }
+    if (c?.inproc) extra.cFloorInproc = c.inproc;
+
+    const targets: Target[] = [];
+    const chart: ChartRatio[] = [];
+    const missing = [...m.missing.values()];
+    const why = (...xs: (string | undefined)[]) => xs.filter(Boolean).join('; ') || 'not measured (see rows)';
+    // 2a: decode into typed objects, in-process, vs the C floor.
+    if (list?.inproc && c?.inproc) {
+      const v = list.inproc.median / c.inproc.median;
+      targets.push(target({ id: '2a', text: 'decode 100k routes into typed objects (in-process) <= 3x the C dump-and-walk floor', op: '<=', limit: 3, unit: 'x', value: v, detail: `${fmtSeconds(list.inproc.median)} / ${fmtSeconds(c.inproc.median)} (cold, first dump of a fresh process)` }));
+      chart.push({ label: '2 listRoutes in-process / C floor', value: v, limit: 3, op: '<=' });
+    } else {
+      targets.push(target({ id: '2a', text: 'decode 100k routes into typed objects (in-process) <= 3x the C dump-and-walk floor', op: '<=', limit: 3, unit: 'x', missing: why(m.missing.get('listRoutes() 100k (driver)'), list?.note, c ? undefined : 'C floor not built') }));
+    }
+    // 2b: the CLI, whole process, vs ip -j route.
+    if (cli?.wall && ip?.wall) {
+      const v = cli.wall.median / ip.wall.median;
+      targets.push(target({ id: '2b', text: 'dump-routes --json (whole process) <= 2.0x ip -j route show', op: '<=', limit: 2, unit: 'x', value: v, detail: `${fmtSeconds(cli.wall.median)} / ${fmtSeconds(ip.wall.median)}` }));
+      chart.push({ label: '2 dump-routes --json / ip -j route (whole)', value: v, limit: 2, op: '<=' });
+    } else {
+      targets.push(target({ id: '2b', text: 'dump-routes --json (whole process) <= 2.0x ip -j route show', op: '<=', limit: 2, unit: 'x', missing: why(cli?.note) }));
+    }
+    // 2c: constant memory: peak RSS of the streaming dump at 100k over 10k.
+    if (s100?.rssKiB && s10?.rssKiB) {
+      const v = s100.rssKiB / s10.rssKiB;
+      targets.push(target({ id: '2c', text: 'streaming dump in constant memory: peak RSS at 100k routes <= 1.10x peak RSS at 10k', op: '<=', limit: 1.1, unit: 'x', value: v, detail: `${fmtMiB(s100.rssKiB)} / ${fmtMiB(s10.rssKiB)} (iterateRoutes driver)` }));
+      chart.push({ label: '2 stream RSS 100k / 10k', value: v, limit: 1.1, op: '<=' });
+    } else {
+      targets.push(target({ id: '2c', text: 'streaming dump in constant memory: peak RSS at 100k routes <= 1.10x peak RSS at 10k', op: '<=', limit: 1.1, unit: 'x', missing: why(m.missing.get('iterateRoutes() 100k stream (driver)'), s100?.note) }));
+    }
+    if (cli?.rssKiB && cli10?.rssKiB) extra.cliRss100kOver10k = cli.rssKiB / cli10.rssKiB;
+    if (list?.inproc && s100?.inproc) extra.listOverStream = list.inproc.median / s100.inproc.median;
+
+    return {
+      id: 2, title: this.title,
+      fixture: `${BIG} routes in table ${T_BIG} and ${SMALL} in table ${T_SMALL} (10.a.b.c/32 dev vr0, a veth that is up), made with ip -batch`,
+      rows: m.rows, targets, chart, extra, notes: [], missing, commands: m.commands, durationS: 0,
+    };
+  },
+};

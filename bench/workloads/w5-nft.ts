@@ -1,0 +1,76 @@
+// Workload 5: commit 10,000 masquerade rules in one nftables batch vs `nft -f`; list them vs
+// `nft -j list ruleset`.
+import { join } from 'node:path';
+import { measure, type Subject } from '../lib/measure.js';
+import { CLI, DRIVERS, NODE, scratchFile } from '../lib/proc.js';
+import { fmtSeconds } from '../lib/stats.js';
+import { target, type ChartRatio, type Context, type Target, type WorkloadResult } from '../lib/types.js';
+
+const RULES = 10_000;
+
+export function ruleSource(i: number): string {
+  return `10.${Math.floor(i / 250) % 250}.${i % 250}.0/24`;
+}
+
+export default {
+  id: 5,
+  title: 'commit and list 10,000 masquerade rules (nftables)',
+  async run(ctx: Context): Promise<WorkloadResult> {
+    const ns = ctx.namespace('nft');
+    const lines = ['table ip nat {', '  chain postrouting {', '    type nat hook postrouting priority srcnat; policy accept;'];
+    for (let i = 0; i < RULES; i++) lines.push(`    ip saddr ${ruleSource(i)} oifname "veth0" masquerade`);
+    lines.push('  }', '}');
+    const file = scratchFile('rules.nft', lines.join('\n') + '\n');
+    const flush = ['nft', 'flush', 'ruleset'];
+
+    const commit: Subject[] = [
+      { subject: 'nft -f (10,000 rules)', tool: 'nft', argv: ['nft', '-f', file] },
+      {
+        subject: 'NftBatch commit (driver)', tool: 'netlinkts', argv: [NODE, join(DRIVERS, 'nft-commit.mjs'), '--count', String(RULES)], json: true,
+        note: 'in-process: build the batch (table, chain, 10,000 rules from the rule vocabulary) and commit it',
+      },
+    ];
+    ctx.log('commit');
+    const mc = measure(ctx, ns, commit, { runs: ctx.runs(10, 3), warmup: 2, probeRuns: ctx.runs(3, 1), prepare: flush });
+
+    // Listing: the ruleset loaded once by nft -f.
+    ns.exec(flush);
+    ns.exec(['nft', '-f', file]);
+    const list: Subject[] = [
+      { subject: 'nft -j list ruleset', tool: 'nft', argv: ['nft', '-j', 'list', 'ruleset'] },
+      {
+        subject: 'Nftables.ruleset() (driver)', tool: 'netlinkts', argv: [NODE, join(DRIVERS, 'nft-list.mjs')], json: true,
+        note: 'in-process: tables, chains and 10,000 rules with decoded expressions',
+      },
+      { subject: 'netlinkts dump-nft --json', tool: 'netlinkts', argv: [NODE, CLI, 'dump-nft', '--json'] },
+      { subject: 'node -e 0', tool: 'node', argv: [NODE, '-e', '0'] },
+    ];
+    ctx.log('list');
+    const ml = measure(ctx, ns, list, { runs: ctx.runs(10, 3), warmup: 2, probeRuns: ctx.runs(3, 1) });
+    const rows = [...mc.rows, ...ml.rows];
+    const row = (s: string) => rows.find((r) => r.subject === s);
+    const nftf = row('nft -f (10,000 rules)');
+    const dc = row('NftBatch commit (driver)');
+    const nftl = row('nft -j list ruleset');
+    const dl = row('Nftables.ruleset() (driver)');
+    const cl = row('netlinkts dump-nft --json');
+    const targets: Target[] = [];
+    const chart: ChartRatio[] = [];
+    const text = 'commit 10,000 masquerade rules in one batch, whole process <= 1.2x nft -f';
+    if (dc?.wall && nftf?.wall) {
+      const v = dc.wall.median / nftf.wall.median;
+      targets.push(target({ id: '5', text, op: '<=', limit: 1.2, unit: 'x', value: v, detail: `${fmtSeconds(dc.wall.median)} / ${fmtSeconds(nftf.wall.median)}` }));
+      chart.push({ label: '5 nft commit whole / nft -f', value: v, limit: 1.2, op: '<=' });
+    } else targets.push(target({ id: '5', text, op: '<=', limit: 1.2, unit: 'x', missing: dc?.note ?? 'not measured' }));
+    if (dl?.wall && nftl?.wall) chart.push({ label: '5 ruleset() whole / nft -j list ruleset', value: dl.wall.median / nftl.wall.median });
+    if (cl?.wall && nftl?.wall) chart.push({ label: '5 dump-nft --json / nft -j list ruleset', value: cl.wall.median / nftl.wall.median });
+    const extra: Record<string, unknown> = {};
+    const out = mc.outputs.get('NftBatch commit (driver)') as Array<{ buildMs: number; commitMs: number }> | undefined;
+    if (out?.length) extra.driverPhasesMs = out.map((o) => ({ build: o.buildMs, commit: o.commitMs }));
+    return {
+      id: 5, title: this.title,
+      fixture: `table ip nat, chain postrouting (nat hook postrouting priority srcnat), ${RULES} rules "ip saddr 10.a.b.0/24 oifname \\"veth0\\" masquerade"; every commit run starts from nft flush ruleset`,
+      rows, targets, chart, extra, notes: [], missing: [...mc.missing.values(), ...ml.missing.values()], commands: [...mc.commands, ...ml.commands], durationS: 0,
+    };
+  },
+};
