@@ -64,7 +64,7 @@ const lifetime = (v: number | 'forever' | undefined): number | undefined => (v =
 
 /** `ip addr show [dev DEV]`, flat: one entry per address. */
 export async function listAddresses(sock: NetlinkSocket, opts: ListAddressesOptions = {}): Promise<Address[]> {
-  const ifindex = opts.dev !== undefined ? await linkIndex(sock, opts.dev, 'list addresses: dev') : 0;
+  const ifindex = opts.dev !== undefined ? await linkIndex(sock, opts.dev, `list addresses: dev ${opts.dev}`) : 0;
   const names = (opts.resolveNames ?? true) ? await linkNameMap(sock, { signal: opts.signal }) : undefined;
   const resolve = names ? (i: number): string | undefined => names.get(i) : undefined;
   const out: Address[] = [];
@@ -81,7 +81,7 @@ export async function listAddresses(sock: NetlinkSocket, opts: ListAddressesOpti
 
 async function resolveSpec(sock: NetlinkSocket, spec: AddressSpec, op: string): Promise<AddressAttrs> {
   const local = parseAddressPrefix(spec.address);
-  const index = await linkIndex(sock, spec.dev, `${op}: dev`);
+  const index = await linkIndex(sock, spec.dev, op);
   let prefixlen = local.prefixlen;
   let address = local.bytes;
   if (spec.peer !== undefined) {
@@ -148,7 +148,7 @@ export async function deleteAddress(sock: NetlinkSocket, spec: { dev: LinkSelect
   const v = validate(s.addressDeleteSchema, spec, 'address');
   const op = `delete address ${describeSpec(v)}`;
   const local = parseAddressPrefix(v.address);
-  const index = await linkIndex(sock, v.dev, `${op}: dev`);
+  const index = await linkIndex(sock, v.dev, op);
   let prefixlen = local.prefixlen;
   if (!v.address.includes('/') && local.family === C.AF_INET6) {
     const existing = (await listAddresses(sock, { dev: index, family: 6, resolveNames: false }))
@@ -176,7 +176,7 @@ function sameAddress(text: string, bytes: Uint8Array): boolean {
  * link-local ones included unless scope says otherwise). Returns how many were deleted.
  */
 export async function flushAddresses(sock: NetlinkSocket, opts: { dev: LinkSelector; family?: 4 | 6; scope?: 'global' | 'link' | 'host' | 'site' }): Promise<number> {
-  const index = await linkIndex(sock, opts.dev, 'flush addresses: dev');
+  const index = await linkIndex(sock, opts.dev, `flush addresses dev ${opts.dev}`);
   const list = await listAddresses(sock, { dev: index, family: opts.family, resolveNames: false });
   let n = 0;
   // Secondary IPv4 addresses go with their primary (unless promote_secondaries): delete primaries last.

@@ -179,7 +179,7 @@ export async function* dumpLinks(sock: NetlinkSocket, opts: Omit<ListLinksOption
  */
 export async function listLinks(sock: NetlinkSocket, opts: ListLinksOptions = {}): Promise<Link[]> {
   let master: number | undefined;
-  if (opts.master !== undefined) master = await linkIndex(sock, opts.master, 'list links: master');
+  if (opts.master !== undefined) master = await linkIndex(sock, opts.master, `list links: master ${opts.master}`);
   const links: Link[] = [];
   for await (const l of dumpLinks(sock, { ...opts, master })) links.push(l);
   if (opts.resolveNames ?? true) await resolveNames(sock, links, opts.kind !== undefined || master !== undefined);
@@ -246,11 +246,14 @@ export async function findLink(sock: NetlinkSocket, ref: LinkSelector, opts: { s
   }
 }
 
-/** The ifindex of a link (numbers are returned as they are). */
+/**
+ * The ifindex of a link (numbers are returned as they are). `operation` names what the
+ * lookup is for in the ENODEV error ("create link veth0: master br9").
+ */
 export async function linkIndex(sock: NetlinkSocket, ref: LinkSelector, operation?: string): Promise<number> {
   if (typeof ref === 'number') return ref;
   checkSelector(ref, 'link');
-  const op = operation ? `${operation} ${ref}` : `get link ${ref}`;
+  const op = operation ?? `get link ${ref}`;
   const replies = await sock.request(encodeGetLink(ref), linkReq(op));
   const m = replies.find(isNewLink);
   if (!m) throw new NetlinkError({ errno: 19, operation: op });
@@ -289,13 +292,13 @@ export async function createLink(sock: NetlinkSocket, spec: LinkSpec, opts: { si
     attributes: v.attributes,
   };
   if (v.up) { attrs.flags = C.IFF_UP; attrs.change = C.IFF_UP; }
-  if (v.master !== undefined) attrs.master = await linkIndex(sock, v.master, `${op}: master`);
+  if (v.master !== undefined) attrs.master = await linkIndex(sock, v.master, `${op}: master ${v.master}`);
 
   // Namespaces are opened for the request and closed after it (handles given are borrowed).
   const run = async (nsFd: number | undefined, peerFd: number | undefined): Promise<Link | undefined> => {
     if (nsFd !== undefined) attrs.netnsFd = nsFd;
     const kind = await kindData(sock, v, peerFd, op);
-    if ('link' in v && v.link !== undefined && v.kind !== 'vxlan') attrs.link = await linkIndex(sock, v.link, `${op}: link`);
+    if ('link' in v && v.link !== undefined && v.kind !== 'vxlan') attrs.link = await linkIndex(sock, v.link, `${op}: link ${v.link}`);
     const req = encodeNewLink(attrs, kind);
     // NLM_F_ECHO: the kernel unicasts the new link back (before the ACK) when it was created here.
     if (nsFd === undefined) req[6] = (req[6]! | NLM_F_ECHO) & 0xff;
@@ -333,7 +336,7 @@ async function kindData(sock: NetlinkSocket, v: LinkSpec, peerFd: number | undef
     case 'vxlan': {
       const { link, ...rest } = (v as VxlanSpec).vxlan;
       const vx: VxlanOptions = { ...rest };
-      if (link !== undefined) vx.link = await linkIndex(sock, link, `${op}: vxlan.link`);
+      if (link !== undefined) vx.link = await linkIndex(sock, link, `${op}: vxlan.link ${link}`);
       return { kind: 'vxlan', vxlan: vx };
     }
     case 'vlan': return { kind: 'vlan', vlan: (v as VlanSpec).vlan };
@@ -370,7 +373,7 @@ export async function setLink(sock: NetlinkSocket, ref: LinkSelector, settings: 
   if (v.arp !== undefined) flag(C.IFF_NOARP, !v.arp);
   if (change) { c.flags = flags; c.change = change; }
   if (v.master === null) c.master = 0;
-  else if (v.master !== undefined) c.master = await linkIndex(sock, v.master, `${op}: master`);
+  else if (v.master !== undefined) c.master = await linkIndex(sock, v.master, `${op}: master ${v.master}`);
   if (v.bridge) c.kindData = { kind: 'bridge', bridge: v.bridge };
   if (v.bridge_slave) c.bridgePort = v.bridge_slave;
   const send = async (): Promise<void> => {

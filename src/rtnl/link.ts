@@ -697,7 +697,7 @@ export function decodeVxlanData(buf: NetlinkBuffer, off: number, len: number): V
       case C.IFLA_VXLAN_L3MISS: if (buf.attrU8(o, l)) d.l3miss = true; break;
       case C.IFLA_VXLAN_TOS: tos = buf.attrU8(o, l); break;
       case C.IFLA_VXLAN_TTL: ttl = buf.attrU8(o, l); break;
-      case C.IFLA_VXLAN_TTL_INHERIT: ttlInherit = buf.attrU8(o, l) !== 0; break;
+      case C.IFLA_VXLAN_TTL_INHERIT: ttlInherit = true; break; // NLA_FLAG: present means set
       case C.IFLA_VXLAN_DF: {
         const v = buf.attrU8(o, l);
         if (v === C.VXLAN_DF_UNSET) d.df = 'unset';
@@ -1126,7 +1126,7 @@ export function writeVxlanOptions(w: MessageWriter, o: VxlanOptions): void {
   if (peer !== undefined) w.attrAddress(peer.includes(':') ? C.IFLA_VXLAN_GROUP6 : C.IFLA_VXLAN_GROUP, peer);
   if (o.local !== undefined) w.attrAddress(o.local.includes(':') ? C.IFLA_VXLAN_LOCAL6 : C.IFLA_VXLAN_LOCAL, o.local);
   if (o.link !== undefined) w.attrU32(C.IFLA_VXLAN_LINK, o.link);
-  if (o.ttl_inherit) w.attrU8(C.IFLA_VXLAN_TTL_INHERIT, 1);
+  if (o.ttl_inherit) w.attrFlag(C.IFLA_VXLAN_TTL_INHERIT); // NLA_FLAG
   else if (o.ttl !== undefined) w.attrU8(C.IFLA_VXLAN_TTL, o.ttl);
   if (o.tos !== undefined) w.attrU8(C.IFLA_VXLAN_TOS, o.tos);
   if (o.df !== undefined) w.attrU8(C.IFLA_VXLAN_DF, o.df === 'unset' ? C.VXLAN_DF_UNSET : o.df === 'set' ? C.VXLAN_DF_SET : C.VXLAN_DF_INHERIT);

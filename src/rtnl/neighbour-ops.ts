@@ -49,8 +49,8 @@ const neighReq = (operation: string, signal?: AbortSignal): RequestOptions => ({
 
 /** `ip neigh show`. */
 export async function listNeighbours(sock: NetlinkSocket, opts: ListNeighboursOptions = {}): Promise<Neighbour[]> {
-  const ifindex = opts.dev !== undefined ? await linkIndex(sock, opts.dev, 'list neighbours: dev') : undefined;
-  const master = opts.master !== undefined ? await linkIndex(sock, opts.master, 'list neighbours: master') : undefined;
+  const ifindex = opts.dev !== undefined ? await linkIndex(sock, opts.dev, `list neighbours: dev ${opts.dev}`) : undefined;
+  const master = opts.master !== undefined ? await linkIndex(sock, opts.master, `list neighbours: master ${opts.master}`) : undefined;
   const names = (opts.resolveNames ?? true) ? await linkNameMap(sock, { signal: opts.signal }) : undefined;
   const resolve = names ? (i: number): string | undefined => names.get(i) : undefined;
   const req = encodeNeighbourDump({ family: familyNumber(opts.family), ifindex, master, proxy: opts.proxy });
@@ -78,7 +78,7 @@ async function resolveSpec(sock: NetlinkSocket, v: NeighbourSpec, op: string): P
   if (v.extern_learn) flags |= C.NTF_EXT_LEARNED;
   return {
     family: dst.length === 16 ? C.AF_INET6 : C.AF_INET,
-    ifindex: await linkIndex(sock, v.dev, `${op}: dev`),
+    ifindex: await linkIndex(sock, v.dev, op),
     state: v.proxy ? 0 : neighbourStateNumber(v.state ?? 'permanent'),
     flags,
     dst,
@@ -112,7 +112,7 @@ export async function deleteNeighbour(sock: NetlinkSocket, spec: { dev: LinkSele
   const dst = parseIP(v.to)!;
   await sock.request(encodeDelNeighbour({
     family: dst.length === 16 ? C.AF_INET6 : C.AF_INET,
-    ifindex: await linkIndex(sock, v.dev, `${op}: dev`),
+    ifindex: await linkIndex(sock, v.dev, op),
     flags: v.proxy ? C.NTF_PROXY : 0,
     dst,
   }), neighReq(op, opts.signal));

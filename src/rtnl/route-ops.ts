@@ -108,7 +108,7 @@ export async function* iterateRoutes(sock: NetlinkSocket, opts: ListRoutesOption
   const table = opts.table === 'all' ? 0 : tableNumber(opts.table ?? 'main');
   const protocol = opts.protocol !== undefined ? protocolNumber(opts.protocol) : undefined;
   const type = opts.type !== undefined ? routeTypeNumber(opts.type) : undefined;
-  const oif = opts.dev !== undefined ? await linkIndex(sock, opts.dev, 'list routes: dev') : undefined;
+  const oif = opts.dev !== undefined ? await linkIndex(sock, opts.dev, `list routes: dev ${opts.dev}`) : undefined;
   const family = familyNumber(opts.family);
   const names = (opts.resolveNames ?? true) ? await linkNameMap(sock, { signal: opts.signal }) : undefined;
   const resolve = names ? (i: number): string | undefined => names.get(i) : undefined;
@@ -177,7 +177,7 @@ async function resolveRoute(sock: NetlinkSocket, spec: RouteSpec, op: string, fo
     const gwFamily = spec.via.includes(':') ? C.AF_INET6 : C.AF_INET;
     if (gwFamily !== family) a.viaFamily = gwFamily;
   }
-  if (spec.dev !== undefined) a.oif = await linkIndex(sock, spec.dev, `${op}: dev`);
+  if (spec.dev !== undefined) a.oif = await linkIndex(sock, spec.dev, op);
   if (spec.src !== undefined) a.prefsrc = parseIP(spec.src);
   if (spec.from !== undefined) {
     const p = parseAddressPrefix(spec.from);
@@ -217,7 +217,7 @@ async function resolveRoute(sock: NetlinkSocket, spec: RouteSpec, op: string, fo
         const gf = nh.via.includes(':') ? C.AF_INET6 : C.AF_INET;
         if (gf !== family) n.viaFamily = gf;
       }
-      if (nh.dev !== undefined) n.ifindex = await linkIndex(sock, nh.dev, `${op}: nexthops.${i}.dev`);
+      if (nh.dev !== undefined) n.ifindex = await linkIndex(sock, nh.dev, `${op}: nexthops.${i}.dev ${nh.dev}`);
       nhs.push(n);
     }
     a.nexthops = nhs;
@@ -275,8 +275,8 @@ export async function getRoute(sock: NetlinkSocket, query: RouteQuery, opts: { s
     family,
     dst,
     src: q.from !== undefined ? parseIP(q.from) : undefined,
-    iif: q.iif !== undefined ? await linkIndex(sock, q.iif, `${op}: iif`) : undefined,
-    oif: q.oif !== undefined ? await linkIndex(sock, q.oif, `${op}: oif`) : undefined,
+    iif: q.iif !== undefined ? await linkIndex(sock, q.iif, `${op}: iif ${q.iif}`) : undefined,
+    oif: q.oif !== undefined ? await linkIndex(sock, q.oif, `${op}: oif ${q.oif}`) : undefined,
     mark: q.mark,
     fibmatch: q.fibmatch,
     table: q.table !== undefined ? tableNumber(q.table) : undefined,
