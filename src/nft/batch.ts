@@ -239,6 +239,16 @@ export class NftBatch {
     const setIds = new Map<string, number>();
     let setId = 0;
 
+    // Element values become key bytes first: a value that does not fit its set's type is a
+    // ValidationError before any sequence number is taken from a socket.
+    const elementLists = new Map<Op, SetElement[]>();
+    for (const op of this.ops) {
+      if (op.object !== 'element') continue;
+      const e = op.input as ElementsInput;
+      const type = e.keyType ?? keyTypes.get(setKey(e.family, e.table, e.set));
+      elementLists.set(op, e.elements.map((v, i) => toElement(v, type, `${op.description}: element ${i + 1}`)));
+    }
+
     const beginSeq = nextSeq();
     const b = beginNftMessage(w, NFNL_MSG_BATCH_BEGIN, NLM_F_REQUEST, NFPROTO_UNSPEC, beginSeq, NFNL_SUBSYS_NFTABLES);
     if (options.generation !== undefined) w.attrBe32(NFNL_BATCH_GENID, options.generation);
@@ -280,8 +290,7 @@ export class NftBatch {
           const e = op.input as ElementsInput;
           const key = setKey(e.family, e.table, e.set);
           encodeSetElements(w, {
-            family: e.family, table: e.table, set: e.set, setId: setIds.get(key),
-            elements: e.elements.map((v, i) => toElement(v, e.keyType ?? keyTypes.get(key), `${op.description}: element ${i + 1}`)),
+            family: e.family, table: e.table, set: e.set, setId: setIds.get(key), elements: elementLists.get(op)!,
           });
           break;
         }

@@ -147,8 +147,8 @@ export function decodeChain(m: MessageRef): Chain {
       walkNested(a.buf, hook.off(NFTA_HOOK_DEVS), hook.len(NFTA_HOOK_DEVS), 2, (t, o, l) => {
         if (t === NFTA_DEVICE_NAME) devices.push(a.buf.attrString(o, l));
       });
-      // One device is reported in NFTA_HOOK_DEVS by newer kernels; present it as `device`, like nft.
-      if (devices.length === 1 && c.device === undefined) c.device = devices[0];
+      // Kernels report one device both as NFTA_HOOK_DEV and in NFTA_HOOK_DEVS; present it once, as `device`, like nft.
+      if (devices.length === 1 && (c.device === undefined || c.device === devices[0])) c.device = devices[0];
       else if (devices.length) c.devices = devices;
     }
     const counters = a.nested(NFTA_CHAIN_COUNTERS, 1);
