@@ -14,7 +14,7 @@ import { decodeRoute, type Route } from './route.js';
 export * as constants from './constants.js';
 export {
   decodeLink, decodeLinkAt, decodeIfInfoMsg, resolveLinkNames, referencedIndexes, linkFlagNames, describeLinkAttribute,
-  linkAttributeName, encodeLinkDump, encodeGetLink, encodeNewLink, encodeSetLink, encodeDelLink, TYPED_KINDS,
+  linkAttributeName, encodeLinkDump, encodeGetLink, encodeNewLink, encodeSetLink, encodeDelLink, encodeLinkAltNames, TYPED_KINDS,
   type Link, type LinkInfo, type BridgeInfoData, type BridgePortInfoData, type VxlanInfoData, type MacvlanInfoData,
   type VlanInfoData, type RawInfoData, type LinkStats64, type BridgeOptions, type BridgePortOptions, type VxlanOptions,
   type MacvlanOptions, type TypedKind, type LinkRef, type DecodeLinkOptions, type IfInfoMsg,
@@ -34,7 +34,7 @@ export { decodeNsid, encodeGetNsid, encodeNewNsid, encodeNsidDump, type NsidEntr
 
 export {
   listLinks, dumpLinks, getLink, findLink, linkIndex, linkNameMap, createLink, setLink, moveLink, deleteLink,
-  deleteLinkGroup, linkUp, linkDown, type LinkSelector, type ListLinksOptions, type LinkSpec, type LinkCommonSpec,
+  deleteLinkGroup, linkUp, linkDown, addAltNames, deleteAltNames, type LinkSelector, type ListLinksOptions, type LinkSpec, type LinkCommonSpec,
   type VethSpec, type VethPeerSpec, type BridgeSpec, type MacvlanSpec, type VxlanSpec, type VlanSpec, type BondSpec,
   type BondMode, type VrfSpec, type SimpleKindSpec, type GenericLinkSpec, type LinkSettings,
 } from './link-ops.js';

@@ -12,7 +12,7 @@ import { parseMac } from '../netlink/address.js';
 import { withNamespaceFd, type NamespaceRef } from '../netlink/namespace.js';
 import * as C from './constants.js';
 import {
-  decodeLink, describeLinkAttribute, encodeDelLink, encodeGetLink, encodeLinkDump, encodeNewLink, encodeSetLink,
+  decodeLink, describeLinkAttribute, encodeDelLink, encodeLinkAltNames, encodeGetLink, encodeLinkDump, encodeNewLink, encodeSetLink,
   referencedIndexes, resolveLinkNames, type BridgeOptions, type BridgePortOptions, type KindData, type Link,
   type LinkAttrs, type LinkChange, type LinkRef, type MacvlanOptions, type VxlanOptions,
 } from './link.js';
@@ -292,11 +292,12 @@ export async function createLink(sock: NetlinkSocket, spec: LinkSpec, opts: { si
     attributes: v.attributes,
   };
   if (v.up) { attrs.flags = C.IFF_UP; attrs.change = C.IFF_UP; }
-  if (v.master !== undefined) attrs.master = await linkIndex(sock, v.master, `${op}: master ${v.master}`);
 
-  // Namespaces are opened for the request and closed after it (handles given are borrowed).
+  // Namespaces are opened first (a missing one is bad input, found before any request) and
+  // closed after the request; handles the caller gave are borrowed, not closed.
   const run = async (nsFd: number | undefined, peerFd: number | undefined): Promise<Link | undefined> => {
     if (nsFd !== undefined) attrs.netnsFd = nsFd;
+    if (v.master !== undefined) attrs.master = await linkIndex(sock, v.master, `${op}: master ${v.master}`);
     const kind = await kindData(sock, v, peerFd, op);
     if ('link' in v && v.link !== undefined && v.kind !== 'vxlan') attrs.link = await linkIndex(sock, v.link, `${op}: link ${v.link}`);
     const req = encodeNewLink(attrs, kind);
@@ -355,35 +356,33 @@ export async function setLink(sock: NetlinkSocket, ref: LinkSelector, settings: 
   const s = await schemas();
   const v = validate(s.linkSettingsSchema, settings, 'settings') as LinkSettings;
   const op = `set link ${ref}`;
-  const index = await linkIndex(sock, ref, op);
-  const c: LinkChange = {
-    name: v.name, mtu: v.mtu, address: mac(v.address), broadcast: mac(v.broadcast), txqlen: v.txqlen,
-    group: groupNumber(v.group), ifalias: v.ifalias, gso_max_size: v.gso_max_size, gso_max_segs: v.gso_max_segs,
-    gro_max_size: v.gro_max_size, attributes: v.attributes,
-  };
-  let flags = 0, change = 0;
-  const flag = (bit: number, on: boolean | undefined): void => {
-    if (on === undefined) return;
-    change |= bit;
-    if (on) flags |= bit;
-  };
-  flag(C.IFF_UP, v.up);
-  flag(C.IFF_PROMISC, v.promisc);
-  flag(C.IFF_ALLMULTI, v.allmulticast);
-  if (v.arp !== undefined) flag(C.IFF_NOARP, !v.arp);
-  if (change) { c.flags = flags; c.change = change; }
-  if (v.master === null) c.master = 0;
-  else if (v.master !== undefined) c.master = await linkIndex(sock, v.master, `${op}: master ${v.master}`);
-  if (v.bridge) c.kindData = { kind: 'bridge', bridge: v.bridge };
-  if (v.bridge_slave) c.bridgePort = v.bridge_slave;
-  const send = async (): Promise<void> => {
+  const apply = async (netnsFd: number | undefined): Promise<void> => {
+    const index = await linkIndex(sock, ref, op);
+    const c: LinkChange = {
+      name: v.name, mtu: v.mtu, address: mac(v.address), broadcast: mac(v.broadcast), txqlen: v.txqlen,
+      group: groupNumber(v.group), ifalias: v.ifalias, gso_max_size: v.gso_max_size, gso_max_segs: v.gso_max_segs,
+      gro_max_size: v.gro_max_size, attributes: v.attributes, netnsFd,
+    };
+    let flags = 0, change = 0;
+    const flag = (bit: number, on: boolean | undefined): void => {
+      if (on === undefined) return;
+      change |= bit;
+      if (on) flags |= bit;
+    };
+    flag(C.IFF_UP, v.up);
+    flag(C.IFF_PROMISC, v.promisc);
+    flag(C.IFF_ALLMULTI, v.allmulticast);
+    if (v.arp !== undefined) flag(C.IFF_NOARP, !v.arp);
+    if (change) { c.flags = flags; c.change = change; }
+    if (v.master === null) c.master = 0;
+    else if (v.master !== undefined) c.master = await linkIndex(sock, v.master, `${op}: master ${v.master}`);
+    if (v.bridge) c.kindData = { kind: 'bridge', bridge: v.bridge };
+    if (v.bridge_slave) c.bridgePort = v.bridge_slave;
     await sock.request(encodeSetLink(index, c), linkReq(op, v.bridge ? 'bridge' : undefined, opts.signal));
   };
-  if (v.netns !== undefined) {
-    await withNamespaceFd(v.netns, 'settings.netns', async (fd) => { c.netnsFd = fd; await send(); });
-  } else {
-    await send();
-  }
+  // A target namespace is opened first: a missing one is bad input, found before any request.
+  if (v.netns !== undefined) await withNamespaceFd(v.netns, 'settings.netns', apply);
+  else await apply(undefined);
 }
 
 /** Move a link to another namespace (`ip link set DEV netns NS`), optionally renaming it. */
@@ -438,4 +437,26 @@ export async function linkNameMap(sock: NetlinkSocket, opts: { signal?: AbortSig
     }
   }
   return names;
+}
+
+/**
+ * Add alternative names (`ip link property add dev DEV altname NAME`): up to 127 bytes each,
+ * usable wherever a link name is (get, set, delete).
+ */
+export async function addAltNames(sock: NetlinkSocket, ref: LinkSelector, names: readonly string[]): Promise<void> {
+  await altNames(sock, ref, names, 'add');
+}
+
+/** Remove alternative names (`ip link property del dev DEV altname NAME`). */
+export async function deleteAltNames(sock: NetlinkSocket, ref: LinkSelector, names: readonly string[]): Promise<void> {
+  await altNames(sock, ref, names, 'delete');
+}
+
+async function altNames(sock: NetlinkSocket, ref: LinkSelector, names: readonly string[], op: 'add' | 'delete'): Promise<void> {
+  checkSelector(ref, 'link');
+  if (!Array.isArray(names) || names.length === 0) throw new ValidationError('names', 'give at least one alternative name');
+  names.forEach((n, i) => checkSelector(n, `names.${i}`));
+  const operation = `${op} altname ${names.join(',')} of link ${ref}`;
+  const index = await linkIndex(sock, ref, operation);
+  await sock.request(encodeLinkAltNames(op, index, names), linkReq(operation));
 }

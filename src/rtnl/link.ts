@@ -1306,6 +1306,17 @@ export function encodeSetLink(index: number, c: LinkChange, w = new MessageWrite
   return w.copy();
 }
 
+/** RTM_NEWLINKPROP / RTM_DELLINKPROP: add or remove alternative names (`ip link property add dev X altname Y`). */
+export function encodeLinkAltNames(op: 'add' | 'delete', index: number, names: readonly string[], w = new MessageWriter(128)): Uint8Array {
+  const start = w.begin(op === 'add' ? C.RTM_NEWLINKPROP : C.RTM_DELLINKPROP, NLM_F_REQUEST | NLM_F_ACK | (op === 'add' ? NLM_F_CREATE | NLM_F_EXCL : 0));
+  writeIfInfoMsg(w, index);
+  const pl = w.nestStart(C.IFLA_PROP_LIST | NLA_F_NESTED);
+  for (const n of names) w.attrString(C.IFLA_ALT_IFNAME, n);
+  w.nestEnd(pl);
+  w.end(start);
+  return w.copy();
+}
+
 /** RTM_DELLINK by index, or by group (index 0 + IFLA_GROUP: all links of the group at once). */
 export function encodeDelLink(target: { index: number } | { group: number }, w = new MessageWriter(64)): Uint8Array {
   const start = w.begin(C.RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK);
