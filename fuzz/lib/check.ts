@@ -139,11 +139,19 @@ export function checkRoundTrip(name: string, t: Target, value: unknown): Failure
 
 const diffPath = (diff: string): string => diff.slice(0, diff.indexOf(':')).replace(/\[\d+\]/g, '[]');
 
-/** What makes two failures "the same bug": property, message without numbers (or the differing path), top stack frame. */
+/**
+ * What makes two failures "the same bug": the target, the property, and either where the values
+ * differ (stable/roundtrip), or the error class and the throwing frames in the library (decode/
+ * encode), or else the message with its numbers taken out.
+ */
 export function signature(f: Failure): string {
-  const frame = f.stack?.split('\n').find((l) => l.includes(' at '))?.trim().replace(/:\d+:\d+\)?$/, '') ?? '';
-  const msg = (f.where ?? f.message).replace(/0x[0-9a-f]+|\d+/gi, 'N').replace(/[0-9a-f]{16,}/g, 'HEX').slice(0, 160);
-  return createHash('sha1').update(`${f.target}|${f.property}|${msg}|${frame}`).digest('hex').slice(0, 12);
+  let key: string;
+  if (f.where) key = f.where;
+  else if (f.stack && (f.property === 'decode' || f.property === 'encode' || f.property === 'stable')) {
+    const frames = f.stack.split('\n').filter((l) => l.includes('/src/')).slice(0, 2).map((l) => l.trim().replace(/:\d+:\d+\)?$/, '').replace(/^at /, ''));
+    key = `${f.message.split(':')[0]}|${frames.join('|')}`;
+  } else key = f.message.replace(/0x[0-9a-f]+|\d+/gi, 'N').slice(0, 160);
+  return createHash('sha1').update(`${f.target}|${f.property}|${key}`).digest('hex').slice(0, 12);
 }
 
 // ---- values in regression files (Uint8Array and bigint survive JSON) ----
