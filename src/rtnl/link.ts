@@ -697,7 +697,8 @@ export function decodeVxlanData(buf: NetlinkBuffer, off: number, len: number): V
       case C.IFLA_VXLAN_L3MISS: if (buf.attrU8(o, l)) d.l3miss = true; break;
       case C.IFLA_VXLAN_TOS: tos = buf.attrU8(o, l); break;
       case C.IFLA_VXLAN_TTL: ttl = buf.attrU8(o, l); break;
-      case C.IFLA_VXLAN_TTL_INHERIT: ttlInherit = true; break; // NLA_FLAG: present means set
+      // Requests must send a flag (the policy is NLA_FLAG) but replies carry a u8 (vxlan_fill_info).
+      case C.IFLA_VXLAN_TTL_INHERIT: ttlInherit = l === 0 || buf.u8(o) !== 0; break;
       case C.IFLA_VXLAN_DF: {
         const v = buf.attrU8(o, l);
         if (v === C.VXLAN_DF_UNSET) d.df = 'unset';

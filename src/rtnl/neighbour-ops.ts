@@ -34,7 +34,7 @@ export interface ListNeighboursOptions {
   master?: LinkSelector;
   /** Proxy entries instead (`ip neigh show proxy`). */
   proxy?: boolean;
-  /** Also entries in state NUD_NONE, which `ip neigh show` hides. */
+  /** Also NOARP and NUD_NONE entries (multicast, broadcast), which `ip neigh show` hides (`ip neigh show nud all`). */
   all?: boolean;
   resolveNames?: boolean;
   signal?: AbortSignal;
@@ -60,8 +60,9 @@ export async function listNeighbours(sock: NetlinkSocket, opts: ListNeighboursOp
       if (m.type !== C.RTM_NEWNEIGH) continue;
       const state = m.buf.u16(m.payloadStart + 8);
       const flags = m.buf.u8(m.payloadStart + 10);
-      // As ip: entries in NUD_NONE are hidden unless they are proxy or externally learned.
-      if (!opts.all && state === C.NUD_NONE && !(flags & (C.NTF_PROXY | C.NTF_EXT_LEARNED))) continue;
+      // As `ip neigh show`: NOARP (multicast, broadcast) and NUD_NONE entries are hidden,
+      // unless they are proxy or externally learned entries.
+      if (!opts.all && !(state & (0xff & ~C.NUD_NOARP)) && !(flags & (C.NTF_PROXY | C.NTF_EXT_LEARNED))) continue;
       const n = decodeNeighbour(m, resolve);
       if (!(m.flags & NLM_F_DUMP_FILTERED) && ifindex !== undefined && n.ifindex !== ifindex) continue;
       out.push(n);
