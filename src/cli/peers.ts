@@ -1,0 +1,99 @@
+// Which namespace an nsid stands for, and the peer of a veth across namespaces. A link in
+// namespace T whose peer lives elsewhere carries IFLA_LINK_NETNSID (an id in T's own table)
+// and IFLA_LINK (the peer's ifindex over there). The id is mapped back to a namespace by
+// asking T's kernel for the id of each candidate (RTM_GETNSID with NETNSA_FD): every named
+// namespace and the current one. Loaded only when some link has a link_netnsid.
+import { getNsid } from '../rtnl/nsid-ops.js';
+import { dumpLinks } from '../rtnl/link-ops.js';
+import type { Link } from '../rtnl/link.js';
+import { NetlinkSocket } from '../netlink/socket.js';
+import { namedNamespaces, NETNS_DIR, type Target } from './targets.js';
+
+interface Candidate {
+  /** null: the current namespace. */
+  name: string | null;
+  path: string;
+}
+
+export class NamespaceDirectory {
+  private candidates: Promise<Candidate[]> | undefined;
+  private readonly maps = new Map<Target, Promise<Map<number, Candidate>>>();
+  private readonly linkNames = new Map<string, Promise<Map<number, string>>>();
+
+  /** Links already dumped, by namespace name ('' for the current one): no second dump needed. */
+  constructor(private readonly known: Map<string, Link[]>) {}
+
+  private list(): Promise<Candidate[]> {
+    return (this.candidates ??= (async () => {
+      const named = await namedNamespaces();
+      return [{ name: null, path: '/proc/thread-self/ns/net' }, ...named.map((n) => ({ name: n, path: `${NETNS_DIR}/${n}` }))];
+    })());
+  }
+
+  /** nsid (as seen from t) -> namespace. Ids are only ever assigned to namespaces t refers to. */
+  private idMap(t: Target): Promise<Map<number, Candidate>> {
+    let p = this.maps.get(t);
+    if (!p) {
+      p = (async () => {
+        const map = new Map<number, Candidate>();
+        const cands = await this.list();
+        const ids = await Promise.all(cands.map(async (c) => {
+          try {
+            return await getNsid(t.sock, c.path);
+          } catch {
+            return undefined; // a stale /run/netns entry: not a namespace
+          }
+        }));
+        cands.forEach((c, i) => {
+          const id = ids[i];
+          // The first wins: the current namespace before a name bound to the same one.
+          if (id !== undefined && !map.has(id)) map.set(id, c);
+        });
+        return map;
+      })();
+      this.maps.set(t, p);
+    }
+    return p;
+  }
+
+  /** The name of the namespace behind `nsid` as seen from t: null = current, undefined = unknown. */
+  async nsName(t: Target, nsid: number): Promise<string | null | undefined> {
+    const c = (await this.idMap(t)).get(nsid);
+    return c ? c.name : undefined;
+  }
+
+  private names(c: Candidate): Promise<Map<number, string>> {
+    const key = c.name ?? '';
+    let p = this.linkNames.get(key);
+    if (!p) {
+      p = (async () => {
+        const map = new Map<number, string>();
+        const known = this.known.get(key);
+        if (known) {
+          for (const l of known) map.set(l.ifindex, l.ifname);
+          // a filtered dump (--type/--master) may lack the peer: fall through to a full dump
+          if (!this.partial) return map;
+        }
+        const sock = new NetlinkSocket({ netns: c.name === null ? undefined : c.path, name: `peers:${key}` });
+        try {
+          for await (const l of dumpLinks(sock)) map.set(l.ifindex, l.ifname);
+        } finally {
+          sock.close();
+        }
+        return map;
+      })();
+      this.linkNames.set(key, p);
+    }
+    return p;
+  }
+
+  partial = false;
+
+  /** Name and namespace of the link with `ifindex` in the namespace t calls `nsid`. */
+  async peer(t: Target, nsid: number, ifindex: number): Promise<{ peer_ifname: string; peer_netns: string | null } | undefined> {
+    const c = (await this.idMap(t)).get(nsid);
+    if (!c) return undefined;
+    const name = (await this.names(c)).get(ifindex);
+    return name === undefined ? undefined : { peer_ifname: name, peer_netns: c.name };
+  }
+}

@@ -1,0 +1,62 @@
+// --raw and --hex for every dump command: the kernel's messages as an attribute tree or as
+// hex, streamed datagram by datagram (constant memory), optionally as JSON.
+import type { SchemaLookup } from '../netlink/attribute-tree.js';
+import { messageTree } from '../netlink/attribute-tree.js';
+import type { MessageRef } from '../netlink/message.js';
+import type { RequestOptions } from '../netlink/socket.js';
+import { hexdump } from '../netlink/log.js';
+import { JsonArrayWriter, Output } from './output.js';
+import { renderMessage, toJson } from './render.js';
+import { targetTitle, type Target } from './targets.js';
+
+export type RawMode = 'raw' | 'hex';
+
+function messageBytes(m: MessageRef): Uint8Array {
+  return m.buf.bytes.subarray(m.offset, m.end);
+}
+
+function hexOf(b: Uint8Array): string {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
+}
+
+/**
+ * Run `request` (a dump, built fresh per target) in each target and print every reply
+ * message raw. With json: one array of { netns, ...tree } (raw) or { netns, type, hex } (hex).
+ */
+export async function rawDump(
+  targets: Target[], request: (t: Target) => Uint8Array | Promise<Uint8Array>, opts: RequestOptions,
+  mode: RawMode, json: boolean, lookup: SchemaLookup,
+  { out = new Output(), keep = () => true, ignore = () => false }: {
+    out?: Output;
+    keep?: (m: MessageRef) => boolean;
+    /** Errors that mean "nothing here" for one target (e.g. a routing table that does not exist). */
+    ignore?: (err: unknown) => boolean;
+  } = {},
+): Promise<void> {
+  const arr = json ? new JsonArrayWriter(out) : undefined;
+  const titled = targets.length > 1 || targets[0]?.name !== null;
+  for (const t of targets) {
+    if (!json && titled) { const p = out.write(`${targetTitle(t)}\n`); if (p) await p; }
+    try {
+      for await (const batch of t.sock.dumpBatches(await request(t), opts)) {
+        for (const m of batch) {
+          if (!keep(m)) continue;
+          let p: Promise<void> | undefined;
+          if (mode === 'raw') {
+            const tree = messageTree(m, lookup);
+            p = json ? arr!.item(toJson({ netns: t.name, ...tree })) : out.write(`${renderMessage(tree).join('\n')}\n`);
+          } else if (json) {
+            p = arr!.item(JSON.stringify({ netns: t.name, type: m.type, type_name: lookup(m.type)?.name, length: m.length, hex: hexOf(messageBytes(m)) }));
+          } else {
+            p = out.write(`${lookup(m.type)?.name ?? `type ${m.type}`} len ${m.length} seq ${m.seq}\n${hexdump(messageBytes(m))}\n`);
+          }
+          if (p) await p;
+        }
+      }
+    } catch (err) {
+      if (!ignore(err)) throw err;
+    }
+  }
+  if (arr) arr.end();
+  await out.end();
+}
