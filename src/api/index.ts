@@ -1,0 +1,8 @@
+// The fluent API: namespace handles, link chains, and facades over rtnl and nft.
+export { netns } from './netns.js';
+export { Namespace } from './namespace.js';
+export { LinkChain, type CreateSpec, type ChainAddress } from './link-chain.js';
+export { ChainStepError } from './chain-error.js';
+export { Listing, LinkCollection, AddressCollection, RouteCollection, NeighbourCollection } from './collections.js';
+export { SysctlAccess } from './sysctl.js';
+export { NftAccess } from './nft.js';

@@ -1,0 +1,101 @@
+// A namespace handle: the entry point of the fluent API. It owns (lazily) one rtnetlink and
+// one nftables socket opened inside its namespace, and hands out link chains and the
+// links / addresses / routes / neighbours / sysctl / nft facades over them.
+import type { ChildProcess, SpawnOptions } from 'node:child_process';
+import { deleteNamespace, type ExecResult, type NetworkNamespace } from '../netlink/namespace.js';
+import type { NetlinkSocket } from '../netlink/socket.js';
+import { openRtnlSocket } from '../rtnl/index.js';
+import { Nftables } from '../nft/client.js';
+import { LinkChain } from './link-chain.js';
+import { AddressCollection, LinkCollection, NeighbourCollection, RouteCollection } from './collections.js';
+import { SysctlAccess } from './sysctl.js';
+import { NftAccess } from './nft.js';
+
+export class Namespace implements AsyncDisposable {
+  private rtnlSocket: NetlinkSocket | undefined;
+  private nftClient: Nftables | undefined;
+  /** Is this the namespace the process itself runs in (sockets need no helper thread)? */
+  readonly isCurrent: boolean;
+
+  readonly links: LinkCollection;
+  readonly addresses: AddressCollection;
+  readonly routes: RouteCollection;
+  readonly neighbours: NeighbourCollection;
+  readonly sysctl: SysctlAccess;
+  readonly nft: NftAccess;
+
+  constructor(
+    /** The open namespace (an fd held until close()). */
+    readonly handle: NetworkNamespace,
+    /** The /run/netns name, if it has one. */
+    readonly name: string | undefined,
+  ) {
+    this.isCurrent = handle.isCurrent();
+    this.links = new LinkCollection(this);
+    this.addresses = new AddressCollection(this);
+    this.routes = new RouteCollection(this);
+    this.neighbours = new NeighbourCollection(this);
+    this.sysctl = new SysctlAccess(this);
+    this.nft = new NftAccess(this);
+  }
+
+  /** The rtnetlink socket of this namespace (opened on first use). */
+  get rtnl(): NetlinkSocket {
+    if (!this.rtnlSocket || this.rtnlSocket.isClosed) {
+      this.rtnlSocket = openRtnlSocket(this.isCurrent ? { name: `rtnl:${this.label}` } : { netns: this.handle.fd, name: `rtnl:${this.label}` });
+    }
+    return this.rtnlSocket;
+  }
+
+  /** The nftables client of this namespace (opened on first use). */
+  get nftables(): Nftables {
+    if (!this.nftClient || this.nftClient.socket.isClosed) {
+      this.nftClient = new Nftables(this.isCurrent ? {} : { netns: this.handle.fd });
+    }
+    return this.nftClient;
+  }
+
+  get label(): string {
+    return this.name ?? (this.isCurrent ? 'current' : this.handle.id);
+  }
+
+  /** A chain of steps on the link NAME in this namespace: create, up, address, master, ... */
+  link(name: string): LinkChain {
+    return new LinkChain(this, name);
+  }
+
+  /** Run a program inside this namespace to completion (like `ip netns exec NAME ...`). */
+  exec(command: string, args: readonly string[] = [], options: SpawnOptions & { sys?: boolean; input?: string } = {}): Promise<ExecResult> {
+    return this.handle.exec(command, args, options);
+  }
+
+  /** Start a program inside this namespace (child_process.spawn semantics). */
+  spawn(command: string, args: readonly string[] = [], options: SpawnOptions & { sys?: boolean } = {}): ChildProcess {
+    return this.handle.spawn(command, args, options);
+  }
+
+  /** Close the sockets and the namespace fd. The namespace itself stays (see delete()). */
+  close(): void {
+    this.rtnlSocket?.close();
+    this.nftClient?.close();
+    this.handle.close();
+  }
+
+  /**
+   * `ip netns delete NAME` and close this handle. Everything inside goes with the
+   * namespace once nothing else holds it (veth pairs across namespaces included).
+   */
+  async delete(): Promise<void> {
+    if (!this.name) throw new Error('only named namespaces can be deleted (this one has no /run/netns name)');
+    this.close();
+    await deleteNamespace(this.name);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+  }
+
+  toString(): string {
+    return `Namespace(${this.label})`;
+  }
+}
