@@ -152,7 +152,10 @@ export class NetworkNamespace implements Disposable {
       child.stderr!.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
       child.on('error', reject);
       child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-      child.stdin!.end(input ?? '');
+      // A program that exits without reading its input must not turn into an EPIPE crash.
+      child.stdin!.on('error', () => {});
+      if (input !== undefined) child.stdin!.end(input);
+      else child.stdin!.end();
     });
   }
 
