@@ -1,0 +1,507 @@
+// Multicast subscriptions as async iterables: the generic core under the rtnetlink and
+// nftables monitors. It knows nothing of links or tables: a family layer hands it the groups,
+// a decoder (message -> typed event, with the object's identity and state) and the dumps that
+// list current state. The core owns the socket, turns receive-queue overruns into events,
+// lists state first when asked (subscribe, buffer, dump, replay without gap or duplicate), and
+// re-lists after an overrun so a consumer can resynchronise. See docs/monitor.md.
+import { NETLINK_ROUTE, NLMSG_DONE, NLMSG_ERROR, NLMSG_NOOP, NLMSG_OVERRUN } from './constants.js';
+import { DumpInterruptedError, NetlinkError, OverrunError, ValidationError } from './errors.js';
+import { walkAttributes } from './reader.js';
+import type { MessageRef } from './message.js';
+import { NetlinkSocket, type NamespaceTarget } from './socket.js';
+
+export type ChangeType = 'new' | 'changed' | 'deleted';
+
+/** A change to one kernel object. Family layers narrow `kind` and `object`. */
+export interface ChangeEvent<K extends string = string, O = unknown> {
+  type: ChangeType;
+  kind: K;
+  object: O;
+  /**
+   * The namespace the change happened in, as the subscribing socket's namespace numbers it
+   * (allNamespaces only). Absent for the socket's own namespace.
+   */
+  nsid?: number;
+  /** Set on objects listed by a dump (listExisting, or a resync), which always come as type 'new'. */
+  existing?: true;
+}
+
+/** Notifications were lost. Never swallowed: it is always yielded, in order. */
+export interface OverrunEvent {
+  type: 'overrun';
+  /**
+   * 'kernel': the socket's receive queue overflowed (ENOBUFS) and the kernel dropped
+   * notifications. 'queue': the consumer fell more than maxQueued events behind and the
+   * events it had not read yet were discarded.
+   */
+  source: 'kernel' | 'queue';
+  /**
+   * A fresh listing follows: 'existing' events for every object, then a 'synced' event.
+   * Discard what you knew (or mark it), rebuild from the listing, sweep what was not listed.
+   */
+  resync: boolean;
+}
+
+/** The listing (listExisting or a resync) is complete; what follows are changes. */
+export interface SyncedEvent {
+  type: 'synced';
+  reason: 'initial' | 'resync';
+  /** Objects listed ('existing' events) in this round. */
+  listed: number;
+  /** Changes that arrived while the dumps ran: replayed after the listing... */
+  replayed: number;
+  /** ...or dropped, because the listing already showed their outcome. */
+  dropped: number;
+}
+
+export type SubscriptionEvent<E extends ChangeEvent> = E | OverrunEvent | SyncedEvent;
+
+/** What a family decoder makes of one message. */
+export interface Decoded<E extends ChangeEvent> {
+  event: E;
+  /**
+   * Identity of the object within its namespace ("link/3"), for de-duplication against a
+   * listing and for telling 'new' from 'changed'. Without a key the event is always delivered.
+   * A keyed kind must be covered by the dumps (listExisting relies on it).
+   */
+  key?: string;
+  /**
+   * The object's state after this event as a comparable string (volatile parts such as
+   * statistics left out): equal strings mean the same state. Ignored for 'deleted'.
+   */
+  state?: string;
+  /**
+   * The message does not say whether the object is new (RTM_NEWADDR, RTM_NEWNEIGH...): the
+   * core makes a type 'new' event 'changed' when it has seen the key (listed or announced)
+   * and not seen it deleted since.
+   */
+  upsert?: boolean;
+}
+
+/**
+ * Lists current state on the subscription's socket (one dump at a time runs there anyway).
+ * Yields the raw messages (or batches of them); the core decodes them with the same decoder
+ * as notifications, so listed objects and changes compare exactly.
+ */
+export type DumpFunction = (socket: NetlinkSocket, signal: AbortSignal) => AsyncIterable<MessageRef | readonly MessageRef[]>;
+
+/** What a family layer supplies. */
+export interface SubscriptionSource<E extends ChangeEvent> {
+  /** Netlink protocol (NETLINK_ROUTE, NETLINK_NETFILTER). */
+  protocol: number;
+  /** Multicast groups to join (numbers as in the UAPI headers, e.g. RTNLGRP_LINK = 1). */
+  groups: readonly number[];
+  /**
+   * One message (a notification, or a dump reply) to events; undefined skips it. `nsid` is
+   * the sender namespace's id for notifications from other namespaces (allNamespaces).
+   * Throwing (malformed bytes) ends the subscription with that error.
+   */
+  decode(m: MessageRef, nsid: number | undefined): Decoded<E> | readonly Decoded<E>[] | undefined;
+  /** The dumps that list current state, for listExisting and resync. */
+  dumps?: readonly DumpFunction[];
+  /** For logs and errors ("rtnetlink monitor"). */
+  name?: string;
+  /** Strict checking on the socket (default: on for NETLINK_ROUTE). */
+  strictChecking?: boolean;
+}
+
+export interface SubscriptionOptions {
+  /** Subscribe inside this namespace: a path, an open fd, or a handle with an fd. */
+  netns?: NamespaceTarget | { readonly fd: number };
+  /**
+   * Also receive changes from every other namespace that has an id (nsid) in this one
+   * (NETLINK_LISTEN_ALL_NSID); each such event carries `nsid`. A namespace without an id is
+   * not heard: give it one (RTM_NEWNSID, `ip netns set NAME auto`) first.
+   */
+  allNamespaces?: boolean;
+  /**
+   * List existing objects first ('existing' events, then 'synced'), then follow changes,
+   * with no change lost or repeated in between. Lists the socket's own namespace only.
+   */
+  listExisting?: boolean;
+  /** After an overrun, list everything again (an 'overrun' event with resync: true, 'existing' events, 'synced'). */
+  resync?: boolean;
+  /** Aborting closes the socket; a pending or later next() rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Receive buffer in bytes (the kernel doubles it). Default 4 MiB, as for any NetlinkSocket. */
+  receiveBufferSize?: number;
+  /** Events held for a slow consumer before they are discarded and an overrun reported. Default 65536. */
+  maxQueued?: number;
+  /** Name in logs. */
+  name?: string;
+}
+
+/** Marks "no such object" in state comparisons; no real state string starts with NUL-NUL. */
+const ABSENT = '\0\0absent';
+
+interface Waiter<E extends ChangeEvent> {
+  resolve: (r: IteratorResult<SubscriptionEvent<E>, undefined>) => void;
+  reject: (err: unknown) => void;
+}
+
+interface SyncRound<E extends ChangeEvent> {
+  reason: 'initial' | 'resync';
+  /** Changes received while the dumps run. */
+  buffer: Decoded<E>[];
+  /** Notifications were lost during this round: dump again once the current dump ends. */
+  restart: boolean;
+  abort: AbortController;
+}
+
+/**
+ * An open subscription: an async iterator of events. Created subscribed (the groups are
+ * joined before the constructor returns), so changes made right after are not missed even
+ * if iteration starts later. `break`, return(), close() or the abort signal close the socket.
+ */
+export class Subscription<E extends ChangeEvent> implements AsyncIterableIterator<SubscriptionEvent<E>>, AsyncDisposable, Disposable {
+  readonly socket: NetlinkSocket;
+  private readonly source: SubscriptionSource<E>;
+  private readonly resync: boolean;
+  private readonly maxQueued: number;
+  private readonly signal: AbortSignal | undefined;
+  private readonly onAbort: (() => void) | undefined;
+
+  private queue: SubscriptionEvent<E>[] = [];
+  private head = 0;
+  private readonly waiters: Waiter<E>[] = [];
+  private error: unknown;
+  private errorDelivered = false;
+  private closedFlag = false;
+  private sync: SyncRound<E> | undefined;
+  /** Keys of objects known to exist: "nsid|key" ("|key" for the own namespace). */
+  private readonly known = new Set<string>();
+
+  constructor(source: SubscriptionSource<E>, options: SubscriptionOptions = {}) {
+    this.source = source;
+    this.resync = options.resync ?? false;
+    this.maxQueued = options.maxQueued ?? 65536;
+    if (!(this.maxQueued >= 1)) throw new ValidationError('maxQueued', `must be at least 1, got ${options.maxQueued}`);
+    if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');
+    if ((options.listExisting || this.resync) && !source.dumps?.length) {
+      throw new ValidationError(options.listExisting ? 'listExisting' : 'resync', `${source.name ?? 'this subscription'} has nothing to list`);
+    }
+    const netns = options.netns;
+    this.socket = new NetlinkSocket({
+      protocol: source.protocol,
+      netns: typeof netns === 'object' && netns !== null ? netns.fd : netns,
+      receiveBufferSize: options.receiveBufferSize,
+      listenAllNsid: options.allNamespaces ?? false,
+      strictChecking: source.strictChecking ?? source.protocol === NETLINK_ROUTE,
+      name: options.name ?? source.name ?? 'subscription',
+    });
+    try {
+      for (const g of source.groups) this.socket.joinGroup(g);
+    } catch (err) {
+      this.socket.close();
+      throw err;
+    }
+    this.socket.onNotification = (m, nsid) => this.onMessage(m, nsid);
+    this.socket.onOverrun = () => this.onOverrun('kernel');
+    if (options.signal) {
+      const signal = options.signal;
+      this.signal = signal;
+      this.onAbort = () => this.fail(signal.reason ?? new Error('aborted'));
+      signal.addEventListener('abort', this.onAbort, { once: true });
+    }
+    if (options.listExisting) this.startSync('initial');
+  }
+
+  /** True once closed (by break/return, close(), abort, or an error). */
+  get closed(): boolean {
+    return this.closedFlag;
+  }
+
+  /** Events waiting to be read. */
+  get pending(): number {
+    return this.queue.length - this.head;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<SubscriptionEvent<E>, undefined>> {
+    if (this.head < this.queue.length) {
+      const value = this.queue[this.head]!;
+      this.queue[this.head++] = undefined as unknown as SubscriptionEvent<E>;
+      if (this.head > 1024 && this.head * 2 > this.queue.length) {
+        this.queue = this.queue.slice(this.head);
+        this.head = 0;
+      }
+      return Promise.resolve({ value, done: false });
+    }
+    if (this.error !== undefined && !this.errorDelivered) {
+      this.errorDelivered = true;
+      return Promise.reject(this.error);
+    }
+    if (this.closedFlag) return Promise.resolve({ value: undefined, done: true });
+    return new Promise((resolve, reject) => {
+      this.waiters.push({ resolve, reject });
+      // Referenced only while someone waits: an abandoned subscription never keeps the process up.
+      this.socket.keepAlive(true);
+    });
+  }
+
+  /** Ends the subscription (what `break` calls). */
+  return(): Promise<IteratorResult<SubscriptionEvent<E>, undefined>> {
+    this.close();
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  throw(err?: unknown): Promise<IteratorResult<SubscriptionEvent<E>, undefined>> {
+    this.close();
+    return Promise.reject(err);
+  }
+
+  /** Unsubscribe: close the socket; pending next() calls resolve as done. Idempotent. */
+  close(): void {
+    if (this.closedFlag) return;
+    this.closedFlag = true;
+    this.sync?.abort.abort();
+    this.sync = undefined;
+    if (this.onAbort) this.signal!.removeEventListener('abort', this.onAbort);
+    this.socket.close();
+    this.queue = [];
+    this.head = 0;
+    for (const w of this.waiters.splice(0)) {
+      if (this.error !== undefined && !this.errorDelivered) {
+        this.errorDelivered = true;
+        w.reject(this.error);
+      } else {
+        w.resolve({ value: undefined, done: true });
+      }
+    }
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+  }
+
+  // ---- internals ----
+
+  private fail(err: unknown): void {
+    if (this.closedFlag) return;
+    this.error = err;
+    this.close();
+  }
+
+  private emit(ev: SubscriptionEvent<E>): void {
+    const w = this.waiters.shift();
+    if (w) {
+      if (!this.waiters.length) this.socket.keepAlive(false);
+      w.resolve({ value: ev, done: false });
+      return;
+    }
+    this.queue.push(ev);
+  }
+
+  private decodeAll(m: MessageRef, nsid: number | undefined): readonly Decoded<E>[] {
+    const d = this.source.decode(m, nsid);
+    if (!d) return [];
+    const list = Array.isArray(d) ? (d as readonly Decoded<E>[]) : [d as Decoded<E>];
+    if (nsid !== undefined) for (const x of list) x.event.nsid = nsid;
+    return list;
+  }
+
+  private onMessage(m: MessageRef, nsid: number | undefined): void {
+    if (this.closedFlag) return;
+    // The rest of a dump the socket gave up on (it failed on an overrun) still arrives, addressed
+    // to this port: listings, not changes. Notifications carry the changer's port id, never ours
+    // (this socket only ever sends dumps).
+    if (m.portId === this.socket.portId && nsid === undefined) return;
+    if (m.type === NLMSG_DONE || m.type === NLMSG_ERROR || m.type === NLMSG_NOOP || m.type === NLMSG_OVERRUN) return;
+    let list: readonly Decoded<E>[];
+    try {
+      list = this.decodeAll(m, nsid);
+    } catch (err) {
+      this.fail(err);
+      return;
+    }
+    for (const d of list) {
+      if (this.sync) {
+        if (this.sync.buffer.length >= this.maxQueued) {
+          this.onOverrun('queue');
+          continue;
+        }
+        this.sync.buffer.push(d);
+      } else {
+        if (this.pending >= this.maxQueued) {
+          this.onOverrun('queue');
+          // This change came after the loss: it belongs to the new round, or goes out as usual.
+          if (this.sync) {
+            (this.sync as SyncRound<E>).buffer.push(d);
+            continue;
+          }
+        }
+        this.deliver(d);
+      }
+    }
+  }
+
+  private fullKey(d: Decoded<E>): string | undefined {
+    return d.key === undefined ? undefined : `${d.event.nsid ?? ''}|${d.key}`;
+  }
+
+  /** Classify ('new' vs 'changed' for upserts), track the key, hand the event out. */
+  private deliver(d: Decoded<E>): void {
+    const k = this.fullKey(d);
+    if (k !== undefined) {
+      if (d.event.type === 'deleted') this.known.delete(k);
+      else {
+        if (d.upsert && d.event.type === 'new' && this.known.has(k)) d.event.type = 'changed';
+        this.known.add(k);
+      }
+    }
+    this.emit(d.event);
+  }
+
+  private onOverrun(source: 'kernel' | 'queue'): void {
+    if (this.closedFlag) return;
+    if (source === 'queue') {
+      // Everything the consumer has not read is dropped (as the kernel drops what does not fit).
+      this.queue = [];
+      this.head = 0;
+    }
+    const relist = this.sync !== undefined || this.resync;
+    this.emit({ type: 'overrun', source, resync: relist });
+    if (this.sync) {
+      this.sync.restart = true;
+      this.sync.buffer = [];
+    } else if (this.resync) {
+      this.startSync('resync');
+    }
+  }
+
+  private startSync(reason: 'initial' | 'resync'): void {
+    const round: SyncRound<E> = { reason, buffer: [], restart: false, abort: new AbortController() };
+    this.sync = round;
+    this.runSync(round).catch((err) => this.fail(err));
+  }
+
+  private async runSync(round: SyncRound<E>): Promise<void> {
+    for (;;) {
+      // The buffer is kept across restarts: changes since the round began stay valid (an
+      // overrun, which loses some, empties it itself).
+      round.restart = false;
+      const listed: Decoded<E>[] = [];
+      try {
+        for (const dump of this.source.dumps!) {
+          for await (const item of dump(this.socket, round.abort.signal)) {
+            if (this.closedFlag || this.sync !== round) return;
+            const batch = Array.isArray(item) ? (item as readonly MessageRef[]) : [item as MessageRef];
+            for (const m of batch) for (const d of this.decodeAll(m, undefined)) listed.push(d);
+          }
+        }
+      } catch (err) {
+        if (this.closedFlag || this.sync !== round) return;
+        // An overrun already produced its event and set restart; an interrupted dump
+        // (NLM_F_DUMP_INTR) may have skipped objects: list again either way.
+        if (err instanceof OverrunError || err instanceof DumpInterruptedError) {
+          round.restart = true;
+        } else if (err instanceof NetlinkError && err.code === 'EBUSY') {
+          // The kernel is still sending the dump the socket gave up on (one runs per socket);
+          // it drains as we read. Try again shortly.
+          round.restart = true;
+          await new Promise((r) => setTimeout(r, 5));
+        } else {
+          throw err;
+        }
+      }
+      if (this.closedFlag || this.sync !== round) return;
+      if (round.restart) continue;
+      this.finishSync(round, listed);
+      return;
+    }
+  }
+
+  /**
+   * The listing is complete: hand it out, then the buffered changes it does not already show.
+   *
+   * For each object the listing shows one state of its history (or its absence). The buffered
+   * changes to that object up to and including the last one whose outcome equals the listed
+   * state are already reflected and dropped; the later ones are replayed in order. When no
+   * buffered outcome equals the listed state, the listing predates them all and all replay.
+   */
+  private finishSync(round: SyncRound<E>, listed: Decoded<E>[]): void {
+    this.sync = undefined;
+    const listedState = new Map<string, string>();
+    if (round.reason === 'resync') {
+      for (const k of [...this.known]) if (k.startsWith('|')) this.known.delete(k);
+    }
+    for (const d of listed) {
+      d.event.type = 'new';
+      d.event.existing = true;
+      const k = this.fullKey(d);
+      if (k !== undefined) {
+        listedState.set(k, d.state ?? '');
+        this.known.add(k);
+      }
+      this.emit(d.event);
+    }
+    const buffer = round.buffer;
+    const cut = new Map<string, number>();
+    for (let i = 0; i < buffer.length; i++) {
+      const d = buffer[i]!;
+      // Other namespaces are not listed: their changes always replay.
+      if (d.event.nsid !== undefined) continue;
+      const k = this.fullKey(d);
+      if (k === undefined) continue;
+      const after = d.event.type === 'deleted' ? ABSENT : (d.state ?? '');
+      if (after === (listedState.get(k) ?? ABSENT)) cut.set(k, i);
+    }
+    let replayed = 0;
+    let dropped = 0;
+    const replay: Decoded<E>[] = [];
+    for (let i = 0; i < buffer.length; i++) {
+      const d = buffer[i]!;
+      const k = this.fullKey(d);
+      if (k !== undefined && d.event.nsid === undefined && i <= (cut.get(k) ?? -1)) dropped++;
+      else {
+        replay.push(d);
+        replayed++;
+      }
+    }
+    this.emit({ type: 'synced', reason: round.reason, listed: listed.length, replayed, dropped });
+    for (const d of replay) this.deliver(d);
+  }
+}
+
+/** Subscribe: join the source's groups now and return the events as an async iterable. */
+export function subscribe<E extends ChangeEvent>(source: SubscriptionSource<E>, options: SubscriptionOptions = {}): Subscription<E> {
+  return new Subscription(source, options);
+}
+
+// ---- helpers for family layers ----
+
+function latin1(bytes: Uint8Array, start: number, end: number): string {
+  const b = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return b.toString('latin1', start, end);
+}
+
+/**
+ * A message's state as a string for Decoded.state: the family header (with the byte ranges
+ * in `maskHeader` left out, e.g. ifi_change) followed by every top-level attribute whose type
+ * is not in `skip` (statistics, cache info, timers...), bytes as they are.
+ */
+export function messageState(m: MessageRef, headerLength: number, skip: ReadonlySet<number> = new Set(), maskHeader: ReadonlyArray<readonly [number, number]> = []): string {
+  const bytes = m.buf.bytes;
+  const hdrEnd = Math.min(m.payloadStart + headerLength, m.end);
+  let s = '';
+  let pos = m.payloadStart;
+  for (const [a, b] of maskHeader) {
+    const from = m.payloadStart + a;
+    if (from > pos) s += latin1(bytes, pos, Math.min(from, hdrEnd));
+    pos = Math.max(pos, Math.min(m.payloadStart + b, hdrEnd));
+  }
+  if (pos < hdrEnd) s += latin1(bytes, pos, hdrEnd);
+  if (hdrEnd < m.end) {
+    walkAttributes(m.buf, (hdrEnd + 3) & ~3, m.end, (type, off, len) => {
+      if (!skip.has(type)) s += latin1(bytes, off - 4, off + len);
+    });
+  }
+  return s;
+}
