@@ -5,7 +5,7 @@ import { NLM_F_DUMP_FILTERED } from '../src/netlink/constants.js';
 import * as C from '../src/rtnl/constants.js';
 import {
   addAltNames, createLink, deleteAltNames, deleteLink, deleteLinkGroup, dumpLinks, encodeLinkDump, findLink, getLink,
-  linkDown, linkIndex, linkPeerNamespace, linkUp, listLinks, moveLink, setLink, type BridgeInfoData, type BridgePortInfoData,
+  linkDown, linkIndex, linkPeerNamespace, linkUp, listLinks, moveLink, setLink, type BridgeInfoData, type BridgePortInfoData, type LinkSpec,
 } from '../src/rtnl/index.js';
 import { ipj, ipn, withNamespaces, withNs } from './helpers/rtnl.js';
 import { tryRun } from './helpers/env.js';
@@ -240,7 +240,7 @@ for (const kind of ['dummy', 'vlan', 'bond'] as const) {
   test(`kind ${kind}: created if this kernel has it, else EOPNOTSUPP "Unknown device type"`, async (t) => {
     await withNs(`k${kind.slice(0, 2)}`, async ({ name, sock }) => {
       await createLink(sock, { name: 'veth0', kind: 'veth', peer: 'ceth0' });
-      const spec = kind === 'vlan' ? { name: 'x0', kind, link: 'veth0', vlan: { id: 5 } } as const : { name: 'x0', kind } as const;
+      const spec: LinkSpec = kind === 'vlan' ? { name: 'x0', kind, link: 'veth0', vlan: { id: 5 } } : { name: 'x0', kind };
       const viaIp = tryRun('ip', ['-n', name, 'link', 'add', 'probe0', ...(kind === 'vlan' ? ['link', 'veth0'] : []), 'type', kind, ...(kind === 'vlan' ? ['id', '6'] : [])]);
       try {
         await createLink(sock, spec);
