@@ -240,7 +240,7 @@ for (const kind of ['dummy', 'vlan', 'bond'] as const) {
   test(`kind ${kind}: created if this kernel has it, else EOPNOTSUPP "Unknown device type"`, async (t) => {
     await withNs(`k${kind.slice(0, 2)}`, async ({ name, sock }) => {
       await createLink(sock, { name: 'veth0', kind: 'veth', peer: 'ceth0' });
-      const spec: LinkSpec = kind === 'vlan' ? { name: 'x0', kind, link: 'veth0', vlan: { id: 5 } } : { name: 'x0', kind };
+      const spec = (kind === 'vlan' ? { name: 'x0', kind, link: 'veth0', vlan: { id: 5 } } : { name: 'x0', kind }) as LinkSpec;
       const viaIp = tryRun('ip', ['-n', name, 'link', 'add', 'probe0', ...(kind === 'vlan' ? ['link', 'veth0'] : []), 'type', kind, ...(kind === 'vlan' ? ['id', '6'] : [])]);
       try {
         await createLink(sock, spec);
