@@ -2,7 +2,7 @@
 // inside the private namespace made by scripts/in-private-netns.mjs; `assertPrivate` refuses
 // to go on anywhere else, so a test run by hand can never touch the host's network.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, readFileSync, readlinkSync } from 'node:fs';
 
 export function assertPrivate(): void {
   if (process.env.NETLINKTS_PRIVATE_NETNS !== '1') {
@@ -61,16 +61,22 @@ export async function withIpNetns<T>(prefix: string, fn: (name: string) => Promi
   }
 }
 
+/**
+ * The system's nft binary. Not plain 'nft': under npm/npx, PATH starts with
+ * node_modules/.bin, where ava's dependency @vercel/nft installs a command of the same name.
+ */
+export const NFT = ['/usr/sbin/nft', '/sbin/nft', '/usr/bin/nft'].find((p) => existsSync(p)) ?? '/usr/sbin/nft';
+
 /** `nft -j list ruleset` in a namespace, parsed. */
 export function nftJson(ns?: string): any {
-  const args = ns ? ['netns', 'exec', ns, 'nft', '-j', 'list', 'ruleset'] : ['nft', '-j', 'list', 'ruleset'];
+  const args = ns ? ['netns', 'exec', ns, NFT, '-j', 'list', 'ruleset'] : [NFT, '-j', 'list', 'ruleset'];
   const out = ns ? run('ip', args) : run(args[0]!, args.slice(1));
   return JSON.parse(out);
 }
 
 /** `nft list ruleset` text in a namespace. */
 export function nftText(ns?: string): string {
-  return ns ? run('ip', ['netns', 'exec', ns, 'nft', 'list', 'ruleset']) : run('nft', ['list', 'ruleset']);
+  return ns ? run('ip', ['netns', 'exec', ns, NFT, 'list', 'ruleset']) : run(NFT, ['list', 'ruleset']);
 }
 
 /** Open file descriptors of this process (for leak checks). */
