@@ -20,11 +20,11 @@ function hexOf(b: Uint8Array): string {
 }
 
 /**
- * Run `request` (a dump, built fresh per target) in each target and print every reply
+ * Run `request` (one dump or several, built fresh per target) in each target and print every reply
  * message raw. With json: one array of { netns, ...tree } (raw) or { netns, type, hex } (hex).
  */
 export async function rawDump(
-  targets: Target[], request: (t: Target) => Uint8Array | Promise<Uint8Array>, opts: RequestOptions,
+  targets: Target[], request: (t: Target) => Uint8Array | Uint8Array[] | Promise<Uint8Array | Uint8Array[]>, opts: RequestOptions,
   mode: RawMode, json: boolean, lookup: SchemaLookup,
   { out = new Output(), keep = () => true, ignore = () => false }: {
     out?: Output;
@@ -35,26 +35,32 @@ export async function rawDump(
 ): Promise<void> {
   const arr = json ? new JsonArrayWriter(out) : undefined;
   const titled = targets.length > 1 || targets[0]?.name !== null;
+  const print = (t: Target, m: MessageRef): Promise<void> | undefined => {
+    if (mode === 'raw') {
+      const tree = messageTree(m, lookup);
+      return json ? arr!.item(toJson({ netns: t.name, ...tree })) : out.write(`${renderMessage(tree).join('\n')}\n`);
+    }
+    if (json) return arr!.item(JSON.stringify({ netns: t.name, type: m.type, type_name: lookup(m.type)?.name, length: m.length, hex: hexOf(messageBytes(m)) }));
+    return out.write(`${lookup(m.type)?.name ?? `type ${m.type}`} len ${m.length} seq ${m.seq}\n${hexdump(messageBytes(m))}\n`);
+  };
   for (const t of targets) {
-    if (!json && titled) { const p = out.write(`${targetTitle(t)}\n`); if (p) await p; }
-    try {
-      for await (const batch of t.sock.dumpBatches(await request(t), opts)) {
-        for (const m of batch) {
-          if (!keep(m)) continue;
-          let p: Promise<void> | undefined;
-          if (mode === 'raw') {
-            const tree = messageTree(m, lookup);
-            p = json ? arr!.item(toJson({ netns: t.name, ...tree })) : out.write(`${renderMessage(tree).join('\n')}\n`);
-          } else if (json) {
-            p = arr!.item(JSON.stringify({ netns: t.name, type: m.type, type_name: lookup(m.type)?.name, length: m.length, hex: hexOf(messageBytes(m)) }));
-          } else {
-            p = out.write(`${lookup(m.type)?.name ?? `type ${m.type}`} len ${m.length} seq ${m.seq}\n${hexdump(messageBytes(m))}\n`);
+    if (!json && titled) {
+      const p = out.write(`${targetTitle(t)}\n`);
+      if (p) await p;
+    }
+    const reqs = await request(t);
+    for (const req of Array.isArray(reqs) ? reqs : [reqs]) {
+      try {
+        for await (const batch of t.sock.dumpBatches(req, opts)) {
+          for (const m of batch) {
+            if (!keep(m)) continue;
+            const p = print(t, m);
+            if (p) await p;
           }
-          if (p) await p;
         }
+      } catch (err) {
+        if (!ignore(err)) throw err;
       }
-    } catch (err) {
-      if (!ignore(err)) throw err;
     }
   }
   if (arr) arr.end();
