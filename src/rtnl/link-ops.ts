@@ -6,7 +6,7 @@ import { NLM_F_DUMP_FILTERED, NLM_F_ECHO } from '../netlink/constants.js';
 import { NetlinkError, ValidationError } from '../netlink/errors.js';
 import type { MessageRef } from '../netlink/message.js';
 import { walkAttributes, type RawAttribute } from '../netlink/reader.js';
-import type { NetlinkSocket, RequestOptions } from '../netlink/socket.js';
+import { NetlinkSocket, type RequestOptions } from '../netlink/socket.js';
 import { validate } from '../netlink/validate.js';
 import { parseMac } from '../netlink/address.js';
 import { withNamespaceFd, type NamespaceRef } from '../netlink/namespace.js';
@@ -71,6 +71,7 @@ export interface VethPeerSpec {
   address?: string;
   txqlen?: number;
   group?: number | 'default';
+  /** Bring the peer up once the pair exists (a second request, in the peer's namespace; needs name). */
   up?: boolean;
   num_tx_queues?: number;
   num_rx_queues?: number;
@@ -304,6 +305,15 @@ export async function createLink(sock: NetlinkSocket, spec: LinkSpec, opts: { si
     // NLM_F_ECHO: the kernel unicasts the new link back (before the ACK) when it was created here.
     if (nsFd === undefined) req[6] = (req[6]! | NLM_F_ECHO) & 0xff;
     const replies = await sock.request(req, linkReq(op, v.kind, opts.signal));
+    if (peer?.up && peer.name !== undefined) {
+      // The peer lives in the socket's namespace unless it was given one of its own.
+      const ps = peerFd !== undefined ? new NetlinkSocket({ netns: peerFd, name: 'rtnl:peer' }) : sock;
+      try {
+        await setLink(ps, peer.name, { up: true });
+      } finally {
+        if (ps !== sock) ps.close();
+      }
+    }
     const m = replies.find(isNewLink);
     // The echo is sent before the kernel applies IFLA_MASTER: read the link back instead.
     return m ? getLink(sock, m.buf.s32(m.payloadStart + 4)) : undefined;
@@ -328,7 +338,8 @@ async function kindData(sock: NetlinkSocket, v: LinkSpec, peerFd: number | undef
         name: p.name, mtu: p.mtu, address: mac(p.address), txqlen: p.txqlen, group: groupNumber(p.group),
         num_tx_queues: p.num_tx_queues, num_rx_queues: p.num_rx_queues, attributes: p.attributes,
       };
-      if (p.up) { peer.flags = C.IFF_UP; peer.change = C.IFF_UP; }
+      // p.up is applied after creation (see createLink): the kernel cannot open a veth peer
+      // before the pair is linked, and answers IFF_UP in the peer's ifinfomsg with ENOTCONN.
       if (peerFd !== undefined) peer.netnsFd = peerFd;
       return { kind: 'veth', peer };
     }

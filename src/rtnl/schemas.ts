@@ -182,7 +182,7 @@ const vethPeer = z.object({
   num_tx_queues: z.number().int().min(1).max(4096).optional(),
   num_rx_queues: z.number().int().min(1).max(4096).optional(),
   attributes: z.array(rawAttribute).optional(),
-}).strict();
+}).strict().refine((p) => !p.up || p.name !== undefined, { path: ['up'], message: 'bringing the peer up needs its name' });
 
 const kindSchemas: Record<string, z.ZodTypeAny> = {
   veth: z.object({ ...commonLink, kind: z.literal('veth'), peer: z.union([linkName, vethPeer]).optional() }).strict(),
