@@ -132,7 +132,11 @@ export class NetlinkSocket {
 
   private seq: number;
   private readonly pending = new Map<number, Pending | DumpState>();
+  // Requests waiting for a window slot: a queue read from outHead, not shift()ed. With 100k
+  // requests queued the array lives in V8's large-object space, where shift() copies the
+  // whole backing store every time: O(n^2), 10 s of flushNow for 100k route adds (bench 4).
   private readonly outgoing: Pending[] = [];
+  private outHead = 0;
   private inFlight = 0;
   private flushScheduled = false;
   private pollHandle: object | undefined;
@@ -252,7 +256,7 @@ export class NetlinkSocket {
 
   private updateRef(): void {
     if (!this.pollHandle || this.closed) return;
-    const want = this.wantRef || this.pending.size > 0 || this.outgoing.length > 0;
+    const want = this.wantRef || this.pending.size > 0 || this.queued() > 0;
     if (want === this.refed) return;
     this.refed = want;
     if (want) this.native.pollRef(this.pollHandle);
@@ -294,7 +298,7 @@ export class NetlinkSocket {
         if (opts.signal.aborted) return reject(opts.signal.reason ?? new Error('aborted'));
         const onAbort = (): void => {
           this.forget(p);
-          const idx = this.outgoing.indexOf(p);
+          const idx = this.outgoing.indexOf(p, this.outHead);
           if (idx >= 0) this.outgoing.splice(idx, 1);
           reject(opts.signal!.reason ?? new Error('aborted'));
         };
@@ -352,8 +356,13 @@ export class NetlinkSocket {
     if (this.pending.get(p.seq) === p) this.pending.delete(p.seq);
     if (p.counted) { this.inFlight--; p.counted = false; }
     p.cleanup?.();
-    if (this.outgoing.length) this.scheduleFlush();
+    if (this.queued()) this.scheduleFlush();
     this.updateRef();
+  }
+
+  /** Requests queued and not yet sent. */
+  private queued(): number {
+    return this.outgoing.length - this.outHead;
   }
 
   private scheduleFlush(): void {
@@ -368,17 +377,18 @@ export class NetlinkSocket {
 
   private flushNow(): void {
     if (this.closed) return;
-    if (this.paused && this.outgoing.length) this.resume();
-    while (this.outgoing.length && this.inFlight < this.maxInFlight) {
+    if (this.paused && this.queued()) this.resume();
+    const q = this.outgoing;
+    while (this.outHead < q.length && this.inFlight < this.maxInFlight) {
       const scratch = this.sendScratch;
       let used = 0;
       const batch: Pending[] = [];
-      while (this.outgoing.length && this.inFlight < this.maxInFlight) {
-        const p = this.outgoing[0]!;
+      while (this.outHead < q.length && this.inFlight < this.maxInFlight) {
+        const p = q[this.outHead]!;
         const len = p.message.length;
         const padded = (len + 3) & ~3;
         if (batch.length && used + padded > scratch.length) break;
-        this.outgoing.shift();
+        q[this.outHead++] = undefined as unknown as Pending; // let it be collected once settled
         batch.push(p);
         p.counted = true;
         this.inFlight++;
@@ -386,6 +396,13 @@ export class NetlinkSocket {
         scratch.set(p.message, used);
         scratch.fill(0, used + len, used + padded);
         used += padded;
+      }
+      if (this.outHead === q.length) {
+        q.length = 0;
+        this.outHead = 0;
+      } else if (this.outHead >= 4096 && this.outHead * 2 >= q.length) {
+        q.splice(0, this.outHead); // amortized O(1): compact when half the array is consumed
+        this.outHead = 0;
       }
       const bytes = used < 0 ? batch[0]!.message : batch.length === 1 ? batch[0]!.message : scratch.subarray(0, used);
       this.logOut(bytes);
@@ -537,7 +554,7 @@ export class NetlinkSocket {
     const st = this.activeDump;
     // Backpressure: stop reading while a slow consumer has a backlog, but only when nothing
     // else waits on this socket (ACKs of other requests must keep flowing).
-    if (st && !st.draining && st.batches.length >= HIGH_WATER && this.pending.size === 1 && this.outgoing.length === 0) this.pause();
+    if (st && !st.draining && st.batches.length >= HIGH_WATER && this.pending.size === 1 && this.queued() === 0) this.pause();
   }
 
   private onReceiveError(errno: number): void {
@@ -685,6 +702,7 @@ export class NetlinkSocket {
     }
     this.pending.clear();
     this.outgoing.length = 0;
+    this.outHead = 0;
     this.activeDump = undefined;
     for (const w of this.dumpWaiters.splice(0)) w();
     this.log('%s: closed', this.name);

@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+// Where the time of listRoutes() goes: the same 100k-route dump taken apart in layers, each in
+// a fresh process (cold, as a CLI sees it) when run as
+//   for s in socket decode-sync list; do node bench/tools/route-dump-breakdown.mjs $s 100; done
+// socket       NetlinkSocket.dumpBatches only (receive + message walk), no route decoding
+// decode-sync  dumpBatches + decodeRoute in a plain loop (no per-route await), kept in an array
+// list         rtnl.listRoutes() (iterateRoutes: async generator, one await per route)
+import { load } from '../drivers/common.mjs';
+
+const [stage = 'list', tableArg = '100', itArg = '1'] = process.argv.slice(2);
+const table = Number(tableArg);
+const netlink = await load('netlink/index.js');
+const rtnl = await load('rtnl/index.js');
+const sock = new netlink.NetlinkSocket();
+const out = [];
+for (let it = 0; it < Number(itArg); it++) {
+  const t = performance.now();
+  let n = 0;
+  if (stage === 'list') {
+    n = (await rtnl.listRoutes(sock, { table, family: 'inet', resolveNames: false })).length;
+  } else {
+    const req = rtnl.encodeRouteDump({ family: 2, table });
+    const keep = [];
+    for await (const batch of sock.dumpBatches(req)) {
+      for (const m of batch) {
+        if (m.type !== 24) continue;
+        n++;
+        if (stage === 'decode-sync') keep.push(rtnl.decodeRoute(m));
+      }
+    }
+  }
+  out.push(+(performance.now() - t).toFixed(1));
+  if (n !== 100000 && table === 100) console.error(`count ${n}`);
+}
+sock.close();
+console.log(JSON.stringify({ stage, ms: out }));
