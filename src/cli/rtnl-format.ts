@@ -94,9 +94,13 @@ export function addrInfoJson(a: Address): Record<string, unknown> {
   return o;
 }
 
-/** The link part of an `ip -j addr show` entry. */
-export function addrLinkJson(l: Link, addrs: Address[], netns?: string | null): Record<string, unknown> {
+/**
+ * The link part of an `ip -j addr show` entry. With a family filter (`ip -4 addr`), ip leaves
+ * the link-layer facts out (link_type, address, broadcast): so does `linkLayer: false`.
+ */
+export function addrLinkJson(l: Link, addrs: Address[], netns?: string | null, linkLayer = true): Record<string, unknown> {
   const other = l.link_netnsid !== undefined;
+  const ll = linkLayer ? l : undefined;
   return {
     ifindex: l.ifindex,
     link: other ? undefined : l.link,
@@ -109,11 +113,11 @@ export function addrLinkJson(l: Link, addrs: Address[], netns?: string | null): 
     operstate: l.operstate,
     group: l.group,
     txqlen: l.txqlen,
-    link_type: l.link_type,
-    address: l.address,
-    link_pointtopoint: l.link_pointtopoint,
-    broadcast: l.broadcast,
-    link_netnsid: l.link_netnsid,
+    link_type: ll?.link_type,
+    address: ll?.address,
+    link_pointtopoint: ll?.link_pointtopoint,
+    broadcast: ll?.broadcast,
+    link_netnsid: ll?.link_netnsid,
     addr_info: addrs.map(addrInfoJson),
     netns,
   };

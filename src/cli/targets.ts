@@ -87,7 +87,8 @@ export async function openTargets(args: ParsedArgs, protocol = NETLINK_ROUTE): P
       const [dev, ino] = native.nsIdentity(fd);
       if (dev === cdev && ino === cino) continue;
       try {
-        out.push({ name, path, sock: new NetlinkSocket({ protocol, netns: fd, name: `${name}:${protocol}` }) });
+        // By path, so that errors name the namespace.
+        out.push({ name, path, sock: new NetlinkSocket({ protocol, netns: path, name: `${name}:${protocol}` }) });
       } catch (err) {
         const e = err as { errno?: number };
         if (e.errno !== 22) throw err;

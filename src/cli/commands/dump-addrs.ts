@@ -64,7 +64,7 @@ export async function run(args: ParsedArgs): Promise<number> {
         const list = byLink.get(l.ifindex) ?? [];
         // As ip: with a family filter, links without an address of that family are left out.
         if (family !== undefined && !list.length) continue;
-        const p = arr ? arr.item(JSON.stringify(addrLinkJson(l, list, single ? undefined : t.name))) : out.write(addrText(l, list));
+        const p = arr ? arr.item(JSON.stringify(addrLinkJson(l, list, single ? undefined : t.name, family === undefined))) : out.write(addrText(l, list));
         if (p) await p;
       }
     }
