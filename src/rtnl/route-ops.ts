@@ -1,5 +1,6 @@
 // Route operations over a NetlinkSocket (`ip route add/replace/append/del/show/get`).
 import { NLM_F_DUMP_FILTERED } from '../netlink/constants.js';
+import { NetlinkError } from '../netlink/errors.js';
 import type { MessageRef } from '../netlink/message.js';
 import type { NetlinkSocket, RequestOptions } from '../netlink/socket.js';
 import { validate } from '../netlink/validate.js';
@@ -112,22 +113,33 @@ export async function* iterateRoutes(sock: NetlinkSocket, opts: ListRoutesOption
   const family = familyNumber(opts.family);
   const names = (opts.resolveNames ?? true) ? await linkNameMap(sock, { signal: opts.signal }) : undefined;
   const resolve = names ? (i: number): string | undefined => names.get(i) : undefined;
-  const req = encodeRouteDump({ family, table, protocol, type, oif, cloned: opts.cloned });
-  for await (const batch of sock.dumpBatches(req, routeReq('list routes', opts.signal))) {
-    for (const m of batch) {
-      if (!isRoute(m)) continue;
-      const fam = m.buf.bytes[m.payloadStart]!;
-      // AF_UNSPEC dumps every family that has routes (ipmr, ip6mr, mpls too): keep IP ones.
-      if (family === C.AF_UNSPEC && fam !== C.AF_INET && fam !== C.AF_INET6) continue;
-      const r = decodeRoute(m, resolve);
-      if (!(m.flags & NLM_F_DUMP_FILTERED)) {
-        // Filters this kernel did not apply (old kernels, or no strict checking).
-        if (table && r.table_id !== table) continue;
-        if (protocol !== undefined && m.buf.bytes[m.payloadStart + 5] !== protocol) continue;
-        if (type !== undefined && m.buf.bytes[m.payloadStart + 7] !== type) continue;
-        if (oif !== undefined && r.oif_index !== oif && !r.nexthops?.some((n) => n.oif_index === oif)) continue;
+  // A table filter on a table a family does not have makes that family's dump fail with
+  // ENOENT ("FIB table does not exist") and, in an AF_UNSPEC dump, ends the other families'
+  // part too: so with a table, each family is dumped on its own and a missing table is empty.
+  const families = family !== C.AF_UNSPEC ? [family] : table ? [C.AF_INET, C.AF_INET6] : [C.AF_UNSPEC];
+  for (const fam of families) {
+    const req = encodeRouteDump({ family: fam, table, protocol, type, oif, cloned: opts.cloned });
+    try {
+      for await (const batch of sock.dumpBatches(req, routeReq('list routes', opts.signal))) {
+        for (const m of batch) {
+          if (!isRoute(m)) continue;
+          const f = m.buf.bytes[m.payloadStart]!;
+          // AF_UNSPEC dumps every family that has routes (ipmr, ip6mr, mpls too): keep IP ones.
+          if (fam === C.AF_UNSPEC && f !== C.AF_INET && f !== C.AF_INET6) continue;
+          const r = decodeRoute(m, resolve);
+          if (!(m.flags & NLM_F_DUMP_FILTERED)) {
+            // Filters this kernel did not apply (old kernels, or no strict checking).
+            if (table && r.table_id !== table) continue;
+            if (protocol !== undefined && m.buf.bytes[m.payloadStart + 5] !== protocol) continue;
+            if (type !== undefined && m.buf.bytes[m.payloadStart + 7] !== type) continue;
+            if (oif !== undefined && r.oif_index !== oif && !r.nexthops?.some((n) => n.oif_index === oif)) continue;
+          }
+          yield r;
+        }
       }
-      yield r;
+    } catch (err) {
+      if (table && err instanceof NetlinkError && err.code === 'ENOENT') continue;
+      throw err;
     }
   }
 }
