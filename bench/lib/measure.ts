@@ -68,8 +68,9 @@ export function measure(ctx: Context, ns: BenchNamespace, subjects: Subject[], o
       rows.push({ subject: s.subject, tool: s.tool, command: shellJoin(s.argv), rssKiB: p.rssKiB.median, note: s.note });
       ok.push(s);
     } catch (err) {
-      const msg = (err as Error).message;
-      const m = /\{"missing":\s*"([^"]*)"\}/.exec(msg);
+      const e = err as Error & { detail?: string; stdout?: string };
+      const msg = e.detail ?? e.message;
+      const m = /\{"missing":\s*"([^"]*)"\}/.exec(`${e.stdout ?? ''} ${e.message}`);
       if (m) {
         missing.set(s.subject, m[1]!);
         ctx.log(`  missing API: ${m[1]}`);

@@ -12,6 +12,7 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DIST = join(ROOT, 'dist', 'src');
 export const DRIVERS = join(ROOT, 'bench', 'drivers');
 export const PEERS = join(ROOT, 'bench', 'peers');
+export const TOOLS = join(ROOT, 'bench', 'tools');
 export const NODE = process.execPath;
 export const CLI = join(DIST, 'cli', 'main.js');
 
@@ -34,8 +35,9 @@ export function run(cmd: string, args: string[], opts: { input?: string; timeout
       encoding: 'utf8', input: opts.input, stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 1 << 30, timeout: opts.timeoutMs,
     });
   } catch (err) {
-    const e = err as { stderr?: string; message: string };
-    throw new Error(`${cmd} ${args.join(' ').slice(0, 200)}: ${(e.stderr || e.message).trim().slice(0, 2000)}`);
+    const e = err as { stderr?: string; stdout?: string; message: string };
+    const detail = (e.stderr || e.message).trim().slice(0, 2000);
+    throw Object.assign(new Error(`${cmd} ${args.join(' ').slice(0, 200)}: ${detail}`), { detail, stdout: e.stdout ?? '' });
   }
 }
 

@@ -2,7 +2,7 @@
 // pyroute2; and the same streaming dump at 10,000 routes, to show memory stays flat.
 import { join } from 'node:path';
 import { measure, type Subject } from '../lib/measure.js';
-import { CLI, DRIVERS, NODE, PEERS, probe } from '../lib/proc.js';
+import { CLI, DRIVERS, NODE, PEERS, TOOLS, probe } from '../lib/proc.js';
 import { fmtMiB, fmtSeconds, stats } from '../lib/stats.js';
 import { target, type ChartRatio, type Context, type Target, type WorkloadResult } from '../lib/types.js';
 import { fillTable, setupDevice } from './routes-fixture.js';
@@ -38,6 +38,14 @@ export default {
       },
       { subject: `netlinkts dump-routes --json --table ${T_SMALL}`, tool: 'netlinkts', argv: [NODE, CLI, 'dump-routes', '--json', '--table', String(T_SMALL)], note: 'the 10k point of the constant-memory check' },
       { subject: 'node -e 0', tool: 'node', argv: [NODE, '-e', '0'] },
+      {
+        subject: 'diagnostic: socket dump only', tool: 'netlinkts', argv: [NODE, join(TOOLS, 'route-dump-breakdown.mjs'), 'socket', String(T_BIG)], json: true,
+        note: 'below the API: NetlinkSocket.dumpBatches, messages walked, no route decoded (bench/tools/route-dump-breakdown.mjs)',
+      },
+      {
+        subject: 'diagnostic: socket + decodeRoute loop', tool: 'netlinkts', argv: [NODE, join(TOOLS, 'route-dump-breakdown.mjs'), 'decode-sync', String(T_BIG)], json: true,
+        note: 'below the API: dumpBatches + decodeRoute() in a plain loop, kept in an array (no per-route await, no name lookup)',
+      },
     ];
     if (ctx.dumpwalk) {
       subjects.splice(1, 0, {

@@ -3,7 +3,7 @@
 // in flight, and must still report each request's own error.
 import { join } from 'node:path';
 import { measure, type Subject } from '../lib/measure.js';
-import { DRIVERS, NODE, PEERS } from '../lib/proc.js';
+import { DRIVERS, NODE, PEERS, TOOLS } from '../lib/proc.js';
 import { fmtSeconds } from '../lib/stats.js';
 import { target, type ChartRatio, type Context, type Target, type WorkloadResult } from '../lib/types.js';
 import { DEV, DEVICE_SETUP, routeBatchFile, setupDevice } from './routes-fixture.js';
@@ -25,6 +25,10 @@ export default {
       {
         subject: 'addRoute() x100k (driver)', tool: 'netlinkts', argv: [NODE, join(DRIVERS, 'add-routes.mjs'), '--count', String(COUNT), '--table', String(TABLE), '--dev', DEV], json: true,
         note: 'in-process: 100,000 addRoute() calls at once; each promise settles with its own ACK or error',
+      },
+      {
+        subject: 'diagnostic: encodeNewRoute + socket.request x100k', tool: 'netlinkts', argv: [NODE, join(TOOLS, 'add-routes-floor.mjs'), '--count', String(COUNT), '--table', String(TABLE), '--dev', DEV], json: true,
+        note: 'below the API: the codec and NetlinkSocket.request() only, no validation (bench/tools/add-routes-floor.mjs); what addRoute() adds on top is the gap to the driver',
       },
     ];
     if (ctx.pyroute2) {

@@ -48,8 +48,8 @@ export default {
         note: `warm median over ${runs} processes x ${iterations - 5} iterations; cold first pass ${(cold.median * 1000).toFixed(1)} ms`,
       });
     } catch (err) {
-      const msg = (err as Error).message;
-      const mm = /\{"missing":\s*"([^"]*)"\}/.exec(msg);
+      const e = err as Error & { stdout?: string };
+      const mm = /\{"missing":\s*"([^"]*)"\}/.exec(`${e.stdout ?? ''} ${e.message}`);
       if (mm) missing.push(mm[1]!);
       else throw err;
       rows.push({ subject: 'walkMessages + decodeRoute (driver)', tool: 'netlinkts' as const, command: argv.join(' '), note: `not measured: ${mm[1]}` });
