@@ -9,7 +9,7 @@ import {
 
 export type Protocol = 'route' | 'netfilter' | 'any';
 
-const OP_KINDS = [
+export const OP_KINDS = [
   // on the attribute tree (lengths stay consistent)
   'attr-delete', 'attr-dup', 'attr-swap', 'attr-type', 'attr-data', 'attr-int', 'attr-string', 'attr-insert',
   'attr-nest', 'attr-flatten', 'msg-type', 'msg-flags', 'msg-dup', 'msg-fixed',
@@ -241,4 +241,24 @@ export function mutatedArbitrary(seeds: readonly Uint8Array[], o: MutateOptions 
   if (!seeds.length) return fc.uint8Array({ maxLength: 256 });
   return fc.tuple(fc.nat({ max: seeds.length - 1 }), fc.array(opArbitrary, { minLength: 1, maxLength: maxOps }))
     .map(([i, ops]) => mutate(seeds[i]!, ops, { donors: seeds, ...o }));
+}
+
+/** A seeded PRNG (mulberry32) for harnesses that draw mutations outside fast-check. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A random operation; `kinds` restricts the choice (default: all). */
+export function randomOp(rand: () => number, kinds: readonly OpKind[] = OP_KINDS): Op {
+  const n = (): number => Math.floor(rand() * 0x7fffffff);
+  const bytes = new Uint8Array(Math.floor(rand() * 25));
+  for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(rand() * 256);
+  return { kind: kinds[Math.floor(rand() * kinds.length)]!, a: n(), b: n(), c: n(), bytes };
 }
