@@ -96,6 +96,7 @@ export function measure(ctx: Context, ns: BenchNamespace, subjects: Subject[], o
     for (const r of res) {
       const row = rows.find((x) => x.subject === r.name)!;
       row.wall = r.wall;
+      row.cpu = r.cpu;
     }
   }
   for (const s of ok) {

@@ -111,6 +111,8 @@ export interface WallResult {
   command: string;
   /** Seconds, whole process. */
   wall: Stats;
+  /** Mean user + system CPU seconds per run (hyperfine); steadier than wall time on a busy machine. */
+  cpu: number;
 }
 
 /** Quote argv for a shell-words split (hyperfine -N splits its command strings that way). */
@@ -129,8 +131,8 @@ export function hyperfine(ns: BenchNamespace, commands: Command[], opts: { runs:
   if (opts.prepare) args.push('--prepare', shellJoin(opts.prepare));
   for (const c of commands) args.push('-n', c.name, shellJoin(c.argv));
   ns.exec(args, { timeoutMs: 3_600_000 });
-  const json = JSON.parse(readFileSync(out, 'utf8')) as { results: Array<{ command: string; times: number[] }> };
-  return json.results.map((r, i) => ({ name: commands[i]!.name, command: shellJoin(commands[i]!.argv), wall: stats(r.times) }));
+  const json = JSON.parse(readFileSync(out, 'utf8')) as { results: Array<{ command: string; times: number[]; user: number; system: number }> };
+  return json.results.map((r, i) => ({ name: commands[i]!.name, command: shellJoin(commands[i]!.argv), wall: stats(r.times), cpu: r.user + r.system }));
 }
 
 export interface ProbeResult {

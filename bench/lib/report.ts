@@ -86,7 +86,8 @@ export function renderMarkdown(doc: RunDoc): string {
   }
   out.push('## Figures');
   out.push('');
-  out.push('Whole process: hyperfine wall time, median (min–max, runs). In-process: the operation alone');
+  out.push('Whole process: hyperfine wall time, median (min–max, runs); CPU: its mean user + system time per run.');
+  out.push('In-process: the operation alone');
   out.push('(performance.now() in the driver, clock_gettime in C, time.perf_counter in Python), median over');
   out.push('probe processes, each timing its first (cold) operation. Peak RSS: `/usr/bin/time -f %M`, median.');
   out.push('');
@@ -100,10 +101,10 @@ export function renderMarkdown(doc: RunDoc): string {
     }
     out.push(`Fixture: ${w.fixture}. (${w.durationS.toFixed(0)} s)`);
     out.push('');
-    out.push('| subject | tool | whole process | in-process | peak RSS | notes |');
-    out.push('|---|---|---|---|---|---|');
+    out.push('| subject | tool | whole process | CPU | in-process | peak RSS | notes |');
+    out.push('|---|---|---|---|---|---|---|');
     for (const r of w.rows) {
-      out.push(`| ${esc(r.subject)} | ${r.tool} | ${fmtStats(r.wall)} | ${fmtStats(r.inproc)} | ${r.rssKiB ? fmtMiB(r.rssKiB) : '—'} | ${esc(r.note ?? '')} |`);
+      out.push(`| ${esc(r.subject)} | ${r.tool} | ${fmtStats(r.wall)} | ${r.cpu !== undefined ? fmtSeconds(r.cpu) : '—'} | ${fmtStats(r.inproc)} | ${r.rssKiB ? fmtMiB(r.rssKiB) : '—'} | ${esc(r.note ?? '')} |`);
     }
     out.push('');
     const ex = Object.entries(w.extra);

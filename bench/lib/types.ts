@@ -13,6 +13,8 @@ export interface Row {
   command?: string;
   /** Whole process, seconds (hyperfine, medians). */
   wall?: Stats;
+  /** Whole process, mean user + system CPU seconds per run (hyperfine). */
+  cpu?: number;
   /** In-process, seconds (performance.now() in a driver, clock_gettime in C). */
   inproc?: Stats;
   /** Peak RSS, KiB (/usr/bin/time %M), median of the probe runs. */
