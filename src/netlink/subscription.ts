@@ -5,9 +5,10 @@
 // lists state first when asked (subscribe, buffer, dump, replay without gap or duplicate), and
 // re-lists after an overrun so a consumer can resynchronise. See docs/monitor.md.
 import { NETLINK_ROUTE, NLMSG_DONE, NLMSG_ERROR, NLMSG_NOOP, NLMSG_OVERRUN } from './constants.js';
-import { DumpInterruptedError, NetlinkError, OverrunError, ValidationError } from './errors.js';
+import { DumpInterruptedError, OverrunError, ValidationError } from './errors.js';
 import { walkAttributes } from './reader.js';
 import type { MessageRef } from './message.js';
+import { loadNative } from './native.js';
 import { NetlinkSocket, type NamespaceTarget } from './socket.js';
 
 export type ChangeType = 'new' | 'changed' | 'deleted';
@@ -52,6 +53,8 @@ export interface SyncedEvent {
   replayed: number;
   /** ...or dropped, because the listing already showed their outcome. */
   dropped: number;
+  /** Dumps taken again because the kernel's table changed while they ran (NLM_F_DUMP_INTR). */
+  retried: number;
 }
 
 export type SubscriptionEvent<E extends ChangeEvent> = E | OverrunEvent | SyncedEvent;
@@ -79,9 +82,11 @@ export interface Decoded<E extends ChangeEvent> {
 }
 
 /**
- * Lists current state on the subscription's socket (one dump at a time runs there anyway).
- * Yields the raw messages (or batches of them); the core decodes them with the same decoder
- * as notifications, so listed objects and changes compare exactly.
+ * Lists current state. `socket` is the subscription's dump socket: in the same namespace as
+ * the subscribed one but a socket of its own with a full-size receive buffer, so that a
+ * listing neither competes with a flood of notifications for a small buffer nor stalls behind
+ * them. Yields the raw messages (or batches of them); the core decodes them with the same
+ * decoder as notifications, so listed objects and changes compare exactly.
  */
 export type DumpFunction = (socket: NetlinkSocket, signal: AbortSignal) => AsyncIterable<MessageRef | readonly MessageRef[]>;
 
@@ -99,6 +104,12 @@ export interface SubscriptionSource<E extends ChangeEvent> {
   decode(m: MessageRef, nsid: number | undefined): Decoded<E> | readonly Decoded<E>[] | undefined;
   /** The dumps that list current state, for listExisting and resync. */
   dumps?: readonly DumpFunction[];
+  /**
+   * Runs on the listing socket before any change is handed out (and again before each
+   * listing): changes are held back meanwhile and then go out in order. For state the
+   * decoder needs, such as interface names.
+   */
+  prepare?: (socket: NetlinkSocket, signal: AbortSignal) => Promise<void>;
   /** For logs and errors ("rtnetlink monitor"). */
   name?: string;
   /** Strict checking on the socket (default: on for NETLINK_ROUTE). */
@@ -139,12 +150,26 @@ interface Waiter<E extends ChangeEvent> {
   reject: (err: unknown) => void;
 }
 
-interface SyncRound<E extends ChangeEvent> {
-  reason: 'initial' | 'resync';
-  /** Changes received while the dumps run. */
-  buffer: Decoded<E>[];
-  /** Notifications were lost during this round: dump again once the current dump ends. */
+/**
+ * A period during which changes are held back: while the source prepares (always first, when
+ * it has a prepare step) and, for a listing round, while the dumps run.
+ */
+/** A notification held back, undecoded: decoding waits for what the listing teaches (names). */
+interface Held {
+  m: MessageRef;
+  nsid: number | undefined;
+}
+
+interface SyncRound {
+  /** 'prepare': only the source's prepare step; the held changes then go out unfiltered. */
+  reason: 'initial' | 'resync' | 'prepare';
+  /** Notifications received meanwhile, and (in a prepare round) overruns, in arrival order. */
+  buffer: Array<Held | OverrunEvent>;
+  /** Notifications were lost during this round: list again. */
   restart: boolean;
+  /** Dumps repeated because the kernel flagged them NLM_F_DUMP_INTR. */
+  retried: number;
+  /** Aborts the current attempt's dumps (on close, or to restart after an overrun). */
   abort: AbortController;
 }
 
@@ -154,7 +179,13 @@ interface SyncRound<E extends ChangeEvent> {
  * if iteration starts later. `break`, return(), close() or the abort signal close the socket.
  */
 export class Subscription<E extends ChangeEvent> implements AsyncIterableIterator<SubscriptionEvent<E>>, AsyncDisposable, Disposable {
+  /** The subscribed socket (the groups' notifications arrive here). */
   readonly socket: NetlinkSocket;
+  /**
+   * Where listings and the prepare step run. Opened with the subscription (while the
+   * namespace surely exists), closed as soon as nothing can need it any more.
+   */
+  private dumpSocket: NetlinkSocket | undefined;
   private readonly source: SubscriptionSource<E>;
   private readonly resync: boolean;
   private readonly maxQueued: number;
@@ -167,9 +198,12 @@ export class Subscription<E extends ChangeEvent> implements AsyncIterableIterato
   private error: unknown;
   private errorDelivered = false;
   private closedFlag = false;
-  private sync: SyncRound<E> | undefined;
+  private sync: SyncRound | undefined;
   /** Keys of objects known to exist: "nsid|key" ("|key" for the own namespace). */
   private readonly known = new Set<string>();
+  /** The barrier datagram a listing round waits for (see barrier()). */
+  private marker: { seq: number; portId: number; reached: () => void } | undefined;
+  private markerSeq = (Math.random() * 0x7fffffff) >>> 0;
 
   constructor(source: SubscriptionSource<E>, options: SubscriptionOptions = {}) {
     this.source = source;
@@ -180,17 +214,20 @@ export class Subscription<E extends ChangeEvent> implements AsyncIterableIterato
     if ((options.listExisting || this.resync) && !source.dumps?.length) {
       throw new ValidationError(options.listExisting ? 'listExisting' : 'resync', `${source.name ?? 'this subscription'} has nothing to list`);
     }
-    const netns = options.netns;
+    const netns = typeof options.netns === 'object' && options.netns !== null ? options.netns.fd : options.netns;
+    const name = options.name ?? source.name ?? 'subscription';
+    const strictChecking = source.strictChecking ?? source.protocol === NETLINK_ROUTE;
     this.socket = new NetlinkSocket({
-      protocol: source.protocol,
-      netns: typeof netns === 'object' && netns !== null ? netns.fd : netns,
+      protocol: source.protocol, netns, strictChecking, name,
       receiveBufferSize: options.receiveBufferSize,
       listenAllNsid: options.allNamespaces ?? false,
-      strictChecking: source.strictChecking ?? source.protocol === NETLINK_ROUTE,
-      name: options.name ?? source.name ?? 'subscription',
     });
     try {
       for (const g of source.groups) this.socket.joinGroup(g);
+      // It joins no group, so it hears nothing but its own dumps.
+      if (options.listExisting || this.resync || source.prepare) {
+        this.dumpSocket = new NetlinkSocket({ protocol: source.protocol, netns, strictChecking, name: `${name} (listing)` });
+      }
     } catch (err) {
       this.socket.close();
       throw err;
@@ -204,6 +241,8 @@ export class Subscription<E extends ChangeEvent> implements AsyncIterableIterato
       signal.addEventListener('abort', this.onAbort, { once: true });
     }
     if (options.listExisting) this.startSync('initial');
+    else if (source.prepare) this.startSync('prepare');
+    else if (!this.resync) this.releaseDumpSocket();
   }
 
   /** True once closed (by break/return, close(), abort, or an error). */
@@ -253,7 +292,7 @@ export class Subscription<E extends ChangeEvent> implements AsyncIterableIterato
     return Promise.reject(err);
   }
 
-  /** Unsubscribe: close the socket; pending next() calls resolve as done. Idempotent. */
+  /** Unsubscribe: close the sockets; pending next() calls resolve as done. Idempotent. */
   close(): void {
     if (this.closedFlag) return;
     this.closedFlag = true;
@@ -261,6 +300,7 @@ export class Subscription<E extends ChangeEvent> implements AsyncIterableIterato
     this.sync = undefined;
     if (this.onAbort) this.signal!.removeEventListener('abort', this.onAbort);
     this.socket.close();
+    this.releaseDumpSocket();
     this.queue = [];
     this.head = 0;
     for (const w of this.waiters.splice(0)) {
@@ -282,6 +322,11 @@ export class Subscription<E extends ChangeEvent> implements AsyncIterableIterato
   }
 
   // ---- internals ----
+
+  private releaseDumpSocket(): void {
+    this.dumpSocket?.close();
+    this.dumpSocket = undefined;
+  }
 
   private fail(err: unknown): void {
     if (this.closedFlag) return;
@@ -309,11 +354,20 @@ export class Subscription<E extends ChangeEvent> implements AsyncIterableIterato
 
   private onMessage(m: MessageRef, nsid: number | undefined): void {
     if (this.closedFlag) return;
-    // The rest of a dump the socket gave up on (it failed on an overrun) still arrives, addressed
-    // to this port: listings, not changes. Notifications carry the changer's port id, never ours
-    // (this socket only ever sends dumps).
-    if (m.portId === this.socket.portId && nsid === undefined) return;
+    if (m.type === NLMSG_NOOP && this.marker && m.seq === this.marker.seq && m.portId === this.marker.portId) {
+      this.marker.reached();
+      return;
+    }
     if (m.type === NLMSG_DONE || m.type === NLMSG_ERROR || m.type === NLMSG_NOOP || m.type === NLMSG_OVERRUN) return;
+    if (this.sync) {
+      if (this.sync.buffer.length >= this.maxQueued) this.onOverrun('queue');
+      // The overrun may have started a listing round (or be this change's predecessor in the
+      // buffer): either way this change, which came after the loss, is kept.
+      if (this.sync) {
+        (this.sync as SyncRound).buffer.push({ m, nsid });
+        return;
+      }
+    }
     let list: readonly Decoded<E>[];
     try {
       list = this.decodeAll(m, nsid);
@@ -322,23 +376,59 @@ export class Subscription<E extends ChangeEvent> implements AsyncIterableIterato
       return;
     }
     for (const d of list) {
-      if (this.sync) {
-        if (this.sync.buffer.length >= this.maxQueued) {
-          this.onOverrun('queue');
-          continue;
+      if (this.pending >= this.maxQueued) {
+        this.onOverrun('queue');
+        if (this.sync) {
+          (this.sync as SyncRound).buffer.push({ m, nsid });
+          return;
         }
-        this.sync.buffer.push(d);
-      } else {
-        if (this.pending >= this.maxQueued) {
-          this.onOverrun('queue');
-          // This change came after the loss: it belongs to the new round, or goes out as usual.
-          if (this.sync) {
-            (this.sync as SyncRound<E>).buffer.push(d);
-            continue;
-          }
-        }
-        this.deliver(d);
       }
+      this.deliver(d);
+    }
+  }
+
+  /**
+   * Wait until every notification queued on the subscribed socket before now has been read.
+   * A listing reflects changes whose notifications may still sit unread in that socket's queue
+   * (a busy consumer reads it in slices); finishing before they are read would replay them
+   * after the listing as duplicates. A datagram sent from the listing socket to the subscribed
+   * one joins the same queue behind them: when it arrives, they have arrived. Sending to
+   * another socket needs CAP_NET_ADMIN for NETLINK_ROUTE; without it the wait is skipped.
+   */
+  private async barrier(signal: AbortSignal): Promise<void> {
+    const from = this.dumpSocket!;
+    const seq = (this.markerSeq = (this.markerSeq + 1) >>> 0);
+    const msg = Buffer.alloc(16);
+    msg.writeUInt32LE(16, 0);
+    msg.writeUInt16LE(NLMSG_NOOP, 4);
+    msg.writeUInt32LE(seq, 8);
+    msg.writeUInt32LE(from.portId, 12);
+    const reached = new Promise<void>((resolve) => {
+      this.marker = { seq, portId: from.portId, reached: resolve };
+    });
+    try {
+      for (;;) {
+        if (signal.aborted) throw signal.reason;
+        try {
+          loadNative().socketSendTo(from.fd, msg, this.socket.portId);
+          break;
+        } catch (err) {
+          const e = err as { code?: string };
+          // EAGAIN: the subscribed socket's queue is full; it drains as we read.
+          if (e.code !== 'EAGAIN') return;
+          await new Promise((r) => setTimeout(r, 1));
+        }
+      }
+      let onAbort: (() => void) | undefined;
+      await Promise.race([
+        reached,
+        new Promise<never>((_, reject) => {
+          onAbort = () => reject(signal.reason);
+          signal.addEventListener('abort', onAbort, { once: true });
+        }),
+      ]).finally(() => signal.removeEventListener('abort', onAbort!));
+    } finally {
+      this.marker = undefined;
     }
   }
 
@@ -361,59 +451,91 @@ export class Subscription<E extends ChangeEvent> implements AsyncIterableIterato
 
   private onOverrun(source: 'kernel' | 'queue'): void {
     if (this.closedFlag) return;
+    const round = this.sync;
     if (source === 'queue') {
-      // Everything the consumer has not read is dropped (as the kernel drops what does not fit).
+      // What the consumer has not read (or what was held back) is dropped, as the kernel drops
+      // what does not fit.
       this.queue = [];
       this.head = 0;
+      if (round) round.buffer = [];
     }
-    const relist = this.sync !== undefined || this.resync;
+    if (round && round.reason === 'prepare' && !this.resync) {
+      // Nothing will be listed: the report goes out in order, after the changes held before it.
+      round.buffer.push({ type: 'overrun', source, resync: false });
+      return;
+    }
+    const relist = round !== undefined || this.resync;
     this.emit({ type: 'overrun', source, resync: relist });
-    if (this.sync) {
-      this.sync.restart = true;
-      this.sync.buffer = [];
+    if (round) {
+      // Whatever was listed or held may predate the loss: list again, from now on.
+      if (round.reason === 'prepare') round.reason = 'resync';
+      round.restart = true;
+      round.buffer = [];
+      round.abort.abort();
     } else if (this.resync) {
       this.startSync('resync');
     }
   }
 
-  private startSync(reason: 'initial' | 'resync'): void {
-    const round: SyncRound<E> = { reason, buffer: [], restart: false, abort: new AbortController() };
+  private startSync(reason: SyncRound['reason']): void {
+    const round: SyncRound = { reason, buffer: [], restart: false, retried: 0, abort: new AbortController() };
     this.sync = round;
     this.runSync(round).catch((err) => this.fail(err));
   }
 
-  private async runSync(round: SyncRound<E>): Promise<void> {
+  private async runSync(round: SyncRound): Promise<void> {
+    const gone = (): boolean => this.closedFlag || this.sync !== round;
     for (;;) {
       // The buffer is kept across restarts: changes since the round began stay valid (an
       // overrun, which loses some, empties it itself).
       round.restart = false;
+      if (round.abort.signal.aborted) round.abort = new AbortController();
+      const signal = round.abort.signal;
       const listed: Decoded<E>[] = [];
       try {
-        for (const dump of this.source.dumps!) {
-          for await (const item of dump(this.socket, round.abort.signal)) {
-            if (this.closedFlag || this.sync !== round) return;
-            const batch = Array.isArray(item) ? (item as readonly MessageRef[]) : [item as MessageRef];
-            for (const m of batch) for (const d of this.decodeAll(m, undefined)) listed.push(d);
+        if (this.source.prepare) await this.source.prepare(this.dumpSocket!, signal);
+        if (round.reason !== 'prepare') {
+          for (const dump of this.source.dumps!) {
+            // An interrupted dump (NLM_F_DUMP_INTR: its table changed between two of its
+            // datagrams) may have skipped objects: take that dump again, keep the others.
+            for (;;) {
+              const mark = listed.length;
+              try {
+                for await (const item of dump(this.dumpSocket!, signal)) {
+                  if (gone() || round.restart) break;
+                  const batch = Array.isArray(item) ? (item as readonly MessageRef[]) : [item as MessageRef];
+                  for (const m of batch) for (const d of this.decodeAll(m, undefined)) listed.push(d);
+                }
+                break;
+              } catch (err) {
+                if (!(err instanceof DumpInterruptedError) || gone() || round.restart) throw err;
+                listed.length = mark;
+                round.retried++;
+              }
+            }
+            if (gone() || round.restart) break;
           }
+          if (!gone() && !round.restart) await this.barrier(signal);
         }
       } catch (err) {
-        if (this.closedFlag || this.sync !== round) return;
-        // An overrun already produced its event and set restart; an interrupted dump
-        // (NLM_F_DUMP_INTR) may have skipped objects: list again either way.
-        if (err instanceof OverrunError || err instanceof DumpInterruptedError) {
-          round.restart = true;
-        } else if (err instanceof NetlinkError && err.code === 'EBUSY') {
-          // The kernel is still sending the dump the socket gave up on (one runs per socket);
-          // it drains as we read. Try again shortly.
-          round.restart = true;
-          await new Promise((r) => setTimeout(r, 5));
-        } else {
-          throw err;
-        }
+        if (gone()) return;
+        // Aborted by an overrun of the subscribed socket (which produced its event), or the
+        // listing socket's own replies overflowed (no notification was lost): list again.
+        if (!round.restart && !(err instanceof OverrunError)) throw err;
+        round.restart = true;
       }
-      if (this.closedFlag || this.sync !== round) return;
+      if (gone()) return;
       if (round.restart) continue;
-      this.finishSync(round, listed);
+      this.sync = undefined;
+      if (round.reason === 'prepare') {
+        for (const item of round.buffer) {
+          if ('type' in item) this.emit(item);
+          else for (const d of this.decodeAll(item.m, item.nsid)) this.deliver(d);
+        }
+      } else {
+        this.finishSync(round, listed);
+      }
+      if (!this.resync) this.releaseDumpSocket();
       return;
     }
   }
@@ -426,8 +548,7 @@ export class Subscription<E extends ChangeEvent> implements AsyncIterableIterato
    * state are already reflected and dropped; the later ones are replayed in order. When no
    * buffered outcome equals the listed state, the listing predates them all and all replay.
    */
-  private finishSync(round: SyncRound<E>, listed: Decoded<E>[]): void {
-    this.sync = undefined;
+  private finishSync(round: SyncRound, listed: Decoded<E>[]): void {
     const listedState = new Map<string, string>();
     if (round.reason === 'resync') {
       for (const k of [...this.known]) if (k.startsWith('|')) this.known.delete(k);
@@ -442,7 +563,9 @@ export class Subscription<E extends ChangeEvent> implements AsyncIterableIterato
       }
       this.emit(d.event);
     }
-    const buffer = round.buffer;
+    // Only a prepare round ever holds overruns, and this is a listing round.
+    const buffer: Decoded<E>[] = [];
+    for (const item of round.buffer as Held[]) for (const d of this.decodeAll(item.m, item.nsid)) buffer.push(d);
     const cut = new Map<string, number>();
     for (let i = 0; i < buffer.length; i++) {
       const d = buffer[i]!;
@@ -453,19 +576,16 @@ export class Subscription<E extends ChangeEvent> implements AsyncIterableIterato
       const after = d.event.type === 'deleted' ? ABSENT : (d.state ?? '');
       if (after === (listedState.get(k) ?? ABSENT)) cut.set(k, i);
     }
-    let replayed = 0;
-    let dropped = 0;
     const replay: Decoded<E>[] = [];
+    let dropped = 0;
     for (let i = 0; i < buffer.length; i++) {
       const d = buffer[i]!;
       const k = this.fullKey(d);
       if (k !== undefined && d.event.nsid === undefined && i <= (cut.get(k) ?? -1)) dropped++;
-      else {
-        replay.push(d);
-        replayed++;
-      }
+      else replay.push(d);
     }
-    this.emit({ type: 'synced', reason: round.reason, listed: listed.length, replayed, dropped });
+    const reason = round.reason === 'initial' ? 'initial' : 'resync';
+    this.emit({ type: 'synced', reason, listed: listed.length, replayed: replay.length, dropped, retried: round.retried });
     for (const d of replay) this.deliver(d);
   }
 }

@@ -56,6 +56,14 @@ export type RtnlEvent = LinkEvent | BridgePortEvent | AddressEvent | RouteEvent 
 export interface RtnlMonitorOptions extends SubscriptionOptions {
   /** What to follow. Default: every group in RTNL_MONITOR_GROUPS. */
   groups?: readonly RtnlGroupSelector[];
+  /**
+   * Name interfaces as ip does (an address's or route's `dev`, a link's `master` and peer):
+   * the links are listed before the first event is handed out, and link changes are followed
+   * for their names even when 'link' is not among the groups. In other namespaces
+   * (allNamespaces) only links announced since the start are known. Without it (or for an
+   * unknown index) routes and neighbours show "ifN", addresses no `dev`. Default true.
+   */
+  resolveNames?: boolean;
 }
 
 // IFLA_BR_*_TIMER and IFLA_BRPORT_*_TIMER (linux/if_link.h): countdowns, different in every message.
@@ -111,12 +119,13 @@ function keyAttrs(m: MessageRef, headerLength: number, types: readonly number[])
   return types.map((t) => found.get(t) ?? '').join('/');
 }
 
-function linkDecoded(m: MessageRef, names: Map<string, LinkRef>, nsid: number | undefined): Decoded<LinkEvent | BridgePortEvent> {
+function linkDecoded(m: MessageRef, names: Map<string, LinkRef>, nsid: number | undefined, wanted: boolean): Decoded<LinkEvent | BridgePortEvent> | undefined {
   const family = m.buf.u8(m.payloadStart);
   const change = m.buf.u32(m.payloadStart + 12);
   const link = decodeLink(m);
   const ns = nsid ?? '';
   if (family === C.AF_BRIDGE) {
+    if (!wanted) return undefined;
     resolveLinkNames(link, (i) => names.get(`${ns}:${i}`));
     return {
       event: { type: m.type === C.RTM_DELLINK ? 'deleted' : 'new', kind: 'bridge-port', object: link },
@@ -126,6 +135,7 @@ function linkDecoded(m: MessageRef, names: Map<string, LinkRef>, nsid: number | 
     };
   }
   if (m.type === C.RTM_NEWLINK && link.ifname) names.set(`${ns}:${link.ifindex}`, { name: link.ifname, up: link.flags.includes('UP') });
+  if (!wanted) return undefined;
   resolveLinkNames(link, (i) => names.get(`${ns}:${i}`));
   const type = m.type === C.RTM_DELLINK ? 'deleted' : change === 0xffffffff ? 'new' : 'changed';
   return { event: { type, kind: 'link', object: link }, key: `link/${link.ifindex}`, state: linkState(m) };
@@ -137,8 +147,8 @@ function makeDecoder(names: Map<string, LinkRef>, groups: ReadonlySet<number>): 
     switch (m.type) {
       case C.RTM_NEWLINK:
       case C.RTM_DELLINK:
-        if (!groups.has(C.RTNLGRP_LINK)) return undefined;
-        return linkDecoded(m, names, nsid);
+        // Joined for names alone when links were not asked for: decoded, not handed out.
+        return linkDecoded(m, names, nsid, groups.has(C.RTNLGRP_LINK));
       case C.RTM_NEWADDR:
       case C.RTM_DELADDR: {
         const family = m.buf.u8(m.payloadStart);
@@ -216,6 +226,41 @@ function dumpOf(make: () => Uint8Array, operation: string): DumpFunction {
   return (socket: NetlinkSocket, signal: AbortSignal) => socket.dumpBatches(make(), { operation, signal });
 }
 
+/** Learn the names of the links in a batch of RTM_NEWLINK messages (of the own namespace). */
+function learnNames(names: Map<string, LinkRef>, batch: readonly MessageRef[]): void {
+  for (const m of batch) {
+    if (m.type !== C.RTM_NEWLINK || m.end - m.payloadStart < C.IFINFOMSG_LEN) continue;
+    if (m.buf.u8(m.payloadStart) !== C.AF_UNSPEC) continue;
+    const index = m.buf.s32(m.payloadStart + 4);
+    const up = (m.buf.u32(m.payloadStart + 8) & 1) !== 0; // IFF_UP
+    walkAttributes(m.buf, m.payloadStart + C.IFINFOMSG_LEN, m.end, (type, off, len) => {
+      if (type === C.IFLA_IFNAME) names.set(`:${index}`, { name: m.buf.attrString(off, len), up });
+    });
+  }
+}
+
+/**
+ * The link listing, held back until complete so that every link's name is known before any
+ * is decoded: a port listed before its bridge still gets the master's name.
+ */
+function linkDump(names: Map<string, LinkRef>): DumpFunction {
+  return async function* (socket: NetlinkSocket, signal: AbortSignal) {
+    const batches: (readonly MessageRef[])[] = [];
+    for await (const batch of socket.dumpBatches(encodeLinkDump({ stats: true }), { operation: 'list links', signal })) {
+      batches.push(batch);
+      learnNames(names, batch);
+    }
+    yield* batches;
+  };
+}
+
+/** The prepare step of resolveNames: every link's name, before the first change is decoded. */
+function primeNames(names: Map<string, LinkRef>): (socket: NetlinkSocket, signal: AbortSignal) => Promise<void> {
+  return async (socket, signal) => {
+    for await (const batch of socket.dumpBatches(encodeLinkDump(), { operation: 'list link names', signal })) learnNames(names, batch);
+  };
+}
+
 /** RTM_GETLINK dump of family AF_BRIDGE: the bridge ports (`bridge link show`). */
 function encodeBridgePortDump(): Uint8Array {
   const w = new MessageWriter(64);
@@ -246,14 +291,15 @@ function familyOf(groups: ReadonlySet<number>, v4: number, v6: number): number |
 }
 
 /** The subscription source for the given groups (for callers composing their own subscription). */
-export function rtnlMonitorSource(selectors?: readonly RtnlGroupSelector[]): SubscriptionSource<RtnlEvent> {
+export function rtnlMonitorSource(selectors?: readonly RtnlGroupSelector[], options: { resolveNames?: boolean } = {}): SubscriptionSource<RtnlEvent> {
   const groups = groupNumbers(selectors);
+  const resolveNames = options.resolveNames ?? true;
   const names = new Map<string, LinkRef>();
   const dumps: DumpFunction[] = [];
   // Links first, so that the other kinds' listings get interface names.
   if (groups.has(C.RTNLGRP_LINK)) {
     // Ext mask 0 (with statistics), as notifications are built: the same attributes both ways.
-    dumps.push(dumpOf(() => encodeLinkDump({ stats: true }), 'list links'));
+    dumps.push(linkDump(names));
     dumps.push(dumpOf(encodeBridgePortDump, 'list bridge ports'));
   }
   const af = familyOf(groups, C.RTNLGRP_IPV4_IFADDR, C.RTNLGRP_IPV6_IFADDR);
@@ -265,11 +311,14 @@ export function rtnlMonitorSource(selectors?: readonly RtnlGroupSelector[]): Sub
     dumps.push(dumpOf(() => encodeNeighbourDump({ proxy: true }), 'list proxy neighbours'));
   }
   if (groups.has(C.RTNLGRP_NSID)) dumps.push(dumpOf(() => encodeNsidDump(), 'list namespace ids'));
+  const joined = new Set(groups);
+  if (resolveNames) joined.add(C.RTNLGRP_LINK);
   return {
     protocol: NETLINK_ROUTE,
-    groups: [...groups],
+    groups: [...joined],
     decode: makeDecoder(names, groups),
     dumps,
+    prepare: resolveNames ? primeNames(names) : undefined,
     name: 'rtnetlink monitor',
   };
 }
@@ -287,6 +336,6 @@ export function rtnlMonitorSource(selectors?: readonly RtnlGroupSelector[]): Sub
  * ```
  */
 export function monitorRtnl(options: RtnlMonitorOptions = {}): Subscription<RtnlEvent> {
-  const { groups, ...rest } = options;
-  return new Subscription(rtnlMonitorSource(groups), rest);
+  const { groups, resolveNames, ...rest } = options;
+  return new Subscription(rtnlMonitorSource(groups, { resolveNames }), rest);
 }
