@@ -42,7 +42,7 @@ export {
   listAddresses, addAddress, replaceAddress, deleteAddress, flushAddresses, type AddressSpec, type ListAddressesOptions,
 } from './address-ops.js';
 export {
-  listRoutes, iterateRoutes, addRoute, replaceRoute, appendRoute, deleteRoute, getRoute, type RouteSpec, type NexthopSpec,
+  listRoutes, iterateRoutes, routeBatches, addRoute, replaceRoute, appendRoute, deleteRoute, getRoute, type RouteSpec, type NexthopSpec,
   type RouteMetrics, type ListRoutesOptions, type RouteQuery,
 } from './route-ops.js';
 export {

@@ -11,7 +11,7 @@ import { familyNumber } from './address-ops.js';
 import { linkIndex, linkNameMap, type LinkSelector } from './link-ops.js';
 import {
   decodeRoute, describeRouteAttribute, encodeDelRoute, encodeGetRoute, encodeNewRoute, encodeRouteDump, metricNumber,
-  protocolNumber, routeTypeNumber, tableNumber, type NexthopAttrs, type Route, type RouteAttrs, type RouteWriteMode,
+  protocolNumber, routeTypeNumber, tableNumber, type AddressCache, type NexthopAttrs, type Route, type RouteAttrs, type RouteWriteMode,
 } from './route.js';
 
 export type RouteMetricName = 'mtu' | 'window' | 'rtt' | 'rttvar' | 'ssthresh' | 'cwnd' | 'advmss' | 'reordering' | 'hoplimit'
@@ -100,12 +100,20 @@ function isRoute(m: MessageRef): boolean {
 /** `ip route show` (table main by default), filtered by the kernel. */
 export async function listRoutes(sock: NetlinkSocket, opts: ListRoutesOptions = {}): Promise<Route[]> {
   const out: Route[] = [];
-  for await (const r of iterateRoutes(sock, opts)) out.push(r);
+  for await (const batch of routeBatches(sock, opts)) for (const r of batch) out.push(r);
   return out;
 }
 
-/** Like listRoutes, as an async iterable with constant memory (one datagram at a time). */
+/**
+ * Like listRoutes, as an async iterable with constant memory. Each step costs a promise
+ * round trip: for very large tables prefer routeBatches (one step per datagram).
+ */
 export async function* iterateRoutes(sock: NetlinkSocket, opts: ListRoutesOptions = {}): AsyncGenerator<Route, void, undefined> {
+  for await (const batch of routeBatches(sock, opts)) yield* batch;
+}
+
+/** The routes of each datagram of the dump as one array: constant memory, few awaits. */
+export async function* routeBatches(sock: NetlinkSocket, opts: ListRoutesOptions = {}): AsyncGenerator<Route[], void, undefined> {
   const table = opts.table === 'all' ? 0 : tableNumber(opts.table ?? 'main');
   const protocol = opts.protocol !== undefined ? protocolNumber(opts.protocol) : undefined;
   const type = opts.type !== undefined ? routeTypeNumber(opts.type) : undefined;
@@ -116,17 +124,19 @@ export async function* iterateRoutes(sock: NetlinkSocket, opts: ListRoutesOption
   // A table filter on a table a family does not have makes that family's dump fail with
   // ENOENT ("FIB table does not exist") and, in an AF_UNSPEC dump, ends the other families'
   // part too: so with a table, each family is dumped on its own and a missing table is empty.
+  const cache: AddressCache = new Map();
   const families = family !== C.AF_UNSPEC ? [family] : table ? [C.AF_INET, C.AF_INET6] : [C.AF_UNSPEC];
   for (const fam of families) {
     const req = encodeRouteDump({ family: fam, table, protocol, type, oif, cloned: opts.cloned });
     try {
       for await (const batch of sock.dumpBatches(req, routeReq('list routes', opts.signal))) {
+        const out: Route[] = [];
         for (const m of batch) {
           if (!isRoute(m)) continue;
           const f = m.buf.bytes[m.payloadStart]!;
           // AF_UNSPEC dumps every family that has routes (ipmr, ip6mr, mpls too): keep IP ones.
           if (fam === C.AF_UNSPEC && f !== C.AF_INET && f !== C.AF_INET6) continue;
-          const r = decodeRoute(m, resolve);
+          const r = decodeRoute(m, resolve, cache);
           if (!(m.flags & NLM_F_DUMP_FILTERED)) {
             // Filters this kernel did not apply (old kernels, or no strict checking).
             if (table && r.table_id !== table) continue;
@@ -134,8 +144,9 @@ export async function* iterateRoutes(sock: NetlinkSocket, opts: ListRoutesOption
             if (type !== undefined && m.buf.bytes[m.payloadStart + 7] !== type) continue;
             if (oif !== undefined && r.oif_index !== oif && !r.nexthops?.some((n) => n.oif_index === oif)) continue;
           }
-          yield r;
+          out.push(r);
         }
+        if (out.length) yield out;
       }
     } catch (err) {
       if (table && err instanceof NetlinkError && err.code === 'ENOENT') continue;

@@ -8,7 +8,7 @@
 // the route object and the strings it carries.
 import { NLA_F_NESTED, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST } from '../netlink/constants.js';
 import { NetlinkDecodeError } from '../netlink/errors.js';
-import { formatIP, formatIPv4, formatIPv6 } from '../netlink/address.js';
+import { formatIP, formatIPv6 } from '../netlink/address.js';
 import type { MessageRef } from '../netlink/message.js';
 import { rawAttribute, type NetlinkBuffer, type RawAttribute } from '../netlink/reader.js';
 import { MessageWriter } from '../netlink/writer.js';
@@ -139,8 +139,31 @@ const CACHE_FLAGS: ReadonlyArray<readonly [number, string]> = [
 
 const LE = true;
 
+const DEC: string[] = Array.from({ length: 256 }, (_, i) => String(i));
+const SLASH: string[] = Array.from({ length: 256 }, (_, i) => `/${i}`);
+
 function fmtAddr(b: Uint8Array, o: number, l: number): string {
-  return l === 4 ? formatIPv4(b, o) : l === 16 ? formatIPv6(b, o) : formatIP(b, o, l);
+  if (l === 4) return DEC[b[o]!] + '.' + DEC[b[o + 1]!] + '.' + DEC[b[o + 2]!] + '.' + DEC[b[o + 3]!];
+  return l === 16 ? formatIPv6(b, o) : formatIP(b, o, l);
+}
+
+/**
+ * Strings of addresses that repeat across a dump (gateways, preferred sources): one string
+ * per distinct IPv4 address instead of one per route. Pass the same cache to every
+ * decodeRoute call of a dump; it is bounded.
+ */
+export type AddressCache = Map<number, string>;
+
+function fmtCached(view: DataView, b: Uint8Array, o: number, l: number, cache: AddressCache | undefined): string {
+  if (l !== 4 || !cache) return fmtAddr(b, o, l);
+  const key = view.getUint32(o, false);
+  let s = cache.get(key);
+  if (s === undefined) {
+    s = fmtAddr(b, o, 4);
+    if (cache.size >= 65536) cache.clear();
+    cache.set(key, s);
+  }
+  return s;
 }
 
 function realm(v: number): string {
@@ -165,7 +188,7 @@ export type IfNameResolver = (ifindex: number) => string | undefined;
  * Decode one RTM_NEWROUTE/RTM_DELROUTE. Iterative; throws NetlinkDecodeError (with the
  * offset) on a malformed attribute, never reads past the message.
  */
-export function decodeRoute(m: MessageRef, resolve?: IfNameResolver): Route {
+export function decodeRoute(m: MessageRef, resolve?: IfNameResolver, cache?: AddressCache): Route {
   const buf = m.buf;
   const b = buf.bytes;
   const view = buf.view;
@@ -205,11 +228,11 @@ export function decodeRoute(m: MessageRef, resolve?: IfNameResolver): Route {
     const o = pos + 4, l = len - 4;
     switch (rawType & 0x3fff) {
       case C.RTA_DST: dstOff = o; dstL = l; break;
-      case C.RTA_SRC: r.from = srcLen !== hostLen ? `${fmtAddr(b, o, l)}/${srcLen}` : fmtAddr(b, o, l); break;
-      case C.RTA_GATEWAY: r.gateway = fmtAddr(b, o, l); break;
+      case C.RTA_SRC: r.from = srcLen !== hostLen ? fmtAddr(b, o, l) + SLASH[srcLen] : fmtAddr(b, o, l); break;
+      case C.RTA_GATEWAY: r.gateway = fmtCached(view, b, o, l, cache); break;
       case C.RTA_OIF: if (l < 4) throw new NetlinkDecodeError('RTA_OIF is short', o); oif = view.getUint32(o, LE); break;
       case C.RTA_PRIORITY: if (l < 4) throw new NetlinkDecodeError('RTA_PRIORITY is short', o); r.metric = view.getUint32(o, LE); break;
-      case C.RTA_PREFSRC: r.prefsrc = fmtAddr(b, o, l); break;
+      case C.RTA_PREFSRC: r.prefsrc = fmtCached(view, b, o, l, cache); break;
       case C.RTA_TABLE: if (l < 4) throw new NetlinkDecodeError('RTA_TABLE is short', o); table = view.getUint32(o, LE); break;
       case C.RTA_METRICS: mxOff = o; mxLen = l; break;
       case C.RTA_MULTIPATH: mpOff = o; mpLen = l; break;
@@ -239,7 +262,7 @@ export function decodeRoute(m: MessageRef, resolve?: IfNameResolver): Route {
   }
   for (; pos < end; pos++) if (b[pos] !== 0) throw new NetlinkDecodeError(`${end - pos} trailing bytes after the last attribute`, pos);
 
-  if (dstOff >= 0) r.dst = dstLen !== hostLen ? `${fmtAddr(b, dstOff, dstL)}/${dstLen}` : fmtAddr(b, dstOff, dstL);
+  if (dstOff >= 0) r.dst = dstLen !== hostLen ? fmtAddr(b, dstOff, dstL) + SLASH[dstLen] : fmtAddr(b, dstOff, dstL);
   else r.dst = dstLen ? `0/${dstLen}` : 'default';
   if (dstOff < 0 && srcLen && r.from === undefined) r.src = `0/${srcLen}`;
   if (tos) r.tos = `0x${tos.toString(16).padStart(2, '0')}`;
@@ -262,7 +285,7 @@ export function decodeRoute(m: MessageRef, resolve?: IfNameResolver): Route {
   }
   if (ciOff >= 0 && (family === C.AF_INET || family === C.AF_INET6)) decodeCacheInfo(buf, ciOff, r);
   if (mxOff >= 0) decodeMetrics(buf, mxOff, mxLen, r);
-  if (mpOff >= 0) r.nexthops = decodeMultipath(buf, mpOff, mpLen, hostLen, resolve);
+  if (mpOff >= 0) r.nexthops = decodeMultipath(buf, mpOff, mpLen, hostLen, resolve, cache);
   return r;
 }
 
@@ -329,7 +352,7 @@ function decodeMetrics(buf: NetlinkBuffer, off: number, len: number, r: Route): 
   }
 }
 
-function decodeMultipath(buf: NetlinkBuffer, off: number, len: number, hostLen: number, resolve?: IfNameResolver): RouteNexthop[] {
+function decodeMultipath(buf: NetlinkBuffer, off: number, len: number, hostLen: number, resolve?: IfNameResolver, cache?: AddressCache): RouteNexthop[] {
   void hostLen;
   const view = buf.view;
   const b = buf.bytes;
@@ -356,7 +379,7 @@ function decodeMultipath(buf: NetlinkBuffer, off: number, len: number, hostLen: 
       if (alen < 4 || alen > nend - a) throw new NetlinkDecodeError(`nexthop attribute length ${alen}`, a);
       const o = a + 4, l = alen - 4;
       switch (rt & 0x3fff) {
-        case C.RTA_GATEWAY: nh.gateway = fmtAddr(b, o, l); break;
+        case C.RTA_GATEWAY: nh.gateway = fmtCached(view, b, o, l, cache); break;
         case C.RTA_VIA: nh.via = viaOf(buf, o, l); break;
         case C.RTA_FLOW: nh.flow = flowOf(buf.attrU32(o, l)); break;
         case C.RTA_NEWDST: nh.to = fmtAddr(b, o, l); break;
