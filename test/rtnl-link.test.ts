@@ -273,3 +273,19 @@ test('bridge vlan_filtering where the kernel lacks it is refused by the kernel (
     ipn(name, ['link', 'show']);
   });
 });
+
+test('without CAP_NET_ADMIN the kernel says EPERM, and reading still works', async (t) => {
+  await withNs('lp', async ({ ns }) => {
+    const index = new URL('../src/rtnl/index.ts', import.meta.url).pathname;
+    const script = `import * as R from ${JSON.stringify(index)}; const s = R.openRtnlSocket();
+      try { await R.createLink(s, { name: 'x0', kind: 'bridge' }); console.log('created'); }
+      catch (e) { console.log(JSON.stringify({ name: e.name, code: e.code, message: e.message })); }
+      console.log(JSON.stringify((await R.listLinks(s)).map((l) => l.ifname))); s.close();`;
+    // An unprivileged process (nobody, no capabilities) inside this test's namespace.
+    const r = await ns.exec('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=-all', process.execPath, '--import=tsx', '--input-type=module', '-e', script]);
+    t.is(r.code, 0, r.stderr);
+    const [err, links] = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    t.deepEqual(err, { name: 'NetlinkError', code: 'EPERM', message: 'create link x0: EPERM (operation not permitted)' });
+    t.deepEqual(links, ['lo']);
+  });
+});
