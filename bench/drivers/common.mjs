@@ -37,20 +37,25 @@ export function hwmKiB() {
   return m ? Number(m[1]) : undefined;
 }
 
-/** Samples process.memoryUsage().rss (cheap enough every datagram batch). */
+/** Samples resident set size and V8's used heap (process.memoryUsage(); call it every ~1,000 items). */
 export class RssSampler {
   constructor() {
-    this.start = process.memoryUsage.rss();
-    this.peak = this.start;
+    const m = process.memoryUsage();
+    this.start = m.rss;
+    this.peak = m.rss;
+    this.heapStart = m.heapUsed;
+    this.heapPeak = m.heapUsed;
     this.samples = 0;
   }
   sample() {
-    const r = process.memoryUsage.rss();
-    if (r > this.peak) this.peak = r;
+    const m = process.memoryUsage();
+    if (m.rss > this.peak) this.peak = m.rss;
+    if (m.heapUsed > this.heapPeak) this.heapPeak = m.heapUsed;
     this.samples++;
   }
   report() {
-    return { rssStartKiB: Math.round(this.start / 1024), rssPeakKiB: Math.round(this.peak / 1024), rssSamples: this.samples };
+    const k = (b) => Math.round(b / 1024);
+    return { rssStartKiB: k(this.start), rssPeakKiB: k(this.peak), heapStartKiB: k(this.heapStart), heapPeakKiB: k(this.heapPeak), rssSamples: this.samples };
   }
 }
 

@@ -162,14 +162,17 @@ export function renderSvg(doc: RunDoc): string {
   const bars: ChartRatio[] = doc.workloads.flatMap((w) => w.chart).filter((c) => Number.isFinite(c.value) && c.value > 0);
   const W = 900, left = 330, right = 40, top = 56, rowH = 26, bottom = 44;
   const H = top + Math.max(1, bars.length) * rowH + bottom;
-  const lo = -2, hi = 1.3; // log10 range: 0.01x .. 20x
+  const vals = bars.flatMap((b) => (b.limit !== undefined ? [b.value, b.limit] : [b.value]));
+  const lo = Math.floor(Math.log10(Math.min(0.01, ...vals))); // log10 range, at least 0.01x .. 20x
+  const hi = Math.max(1.3, Math.log10(Math.max(...vals, 1)) + 0.15);
   const x = (v: number): number => left + ((Math.min(Math.max(Math.log10(v), lo), hi) - lo) / (hi - lo)) * (W - left - right);
   const o: string[] = [];
   o.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`);
   o.push(`<rect width="${W}" height="${H}" fill="#fff"/>`);
   o.push(`<text x="${W / 2}" y="20" text-anchor="middle" font-size="15" font-weight="bold">netlinkts / peer, ${xmlEsc(doc.date.slice(0, 10))} (log scale; smaller is better)</text>`);
   o.push(`<text x="${W / 2}" y="38" text-anchor="middle" fill="#555">green: target met, red: missed, grey: no target; black tick: the target's limit</text>`);
-  for (const t of [0.01, 0.03, 0.1, 0.3, 1, 3, 10, 20]) {
+  const ticks = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30, 100, 300].filter((t) => Math.log10(t) >= lo && Math.log10(t) <= hi);
+  for (const t of ticks) {
     const tx = x(t);
     o.push(`<line x1="${tx}" y1="${top - 6}" x2="${tx}" y2="${H - bottom + 4}" stroke="${t === 1 ? '#333' : '#ddd'}" stroke-width="${t === 1 ? 1.5 : 1}"/>`);
     o.push(`<text x="${tx}" y="${H - bottom + 18}" text-anchor="middle" fill="#333">${t}x</text>`);
@@ -178,7 +181,7 @@ export function renderSvg(doc: RunDoc): string {
     const y = top + i * rowH;
     const met = b.limit === undefined ? undefined : b.op === '>=' ? b.value >= b.limit : b.value <= b.limit;
     const color = met === undefined ? '#9e9e9e' : met ? '#43a047' : '#e53935';
-    const x0 = x(0.01), x1 = x(b.value);
+    const x0 = x(10 ** lo), x1 = x(b.value);
     o.push(`<text x="${left - 8}" y="${y + 16}" text-anchor="end">${xmlEsc(b.label)}</text>`);
     o.push(`<rect x="${x0}" y="${y + 5}" width="${Math.max(1, x1 - x0)}" height="${rowH - 10}" fill="${color}"/>`);
     o.push(`<text x="${Math.min(x1 + 4, W - right)}" y="${y + 16}" fill="#111">${xmlEsc(fmtRatio(b.value))}</text>`);

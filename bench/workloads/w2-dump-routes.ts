@@ -108,6 +108,18 @@ export default {
       targets.push(target({ id: '2c', text: 'streaming dump in constant memory: peak RSS at 100k routes <= 1.10x peak RSS at 10k', op: '<=', limit: 1.1, unit: 'x', missing: why(m.missing.get('iterateRoutes() 100k stream (driver)'), s100?.note) }));
     }
     if (cli?.rssKiB && cli10?.rssKiB) extra.cliRss100kOver10k = cli.rssKiB / cli10.rssKiB;
+    // The live heap while streaming (sampled every 1,024 routes): what stays bounded when RSS
+    // still grows with V8's heap sizing.
+    const heap = (s: string) => {
+      const o = (m.outputs.get(s) ?? []) as Array<{ heapPeakKiB?: number }>;
+      const v = o.map((x) => x.heapPeakKiB).filter((x): x is number => typeof x === 'number');
+      return v.length ? stats(v).median : undefined;
+    };
+    const h100 = heap('iterateRoutes() 100k stream (driver)'), h10 = heap('iterateRoutes() 10k stream (driver)');
+    if (h100 !== undefined && h10 !== undefined) {
+      extra.streamHeapPeakMiB100k = h100 / 1024;
+      extra.streamHeapPeakMiB10k = h10 / 1024;
+    }
     if (list?.inproc && s100?.inproc) extra.listOverStream = list.inproc.median / s100.inproc.median;
 
     return {
