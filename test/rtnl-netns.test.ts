@@ -7,7 +7,7 @@ import {
   addNamespace, currentNamespace, deleteNamespace, listNamespaces, namespaceExists, openNamespace, NetworkNamespace,
 } from '../src/netlink/namespace.js';
 import {
-  createLink, ensureNsid, getLink, getNsid, listLinks, listNsids, namespaceOfNsid, openRtnlSocket, setNsid,
+  createLink, ensureNsid, getLink, getNsid, listLinks, listNamespacesWithIds, listNsids, namespaceOfNsid, openRtnlSocket, setNsid,
 } from '../src/rtnl/index.js';
 import { assertPrivate, run, tryRun, uniqueName } from './helpers/env.js';
 import { ipj, withNamespaces, withNs } from './helpers/rtnl.js';
@@ -141,6 +141,11 @@ test('netns ids both ways: namespace -> id (RTM_GETNSID/NEWNSID), id -> namespac
     const ipIds = ipj(a!.name, ['netns', 'list-id']);
     const mine = await listNsids(a!.sock);
     t.deepEqual(mine.map((e) => [e.nsid, e.name]).sort(), ipIds.map((e: { nsid: number; name?: string }) => [e.nsid, e.name]).sort());
+    // ip -j netns list (run inside a): names with the ids a gives them.
+    const ipList = JSON.parse(await a!.ns.exec('ip', ['-j', 'netns', 'list']).then((r) => r.stdout)) as Array<{ name: string; id?: number }>;
+    const libList = await listNamespacesWithIds(a!.sock);
+    for (const e of ipList) t.deepEqual(libList.find((x) => x.name === e.name), e, e.name);
+    t.is(libList.length, ipList.length);
     const back = await namespaceOfNsid(a!.sock, idC);
     t.truthy(back);
     t.true(back!.equals(c!.ns));

@@ -573,6 +573,7 @@ export const IFA_CACHEINFO = 6;
 export const IFA_MULTICAST = 7;
 export const IFA_FLAGS = 8;
 export const IFA_RT_PRIORITY = 9;
+export const IFA_TARGET_NETNSID = 10;
 export const IFA_PROTO = 11;
 export const IFA_F_SECONDARY = 1;
 export const IFA_F_TEMPORARY = 1;

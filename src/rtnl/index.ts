@@ -48,7 +48,7 @@ export {
 export {
   listNeighbours, addNeighbour, replaceNeighbour, deleteNeighbour, type NeighbourSpec, type ListNeighboursOptions,
 } from './neighbour-ops.js';
-export { getNsid, setNsid, ensureNsid, listNsids, namespaceOfNsid, linkPeerNamespace } from './nsid-ops.js';
+export { getNsid, setNsid, ensureNsid, listNsids, listNamespacesWithIds, namespaceOfNsid, linkPeerNamespace } from './nsid-ops.js';
 export { getSysctl, setSysctl, sysctlPath, type SysctlOptions } from './sysctl.js';
 
 /** RTM_* name of a message type (for logs): 16 -> "RTM_NEWLINK". */

@@ -79,6 +79,22 @@ export async function listNsids(sock: NetlinkSocket, opts: NamespaceOptions & { 
   return out;
 }
 
+/**
+ * `ip -j netns list`: the named namespaces, each with the id the socket's namespace gives it
+ * (when one is assigned; ids are not allocated by listing).
+ */
+export async function listNamespacesWithIds(sock: NetlinkSocket, opts: NamespaceOptions = {}): Promise<Array<{ name: string; id?: number }>> {
+  const names = await listNamespaces(opts);
+  return Promise.all(names.map(async (name) => {
+    try {
+      const id = await getNsid(sock, { name });
+      return id === undefined ? { name } : { name, id };
+    } catch {
+      return { name };
+    }
+  }));
+}
+
 /** nsid -> name for the named namespaces that have an id here. */
 async function namedNsids(sock: NetlinkSocket, opts: NamespaceOptions): Promise<Map<number, string>> {
   const names = await listNamespaces(opts);
