@@ -19,10 +19,11 @@ export const NETNS_RUN_DIR = '/run/netns';
  * - a NetworkNamespace handle;
  * - a string: a name in /run/netns ("ns0") or, when it contains '/', a path
  *   ("/proc/1234/ns/net", "/run/netns/ns0");
- * - { name } / { path } / { pid } (its /proc/PID/ns/net) / { fd } (an open namespace fd, not taken over);
+ * - { name } / { path } / { pid } (its /proc/PID/ns/net);
+ * - any object with a numeric `fd` (an open namespace fd: used, never closed here);
  * - a number: an open namespace fd (not taken over).
  */
-export type NamespaceRef = NetworkNamespace | string | number | { name: string } | { path: string } | { pid: number } | { fd: number };
+export type NamespaceRef = NetworkNamespace | string | number | { name: string } | { path: string } | { pid: number } | { readonly fd: number };
 
 export interface NamespaceOptions {
   /** Directory of named namespaces (default /run/netns). */

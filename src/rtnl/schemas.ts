@@ -87,12 +87,13 @@ export const namespaceRef = z.custom<NetworkNamespace | string | number | object
   if (typeof v === 'number') return Number.isInteger(v) && v >= 0;
   if (v && typeof v === 'object') {
     const o = v as Record<string, unknown>;
+    // Anything holding an open namespace fd (own property or getter) designates it.
+    if ('fd' in o) return Number.isInteger(o.fd) && (o.fd as number) >= 0;
     const keys = Object.keys(o);
     if (keys.length !== 1) return false;
     if ('name' in o) return typeof o.name === 'string';
     if ('path' in o) return typeof o.path === 'string';
     if ('pid' in o) return Number.isInteger(o.pid) && (o.pid as number) > 0;
-    if ('fd' in o) return Number.isInteger(o.fd) && (o.fd as number) >= 0;
   }
   return false;
 }, { message: 'expected a namespace name, path, { name }, { path }, { pid }, { fd } or NetworkNamespace' });
