@@ -5,10 +5,11 @@
 //
 // A row:
 //   decode(bytes)      bytes in, typed value out; may throw NetlinkDecodeError and nothing else
-//   encode?(value)     the library's encoder; decode(encode(v)) must give canonical(v) back
-//   arbitrary?(fc)     valid values the encoder must round-trip
-//   canonical?(value)  the part of a decoded value the encoder carries (kernel-only fields
-//                      such as handles and counters dropped); identity when absent
+//   canonical?(value)  the decoded value in the encoder's terms: what the encoder can carry
+//                      (kernel-only fields such as handles and counters dropped; for rtnetlink,
+//                      ip's text turned back into the resolved request); identity when absent
+//   encode?(form)      the library's encoder, fed a canonical form
+//   arbitrary?(fc)     valid canonical forms; canonical(decode(encode(f))) must give f back
 //   protocol, headerSize  how the mutator takes the bytes apart (rtnetlink/nfnetlink header)
 import type fcType from 'fast-check';
 import {
@@ -23,20 +24,22 @@ import {
   type Table, type Chain, type Rule, type NftSet, type Family,
 } from '../src/nft/index.js';
 import { tableArb, chainArb, ruleArb, setArb } from './lib/arbitraries-nft.js';
-import { decodeLink } from '../src/rtnl/link.js';
-import { decodeAddress } from '../src/rtnl/address.js';
-import { decodeRoute } from '../src/rtnl/route.js';
-import { decodeNeighbour } from '../src/rtnl/neighbour.js';
+import { decodeLink, decodeAddress, decodeRoute, decodeNeighbour, type Address, type Neighbour, type Link } from '../src/rtnl/index.js';
+import {
+  addressFromDecoded, encodeAddressRequest, addressRequestArb, neighbourFromDecoded, encodeNeighbourRequest,
+  neighbourRequestArb, linkFromDecoded, encodeLinkRequest, linkRequestArb, type AddressRequest, type NeighbourRequest,
+  type LinkRequest,
+} from './lib/rtnl-adapters.js';
 
 type FC = typeof fcType;
 type Arb<T> = fcType.Arbitrary<T>;
 
-export interface Target<V = any> {
+export interface Target<V = any, E = V> {
   description: string;
   decode(bytes: Uint8Array): V;
-  encode?(value: V): Uint8Array;
-  arbitrary?(fc: FC): Arb<V>;
-  canonical?(value: V): V;
+  encode?(form: E): Uint8Array;
+  arbitrary?(fc: FC): Arb<E>;
+  canonical?(value: V): E;
   protocol: 'route' | 'netfilter' | 'any';
   /** Family header between nlmsghdr and attributes; undefined: by message type. -16: the input is a bare attribute stream. */
   headerSize?: number;
@@ -304,18 +307,33 @@ const attributes: Target<AttrValue[]> = {
 // ---------------------------------------------------------------------------------------------
 // rtnetlink: what `ip -j -d` shows, decoded from RTM_NEW* messages (dumps and notifications)
 
-const rtnlLink: Target = {
-  description: 'rtnl link (decodeLink): ifinfomsg, IFLA_*, linkinfo (bridge/vxlan/macvlan/vlan data, slave data), af_spec, stats64, altnames',
+/** Encode a list of requests, one message each, with the library's encoder. */
+const concat = <R>(encode: (r: R) => Uint8Array) => (list: R[]): Uint8Array => {
+  const parts = list.map(encode);
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let pos = 0;
+  for (const p of parts) { out.set(p, pos); pos += p.length; }
+  return out;
+};
+
+const rtnlLink: Target<Link[], LinkRequest[]> = {
+  description: 'rtnl link (decodeLink / encodeSetLink): ifinfomsg, IFLA_*, linkinfo (bridge/vxlan/macvlan/vlan data, slave data), af_spec, stats64, altnames',
   protocol: 'route',
   headerSize: 16,
   decode: (bytes) => eachMessage(bytes, decodeLink),
+  canonical: (list) => list.map(linkFromDecoded),
+  encode: concat(encodeLinkRequest),
+  arbitrary: (fc) => fc.array(linkRequestArb(fc), { maxLength: 3 }),
 };
 
-const rtnlAddress: Target = {
-  description: 'rtnl address (decodeAddress): ifaddrmsg, IFA_* (local/peer, broadcast, label, flags, cacheinfo)',
+const rtnlAddress: Target<Address[], AddressRequest[]> = {
+  description: 'rtnl address (decodeAddress / encodeNewAddress, encodeDelAddress): ifaddrmsg, IFA_* (local/peer, broadcast, label, flags, cacheinfo)',
   protocol: 'route',
   headerSize: 8,
   decode: (bytes) => eachMessage(bytes, (m) => decodeAddress(m)),
+  canonical: (list) => list.map(addressFromDecoded),
+  encode: concat(encodeAddressRequest),
+  arbitrary: (fc) => fc.array(addressRequestArb(fc), { maxLength: 3 }),
 };
 
 const rtnlRoute: Target = {
@@ -325,11 +343,14 @@ const rtnlRoute: Target = {
   decode: (bytes) => eachMessage(bytes, (m) => decodeRoute(m)),
 };
 
-const rtnlNeighbour: Target = {
-  description: 'rtnl neighbour (decodeNeighbour): ndmsg, NDA_* (dst, lladdr, state, cacheinfo, probes, master)',
+const rtnlNeighbour: Target<Neighbour[], NeighbourRequest[]> = {
+  description: 'rtnl neighbour (decodeNeighbour / encodeNewNeighbour, encodeDelNeighbour): ndmsg, NDA_* (dst, lladdr, state, cacheinfo, probes, master)',
   protocol: 'route',
   headerSize: 12,
   decode: (bytes) => eachMessage(bytes, (m) => decodeNeighbour(m)),
+  canonical: (list) => list.map(neighbourFromDecoded),
+  encode: concat(encodeNeighbourRequest),
+  arbitrary: (fc) => fc.array(neighbourRequestArb(fc), { maxLength: 3 }),
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -414,13 +435,13 @@ export const TARGETS = {
   'nft.chain': nftChain,
   'nft.rule': nftRule,
   'nft.set': nftSet,
-} satisfies Record<string, Target>;
+} satisfies Record<string, Target<any, any>>;
 
 export type TargetName = keyof typeof TARGETS;
 export const TARGET_NAMES = Object.keys(TARGETS) as TargetName[];
 
-export function getTarget(name: string): Target {
-  const t = (TARGETS as Record<string, Target>)[name];
+export function getTarget(name: string): Target<any, any> {
+  const t = (TARGETS as Record<string, Target<any, any>>)[name];
   if (!t) throw new Error(`unknown fuzz target "${name}"; targets: ${TARGET_NAMES.join(', ')}`);
   return t;
 }

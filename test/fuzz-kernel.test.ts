@@ -38,7 +38,7 @@ const withTimeout = (p: Promise<unknown>, ms: number): Promise<string> => Promis
 // past the datagram, and everything after it, without a word. Requests made in the same tick
 // share that datagram, so one malformed request silently takes its neighbours down with it.
 // Expected: request() refuses such a message (a typed error) before sending it.
-test.failing('a request whose nlmsg_len lies is refused, and a good request sent with it still gets its answer', async (t) => {
+test('a request whose nlmsg_len lies is refused, and a good request sent with it still gets its answer', async (t) => {
   using sock = NetlinkSocket.open();
   const bad = encodeGetLink(1);
   new DataView(bad.buffer).setUint32(0, bad.length + 64, true);
