@@ -9,7 +9,7 @@ import {
   NETLINK_LISTEN_ALL_NSID,
 } from './constants.js';
 import {
-  DumpInterruptedError, NetlinkDecodeError, NetlinkError, OverrunError, SocketClosedError, systemError,
+  DumpInterruptedError, NetlinkError, OverrunError, SocketClosedError, ValidationError, systemError,
 } from './errors.js';
 import { attributePathAt, decodeDone, decodeError, walkMessages, type MessageRef } from './message.js';
 import { NetlinkBuffer } from './reader.js';
@@ -287,9 +287,16 @@ export class NetlinkSocket {
    */
   request(message: Uint8Array, opts: RequestOptions = {}): Promise<MessageRef[]> {
     this.assertOpen(this.describe(message, opts));
-    if (message.length < 16) return Promise.reject(new NetlinkDecodeError('request shorter than a message header', 0));
-    const seq = this.nextSeq();
+    if (message.length < 16) return Promise.reject(new ValidationError('message', `a request needs at least a 16-byte header, got ${message.length} bytes`));
     const view = new DataView(message.buffer, message.byteOffset, message.byteLength);
+    // Requests are coalesced into shared datagrams, and the kernel splits them by nlmsg_len:
+    // a length that disagrees with the bytes would swallow or shift its neighbours' requests.
+    // Arbitrary bytes go through sendRaw() instead.
+    const claimed = view.getUint32(0, true);
+    if (claimed !== message.length) {
+      return Promise.reject(new ValidationError('message', `nlmsg_len says ${claimed} bytes but the message has ${message.length}; send malformed bytes with sendRaw()`));
+    }
+    const seq = this.nextSeq();
     view.setUint16(6, view.getUint16(6, true) | NLM_F_REQUEST | (opts.noAck ? 0 : NLM_F_ACK), true);
     view.setUint32(8, seq, true);
     return new Promise<MessageRef[]>((resolve, reject) => {
