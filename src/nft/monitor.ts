@@ -49,7 +49,10 @@ export type NftKind = 'table' | 'chain' | 'rule' | 'set' | 'element' | 'object' 
 
 export type TableEvent = ChangeEvent<'table', Table>;
 export type ChainEvent = ChangeEvent<'chain', Chain>;
-/** Rules never change in place (a replaced rule gets a new handle): 'new' or 'deleted'. */
+/**
+ * `nft replace rule ... handle N` keeps the handle: it comes as 'deleted' then 'new' of the
+ * same handle (the kernel announces it that way), in one batch.
+ */
 export type RuleEvent = ChangeEvent<'rule', Rule>;
 export type SetEvent = ChangeEvent<'set', NftSet>;
 export type ElementEvent = ChangeEvent<'element', ElementChange>;
@@ -71,6 +74,12 @@ const TABLE_VOLATILE = new Set([NFTA_TABLE_USE]);
 const CHAIN_VOLATILE = new Set([NFTA_CHAIN_USE, NFTA_CHAIN_COUNTERS]);
 
 const hex = (b: Uint8Array | undefined): string => (b ? Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex') : '');
+
+/** A rule's state: everything but its counters (and its position, which listings add). */
+function ruleState(r: Rule): string {
+  const expressions = r.expressions.map((x) => (x.type === 'counter' ? { type: 'counter' } : x));
+  return JSON.stringify([r.table, r.chain, r.handle, r.comment, expressions, r.userdata], (_k, v: unknown) => (v instanceof Uint8Array ? hex(v) : v));
+}
 
 function elementState(e: SetElement): string {
   // Expiration counts down; everything else is the element's state.
@@ -116,12 +125,13 @@ function decode(m: MessageRef): Decoded<NftEvent> | Decoded<NftEvent>[] | undefi
     case NFT_MSG_NEWRULE:
     case NFT_MSG_DELRULE: {
       const object = decodeRule(m);
-      // Handles are unique within a table; a rule's counters make its bytes volatile, and a
-      // rule never changes in place, so its presence is its state.
+      const deleted = msg === NFT_MSG_DELRULE;
+      // Handles are unique within a table. A replaced rule is deleted and re-added under its
+      // handle, so 'new' is right for the re-add; no upsert.
       return {
-        event: { type: msg === NFT_MSG_DELRULE ? 'deleted' : 'new', kind: 'rule', object },
+        event: { type: deleted ? 'deleted' : 'new', kind: 'rule', object },
         key: `rule/${object.family}/${object.table}/${object.handle}`,
-        state: '',
+        state: deleted ? undefined : ruleState(object),
       };
     }
     case NFT_MSG_NEWSET:

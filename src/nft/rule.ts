@@ -79,5 +79,12 @@ export function formatRule(r: Rule): string {
   if (r.position !== undefined) s += ` ${r.position}`;
   s += '\n';
   for (const e of r.expressions) s += `  ${formatExpression(e)}\n`;
+  const ud = encodeCommentUdata(r.comment, r.userdata, UDATA_RULE_COMMENT);
+  if (ud?.length) {
+    // libnftnl prints printable bytes as they are and the rest as \xNN, and ends without a newline.
+    let u = '';
+    for (const c of ud) u += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : `\\x${c.toString(16).padStart(2, '0')}`;
+    s += `  userdata = { ${u} }`;
+  }
   return s;
 }
