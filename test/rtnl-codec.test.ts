@@ -148,6 +148,23 @@ test('iproute2\'s captured `ip route show` reply decodes', (t) => {
   }
 });
 
+test('raw attributes stay at their own level: a property list with more than altnames is kept whole', (t) => {
+  const w = new MessageWriter();
+  const st = w.begin(C.RTM_NEWLINK, 0);
+  w.u8(0).u8(0).u16(1).s32(7).u32(0).u32(0);
+  w.attrString(C.IFLA_IFNAME, 'eth0');
+  const pl = w.nestStart(C.IFLA_PROP_LIST | 0x8000);
+  w.attrString(C.IFLA_ALT_IFNAME, 'enp0s1');
+  w.attrU32(99, 5); // a property this decoder does not know
+  w.nestEnd(pl);
+  w.end(st);
+  const l = decodeLink(one(w.copy()));
+  t.deepEqual(l.altnames, ['enp0s1']);
+  t.deepEqual(l.raw.map((r) => [r.type, r.nested]), [[C.IFLA_PROP_LIST, true]], 'not its children at the top level');
+  // Only altnames: nothing raw.
+  t.deepEqual(decodeLink(asReply(encodeNewLink({ name: 'x' }, { kind: 'ifb' }), C.RTM_NEWLINK)).raw, []);
+});
+
 // ---- addresses
 
 test('address requests round-trip: local + peer /32 (seed 004), broadcast, label, lifetimes, flags beyond 8 bits', (t) => {

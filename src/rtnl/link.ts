@@ -443,11 +443,15 @@ export function decodeLinkAt(buf: NetlinkBuffer, off: number, end: number, msg: 
       case C.IFLA_NEW_IFINDEX: link.new_ifindex = buf.attrS32(o, len); break;
       case C.IFLA_PROP_LIST: {
         const names: string[] = [];
-        walkNested(buf, o, len, 2, (t, o2, l2, rt) => {
+        let other = false;
+        walkNested(buf, o, len, 2, (t, o2, l2) => {
           if (t === C.IFLA_ALT_IFNAME) names.push(buf.attrString(o2, l2));
-          else link.raw.push(rawAttribute(buf, t, o2, l2, rt));
+          else other = true;
         });
         link.altnames = names;
+        // raw holds attributes of this level only: a property list with more than altnames
+        // is kept whole, so nothing of it is lost or lands at the wrong level.
+        if (other) link.raw.push(rawAttribute(buf, type, o, len, rawType));
         break;
       }
       case C.IFLA_LINKINFO: link.linkinfo = decodeLinkInfo(buf, o, len); break;
