@@ -1001,11 +1001,11 @@ export interface LinkAttrs {
 export type KindData =
   | { kind: 'veth'; peer?: LinkAttrs }
   | { kind: 'bridge'; bridge?: BridgeOptions }
-  | { kind: 'vxlan'; vxlan: VxlanOptions }
+  | { kind: 'vxlan'; vxlan?: VxlanOptions }
   | { kind: 'macvlan' | 'macvtap'; macvlan?: MacvlanOptions }
-  | { kind: 'vlan'; vlan: { id: number; protocol?: '802.1Q' | '802.1ad' } }
+  | { kind: 'vlan'; vlan?: { id: number; protocol?: '802.1Q' | '802.1ad' } }
   | { kind: 'bond'; bond?: { mode?: number } }
-  | { kind: 'vrf'; vrf: { table: number } }
+  | { kind: 'vrf'; vrf?: { table: number } }
   | { kind: string; infoData?: RawAttribute[] };
 
 export function writeIfInfoMsg(w: MessageWriter, index: number, flags = 0, change = 0, family = C.AF_UNSPEC, type = 0): void {
@@ -1203,15 +1203,21 @@ export function writeLinkInfo(w: MessageWriter, k: KindData): void {
       if (o && Object.keys(o).length) data(() => writeBridgeOptions(w, o));
       break;
     }
-    case 'vxlan': data(() => writeVxlanOptions(w, (k as { vxlan: VxlanOptions }).vxlan)); break;
+    // Kinds whose options are required by the kernel still encode without them (no
+    // IFLA_INFO_DATA): the kernel's refusal then names what is missing.
+    case 'vxlan': {
+      const o = (k as { vxlan?: VxlanOptions }).vxlan;
+      if (o) data(() => writeVxlanOptions(w, o));
+      break;
+    }
     case 'macvlan': case 'macvtap': {
       const o = (k as { macvlan?: MacvlanOptions }).macvlan;
       if (o && Object.keys(o).length) data(() => writeMacvlanOptions(w, o));
       break;
     }
     case 'vlan': {
-      const o = (k as { vlan: { id: number; protocol?: '802.1Q' | '802.1ad' } }).vlan;
-      data(() => {
+      const o = (k as { vlan?: { id: number; protocol?: '802.1Q' | '802.1ad' } }).vlan;
+      if (o) data(() => {
         w.attrU16(C.IFLA_VLAN_ID, o.id);
         if (o.protocol) w.attrBe16(C.IFLA_VLAN_PROTOCOL, vlanProtocolNumber(o.protocol));
       });
@@ -1222,7 +1228,11 @@ export function writeLinkInfo(w: MessageWriter, k: KindData): void {
       if (o?.mode !== undefined) data(() => w.attrU8(C.IFLA_BOND_MODE, o.mode!));
       break;
     }
-    case 'vrf': data(() => w.attrU32(C.IFLA_VRF_TABLE, (k as { vrf: { table: number } }).vrf.table)); break;
+    case 'vrf': {
+      const o = (k as { vrf?: { table: number } }).vrf;
+      if (o) data(() => w.attrU32(C.IFLA_VRF_TABLE, o.table));
+      break;
+    }
     default: {
       const raw = (k as { infoData?: RawAttribute[] }).infoData;
       if (raw && raw.length) data(() => { for (const r of raw) writeRaw(w, r); });
