@@ -70,21 +70,27 @@ function ifname(body: Buffer): string | undefined {
 function receive(
   fd: number,
   done: (all: Buffer[], errnos: number[]) => boolean,
-  timeoutMs = 5000,
+  timeoutMs = 15000,
 ): Promise<{ datagrams: Buffer[]; errnos: number[]; calls: number }> {
   return new Promise((resolve, reject) => {
     const datagrams: Buffer[] = [];
     const errnos: number[] = [];
     let calls = 0;
-    const timer = setTimeout(() => {
+    let settled = false;
+    // ava runs a file's tests concurrently: another test's spawnSync can block the loop past
+    // the deadline, and timers run before the poll phase. Give the poll phase one turn
+    // (setImmediate runs after it) before calling it a timeout.
+    const timer = setTimeout(() => setImmediate(() => {
+      if (settled) return;
       b.pollStop(handle);
       reject(new Error(`timeout: ${datagrams.length} datagrams, errnos ${errnos}`));
-    }, timeoutMs);
+    }), timeoutMs);
     const handle = b.pollStart(fd, (dgs, errno) => {
       calls++;
       datagrams.push(...dgs);
       if (errno) errnos.push(errno);
-      if (done(datagrams, errnos)) {
+      if (!settled && done(datagrams, errnos)) {
+        settled = true;
         clearTimeout(timer);
         b.pollStop(handle);
         resolve({ datagrams, errnos, calls });
@@ -437,6 +443,7 @@ test('pollStop inside the callback stops delivery; a new poll on the same fd pic
   try {
     for (let i = 0; i < 100; i++) b.socketSendTo(tx, Buffer.from([i]), port);
     let calls = 0;
+    let settled = false;
     let first = 0;
     await new Promise<void>((resolve) => {
       const h = b.pollStart(rx, (dgs) => {
