@@ -22,7 +22,7 @@ await runLab('seed 004: two namespaces, red and green, joined by a veth pair', '
 
   lab.step('(red) ip addr; ip link set dev lo up; ip link set dev rveth up; ip addr add 10.10.1.2/32 dev rveth');
   const before = await red.addresses.list().collect();
-  lab.check(before.every((a) => a.ifname !== 'rveth'), 'rveth has no address yet');
+  lab.check(before.every((a) => a.dev !== 'rveth'), 'rveth has no address yet');
   await red.link('lo').up();
   await red.link('rveth').up().address('10.10.1.2/32');
 

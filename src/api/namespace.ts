@@ -55,6 +55,11 @@ export class Namespace implements AsyncDisposable {
     return this.nftClient;
   }
 
+  /** The namespace fd: a Namespace can be passed wherever the lower layers take a namespace. */
+  get fd(): number {
+    return this.handle.fd;
+  }
+
   get label(): string {
     return this.name ?? (this.isCurrent ? 'current' : this.handle.id);
   }
