@@ -6,7 +6,7 @@
 // docs/benchmarks.md and docs/benchmarks.svg (--docs forces it, --no-docs prevents it).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BenchNamespace, CLI, DIST, PEERS, ROOT, SCRATCH, assertPrivate, cleanupScratch, findPyroute2, run } from './lib/proc.js';
+import { BenchNamespace, CLI, DIST, PEERS, ROOT, SCRATCH, assertPrivate, cleanupScratch, findPyroute2, run, snapshotBuild, tryRun } from './lib/proc.js';
 import { machineInfo, loadAverage } from './lib/machine.js';
 import { writeDocs } from './lib/report.js';
 import { fmtRatio } from './lib/stats.js';
@@ -58,6 +58,9 @@ async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2));
   assertPrivate();
   if (!existsSync(join(DIST, 'netlink', 'index.js'))) throw new Error('dist/ is missing: npm run bench builds it (tsc -p tsconfig.build.json)');
+  snapshotBuild();
+  const commit = tryRun('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD']).stdout.trim();
+  const dirty = tryRun('git', ['-C', ROOT, 'status', '--porcelain', '--', 'src']).stdout.trim().split('\n').filter(Boolean).length;
   const started = new Date();
   const machine = machineInfo();
   const loadStart = loadAverage();
@@ -123,6 +126,7 @@ async function main(): Promise<void> {
     mode: opts.quick ? 'quick' : 'full',
     only: opts.only ?? null,
     machine,
+    build: { commit, uncommittedSrcFiles: dirty },
     load: { start: loadStart, end: loadEnd },
     pyroute2: pyroute2 ?? null,
     workloads: merged,

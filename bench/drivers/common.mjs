@@ -6,7 +6,11 @@
 import { readFileSync } from 'node:fs';
 
 const T_START = performance.now();
-const DIST = new URL('../../dist/src/', import.meta.url);
+// The runner points this at a snapshot of the build taken when the run started, so a rebuild
+// of dist/ by someone else's `npm test` cannot change the code under measurement mid-run.
+const DIST = process.env.NETLINKTS_BENCH_DIST
+  ? new URL(`file://${process.env.NETLINKTS_BENCH_DIST.replace(/\/?$/, '/')}`)
+  : new URL('../../dist/src/', import.meta.url);
 
 /** import() a module of the built library: load('rtnl/index.js'). */
 export async function load(path) {

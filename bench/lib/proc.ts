@@ -2,24 +2,46 @@
 // run inside the namespace so no wrapper is timed), and probe runs under /usr/bin/time for
 // peak RSS and the in-process figures a driver prints as JSON.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stats, type Stats } from './stats.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const DIST = join(ROOT, 'dist', 'src');
+/** The built library under measurement: a snapshot (see snapshotBuild) once the runner took one. */
+export let DIST = join(ROOT, 'dist', 'src');
 export const DRIVERS = join(ROOT, 'bench', 'drivers');
 export const PEERS = join(ROOT, 'bench', 'peers');
 export const TOOLS = join(ROOT, 'bench', 'tools');
 export const NODE = process.execPath;
-export const CLI = join(DIST, 'cli', 'main.js');
+export let CLI = join(DIST, 'cli', 'main.js');
 
 /** A scratch directory for this bench run (batch files, binaries, captures). */
 export const SCRATCH = mkdtempSync(join(tmpdir(), 'netlinkts-bench-'));
 export function cleanupScratch(): void {
   rmSync(SCRATCH, { recursive: true, force: true });
+}
+
+/**
+ * Copy the built package (dist/, the native build, package.json; node_modules linked) into the
+ * scratch directory and measure that copy: other engineers' test runs rebuild dist/ at any
+ * time, and a driver must not load a half-written file or a different build mid-run.
+ * Drivers find it through NETLINKTS_BENCH_DIST.
+ */
+export function snapshotBuild(): string {
+  const pkg = join(SCRATCH, 'pkg');
+  mkdirSync(pkg, { recursive: true });
+  cpSync(join(ROOT, 'package.json'), join(pkg, 'package.json'));
+  cpSync(join(ROOT, 'dist'), join(pkg, 'dist'), { recursive: true });
+  cpSync(join(ROOT, 'build', 'Release'), join(pkg, 'build', 'Release'), {
+    recursive: true, filter: (src) => !src.includes('/obj.target') && !src.endsWith('.d'),
+  });
+  symlinkSync(join(ROOT, 'node_modules'), join(pkg, 'node_modules'));
+  DIST = join(pkg, 'dist', 'src');
+  CLI = join(DIST, 'cli', 'main.js');
+  process.env.NETLINKTS_BENCH_DIST = DIST;
+  return pkg;
 }
 
 export function scratchFile(name: string, content: string | Uint8Array): string {

@@ -34,7 +34,7 @@ export default {
     if (ctx.pyroute2) {
       subjects.push({
         subject: 'pyroute2 route("add") x100k', tool: 'pyroute2', argv: [ctx.pyroute2.python, join(PEERS, 'add_routes.py'), String(COUNT), String(TABLE), DEV], json: true,
-        runs: ctx.runs(2, 1), probe: false, note: `pyroute2 ${ctx.pyroute2.version}; one request at a time; timed only (no RSS probe: ~30 s a run)`,
+        runs: 1, probe: false, note: `pyroute2 ${ctx.pyroute2.version}; one request at a time; one timed run only (~30-60 s a run), no RSS probe`,
       });
     }
     const m = measure(ctx, ns, subjects, { runs: ctx.runs(7, 3), warmup: 1, probeRuns: ctx.runs(3, 1), prepare: reset });
