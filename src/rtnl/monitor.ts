@@ -1,11 +1,12 @@
 // rtnetlink events (`ip monitor`): links, bridge ports, IPv4/IPv6 addresses and routes,
 // neighbours and namespace ids as typed events over the generic subscription core
 // (src/netlink/subscription.ts), decoded with this layer's own decoders. See docs/monitor.md.
-import { NETLINK_ROUTE, NLM_F_REPLACE } from '../netlink/constants.js';
+import { NETLINK_ROUTE, NLM_F_DUMP, NLM_F_REPLACE, NLM_F_REQUEST } from '../netlink/constants.js';
 import { ValidationError } from '../netlink/errors.js';
 import type { MessageRef } from '../netlink/message.js';
 import { walkAttributes, type NetlinkBuffer } from '../netlink/reader.js';
 import type { NetlinkSocket } from '../netlink/socket.js';
+import { MessageWriter } from '../netlink/writer.js';
 import {
   messageState, Subscription, type ChangeEvent, type Decoded, type DumpFunction, type SubscriptionOptions,
   type SubscriptionSource,
@@ -16,8 +17,6 @@ import { decodeAddress, encodeAddressDump, type Address } from './address.js';
 import { decodeRoute, encodeRouteDump, type Route } from './route.js';
 import { decodeNeighbour, encodeNeighbourDump, type Neighbour } from './neighbour.js';
 import { decodeNsid, encodeNsidDump, type NsidEntry } from './nsid.js';
-import { MessageWriter } from '../netlink/writer.js';
-import { NLM_F_DUMP, NLM_F_REQUEST } from '../netlink/constants.js';
 
 /** Multicast groups by name (RTNLGRP_* in linux/rtnetlink.h). */
 export const RTNL_MONITOR_GROUPS = {
@@ -66,9 +65,13 @@ export interface RtnlMonitorOptions extends SubscriptionOptions {
   resolveNames?: boolean;
 }
 
-// IFLA_BR_*_TIMER and IFLA_BRPORT_*_TIMER (linux/if_link.h): countdowns, different in every message.
-const BRIDGE_TIMERS = new Set([16, 17, 18, 19]);
-const BRPORT_TIMERS = new Set([21, 22, 23]);
+// Bridge and bridge-port attributes that move without a link notification (linux/if_link.h of
+// 6.18; Debian 12's header stops earlier): the IFLA_BR_*_TIMER and IFLA_BRPORT_*_TIMER
+// countdowns, IFLA_BR_MCAST_QUERIER_STATE (47, holds the other-querier timer),
+// IFLA_BR_FDB_N_LEARNED (48) and IFLA_BRPORT_MCAST_N_GROUPS (41), which count FDB and MDB
+// entries (those have notifications of their own).
+const BRIDGE_VOLATILE = new Set([16, 17, 18, 19, 47, 48]);
+const BRPORT_VOLATILE = new Set([21, 22, 23, 41]);
 // Parts of a link message that change without the link changing: counters, per-family
 // (inet6) statistics and timestamps, and the notification-only IFLA_EVENT.
 const LINK_VOLATILE = new Set([C.IFLA_STATS, C.IFLA_STATS64, C.IFLA_AF_SPEC, C.IFLA_EVENT]);
@@ -99,11 +102,11 @@ function linkState(m: MessageRef): string {
   const start = m.payloadStart + C.IFINFOMSG_LEN;
   let s = latin1(buf, m.payloadStart, m.payloadStart + 12);
   s += attrsState(buf, start, m.end, LINK_VOLATILE, (type, off, len) => {
-    if (type === C.IFLA_PROTINFO) return attrsState(buf, off, off + len, BRPORT_TIMERS);
+    if (type === C.IFLA_PROTINFO) return attrsState(buf, off, off + len, BRPORT_VOLATILE);
     if (type !== C.IFLA_LINKINFO) return undefined;
     return attrsState(buf, off, off + len, NONE, (t, o, l) => {
-      if (t === C.IFLA_INFO_DATA) return attrsState(buf, o, o + l, BRIDGE_TIMERS);
-      if (t === C.IFLA_INFO_SLAVE_DATA) return attrsState(buf, o, o + l, BRPORT_TIMERS);
+      if (t === C.IFLA_INFO_DATA) return attrsState(buf, o, o + l, BRIDGE_VOLATILE);
+      if (t === C.IFLA_INFO_SLAVE_DATA) return attrsState(buf, o, o + l, BRPORT_VOLATILE);
       return undefined;
     });
   });
@@ -119,14 +122,42 @@ function keyAttrs(m: MessageRef, headerLength: number, types: readonly number[])
   return types.map((t) => found.get(t) ?? '').join('/');
 }
 
-function linkDecoded(m: MessageRef, names: Map<string, LinkRef>, nsid: number | undefined, wanted: boolean): Decoded<LinkEvent | BridgePortEvent> | undefined {
+/**
+ * ifindex -> name, per namespace (nsid). A deleted link's name stays for its last 1024
+ * deletions: the kernel announces the addresses, routes and neighbours that go with a link
+ * around its RTM_DELLINK, and they should still be named.
+ */
+class NameTable {
+  private readonly map = new Map<string, LinkRef>();
+  private readonly gone: Array<[string, LinkRef]> = [];
+
+  get(nsid: number | undefined, ifindex: number): LinkRef | undefined {
+    return this.map.get(`${nsid ?? ''}:${ifindex}`);
+  }
+
+  set(nsid: number | undefined, ifindex: number, ref: LinkRef): void {
+    this.map.set(`${nsid ?? ''}:${ifindex}`, ref);
+  }
+
+  deleted(nsid: number | undefined, ifindex: number): void {
+    const k = `${nsid ?? ''}:${ifindex}`;
+    const ref = this.map.get(k);
+    if (!ref) return;
+    this.gone.push([k, ref]);
+    if (this.gone.length > 1024) {
+      const [oldKey, oldRef] = this.gone.shift()!;
+      if (this.map.get(oldKey) === oldRef) this.map.delete(oldKey); // unless the index came back
+    }
+  }
+}
+
+function linkDecoded(m: MessageRef, names: NameTable, nsid: number | undefined, wanted: boolean): Decoded<LinkEvent | BridgePortEvent> | undefined {
   const family = m.buf.u8(m.payloadStart);
   const change = m.buf.u32(m.payloadStart + 12);
   const link = decodeLink(m);
-  const ns = nsid ?? '';
   if (family === C.AF_BRIDGE) {
     if (!wanted) return undefined;
-    resolveLinkNames(link, (i) => names.get(`${ns}:${i}`));
+    resolveLinkNames(link, (i) => names.get(nsid, i));
     return {
       event: { type: m.type === C.RTM_DELLINK ? 'deleted' : 'new', kind: 'bridge-port', object: link },
       key: `bridge-port/${link.ifindex}`,
@@ -134,15 +165,16 @@ function linkDecoded(m: MessageRef, names: Map<string, LinkRef>, nsid: number | 
       upsert: true,
     };
   }
-  if (m.type === C.RTM_NEWLINK && link.ifname) names.set(`${ns}:${link.ifindex}`, { name: link.ifname, up: link.flags.includes('UP') });
+  if (m.type === C.RTM_NEWLINK && link.ifname) names.set(nsid, link.ifindex, { name: link.ifname, up: link.flags.includes('UP') });
+  else if (m.type === C.RTM_DELLINK) names.deleted(nsid, link.ifindex);
   if (!wanted) return undefined;
-  resolveLinkNames(link, (i) => names.get(`${ns}:${i}`));
+  resolveLinkNames(link, (i) => names.get(nsid, i));
   const type = m.type === C.RTM_DELLINK ? 'deleted' : change === 0xffffffff ? 'new' : 'changed';
   return { event: { type, kind: 'link', object: link }, key: `link/${link.ifindex}`, state: linkState(m) };
 }
 
-function makeDecoder(names: Map<string, LinkRef>, groups: ReadonlySet<number>): SubscriptionSource<RtnlEvent>['decode'] {
-  const resolver = (nsid: number | undefined) => (i: number) => names.get(`${nsid ?? ''}:${i}`)?.name;
+function makeDecoder(names: NameTable, groups: ReadonlySet<number>): SubscriptionSource<RtnlEvent>['decode'] {
+  const resolver = (nsid: number | undefined) => (i: number) => names.get(nsid, i)?.name;
   return (m, nsid) => {
     switch (m.type) {
       case C.RTM_NEWLINK:
@@ -227,14 +259,14 @@ function dumpOf(make: () => Uint8Array, operation: string): DumpFunction {
 }
 
 /** Learn the names of the links in a batch of RTM_NEWLINK messages (of the own namespace). */
-function learnNames(names: Map<string, LinkRef>, batch: readonly MessageRef[]): void {
+function learnNames(names: NameTable, batch: readonly MessageRef[]): void {
   for (const m of batch) {
     if (m.type !== C.RTM_NEWLINK || m.end - m.payloadStart < C.IFINFOMSG_LEN) continue;
     if (m.buf.u8(m.payloadStart) !== C.AF_UNSPEC) continue;
     const index = m.buf.s32(m.payloadStart + 4);
     const up = (m.buf.u32(m.payloadStart + 8) & 1) !== 0; // IFF_UP
     walkAttributes(m.buf, m.payloadStart + C.IFINFOMSG_LEN, m.end, (type, off, len) => {
-      if (type === C.IFLA_IFNAME) names.set(`:${index}`, { name: m.buf.attrString(off, len), up });
+      if (type === C.IFLA_IFNAME) names.set(undefined, index, { name: m.buf.attrString(off, len), up });
     });
   }
 }
@@ -243,7 +275,7 @@ function learnNames(names: Map<string, LinkRef>, batch: readonly MessageRef[]): 
  * The link listing, held back until complete so that every link's name is known before any
  * is decoded: a port listed before its bridge still gets the master's name.
  */
-function linkDump(names: Map<string, LinkRef>): DumpFunction {
+function linkDump(names: NameTable): DumpFunction {
   return async function* (socket: NetlinkSocket, signal: AbortSignal) {
     const batches: (readonly MessageRef[])[] = [];
     for await (const batch of socket.dumpBatches(encodeLinkDump({ stats: true }), { operation: 'list links', signal })) {
@@ -255,7 +287,7 @@ function linkDump(names: Map<string, LinkRef>): DumpFunction {
 }
 
 /** The prepare step of resolveNames: every link's name, before the first change is decoded. */
-function primeNames(names: Map<string, LinkRef>): (socket: NetlinkSocket, signal: AbortSignal) => Promise<void> {
+function primeNames(names: NameTable): (socket: NetlinkSocket, signal: AbortSignal) => Promise<void> {
   return async (socket, signal) => {
     for await (const batch of socket.dumpBatches(encodeLinkDump(), { operation: 'list link names', signal })) learnNames(names, batch);
   };
@@ -294,7 +326,7 @@ function familyOf(groups: ReadonlySet<number>, v4: number, v6: number): number |
 export function rtnlMonitorSource(selectors?: readonly RtnlGroupSelector[], options: { resolveNames?: boolean } = {}): SubscriptionSource<RtnlEvent> {
   const groups = groupNumbers(selectors);
   const resolveNames = options.resolveNames ?? true;
-  const names = new Map<string, LinkRef>();
+  const names = new NameTable();
   const dumps: DumpFunction[] = [];
   // Links first, so that the other kinds' listings get interface names.
   if (groups.has(C.RTNLGRP_LINK)) {
