@@ -13,7 +13,7 @@ import { inspect } from 'node:util';
 import { TARGETS, TARGET_NAMES, getTarget } from './targets.js';
 import { checkInput, checkRoundTrip, signature, type Failure } from './lib/check.js';
 import { fuzzBytes, fuzzRoundTrip, type PhaseStats } from './lib/engine.js';
-import { loadCorpus, loadRegressions, readRegression, REGRESSIONS_DIR, writeRegression } from './lib/files.js';
+import { knownSignatures, loadCorpus, loadRegressions, readRegression, REGRESSIONS_DIR, writeRegression } from './lib/files.js';
 import { fromHex, readHexFile, toHex } from './lib/wire.js';
 import { Watchdog } from './lib/watchdog.js';
 
@@ -49,6 +49,17 @@ function parseArgs(argv: string[]): Args {
   if (!Number.isFinite(a.seconds) || a.seconds <= 0) throw new Error('--seconds needs a positive number');
   for (const t of a.targets) getTarget(t);
   return a;
+}
+
+/** Run the properties on one input (and a generated value, for round-trip regressions). */
+export function replay(target: string, input: Uint8Array, value?: unknown): Failure | undefined {
+  const t = getTarget(target);
+  if (input.length || value === undefined) {
+    const f = checkInput(target, t, input);
+    if (f) return f;
+  }
+  if (value !== undefined && t.encode) return checkRoundTrip(target, t, value);
+  return undefined;
 }
 
 function printFailure(f: Failure): void {
@@ -110,7 +121,7 @@ async function fuzz(args: Args): Promise<number> {
   const names = args.targets.length ? args.targets : [...TARGET_NAMES];
   const watchdog = new Watchdog(names, REGRESSIONS_DIR);
   // Bugs already on file are not reported again (their signature is in the file name).
-  const known = new Set(loadRegressions().map((r) => basename(r.file, '.json').split('-').pop()!));
+  const known = knownSignatures((r) => replay(r.target, r.input, r.value));
   const perTarget = (args.seconds * 1000) / names.length;
   const results: Array<{ name: string; bytes: PhaseStats; rt?: PhaseStats }> = [];
   const fresh: Failure[] = [];

@@ -150,7 +150,7 @@ export function signature(f: Failure): string {
   else if (f.stack && (f.property === 'decode' || f.property === 'encode' || f.property === 'stable')) {
     const frames = f.stack.split('\n').filter((l) => l.includes('/src/')).slice(0, 2).map((l) => l.trim().replace(/:\d+:\d+\)?$/, '').replace(/^at /, ''));
     key = `${f.message.split(':')[0]}|${frames.join('|')}`;
-  } else key = f.message.replace(/0x[0-9a-f]+|\d+/gi, 'N').slice(0, 160);
+  } else key = f.message.split('; re-encoded')[0]!.replace(/0x[0-9a-f]+|\d+/gi, 'N').slice(0, 160);
   return createHash('sha1').update(`${f.target}|${f.property}|${key}`).digest('hex').slice(0, 12);
 }
 

@@ -95,6 +95,8 @@ function run<T>(name: string, phase: PhaseStats['phase'], arb: fc.Arbitrary<T>, 
     if (!details.failed) break;
     const err = details.errorInstance;
     const f = err instanceof FoundFailure ? err.failure : undefined;
+    // Interrupted by the time limit while shrinking or skipping: nothing to report.
+    if (!f && err === null) break;
     if (!f) {
       // fast-check itself failed (an arbitrary threw): report it as a harness failure of the target.
       stats.failures.push({ target: name, property: 'decode', input: new Uint8Array(0), message: `harness: ${String(err)}` });

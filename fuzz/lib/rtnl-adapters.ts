@@ -193,8 +193,6 @@ export interface LinkRequest {
 }
 
 const TYPED_INFO = new Set(['veth', 'bridge', 'vxlan', 'macvlan', 'macvtap', 'vlan', 'bond', 'vrf']);
-/** Kinds whose KindData must carry options (writeLinkInfo reads them unconditionally). */
-const NEEDS_OPTIONS = new Set(['vxlan', 'vlan', 'vrf']);
 const IFF_BY_NAME = new Map<string, number>(C.IFF_PRINT_ORDER.map(([bit, name]) => [name, bit]));
 
 export function linkFlagsFromNames(names: readonly string[]): number {
@@ -230,7 +228,7 @@ export function linkFromDecoded(l: Link): LinkRequest {
   if (r) a.attributes = r;
   const req: LinkRequest = { index: l.ifindex, flags: linkFlagsFromNames(l.flags), attrs: a };
   const kind = l.linkinfo?.info_kind;
-  if (kind !== undefined && !NEEDS_OPTIONS.has(kind)) {
+  if (kind !== undefined) {
     req.kind = kind;
     const data = l.linkinfo!.info_data as { raw?: RawAttribute[] } | undefined;
     if (!TYPED_INFO.has(kind) && data?.raw?.length) req.infoData = raw(data.raw);
@@ -261,7 +259,7 @@ export function linkRequestArb(fc: FC): Arb<LinkRequest> {
       // Types the link decoder does not interpret (IFLA_MAP, IFLA_COST, IFLA_PRIORITY, IFLA_WEIGHT, IFLA_EXT_MASK...).
       attributes: rawArb(fc, [C.IFLA_MAP, 8, 9, 12, 15, C.IFLA_EXT_MASK, 62, 70]).filter((l) => l.length > 0),
     }, { requiredKeys: ['name'] }),
-    kind: fc.constantFrom('veth', 'bridge', 'dummy', 'wireguard', 'x'),
+    kind: fc.constantFrom('veth', 'bridge', 'vxlan', 'vlan', 'vrf', 'dummy', 'wireguard', 'x'),
     infoData: rawArb(fc, [1, 2, 3, 9]).filter((l) => l.length > 0),
   }, { requiredKeys: ['index', 'flags', 'attrs'] }).map((r) => {
     // Raw info data only travels for kinds writeLinkInfo does not type.
