@@ -47,6 +47,13 @@ function fmtExtra(v: unknown): string {
   return '`' + JSON.stringify(v) + '`';
 }
 
+/** Commands as a reader would type them: the build snapshot is dist/, scratch files $SCRATCH/. */
+function tidy(c: string): string {
+  return c.replace(/\/tmp\/netlinkts-bench-[^/ ]+\/pkg\//g, '').replace(/\/tmp\/netlinkts-bench-[^/ ]+\//g, '$SCRATCH/')
+    .replaceAll(ROOT + '/', '').replace(new RegExp(`(^| )${process.execPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} `, 'g'), '$1node ')
+    .replace(/(^| )\/usr\/bin\/python3 /g, '$1python3 ');
+}
+
 export function renderMarkdown(doc: RunDoc): string {
   const m = doc.machine;
   const out: string[] = [];
@@ -151,7 +158,7 @@ export function renderMarkdown(doc: RunDoc): string {
   out.push('');
   for (const w of doc.workloads) {
     if (!w.commands.length) continue;
-    out.push(`${w.id}. ` + w.commands.map((c) => `\`${c.replace(/\/tmp\/netlinkts-bench-[^/]+\//g, '$SCRATCH/').replace(ROOT + '/', '')}\``).join(', '));
+    out.push(`${w.id}. ` + w.commands.map((c) => `\`${tidy(c)}\``).join(', '));
   }
   out.push('');
   return out.join('\n');
