@@ -8,7 +8,8 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { NetlinkSocket } from '../src/netlink/index.js';
 import type { SubscriptionEvent } from '../src/netlink/subscription.js';
-import { monitorRtnl, type RtnlEvent } from '../src/rtnl/monitor.js';
+import { monitorRtnl, rtnlMonitorSource, type RtnlEvent } from '../src/rtnl/monitor.js';
+import type { Decoded } from '../src/netlink/subscription.js';
 import { encodeNewAddress } from '../src/rtnl/address.js';
 import { AF_INET } from '../src/rtnl/constants.js';
 import { assertPrivate, ip, ipJson, openFdCount, withIpNetns } from './helpers/env.js';
@@ -282,6 +283,89 @@ test('listExisting while another process adds and deletes addresses: neither gap
       const s = synced as Extract<Ev, { type: 'synced' }>;
       t.log(`listed ${s.listed}, replayed ${s.replayed}, dropped ${s.dropped}, dumps retried ${s.retried}`);
       t.true(s.replayed + s.dropped > 0, 'changes did arrive while listing');
+    } finally {
+      mon.close();
+    }
+  });
+});
+
+test('a listing and the notifications agree on every object\'s state, so nothing listed replays as a change', async (t) => {
+  await withIpNetns('mons', async (ns) => {
+    const source = rtnlMonitorSource();
+    using sock = new NetlinkSocket({ netns: nsPath(ns) });
+    for (const g of source.groups) sock.joinGroup(g);
+    sock.keepAlive(true);
+    const notified = new Map<string, string>();
+    const each = (d: Decoded<RtnlEvent> | readonly Decoded<RtnlEvent>[] | undefined, f: (x: Decoded<RtnlEvent>) => void): void => {
+      for (const x of ([] as Decoded<RtnlEvent>[]).concat(d ?? [])) f(x);
+    };
+    sock.onNotification = (m) => each(source.decode(m, undefined), (x) => {
+      if (x.key === undefined) return;
+      if (x.event.type === 'deleted') notified.delete(x.key);
+      else notified.set(x.key, x.state!);
+    });
+    for (const args of [
+      ['link', 'add', 'm0', 'type', 'veth', 'peer', 'name', 'm1'], ['link', 'add', 'br0', 'type', 'bridge'],
+      ['link', 'set', 'm0', 'master', 'br0'], ['link', 'set', 'br0', 'up'], ['link', 'set', 'm0', 'up'], ['link', 'set', 'm1', 'up'],
+      ['link', 'set', 'm1', 'alias', 'peer of m0'], ['addr', 'add', '10.80.0.1/24', 'dev', 'br0'],
+      ['-6', 'addr', 'add', '2001:db8:80::1/64', 'dev', 'br0', 'nodad'], ['route', 'add', '10.81.0.0/16', 'via', '10.80.0.2'],
+      ['-6', 'route', 'add', '2001:db8:81::/64', 'via', '2001:db8:80::2'], ['neigh', 'add', '10.80.0.7', 'lladdr', '02:00:00:00:00:07', 'dev', 'br0'],
+      ['netns', 'set', ns, '9'],
+    ]) ip(args, ns);
+    // Bridges learn, IPv6 autoconfigures, timers run: let things settle, then list.
+    await new Promise((r) => setTimeout(r, 1500));
+    using dumper = new NetlinkSocket({ netns: nsPath(ns) });
+    const listed = new Map<string, string>();
+    for (const dump of source.dumps!) {
+      for await (const item of dump(dumper, new AbortController().signal)) {
+        for (const m of ([] as import('../src/netlink/index.js').MessageRef[]).concat(item)) {
+          each(source.decode(m, undefined), (x) => { if (x.key !== undefined) listed.set(x.key, x.state!); });
+        }
+      }
+    }
+    const kinds = new Set([...notified.keys()].map((k) => k.split('/')[0]));
+    t.deepEqual([...kinds].sort(), ['address', 'bridge-port', 'link', 'neighbour', 'nsid', 'route']);
+    const differing = [...notified].filter(([k, st]) => listed.get(k) !== st).map(([k]) => k);
+    t.deepEqual(differing, []);
+  });
+});
+
+test('listExisting while another process creates veth pairs: every link exactly once', async (t) => {
+  await withIpNetns('monv', async (ns) => {
+    const work: string[] = [];
+    for (let i = 0; i < 150; i++) work.push(`link add va${i} type veth peer name vb${i}`);
+    const child = spawn('ip', ['-n', ns, '-batch', '-'], { stdio: ['pipe', 'ignore', 'inherit'] });
+    const exited = once(child, 'exit');
+    child.stdin.end(work.join('\n') + '\n');
+    await new Promise((r) => setTimeout(r, 60));
+    t.is(child.exitCode, null, 'the writer is still busy when the listing starts');
+    const mon = monitorRtnl({ netns: nsPath(ns), groups: ['link'], listExisting: true });
+    try {
+      const seen = new Map<string, number>();
+      const problems: string[] = [];
+      let synced = false;
+      const reader = (async () => {
+        for await (const e of mon) {
+          if (e.type === 'overrun') problems.push('overrun');
+          else if (e.type === 'synced') {
+            synced = true;
+            if (seen.has('zz0')) return; // the sentinel came listed
+          } else if (e.kind === 'link') {
+            if (e.type === 'new') seen.set(e.object.ifname, (seen.get(e.object.ifname) ?? 0) + 1);
+            else if (e.type === 'deleted') problems.push(`deleted ${e.object.ifname}`);
+            else if (!seen.has(e.object.ifname)) problems.push(`change of unannounced ${e.object.ifname}`);
+            if (synced && e.object.ifname === 'zz0') return;
+          }
+        }
+      })();
+      const [code] = await exited;
+      t.is(code, 0);
+      ip(['link', 'add', 'zz0', 'type', 'veth', 'peer', 'name', 'zz1'], ns);
+      await reader;
+      t.deepEqual(problems, []);
+      const oracle = ipJson<Array<{ ifname: string }>>(['link', 'show'], ns).map((l) => l.ifname).sort();
+      t.deepEqual([...seen.keys()].sort(), oracle);
+      t.deepEqual([...seen].filter(([, n]) => n !== 1), [], 'no link announced twice');
     } finally {
       mon.close();
     }
