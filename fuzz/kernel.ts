@@ -127,7 +127,7 @@ async function throwawayNamespace(): Promise<{ fd: number; close: () => void }> 
 
 interface RawError { errno: number; message?: string; offset?: number }
 
-function rawErrors(datagram: Uint8Array, into: Map<number, RawError>): void {
+function rawErrors(datagram: Uint8Array, into: Map<number, RawError[]>): void {
   const v = new DataView(datagram.buffer, datagram.byteOffset, datagram.byteLength);
   let pos = 0;
   while (datagram.length - pos >= 16) {
@@ -145,10 +145,12 @@ function rawErrors(datagram: Uint8Array, into: Map<number, RawError>): void {
         if (at === 2 && al >= 8) e.offset = v.getUint32(t + 4, true);
         t += (al + 3) & ~3;
       }
-      // Keyed by the echoed request's seq; the first answer wins, as in the socket (a mutated
-      // batch may carry two messages with one seq).
+      // Keyed by the echoed request's seq. A seq may get several answers: a mutated message
+      // can carry a copy of another's seq, or a bit-flipped seq that a later request will use.
       const seq = v.getUint32(pos + 28, true);
-      if (!into.has(seq)) into.set(seq, e);
+      const list = into.get(seq);
+      if (list) list.push(e);
+      else into.set(seq, [e]);
     }
     pos += (len + 3) & ~3;
   }
@@ -335,7 +337,7 @@ function checkReplies(args: Args, st: Stats, replies: MessageRef[], request: Uin
   }
 }
 
-function checkRejection(args: Args, st: Stats, err: unknown, seq: number, raw: Map<number, RawError>, request: Uint8Array, label: string): void {
+function checkRejection(args: Args, st: Stats, err: unknown, seq: number, raw: Map<number, RawError[]>, request: Uint8Array, label: string): void {
   if (!(err instanceof NetlinkError || err instanceof NetlinkDecodeError || err instanceof ValidationError)) {
     finding(args, 'untyped-rejection', { summary: `${label}: rejected with ${(err as Error)?.name}: ${(err as Error)?.message}`, request: toHex(request), error: (err as Error)?.stack });
     return;
@@ -343,9 +345,13 @@ function checkRejection(args: Args, st: Stats, err: unknown, seq: number, raw: M
   st.rejectedTyped++;
   if (!(err instanceof NetlinkError)) return;
   st.byCode.set(err.code, (st.byCode.get(err.code) ?? 0) + 1);
-  const r = raw.get(seq);
-  if (!r) return;
-  if (r.errno !== err.errno) finding(args, 'errno-mismatch', { summary: `${label}: kernel said errno ${r.errno}, the error says ${err.errno}`, request: toHex(request) });
+  const answers = raw.get(seq);
+  if (!answers) return;
+  const r = answers.find((a) => a.errno === err.errno);
+  if (!r) {
+    finding(args, 'errno-mismatch', { summary: `${label}: the kernel answered seq ${seq} with errno ${answers.map((a) => a.errno).join(', ')}, the error says ${err.errno}`, request: toHex(request) });
+    return;
+  }
   if (r.message) {
     st.extackSeen++;
     if (err.kernelMessage === r.message && err.message.includes(r.message)) st.extackSurfaced++;
@@ -435,7 +441,7 @@ async function main(): Promise<void> {
   while (Date.now() < deadline) {
     epoch++;
     const ns = await throwawayNamespace();
-    const raw = new Map<number, RawError>();
+    const raw = new Map<number, RawError[]>();
     const open = (protocol: number): NetlinkSocket => {
       const s = NetlinkSocket.open({ protocol, netns: ns.fd, receiveBufferSize: 8 << 20 });
       tapReceive(s, (d) => rawErrors(d, raw));
@@ -451,6 +457,9 @@ async function main(): Promise<void> {
     let round = 0;
     while (Date.now() < epochEnd) {
       round++;
+      // Everything of earlier rounds has been answered (or never will be): forget it, so a
+      // stray answer to a bit-flipped seq cannot be compared with a later request's.
+      raw.clear();
       const useNft = nf && rand() < 0.35;
       const coalesce = !useNft && round % 25 === 0; // sometimes in the same datagram as the barrier, as concurrent callers would be
       const pending: Array<{ label: string; bytes: Uint8Array; seq: number; ops: Op[]; settle: Promise<unknown>; cancel: () => void; settled: boolean; protocol: 'route' | 'netfilter' }> = [];
