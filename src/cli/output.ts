@@ -51,6 +51,13 @@ export class JsonArrayWriter {
   private count = 0;
   constructor(private readonly out: Output, private readonly pretty = false) {}
 
+  /** The separator before the next item (for callers that concatenate items themselves). */
+  sep(): string {
+    const sep = this.count === 0 ? '[' : ',';
+    this.count++;
+    return this.pretty ? `${sep}\n` : sep;
+  }
+
   item(json: string): Promise<void> | undefined {
     const sep = this.count++ === 0 ? '[' : ',';
     return this.out.write(this.pretty ? `${sep}\n${json}` : sep + json);

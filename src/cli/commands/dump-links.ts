@@ -1,9 +1,8 @@
 // `netlinkts dump-links`: links like `ip -d link show`, in one namespace or all of them,
 // filtered by the kernel (--type, --master); JSON in ip -j -d's vocabulary plus netns and
 // veth peers across namespaces.
-import { NetlinkError } from '../../netlink/errors.js';
 import { encodeLinkDump, type Link } from '../../rtnl/link.js';
-import { linkIndex, listLinks } from '../../rtnl/link-ops.js';
+import { getLinkForPrint, listLinksForPrint } from '../link-decode.js';
 import { flag, stringOption, type ParsedArgs } from '../args.js';
 import { CliError } from '../errors.js';
 import { linkJson, linkText, type PeerInfo } from '../link-format.js';
@@ -12,15 +11,10 @@ import { closeTargets, openTargets, targetTitle, type Target } from '../targets.
 
 /** The master's ifindex in t; undefined when t has no such link (--all-netns: nothing to show there). */
 async function masterIndex(t: Target, name: string, single: boolean): Promise<number | undefined> {
-  try {
-    return await linkIndex(t.sock, /^\d+$/.test(name) ? Number(name) : name);
-  } catch (err) {
-    if (err instanceof NetlinkError && err.code === 'ENODEV') {
-      if (!single) return undefined;
-      throw new CliError(`dump-links: --master ${name}: no such link${t.name !== null ? ` in namespace ${t.name}` : ''}`);
-    }
-    throw err;
-  }
+  const l = await getLinkForPrint(t.sock, /^\d+$/.test(name) ? Number(name) : name);
+  if (l) return l.ifindex;
+  if (!single) return undefined;
+  throw new CliError(`dump-links: --master ${name}: no such link${t.name !== null ? ` in namespace ${t.name}` : ''}`);
 }
 
 export async function run(args: ParsedArgs): Promise<number> {
@@ -47,7 +41,7 @@ export async function run(args: ParsedArgs): Promise<number> {
         master = await masterIndex(t, masterName, single);
         if (master === undefined) continue;
       }
-      perTarget.push({ t, links: await listLinks(t.sock, { kind, master }) });
+      perTarget.push({ t, links: await listLinksForPrint(t.sock, { kind, master }) });
     }
 
     // Veth peers: same namespace from IFLA_LINK; another one through its nsid.
@@ -63,17 +57,23 @@ export async function run(args: ParsedArgs): Promise<number> {
     for (const { t, links } of perTarget) {
       const names = new Map<number, string | null | undefined>();
       nsNames.set(t, names);
-      await Promise.all(links.map(async (l) => {
-        if (l.link_netnsid !== undefined && dir) {
-          if (!names.has(l.link_netnsid)) names.set(l.link_netnsid, await dir.nsName(t, l.link_netnsid));
+      const remote: Link[] = [];
+      for (const l of links) {
+        if (l.link_netnsid !== undefined) {
+          if (dir) remote.push(l);
+          continue;
         }
-        if (l.linkinfo?.info_kind !== 'veth' || l.link_index === undefined) return;
-        if (l.link_netnsid === undefined) {
-          if (l.link && !/^if\d+$/.test(l.link)) peers.set(l, { peer_ifname: l.link, peer_netns: t.name });
-        } else if (dir && l.link_netnsid >= 0) {
-          const p = await dir.peer(t, l.link_netnsid, l.link_index);
-          if (p) peers.set(l, p);
+        if (l.link_index !== undefined && l.link && l.linkinfo?.info_kind === 'veth' && !/^if\d+$/.test(l.link)) {
+          peers.set(l, { peer_ifname: l.link, peer_netns: t.name });
         }
+      }
+      // Only links whose peer or lower device is in another namespace need the kernel's help.
+      await Promise.all(remote.map(async (l) => {
+        const id = l.link_netnsid!;
+        if (!names.has(id)) names.set(id, await dir!.nsName(t, id));
+        if (l.linkinfo?.info_kind !== 'veth' || l.link_index === undefined || id < 0) return;
+        const p = await dir!.peer(t, id, l.link_index);
+        if (p) peers.set(l, p);
       }));
     }
 

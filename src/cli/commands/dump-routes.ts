@@ -3,12 +3,12 @@
 // so memory stays flat whatever the table size.
 import { NetlinkError } from '../../netlink/errors.js';
 import { encodeRouteDump } from '../../rtnl/route.js';
-import { iterateRoutes, type ListRoutesOptions } from '../../rtnl/route-ops.js';
+import type { ListRoutesOptions } from '../../rtnl/route-ops.js';
 import * as C from '../../rtnl/constants.js';
 import { flag, stringOption, type ParsedArgs } from '../args.js';
 import { UsageError } from '../errors.js';
 import { JsonArrayWriter, Output } from '../output.js';
-import { routeJson, routeText } from '../rtnl-format.js';
+import { routeText } from '../rtnl-format.js';
 import { closeTargets, openTargets, targetTitle } from '../targets.js';
 import { parseFamily } from '../family.js';
 
@@ -48,11 +48,23 @@ export async function run(args: ParsedArgs): Promise<number> {
     const arr = json ? new JsonArrayWriter(out) : undefined;
     const many = targets.length > 1;
     for (const t of targets) {
-      if (!json && many) out.write(`${targetTitle(t)}\n`);
       const netns = many ? t.name : undefined;
+      if (arr) {
+        const [{ dumpRoutesJson }, { linkNames }] = await Promise.all([import('../route-json.js'), import('../link-decode.js')]);
+        const tableId = all ? 0 : typeof table === 'number' ? table : table === 'local' ? C.RT_TABLE_LOCAL : table === 'default' ? C.RT_TABLE_DEFAULT : C.RT_TABLE_MAIN;
+        const af = fam === undefined ? C.AF_UNSPEC : fam === 4 ? C.AF_INET : C.AF_INET6;
+        // Streamed: each datagram's routes are written before the next datagram is read.
+        await dumpRoutesJson(t.sock, await linkNames(t.sock), { family: af, table: tableId, showTable: all, netns },
+          (items) => out.write(arr.sep() + items.join(',')));
+        continue;
+      }
+      if (many) out.write(`${targetTitle(t)}\n`);
+      const { routeBatches } = await import('../../rtnl/route-ops.js');
       try {
-        for await (const r of iterateRoutes(t.sock, { table, family: fam })) {
-          const p = arr ? arr.item(JSON.stringify(routeJson(r, all, netns))) : out.write(routeText(r, all));
+        for await (const batch of routeBatches(t.sock, { table, family: fam })) {
+          let text = '';
+          for (const r of batch) text += routeText(r, all);
+          const p = out.write(text);
           if (p) await p;
         }
       } catch (err) {

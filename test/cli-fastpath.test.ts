@@ -1,0 +1,118 @@
+// The CLI's fast paths print exactly what rtnl's decoders would have it print, message by
+// message, on real kernel dumps of varied links and routes (the CLI uses them for speed only:
+// src/cli/link-decode.ts, src/cli/route-json.ts, src/cli/json-text.ts).
+import test from 'ava';
+import { NetlinkSocket } from '../src/netlink/socket.js';
+import type { MessageRef } from '../src/netlink/message.js';
+import { decodeLink, encodeLinkDump, resolveLinkNames, type LinkRef } from '../src/rtnl/link.js';
+import { decodeRoute, encodeRouteDump } from '../src/rtnl/route.js';
+import { decodeLinkForPrint, linkNames, listLinksForPrint } from '../src/cli/link-decode.js';
+import { linkJson } from '../src/cli/link-format.js';
+import { routeJsonWriter } from '../src/cli/route-json.js';
+import { routeJsonText } from '../src/cli/json-text.js';
+import { routeJson } from '../src/cli/rtnl-format.js';
+import { assertPrivate, ip, tryRun, withIpNetns } from './helpers/env.js';
+
+test.before(() => assertPrivate());
+
+async function dump(sock: NetlinkSocket, req: Uint8Array): Promise<MessageRef[]> {
+  const out: MessageRef[] = [];
+  for await (const batch of sock.dumpBatches(req)) out.push(...batch);
+  return out;
+}
+
+test('links: decodeLinkForPrint prints like rtnl decodeLink for every kind this kernel has', async (t) => {
+  await withIpNetns('cfl', async (a) => {
+    ip(['link', 'add', 'v0', 'type', 'veth', 'peer', 'name', 'v1'], a);
+    ip(['link', 'add', 'br0', 'type', 'bridge', 'stp_state', '1', 'priority', '4096'], a);
+    ip(['link', 'set', 'v0', 'master', 'br0'], a);
+    ip(['link', 'set', 'v0', 'alias', 'the "uplink" \\ port'], a);
+    ip(['link', 'property', 'add', 'dev', 'v1', 'altname', 'a-long-alternative-name'], a);
+    const optional = [
+      ['vx0', 'type', 'vxlan', 'id', '42', 'dstport', '4789', 'local', '10.0.0.1'],
+      ['mv0', 'link', 'v1', 'type', 'macvlan', 'mode', 'bridge'],
+      ['vl0', 'link', 'v1', 'type', 'vlan', 'id', '5'],
+      ['ifb0', 'type', 'ifb'],
+    ];
+    const made = optional.filter((args) => tryRun('ip', ['-n', a, 'link', 'add', ...args]).status === 0).map((x) => x[0]);
+    t.log(`optional kinds made: ${made.join(', ') || 'none'}`);
+    const sock = new NetlinkSocket({ netns: `/run/netns/${a}` });
+    try {
+      const msgs = await dump(sock, encodeLinkDump({}));
+      const slow = msgs.filter((m) => m.type === 16).map((m) => decodeLink(m));
+      const fast = msgs.filter((m) => m.type === 16).map((m) => decodeLinkForPrint(m));
+      const refs = new Map<number, LinkRef>(slow.map((l) => [l.ifindex, { name: l.ifname, up: l.flags.includes('UP') }]));
+      for (const l of [...slow, ...fast]) resolveLinkNames(l, (i) => refs.get(i));
+      t.true(fast.length >= 5);
+      for (let i = 0; i < fast.length; i++) {
+        t.deepEqual(JSON.parse(JSON.stringify(linkJson(fast[i]!, a, undefined))), JSON.parse(JSON.stringify(linkJson(slow[i]!, a, undefined))), slow[i]!.ifname);
+      }
+      const listed = await listLinksForPrint(sock, {});
+      t.deepEqual(listed.map((l) => l.ifname), slow.map((l) => l.ifname));
+      const names = await linkNames(sock);
+      t.deepEqual([...names.entries()].sort(), slow.map((l) => [l.ifindex, l.ifname] as [number, string]).sort());
+    } finally {
+      sock.close();
+    }
+  });
+});
+
+test('links: a filtered listing resolves names outside the filter', async (t) => {
+  await withIpNetns('cff', async (a) => {
+    ip(['link', 'add', 'br0', 'type', 'bridge'], a);
+    ip(['link', 'add', 'v0', 'type', 'veth', 'peer', 'name', 'v1'], a);
+    ip(['link', 'set', 'v0', 'master', 'br0'], a);
+    const sock = new NetlinkSocket({ netns: `/run/netns/${a}` });
+    try {
+      const br = (await listLinksForPrint(sock, { kind: 'bridge' }))[0]!;
+      const ports = await listLinksForPrint(sock, { master: br.ifindex });
+      t.deepEqual(ports.map((l) => [l.ifname, l.master, l.link]), [['v0', 'br0', 'v1']]);
+    } finally {
+      sock.close();
+    }
+  });
+});
+
+test('routes: the JSON writer gives routeJsonText(decodeRoute()) byte for byte, and that is JSON.stringify(routeJson())', async (t) => {
+  await withIpNetns('cfr', async (a) => {
+    const cmds = [
+      'link add d0 type veth peer name d1', 'link set d0 up', 'link set d1 up', 'link set d1 name "we\\"ird"',
+      'addr add 10.0.0.1/24 dev d0', 'addr add 2001:db8::1/64 dev d0 nodad',
+      'route add 10.1.0.0/16 via 10.0.0.2 metric 10', 'route add blackhole 10.2.0.0/16', 'route add unreachable 10.6.0.0/16',
+      'route add 10.3.0.0/16 dev d0 table 100', 'route add 10.3.0.0/16 dev d0 table 70000',
+      'route add 10.4.0.0/16 nexthop via 10.0.0.2 weight 1 nexthop via 10.0.0.3 weight 2',
+      'route add 10.5.0.0/16 via 10.0.0.2 mtu 1400 proto static', 'route add default via 10.0.0.2',
+      'route add 10.7.0.0/16 via 10.0.0.2 src 10.0.0.1 proto 99', 'route add 10.8.0.0/16 dev d0 tos 0x10',
+      'route add 2001:db8:5::/48 via 2001:db8::2', 'route add 2001:db8:6::/48 dev d0 metric 5 pref high',
+      'route add 2001:db8:7::1 dev d0',
+    ];
+    for (const c of cmds) {
+      const r = tryRun('bash', ['-c', `ip -n ${a} ${c}`]);
+      if (r.status !== 0) t.log(`skipped: ip ${c}: ${r.stderr.trim()}`);
+    }
+    const sock = new NetlinkSocket({ netns: `/run/netns/${a}` });
+    try {
+      const names = await linkNames(sock);
+      const resolve = (i: number) => names.get(i);
+      const msgs = await dump(sock, encodeRouteDump({ family: 0, table: 0 }));
+      const routes = msgs.filter((m) => m.type === 24 && (m.buf.bytes[m.payloadStart] === 2 || m.buf.bytes[m.payloadStart] === 10));
+      t.true(routes.length > 15);
+      let fastOnes = 0;
+      for (const showTable of [false, true]) {
+        for (const netns of [undefined, null, 'ns"x']) {
+          const write = routeJsonWriter(names, { showTable, netns, family: 0, table: 0 });
+          for (const m of routes) {
+            const r = decodeRoute(m, resolve);
+            const expected = routeJsonText(r, showTable, netns);
+            t.is(write(m), expected, r.dst);
+            t.is(expected, JSON.stringify(routeJson(r, showTable, netns)), r.dst);
+            if (!r.nexthops && !r.metrics && !r.tos) fastOnes++;
+          }
+        }
+      }
+      t.true(fastOnes > 0);
+    } finally {
+      sock.close();
+    }
+  });
+});
