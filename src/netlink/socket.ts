@@ -611,6 +611,13 @@ export class NetlinkSocket {
           return;
         }
         if (m.type === NLMSG_ERROR) {
+          // ACK fast path: error 0 needs no decoding (decodeError copies the echoed request and
+          // walks the extack TLVs; an ACK's are never used). 100k route adds get 100k ACKs.
+          if (m.end - m.payloadStart >= 4 && m.buf.view.getInt32(m.payloadStart, true) === 0) {
+            this.forget(p);
+            p.resolve(p.replies);
+            return;
+          }
           const e = decodeError(m);
           this.forget(p);
           if (e.errno === 0) p.resolve(p.replies);
