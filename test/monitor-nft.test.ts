@@ -186,7 +186,7 @@ test.serial('break closes the nftables monitor socket', async (t) => {
       if (isChange(e)) break;
     }
     t.not(socketInode(mon.socket.fd), inode);
-    t.is(await settledFdCount(before), before);
+    t.true(await settledFdCount(before) <= before, "fd count back to where it was");
   });
 });
 

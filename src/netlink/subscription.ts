@@ -114,6 +114,8 @@ export interface SubscriptionSource<E extends ChangeEvent> {
   name?: string;
   /** Strict checking on the socket (default: on for NETLINK_ROUTE). */
   strictChecking?: boolean;
+  /** Names message types in logs and errors (RTM_NEWLINK...). */
+  typeName?: (type: number) => string | undefined;
 }
 
 export interface SubscriptionOptions {
@@ -217,8 +219,9 @@ export class Subscription<E extends ChangeEvent> implements AsyncIterableIterato
     const netns = typeof options.netns === 'object' && options.netns !== null ? options.netns.fd : options.netns;
     const name = options.name ?? source.name ?? 'subscription';
     const strictChecking = source.strictChecking ?? source.protocol === NETLINK_ROUTE;
+    const typeName = source.typeName;
     this.socket = new NetlinkSocket({
-      protocol: source.protocol, netns, strictChecking, name,
+      protocol: source.protocol, netns, strictChecking, name, typeName,
       receiveBufferSize: options.receiveBufferSize,
       listenAllNsid: options.allNamespaces ?? false,
     });
@@ -226,7 +229,7 @@ export class Subscription<E extends ChangeEvent> implements AsyncIterableIterato
       for (const g of source.groups) this.socket.joinGroup(g);
       // It joins no group, so it hears nothing but its own dumps.
       if (options.listExisting || this.resync || source.prepare) {
-        this.dumpSocket = new NetlinkSocket({ protocol: source.protocol, netns, strictChecking, name: `${name} (listing)` });
+        this.dumpSocket = new NetlinkSocket({ protocol: source.protocol, netns, strictChecking, typeName, name: `${name} (listing)` });
       }
     } catch (err) {
       this.socket.close();

@@ -19,7 +19,7 @@ import {
   NFT_MSG_GETSETELEM, NFT_MSG_GETTABLE, NFT_MSG_NEWCHAIN, NFT_MSG_NEWFLOWTABLE, NFT_MSG_NEWGEN, NFT_MSG_NEWOBJ,
   NFT_MSG_NEWRULE, NFT_MSG_NEWSET, NFT_MSG_NEWSETELEM, NFT_MSG_NEWTABLE, NFNL_SUBSYS_NFTABLES,
 } from './constants.js';
-import { beginNftMessage, familyName, familyNumber, messageAttributes, NFGENMSG_LEN, nftType, type Family } from './codec.js';
+import { beginNftMessage, familyName, familyNumber, messageAttributes, NFGENMSG_LEN, nftType, nftTypeName, type Family } from './codec.js';
 import { decodeTable, type Table } from './table.js';
 import { decodeChain, type Chain } from './chain.js';
 import { decodeRule, type Rule } from './rule.js';
@@ -216,6 +216,7 @@ export function nftMonitorSource(): SubscriptionSource<NftEvent> {
     ],
     name: 'nftables monitor',
     strictChecking: false,
+    typeName: nftTypeName,
   };
 }
 

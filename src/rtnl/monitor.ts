@@ -352,6 +352,7 @@ export function rtnlMonitorSource(selectors?: readonly RtnlGroupSelector[], opti
     dumps,
     prepare: resolveNames ? primeNames(names) : undefined,
     name: 'rtnetlink monitor',
+    typeName: (type) => C.constantName('RTM_', type, ['RTM_F_', 'RTM_BASE']),
   };
 }
 
