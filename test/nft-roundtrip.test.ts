@@ -185,3 +185,32 @@ test('sets with IPv4 address and port elements, and lookup rules', async (t) => 
     t.deepEqual(await values('marks'), []);
   });
 });
+
+test('expressions the library has no codec for survive a round trip through the library', async (t) => {
+  const { nftIn, listText } = await import('./fixtures/nft/netns.js');
+  await withNft('nunk', async (nft, ns) => {
+    nftIn(ns, ['-f', '-'], [
+      'table ip src {',
+      '  chain c {',
+      '    tcp dport 22 limit rate 5/second burst 10 packets accept',
+      '    ip saddr 192.0.2.0/24 log prefix "dropped: " level warn drop',
+      '    meta l4proto udp reject',
+      '  }',
+      '}',
+    ].join('\n'));
+    const rules = await nft.listRules({ family: 'ip', table: 'src', chain: 'c' });
+    const unknown = rules.flatMap((r) => r.expressions).filter((e) => e.type === 'unknown').map((e) => (e as { name: string }).name);
+    t.deepEqual(unknown, ['limit', 'log', 'reject']);
+    // Copy the decoded rules, unknown expressions and all, into another table.
+    const batch = new NftBatch().addTable({ family: 'ip', name: 'dst' }).addChain({ family: 'ip', table: 'dst', name: 'c' });
+    for (const r of rules) batch.addRule({ family: 'ip', table: 'dst', chain: 'c', expressions: r.expressions });
+    await nft.commit(batch);
+    const text = listText(ns);
+    const body = (table: string): string => {
+      const lines = text.slice(text.indexOf(`table ip ${table} {`)).split('\n');
+      return lines.slice(1, lines.indexOf('}')).join('\n');
+    };
+    t.is(body('dst'), body('src'));
+    t.regex(body('dst'), /log prefix "dropped: " drop/);
+  });
+});

@@ -306,6 +306,22 @@ export class NftBatch {
     return { bytes, beginSeq, endSeq, messages: messages.map((m) => ({ ...m, bytes: bytes.subarray(m.start, m.end) })) };
   }
 
+  /** Convert every element value to key bytes, throwing ValidationError for one that does not fit its set. */
+  checkElements(keyTypes: Map<string, SetKeyType | number> = new Map()): void {
+    const types = this.setTypes(keyTypes);
+    for (const op of this.ops) {
+      if (op.object !== 'element') continue;
+      const e = op.input as ElementsInput;
+      const type = e.keyType ?? types.get(setKey(e.family, e.table, e.set));
+      e.elements.forEach((v, i) => toElement(v, type, `${op.description}: element ${i + 1}`));
+    }
+  }
+
+  /** A rough size of the encoded batch, to size socket buffers before encoding. */
+  encodedSizeHint(): number {
+    return 64 + this.ops.length * 384;
+  }
+
   /** Commit on a NETLINK_NETFILTER socket (see commitBatch). */
   commit(socket: NetlinkSocket, options: CommitOptions = {}): Promise<CommitResult> {
     return commitBatch(socket, this, options);
@@ -423,7 +439,8 @@ export class NftCommitError extends NetlinkTsError {
   readonly operation: string;
   readonly kernelMessage: string | undefined;
   constructor(readonly failures: BatchFailure[], readonly error: NetlinkError) {
-    super(error.message + (failures.length > 1 ? ` (and ${failures.length - 1} more failing operation${failures.length > 2 ? 's' : ''}: ${failures.slice(1).map((f) => f.operation.description).join('; ')})` : ''));
+    const more = failures.slice(1, 4).map((f) => f.operation.description).join('; ') + (failures.length > 4 ? '; ...' : '');
+    super(error.message + (failures.length > 1 ? ` (and ${failures.length - 1} more failing operation${failures.length > 2 ? 's' : ''}: ${more})` : ''));
     this.errno = error.errno;
     this.code = error.code;
     this.operation = error.operation ?? '';
@@ -445,10 +462,15 @@ const ACK_COST = 1024;
 
 const bufferSizes = new WeakMap<NetlinkSocket, { rcv: number; snd: number }>();
 
-/** Grow the socket's buffers so the datagram fits and every ACK of it can queue at once. */
-function sizeBuffers(socket: NetlinkSocket, datagram: number, messages: number): void {
+/**
+ * Grow the socket's buffers so the datagram fits and every ACK of it can queue at once.
+ * Returns false when the receive buffer cannot be made that large (no CAP_NET_ADMIN for
+ * SO_RCVBUFFORCE and rmem_max too small): the caller then asks for errors only.
+ */
+function sizeBuffers(socket: NetlinkSocket, datagram: number, messages: number, echo: boolean): boolean {
   const have = bufferSizes.get(socket) ?? { rcv: 0, snd: 0 };
-  const rcv = (messages + 16) * ACK_COST + (1 << 20);
+  // Echoed objects cost about as much again as their ACKs.
+  const rcv = (messages + 16) * ACK_COST * (echo ? 2 : 1) + (1 << 20);
   const snd = datagram + (1 << 16);
   // SO_*BUFFORCE (root, CAP_NET_ADMIN) passes rmem_max; otherwise the plain option takes what it allows.
   const SOL_SOCKET = 1, SO_SNDBUF = 7, SO_RCVBUF = 8, SO_SNDBUFFORCE = 32, SO_RCVBUFFORCE = 33;
@@ -458,6 +480,8 @@ function sizeBuffers(socket: NetlinkSocket, datagram: number, messages: number):
   if (rcv > have.rcv && rcv > socket.receiveBufferSize / 2) { set(SO_RCVBUFFORCE, SO_RCVBUF, rcv); have.rcv = rcv; }
   if (snd > have.snd && snd > (4 << 20)) { set(SO_SNDBUFFORCE, SO_SNDBUF, snd); have.snd = snd; }
   bufferSizes.set(socket, have);
+  // The kernel reports twice the size set (it counts its bookkeeping); compare like with like.
+  return socket.receiveBufferSize / 2 >= rcv;
 }
 
 /**
@@ -478,10 +502,15 @@ export async function commitBatch(socket: NetlinkSocket, batch: NftBatch, option
       keyTypes.set(setKey(u.family, u.table, u.set), s.keyType);
     }
   }
+  batch.checkElements(keyTypes);
   if (batch.length === 0) return { generation: await generationOf(socket), operations: 0 };
 
-  const encoded = batch.encode({ ack: true, nextSeq: () => socket.nextSeq(), generation: options.generation, keyTypes, echo: options.echo });
-  sizeBuffers(socket, encoded.bytes.length, encoded.messages.length);
+  // One ACK per message when they all fit the receive buffer; otherwise errors only (the
+  // kernel reports a failing message of a batch with or without NLM_F_ACK), so an
+  // unprivileged caller with a small rmem_max never loses replies to ENOBUFS.
+  const acks = sizeBuffers(socket, batch.encodedSizeHint(), batch.length + 2, !!options.echo);
+  const encoded = batch.encode({ ack: acks, nextSeq: () => socket.nextSeq(), generation: options.generation, keyTypes, echo: options.echo });
+  sizeBuffers(socket, encoded.bytes.length, acks ? encoded.messages.length : 0, !!options.echo);
 
   type Outcome = { ok: true; replies: MessageRef[] } | { ok: false; error: Error };
   const outcomes: Promise<Outcome>[] = [];

@@ -72,6 +72,23 @@ export function beginNftMessage(w: MessageWriter, type: number, flags: number, f
   return start;
 }
 
+const strzCache = new Map<string, Uint8Array>();
+
+/**
+ * A NUL-terminated string attribute from a cache of encoded names: a 10,000-rule batch
+ * repeats the same table, chain and expression names 100,000 times.
+ */
+export function attrName(w: MessageWriter, type: number, s: string): void {
+  let b = strzCache.get(s);
+  if (!b) {
+    const e = new TextEncoder().encode(s);
+    b = new Uint8Array(e.length + 1);
+    b.set(e);
+    if (strzCache.size < 1024) strzCache.set(s, b);
+  }
+  w.attrBytes(type, b);
+}
+
 /** A nested attribute the way libmnl opens it: with NLA_F_NESTED set. */
 export function nest(w: MessageWriter, type: number): number {
   return w.nestStart(type | NLA_F_NESTED);

@@ -9,65 +9,73 @@ import { META_KEYS } from './expr/meta.js';
 import { CT_KEYS } from './expr/ct.js';
 
 type Path = (string | number)[];
+type Key = string | number | undefined;
 
-function fail(path: Path, problem: string): never {
-  throw new ValidationError(['rule', ...path].join('.'), problem);
+// Paths are built only on failure: checking 10,000 rules must not allocate per attribute.
+function fail(path: Path, problem: string, key?: Key): never {
+  throw new ValidationError(['rule', ...path, ...(key === undefined ? [] : [key])].join('.'), problem);
 }
 
 const enc = new TextEncoder();
 const goodNames = new Set<string>();
 
-function name(v: unknown, path: Path): void {
-  if (typeof v !== 'string') fail(path, 'must be a string');
+type Checker = (v: unknown, path: Path, key?: Key) => void;
+
+function name(v: unknown, path: Path, key?: Key): void {
+  if (typeof v !== 'string') fail(path, 'must be a string', key);
   if (goodNames.has(v)) return;
-  if (v.length === 0) fail(path, 'must not be empty');
-  if (enc.encode(v).length > NFT_NAME_MAXLEN - 1) fail(path, `must be at most ${NFT_NAME_MAXLEN - 1} bytes (NFT_NAME_MAXLEN ${NFT_NAME_MAXLEN} with the terminating NUL)`);
-  if (v.includes('\0')) fail(path, 'must not contain NUL');
+  if (v.length === 0) fail(path, 'must not be empty', key);
+  if (enc.encode(v).length > NFT_NAME_MAXLEN - 1) fail(path, `must be at most ${NFT_NAME_MAXLEN - 1} bytes (NFT_NAME_MAXLEN ${NFT_NAME_MAXLEN} with the terminating NUL)`, key);
+  if (v.includes('\0')) fail(path, 'must not contain NUL', key);
   if (goodNames.size < 4096) goodNames.add(v);
 }
 
-function int(v: unknown, path: Path, min: number, max: number, what = 'a number'): void {
-  if (typeof v !== 'number' || !Number.isInteger(v)) fail(path, `must be ${what === 'a number' ? 'an integer' : what}`);
-  if (v < min || v > max) fail(path, `must be between ${min} and ${max}`);
+function int(v: unknown, path: Path, key: Key, min: number, max: number): void {
+  if (typeof v !== 'number' || !Number.isInteger(v)) fail(path, 'must be an integer', key);
+  if (v < min || v > max) fail(path, `must be between ${min} and ${max}`, key);
 }
 
-function u32(v: unknown, path: Path): void {
-  int(v, path, 0, 0xffffffff);
+function u32(v: unknown, path: Path, key?: Key): void {
+  int(v, path, key, 0, 0xffffffff);
 }
 
-function opt(o: Record<string, unknown>, key: string, path: Path, check: (v: unknown, p: Path) => void): void {
-  if (o[key] !== undefined) check(o[key], [...path, key]);
+function count(v: unknown, path: Path, key?: Key): void {
+  int(v, path, key, 0, Number.MAX_SAFE_INTEGER);
+}
+
+function opt(o: Record<string, unknown>, key: string, path: Path, check: Checker): void {
+  if (o[key] !== undefined) check(o[key], path, key);
 }
 
 /** Registers: NFT_REG_VERDICT..NFT_REG_4 (0-4) and NFT_REG32_00..15 (8-23). */
-function register(v: unknown, path: Path): void {
+function register(v: unknown, path: Path, key?: Key): void {
   if (typeof v !== 'number' || !Number.isInteger(v) || !((v >= 0 && v <= 4) || (v >= 8 && v <= 23))) {
-    fail(path, 'must be a register: 0-4 (NFT_REG_VERDICT, NFT_REG_1..4) or 8-23 (NFT_REG32_00..15)');
+    fail(path, 'must be a register: 0-4 (NFT_REG_VERDICT, NFT_REG_1..4) or 8-23 (NFT_REG32_00..15)', key);
   }
 }
 
-function value(v: unknown, path: Path): void {
-  if (!(v instanceof Uint8Array)) fail(path, 'must be a Uint8Array');
-  if (v.length < 1 || v.length > NFT_DATA_VALUE_MAXLEN) fail(path, `must hold 1 to ${NFT_DATA_VALUE_MAXLEN} bytes (NFT_DATA_VALUE_MAXLEN)`);
+function value(v: unknown, path: Path, key?: Key): void {
+  if (!(v instanceof Uint8Array)) fail(path, 'must be a Uint8Array', key);
+  if (v.length < 1 || v.length > NFT_DATA_VALUE_MAXLEN) fail(path, `must hold 1 to ${NFT_DATA_VALUE_MAXLEN} bytes (NFT_DATA_VALUE_MAXLEN)`, key);
 }
 
-function oneOf(list: readonly string[], what: string, allowNumber = true) {
-  return (v: unknown, path: Path): void => {
+function oneOf(list: readonly string[], what: string, allowNumber = true): Checker {
+  return (v, path, key) => {
     if (typeof v === 'string' && list.includes(v)) return;
     if (allowNumber && typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 0xffffffff) return;
-    fail(path, `unknown ${what}`);
+    fail(path, `unknown ${what}`, key);
   };
 }
 
 function keys(o: Record<string, unknown>, allowed: readonly string[], path: Path): void {
-  for (const k of Object.keys(o)) if (!allowed.includes(k) && o[k] !== undefined) fail(path, `Unrecognized key(s) in object: '${k}'`);
+  for (const k in o) if (o[k] !== undefined && !allowed.includes(k)) fail(path, `Unrecognized key(s) in object: '${k}'`);
 }
 
 function exactlyOne(o: Record<string, unknown>, a: string, b: string, path: Path, what: string): void {
   if ((o[a] === undefined) === (o[b] === undefined)) fail(path, `give exactly one of ${a} and ${b} (${what})`);
 }
 
-const len = (v: unknown, p: Path): void => int(v, p, 1, NFT_DATA_VALUE_MAXLEN);
+const len: Checker = (v, p, k) => int(v, p, k, 1, NFT_DATA_VALUE_MAXLEN);
 const base = oneOf(['link', 'network', 'transport', 'inner'], 'payload base');
 const cmpOp = oneOf(['eq', 'neq', 'lt', 'lte', 'gt', 'gte'], 'cmp op');
 const metaKey = oneOf(META_KEYS, 'meta key');
@@ -80,58 +88,58 @@ type Check = (e: Record<string, unknown>, path: Path) => void;
 const CHECKS = {
   payload: (e, p) => {
     keys(e, ['type', 'base', 'offset', 'len', 'dreg', 'sreg', 'csumType', 'csumOffset', 'csumFlags'], p);
-    base(e.base, [...p, 'base']); u32(e.offset, [...p, 'offset']); len(e.len, [...p, 'len']);
+    base(e.base, p, 'base'); u32(e.offset, p, 'offset'); len(e.len, p, 'len');
     exactlyOne(e, 'dreg', 'sreg', p, 'load or write');
     opt(e, 'dreg', p, register); opt(e, 'sreg', p, register);
     opt(e, 'csumType', p, u32); opt(e, 'csumOffset', p, u32); opt(e, 'csumFlags', p, u32);
   },
   meta: (e, p) => {
     keys(e, ['type', 'key', 'dreg', 'sreg'], p);
-    metaKey(e.key, [...p, 'key']);
+    metaKey(e.key, p, 'key');
     exactlyOne(e, 'dreg', 'sreg', p, 'load or set');
     opt(e, 'dreg', p, register); opt(e, 'sreg', p, register);
   },
   cmp: (e, p) => {
     keys(e, ['type', 'op', 'sreg', 'data'], p);
-    cmpOp(e.op, [...p, 'op']); register(e.sreg, [...p, 'sreg']); value(e.data, [...p, 'data']);
+    cmpOp(e.op, p, 'op'); register(e.sreg, p, 'sreg'); value(e.data, p, 'data');
   },
   bitwise: (e, p) => {
-    register(e.sreg, [...p, 'sreg']); register(e.dreg, [...p, 'dreg']); len(e.len, [...p, 'len']);
+    register(e.sreg, p, 'sreg'); register(e.dreg, p, 'dreg'); len(e.len, p, 'len');
     if (e.op !== undefined) {
       keys(e, ['type', 'op', 'sreg', 'dreg', 'len', 'shift'], p);
-      if (e.op !== 'lshift' && e.op !== 'rshift') fail([...p, 'op'], 'must be lshift or rshift (or absent for mask/xor)');
-      int(e.shift, [...p, 'shift'], 0, 31);
+      if (e.op !== 'lshift' && e.op !== 'rshift') fail(p, 'must be lshift or rshift (or absent for mask/xor)', 'op');
+      int(e.shift, p, 'shift', 0, 31);
     } else {
       keys(e, ['type', 'sreg', 'dreg', 'len', 'mask', 'xor'], p);
-      value(e.mask, [...p, 'mask']); value(e.xor, [...p, 'xor']);
+      value(e.mask, p, 'mask'); value(e.xor, p, 'xor');
       if ((e.mask as Uint8Array).length !== e.len || (e.xor as Uint8Array).length !== e.len) fail(p, 'mask and xor must be len bytes long');
     }
   },
   immediate: (e, p) => {
     keys(e, ['type', 'dreg', 'data'], p);
-    register(e.dreg, [...p, 'dreg']);
-    if (e.dreg === 0) fail([...p, 'dreg'], 'register 0 is the verdict register: use a verdict expression');
-    value(e.data, [...p, 'data']);
+    register(e.dreg, p, 'dreg');
+    if (e.dreg === 0) fail(p, 'register 0 is the verdict register: use a verdict expression', 'dreg');
+    value(e.data, p, 'data');
   },
   verdict: (e, p) => {
     if (e.code === 'jump' || e.code === 'goto') {
       keys(e, ['type', 'code', 'chain', 'chainId'], p);
-      name(e.chain, [...p, 'chain']);
+      name(e.chain, p, 'chain');
       opt(e, 'chainId', p, u32);
     } else {
       keys(e, ['type', 'code'], p);
       if (!(typeof e.code === 'number' && Number.isInteger(e.code)) && !verdictCodes.includes(e.code as string)) {
-        fail([...p, 'code'], 'unknown verdict: accept, drop, continue, return, jump, goto');
+        fail(p, 'unknown verdict: accept, drop, continue, return, jump, goto', 'code');
       }
     }
   },
   counter: (e, p) => {
     keys(e, ['type', 'packets', 'bytes'], p);
-    opt(e, 'packets', p, (v, q) => int(v, q, 0, Number.MAX_SAFE_INTEGER)); opt(e, 'bytes', p, (v, q) => int(v, q, 0, Number.MAX_SAFE_INTEGER));
+    opt(e, 'packets', p, count); opt(e, 'bytes', p, count);
   },
   ct: (e, p) => {
     keys(e, ['type', 'key', 'dreg', 'sreg', 'direction'], p);
-    ctKey(e.key, [...p, 'key']);
+    ctKey(e.key, p, 'key');
     exactlyOne(e, 'dreg', 'sreg', p, 'load or set');
     opt(e, 'dreg', p, register); opt(e, 'sreg', p, register);
     opt(e, 'direction', p, oneOf(['original', 'reply'], 'direction', false));
@@ -142,26 +150,26 @@ const CHECKS = {
   },
   nat: (e, p) => {
     keys(e, ['type', 'nat', 'family', 'regAddrMin', 'regAddrMax', 'regProtoMin', 'regProtoMax', 'flags'], p);
-    oneOf(['snat', 'dnat'], 'nat type', false)(e.nat, [...p, 'nat']);
-    oneOf(['ip', 'ip6'], 'nat family', false)(e.family, [...p, 'family']);
+    oneOf(['snat', 'dnat'], 'nat type', false)(e.nat, p, 'nat');
+    oneOf(['ip', 'ip6'], 'nat family', false)(e.family, p, 'family');
     for (const k of ['regAddrMin', 'regAddrMax', 'regProtoMin', 'regProtoMax']) opt(e, k, p, register);
     opt(e, 'flags', p, u32);
   },
   lookup: (e, p) => {
     keys(e, ['type', 'set', 'setId', 'sreg', 'dreg', 'invert'], p);
-    name(e.set, [...p, 'set']); register(e.sreg, [...p, 'sreg']);
+    name(e.set, p, 'set'); register(e.sreg, p, 'sreg');
     opt(e, 'dreg', p, register); opt(e, 'setId', p, u32);
-    if (e.invert !== undefined && typeof e.invert !== 'boolean') fail([...p, 'invert'], 'must be a boolean');
+    if (e.invert !== undefined && typeof e.invert !== 'boolean') fail(p, 'must be a boolean', 'invert');
   },
   range: (e, p) => {
     keys(e, ['type', 'op', 'sreg', 'from', 'to'], p);
-    oneOf(['eq', 'neq'], 'range op', false)(e.op, [...p, 'op']);
-    register(e.sreg, [...p, 'sreg']); value(e.from, [...p, 'from']); value(e.to, [...p, 'to']);
+    oneOf(['eq', 'neq'], 'range op', false)(e.op, p, 'op');
+    register(e.sreg, p, 'sreg'); value(e.from, p, 'from'); value(e.to, p, 'to');
   },
   unknown: (e, p) => {
     keys(e, ['type', 'name', 'data'], p);
-    if (typeof e.name !== 'string' || !e.name) fail([...p, 'name'], 'must be the expression name');
-    if (e.data !== undefined && !(e.data instanceof Uint8Array)) fail([...p, 'data'], 'must be a Uint8Array');
+    if (typeof e.name !== 'string' || !e.name) fail(p, 'must be the expression name', 'name');
+    if (e.data !== undefined && !(e.data instanceof Uint8Array)) fail(p, 'must be a Uint8Array', 'data');
   },
 } satisfies Record<ExpressionType, Check>;
 
@@ -179,8 +187,9 @@ export function checkRule(input: unknown): void {
   name(r.chain, ['chain']);
   keys(r, ['family', 'table', 'chain', 'expressions', 'comment', 'userdata', 'handle', 'position', 'id', 'positionId'], []);
   if (!Array.isArray(r.expressions)) fail(['expressions'], 'must be an array of expressions');
+  const p: Path = ['expressions', 0]; // reused: fail() copies it
   r.expressions.forEach((e: unknown, i: number) => {
-    const p: Path = ['expressions', i];
+    p[1] = i;
     if (!e || typeof e !== 'object') fail(p, 'must be an expression object');
     const type = (e as { type?: unknown }).type;
     const check = typeof type === 'string' ? (CHECKS as Record<string, Check>)[type] : undefined;
@@ -196,6 +205,6 @@ export function checkRule(input: unknown): void {
     if (!(r.userdata instanceof Uint8Array)) fail(['userdata'], 'must be a Uint8Array');
     if (r.userdata.length > NFT_USERDATA_MAXLEN) fail(['userdata'], `must be at most ${NFT_USERDATA_MAXLEN} bytes (NFT_USERDATA_MAXLEN)`);
   }
-  for (const k of ['handle', 'position']) opt(r, k, [], (v, p) => int(v, p, 1, Number.MAX_SAFE_INTEGER));
+  for (const k of ['handle', 'position']) opt(r, k, [], (v, p, key) => int(v, p, key, 1, Number.MAX_SAFE_INTEGER));
   for (const k of ['id', 'positionId']) opt(r, k, [], u32);
 }

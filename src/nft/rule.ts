@@ -6,7 +6,7 @@ import {
   NFTA_RULE_CHAIN, NFTA_RULE_EXPRESSIONS, NFTA_RULE_HANDLE, NFTA_RULE_ID, NFTA_RULE_POSITION, NFTA_RULE_POSITION_ID,
   NFTA_RULE_TABLE, NFTA_RULE_USERDATA,
 } from './constants.js';
-import { decodeCommentUdata, encodeCommentUdata, familyName, messageAttributes, nest, readNfgen, type Family } from './codec.js';
+import { attrName, decodeCommentUdata, encodeCommentUdata, familyName, messageAttributes, nest, readNfgen, type Family } from './codec.js';
 import { decodeExpressions, encodeExpressions, formatExpression, type Expression } from './expr/index.js';
 
 /** NFTNL_UDATA_RULE_COMMENT */
@@ -32,8 +32,8 @@ export interface Rule {
 
 /** Attributes of NEWRULE in nft's order. */
 export function encodeRule(w: MessageWriter, r: Rule, expressions: readonly Expression[] = r.expressions): void {
-  w.attrString(NFTA_RULE_TABLE, r.table);
-  w.attrString(NFTA_RULE_CHAIN, r.chain);
+  attrName(w, NFTA_RULE_TABLE, r.table);
+  attrName(w, NFTA_RULE_CHAIN, r.chain);
   if (r.handle !== undefined) w.attrBe64(NFTA_RULE_HANDLE, r.handle);
   if (r.position !== undefined) w.attrBe64(NFTA_RULE_POSITION, r.position);
   if (expressions.length) {

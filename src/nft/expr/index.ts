@@ -6,7 +6,7 @@ import type { MessageWriter } from '../../netlink/writer.js';
 import type { NetlinkBuffer } from '../../netlink/reader.js';
 import { NetlinkDecodeError } from '../../netlink/errors.js';
 import { NFTA_EXPR_DATA, NFTA_EXPR_NAME, NFTA_LIST_ELEM } from '../constants.js';
-import { Attrs, hex, nest } from '../codec.js';
+import { Attrs, attrName, hex, nest } from '../codec.js';
 import type { ExprCodec } from './codec.js';
 import { payload, type PayloadExpr } from './payload.js';
 import { meta, type MetaExpr } from './meta.js';
@@ -67,7 +67,7 @@ export function encodeExpression(w: MessageWriter, e: Expression): void {
   } else {
     const codec = CODECS[e.type] as AnyCodec | undefined;
     if (!codec) throw new TypeError(`unknown expression type ${String((e as { type: unknown }).type)}`);
-    w.attrString(NFTA_EXPR_NAME, codec.name);
+    attrName(w, NFTA_EXPR_NAME, codec.name);
     const d = nest(w, NFTA_EXPR_DATA);
     codec.encode(w, e);
     w.nestEnd(d);
