@@ -6,7 +6,7 @@ import {
   NETLINK_EXT_ACK, NETLINK_GET_STRICT_CHK, NETLINK_ROUTE, NLMSG_DONE, NLMSG_ERROR, NLMSG_NOOP,
   NLMSG_OVERRUN, NLM_F_ACK, NLM_F_DUMP_INTR, NLM_F_REQUEST, SOL_NETLINK, SOL_SOCKET, SO_RCVBUF,
   SO_RCVBUFFORCE, SO_SNDBUF, SO_SNDBUFFORCE, NETLINK_ADD_MEMBERSHIP, NETLINK_DROP_MEMBERSHIP,
-  NETLINK_LISTEN_ALL_NSID,
+  NETLINK_LISTEN_ALL_NSID, NLM_F_CAPPED, NLM_F_ACK_TLVS,
 } from './constants.js';
 import {
   DumpInterruptedError, NetlinkError, OverrunError, SocketClosedError, ValidationError, systemError,
@@ -611,9 +611,12 @@ export class NetlinkSocket {
           return;
         }
         if (m.type === NLMSG_ERROR) {
-          // ACK fast path: error 0 needs no decoding (decodeError copies the echoed request and
-          // walks the extack TLVs; an ACK's are never used). 100k route adds get 100k ACKs.
-          if (m.end - m.payloadStart >= 4 && m.buf.view.getInt32(m.payloadStart, true) === 0) {
+          // ACK fast path: a plain kernel ACK (error 0, capped, no TLVs) needs no decoding:
+          // decodeError would copy the echoed header, and nothing of it is used. 100k route adds
+          // get 100k ACKs. Anything else (short, uncapped, with TLVs) goes through decodeError
+          // exactly as before, malformed ones included.
+          if ((m.flags & (NLM_F_CAPPED | NLM_F_ACK_TLVS)) === NLM_F_CAPPED && m.end - m.payloadStart >= 20
+            && m.buf.view.getInt32(m.payloadStart, true) === 0) {
             this.forget(p);
             p.resolve(p.replies);
             return;
