@@ -7,8 +7,8 @@ import { fmtMiB, fmtSeconds, stats } from '../lib/stats.js';
 import { target, type ChartRatio, type Context, type Target, type WorkloadResult } from '../lib/types.js';
 import { fillTable, setupDevice } from './routes-fixture.js';
 
-const BIG = 100_000, SMALL = 10_000;
-const T_BIG = 100, T_SMALL = 101;
+const BIG = 100_000, SMALL = 10_000, HUGE = 300_000;
+const T_BIG = 100, T_SMALL = 101, T_HUGE = 102;
 
 export default {
   id: 2,
@@ -19,6 +19,8 @@ export default {
     ctx.log(`fixture: ${BIG} routes in table ${T_BIG}, ${SMALL} in table ${T_SMALL}`);
     fillTable(ns, BIG, T_BIG);
     fillTable(ns, SMALL, T_SMALL);
+    // A third point, to tell bounded memory (a plateau) from growth with the dump's size.
+    fillTable(ns, HUGE, T_HUGE);
 
     const drv = (table: number, mode: string) => [NODE, join(DRIVERS, 'dump-routes.mjs'), '--table', String(table), '--mode', mode];
     const subjects: Subject[] = [
@@ -35,6 +37,10 @@ export default {
       {
         subject: 'iterateRoutes() 10k stream (driver)', tool: 'netlinkts', argv: drv(T_SMALL, 'stream'), json: true,
         note: 'the 10k point of the constant-memory check',
+      },
+      {
+        subject: 'iterateRoutes() 300k stream (driver)', tool: 'netlinkts', argv: drv(T_HUGE, 'stream'), json: true,
+        runs: ctx.runs(3, 1), probeRuns: ctx.runs(3, 1), note: 'a 300k point beside the constant-memory check: does RSS keep growing?',
       },
       { subject: `netlinkts dump-routes --json --table ${T_SMALL}`, tool: 'netlinkts', argv: [NODE, CLI, 'dump-routes', '--json', '--table', String(T_SMALL)], note: 'the 10k point of the constant-memory check' },
       { subject: 'node -e 0', tool: 'node', argv: [NODE, '-e', '0'] },
@@ -115,7 +121,11 @@ export default {
       const v = o.map((x) => x.heapPeakKiB).filter((x): x is number => typeof x === 'number');
       return v.length ? stats(v).median : undefined;
     };
+    const s300 = row('iterateRoutes() 300k stream (driver)');
+    if (s300?.rssKiB && s100?.rssKiB) extra.streamRss300kOver100k = s300.rssKiB / s100.rssKiB;
     const h100 = heap('iterateRoutes() 100k stream (driver)'), h10 = heap('iterateRoutes() 10k stream (driver)');
+    const h300 = heap('iterateRoutes() 300k stream (driver)');
+    if (h300 !== undefined) extra.streamHeapPeakMiB300k = h300 / 1024;
     if (h100 !== undefined && h10 !== undefined) {
       extra.streamHeapPeakMiB100k = h100 / 1024;
       extra.streamHeapPeakMiB10k = h10 / 1024;
@@ -124,7 +134,7 @@ export default {
 
     return {
       id: 2, title: this.title,
-      fixture: `${BIG} routes in table ${T_BIG} and ${SMALL} in table ${T_SMALL} (10.a.b.c/32 dev vr0, a veth that is up), made with ip -batch`,
+      fixture: `${BIG} routes in table ${T_BIG}, ${SMALL} in table ${T_SMALL} and ${HUGE} in table ${T_HUGE} (10.a.b.c/32 dev vr0, a veth that is up), made with ip -batch`,
       rows: m.rows, targets, chart, extra, notes: [], missing, commands: m.commands, durationS: 0,
     };
   },
