@@ -274,7 +274,10 @@ export class NftBatch {
           break;
         case 'rule':
           if (op.msg === NFT_MSG_NEWRULE) {
-            const r = op.input as Rule;
+            let r = op.input as Rule;
+            // A rule copied from a listing carries its old handle; only replace may send one
+            // (the kernel refuses a handle on add with EOPNOTSUPP).
+            if (r.handle !== undefined && op.verb !== 'replace') r = { ...r, handle: undefined };
             encodeRule(w, r, withSetIds(r, setIds));
           } else encodeRuleRef(w, op.input as RuleRef);
           break;
