@@ -496,7 +496,16 @@ export class Subscription<E extends ChangeEvent> implements AsyncIterableIterato
       const signal = round.abort.signal;
       const listed: Decoded<E>[] = [];
       try {
-        if (this.source.prepare) await this.source.prepare(this.dumpSocket!, signal);
+        // A prepare step that dumps is retried on NLM_F_DUMP_INTR as the dumps are.
+        while (this.source.prepare) {
+          try {
+            await this.source.prepare(this.dumpSocket!, signal);
+            break;
+          } catch (err) {
+            if (!(err instanceof DumpInterruptedError) || gone() || round.restart) throw err;
+            round.retried++;
+          }
+        }
         if (round.reason !== 'prepare') {
           for (const dump of this.source.dumps!) {
             // An interrupted dump (NLM_F_DUMP_INTR: its table changed between two of its
