@@ -7,6 +7,7 @@ import { NETLINK_USERSOCK, parseMessages, type MessageRef } from '../src/netlink
 import {
   Subscription, messageState, type ChangeEvent, type Decoded, type SubscriptionEvent, type SubscriptionSource,
 } from '../src/netlink/subscription.js';
+import { loadNative } from '../src/netlink/native.js';
 import { assertPrivate, openFdCount } from './helpers/env.js';
 import { socketInode, settledFdCount } from './helpers/monitor.js';
 
@@ -309,4 +310,36 @@ test('messageState leaves out masked header bytes and skipped attributes', (t) =
   t.is(s(mk([1, 2, 3, 4], 'aaaa', 'bbbb')), s(mk([1, 2, 9, 9], 'aaaa', 'cccc')));
   t.not(s(mk([1, 2, 3, 4], 'aaaa', 'bbbb')), s(mk([1, 3, 3, 4], 'aaaa', 'bbbb')));
   t.not(s(mk([1, 2, 3, 4], 'aaaa', 'bbbb')), s(mk([1, 2, 3, 4], 'aaab', 'bbbb')));
+});
+
+test('native pollStart: { nsid: true } adds a parallel Int32Array of sender nsids (-1: none); without it, no third argument', async (t) => {
+  const b = loadNative();
+  const open = (): { fd: number; port: number } => {
+    const fd = b.socketOpen(NETLINK_USERSOCK, -1);
+    b.socketBind(fd, 0);
+    return { fd, port: b.socketPortId(fd) };
+  };
+  const rx = open(), tx = open();
+  try {
+    const receive = (options?: { nsid: boolean }): Promise<{ n: number; args: number; nsids?: Int32Array }> => new Promise((resolve) => {
+      const h = b.pollStart(rx.fd, function (...args: unknown[]) {
+        b.pollStop(h);
+        const nsids = args[2] as Int32Array | undefined;
+        resolve({ n: (args[0] as Buffer[]).length, args: args.length, nsids });
+      }, options);
+    });
+    for (let i = 0; i < 3; i++) b.socketSendTo(tx.fd, Buffer.from([i, 0, 0, 0]), rx.port);
+    const plain = await receive();
+    t.is(plain.n, 3);
+    t.is(plain.args, 2);
+    for (let i = 0; i < 3; i++) b.socketSendTo(tx.fd, Buffer.from([i, 0, 0, 0]), rx.port);
+    const withNsid = await receive({ nsid: true });
+    t.is(withNsid.args, 3);
+    t.true(withNsid.nsids instanceof Int32Array);
+    t.deepEqual([...withNsid.nsids!], [-1, -1, -1]);
+    t.throws(() => b.pollStart(rx.fd, () => {}, 'nsid' as unknown as { nsid: boolean }), { instanceOf: TypeError });
+  } finally {
+    b.socketClose(rx.fd);
+    b.socketClose(tx.fd);
+  }
 });
