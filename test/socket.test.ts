@@ -2,6 +2,7 @@
 // a user-space "kernel" on NETLINK_USERSOCK that can answer with any bytes.
 import test from 'ava';
 import { mkdtempSync, readFileSync, readlinkSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -288,4 +289,37 @@ const s = NetlinkSocket.open(); await s.dumpAll(w.copy()); s.close();`;
   const out = readFileSync(log, 'utf8');
   t.regex(out, /nlmsg_type=RTM_GETLINK, nlmsg_flags=NLM_F_REQUEST\|NLM_F_DUMP/);
   t.regex(out, /nla_type=IFLA_EXT_MASK\}, RTEXT_FILTER_SKIP_STATS/);
+});
+
+test('fake kernel: a dump that ends in NLMSG_DONE with an error and extack rejects with the kernel text', async (t) => {
+  const k = fakeKernel();
+  using sock = NetlinkSocket.open({ protocol: NETLINK_USERSOCK, peerPortId: k.portId });
+  const p = sock.dumpAll(message(99, NLM_F_DUMP, 0, () => {}), { operation: 'list things' });
+  const req = await k.next();
+  k.send(message(NLMSG_DONE, NLM_F_MULTI | NLM_F_ACK_TLVS, seqOf(req), (w) => {
+    w.s32(-95);
+    w.attrString(1, 'Filter by kind is not supported');
+    w.attrU32(5, 7); // NLMSGERR_ATTR_MISS_TYPE
+  }), sock.portId);
+  const err = await t.throwsAsync(p, { instanceOf: NetlinkError });
+  t.is(err!.code, 'EOPNOTSUPP');
+  t.is(err!.kernelMessage, 'Filter by kind is not supported');
+  t.is(err!.extack.missingType, 7);
+  t.regex(err!.message, /^list things: EOPNOTSUPP/);
+  k.close();
+});
+
+test('DEBUG=netlinkts:* logs every message sent and received, with hex dumps on request', (t) => {
+  const script = `import { openRtnlSocket } from './src/rtnl/index.ts';
+import { MessageWriter, NLM_F_DUMP } from './src/netlink/index.ts';
+const w = new MessageWriter(); const m = w.begin(18, NLM_F_DUMP); w.zeros(16); w.end(m);
+const s = openRtnlSocket(); await s.dumpAll(w.copy()); s.close();`;
+  const r = spawnSync(process.execPath, ['--import=tsx', '--input-type=module', '-e', script], {
+    encoding: 'utf8', env: { ...process.env, DEBUG: 'netlinkts:*', NETLINKTS_HEXDUMP: '1', DEBUG_COLORS: '0' },
+  });
+  t.is(r.status, 0, r.stderr);
+  t.regex(r.stderr, /netlinkts:socket rtnl: send RTM_GETLINK len=32 flags=0x301 seq=\d+/);
+  t.regex(r.stderr, /netlinkts:socket rtnl: recv RTM_NEWLINK len=\d+/);
+  t.regex(r.stderr, /netlinkts:socket rtnl: recv NLMSG_DONE|recv 3 len=/);
+  t.regex(r.stderr, /0000 {2}20 00 00 00 12 00 01 03/, 'hex dump of the request');
 });
