@@ -6,10 +6,10 @@
 //   the bytes nft sends for the seed's masquerade rule.
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  canonicalExpression, formatRule, ruleToText, type Expression, type Rule, type RulesetTable,
+  canonicalExpression, formatRule, ruleToText, rulesetToText, type Expression, type Rule, type RulesetTable,
 } from '../src/nft/index.js';
 import { BUILDERS } from './fixtures/nft/builders.js';
 import { NFT, listText, nftIn, withNetns, withNft } from './fixtures/nft/netns.js';
@@ -122,6 +122,17 @@ for (const name of Object.keys(BUILDERS)) {
           t.deepEqual(s!.elements.map((e) => e.value).sort(), [...(j.elem ?? [])].sort());
         }
       }
+    });
+  });
+}
+
+const LISTING = join(FIXTURES, 'listing');
+
+for (const file of [...Object.keys(BUILDERS).map(fixture), ...readdirSync(LISTING).filter((f) => f.endsWith('.nft')).map((f) => join(LISTING, f))]) {
+  test(`the library prints \`nft list ruleset\` for ${file.slice(FIXTURES.length + 1)} exactly as nft does`, async (t) => {
+    await withNft('ntxt', async (nft, ns) => {
+      nftIn(ns, ['-f', file]);
+      t.is(rulesetToText(await nft.ruleset()), listText(ns));
     });
   });
 }

@@ -8,7 +8,7 @@ import {
   NFTA_CHAIN_FLAGS, NFTA_CHAIN_HANDLE, NFTA_CHAIN_HOOK, NFTA_CHAIN_NAME, NFTA_CHAIN_POLICY, NFTA_CHAIN_TABLE,
   NFTA_CHAIN_TYPE, NFTA_CHAIN_USE, NFTA_CHAIN_USERDATA, NFTA_CHAIN_COUNTERS, NFTA_COUNTER_BYTES, NFTA_COUNTER_PACKETS,
   NFTA_DEVICE_NAME, NFTA_HOOK_DEV, NFTA_HOOK_DEVS, NFTA_HOOK_HOOKNUM, NFTA_HOOK_PRIORITY, NF_ACCEPT, NF_DROP,
-  NF_BR_PRI_FILTER_BRIDGED, NF_BR_PRI_FILTER_OTHER, NF_BR_PRI_NAT_DST_BRIDGED, NF_BR_PRI_NAT_SRC, NF_IP_PRI_FILTER,
+  NF_BR_PRI_FILTER_BRIDGED, NF_BR_PRI_NAT_DST_OTHER, NF_BR_PRI_NAT_DST_BRIDGED, NF_BR_PRI_NAT_SRC, NF_IP_PRI_FILTER,
   NF_IP_PRI_MANGLE, NF_IP_PRI_NAT_DST, NF_IP_PRI_NAT_SRC, NF_IP_PRI_RAW, NF_IP_PRI_SECURITY,
 } from './constants.js';
 import { decodeCommentUdata, encodeCommentUdata, familyName, messageAttributes, nest, readNfgen, type Family } from './codec.js';
@@ -75,7 +75,7 @@ const IP_PRIORITIES: Partial<Record<PriorityName, number>> = {
   security: NF_IP_PRI_SECURITY, srcnat: NF_IP_PRI_NAT_SRC,
 };
 const BRIDGE_PRIORITIES: Partial<Record<PriorityName, number>> = {
-  dstnat: NF_BR_PRI_NAT_DST_BRIDGED, filter: NF_BR_PRI_FILTER_BRIDGED, out: NF_BR_PRI_FILTER_OTHER, srcnat: NF_BR_PRI_NAT_SRC,
+  dstnat: NF_BR_PRI_NAT_DST_BRIDGED, filter: NF_BR_PRI_FILTER_BRIDGED, out: NF_BR_PRI_NAT_DST_OTHER, srcnat: NF_BR_PRI_NAT_SRC,
 };
 
 /** The number behind a priority name in a family, as nft resolves it; undefined when the family has no such name. */

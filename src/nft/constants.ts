@@ -926,6 +926,8 @@ export const NF_IP_PRI_SECURITY = 50;
 export const NF_IP_PRI_NAT_SRC = 100;
 export const NF_BR_PRI_NAT_DST_BRIDGED = -300;
 export const NF_BR_PRI_FILTER_BRIDGED = -200;
+export const NF_BR_PRI_BRNF = 0;
+export const NF_BR_PRI_NAT_DST_OTHER = 100;
 export const NF_BR_PRI_FILTER_OTHER = 200;
 export const NF_BR_PRI_NAT_SRC = 300;
 

@@ -32,7 +32,7 @@ export {
 export { getGenerationMessage, decodeGeneration, decodeGenerationMessage, type Generation } from './generation.js';
 export { canonicalExpression, expressionsEquivalent } from './compare.js';
 export { describeOffset } from './describe.js';
-export { expressionsText, ruleToText } from './text.js';
+export { expressionsText, ruleToText, ruleToTextWithSets, rulesetToText, elementText, priorityText, timeText, type SetResolver } from './text.js';
 export {
   match, verdict, stmt, rule, ruleText,
   type RulePart, type BuildContext, type RuleLocation, type RuleOptions, type MatchOptions, type CtState, type NatFlags,

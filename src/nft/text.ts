@@ -13,6 +13,17 @@ import {
 import type { Family } from './codec.js';
 import { formatExpression, type CmpExpr, type Expression } from './expr/index.js';
 import type { Rule } from './rule.js';
+import type { NftSet } from './set.js';
+import { decodeElementValue, type SetElement } from './set-element.js';
+import type { Chain } from './chain.js';
+import type { Table } from './table.js';
+import type { Ruleset } from './ruleset.js';
+import {
+  NF_BR_PRI_FILTER_BRIDGED, NF_BR_PRI_NAT_DST_BRIDGED, NF_BR_PRI_NAT_DST_OTHER, NF_BR_PRI_NAT_SRC, NF_IP_PRI_FILTER,
+  NF_IP_PRI_MANGLE, NF_IP_PRI_NAT_DST, NF_IP_PRI_NAT_SRC, NF_IP_PRI_RAW, NF_IP_PRI_SECURITY,
+  NFT_SET_CONSTANT, NFT_SET_EVAL, NFT_SET_INTERVAL, NFT_SET_TIMEOUT, NFT_TABLE_F_DORMANT, NFT_TABLE_F_OWNER, NFT_TABLE_F_PERSIST,
+} from './constants.js';
+import { hex } from './codec.js';
 
 const L4NAMES: Record<number, string> = { 1: 'icmp', 2: 'igmp', 6: 'tcp', 17: 'udp', 47: 'gre', 50: 'esp', 51: 'ah', 58: 'ipv6-icmp', 132: 'sctp', 136: 'udplite' };
 const CT_STATES: [number, string][] = [
@@ -86,8 +97,11 @@ function isCmp(e: Expression | undefined, reg: number): e is CmpExpr {
   return e?.type === 'cmp' && e.sreg === reg;
 }
 
+/** Elements of a set by name, so a lookup of an anonymous set prints inline: `tcp dport { 22, 80 }`. */
+export type SetResolver = (name: string) => { keyType: NftSet['keyType']; elements: readonly SetElement[] } | undefined;
+
 /** The rule's expressions in nft syntax (without table/chain). */
-export function expressionsText(list: readonly Expression[], family: Family): string {
+export function expressionsText(list: readonly Expression[], family: Family, sets?: SetResolver): string {
   const st: State = { family, imm: new Map() };
   if (family === 'ip' || family === 'ip6') st.l3 = family;
   const out: string[] = [];
@@ -116,6 +130,17 @@ export function expressionsText(list: readonly Expression[], family: Family): st
       if (e.key === 'mark' && d.length === 4) { out.push(`meta mark ${op}0x${le32(d).toString(16).padStart(8, '0')}`); i++; continue; }
     }
 
+    if (e.type === 'meta' && e.dreg !== undefined && next?.type === 'lookup' && next.sreg === e.dreg && next.dreg === undefined) {
+      const anon = next.set.startsWith('__set') ? sets?.(next.set) : undefined;
+      const target = anon ? elementList(anon.keyType, anon.elements) : `@${next.set}`;
+      const key = typeof e.key === 'string' ? e.key : undefined;
+      if (key) {
+        out.push(`${key === 'iifname' || key === 'oifname' ? '' : 'meta '}${key} ${next.invert ? '!= ' : ''}${target}`);
+        i++;
+        continue;
+      }
+    }
+
     if (e.type === 'payload' && e.dreg !== undefined) {
       const f = payloadField(st, e.base, e.offset, e.len);
       if (f) {
@@ -141,7 +166,9 @@ export function expressionsText(list: readonly Expression[], family: Family): st
             out.push(`${f.name} ${m.op === 'neq' ? '!= ' : ''}${f.render(m.from)}-${f.render(m.to)}`); i = j; continue;
           }
           if (m?.type === 'lookup' && m.sreg === e.dreg && m.dreg === undefined && bits === undefined) {
-            out.push(`${f.name} ${m.invert ? '!= ' : ''}@${m.set}`); i = j; continue;
+            const anon = m.set.startsWith('__set') ? sets?.(m.set) : undefined;
+            const target = anon ? elementList(anon.keyType, anon.elements) : `@${m.set}`;
+            out.push(`${f.name} ${m.invert ? '!= ' : ''}${target}`); i = j; continue;
           }
         }
       }
@@ -213,7 +240,169 @@ function natFlagText(flags: number): string {
 
 /** A rule in nft syntax, as `nft list ruleset` prints it inside its chain. */
 export function ruleToText(r: Rule): string {
-  let s = expressionsText(r.expressions, r.family);
+  return ruleToTextWithSets(r);
+}
+
+/** ruleToText, with the table's sets at hand so anonymous sets print inline (`{ 22, 80 }`). */
+export function ruleToTextWithSets(r: Rule, sets?: SetResolver): string {
+  let s = expressionsText(r.expressions, r.family, sets);
   if (r.comment !== undefined) s += `${s ? ' ' : ''}comment "${r.comment}"`;
   return s;
+}
+
+// ---- whole rulesets, as `nft list ruleset` prints them ----
+
+/** An element of a set in nft's notation for the set's type. */
+export function elementText(keyType: NftSet['keyType'], e: SetElement): string {
+  const v = decodeElementValue(keyType, e.key);
+  if (v === undefined) return `0x${hex(e.key)}`;
+  switch (keyType) {
+    case 'mark': return `0x${(v as number).toString(16).padStart(8, '0')}`;
+    case 'inet_proto': return L4NAMES[v as number] ?? String(v);
+    case 'ifname': return `"${v}"`;
+    default: return String(v);
+  }
+}
+
+/**
+ * nft prints elements sorted by value: big-endian types (addresses, ports) byte by byte,
+ * host-endian ones (marks, interface names) as little-endian integers, last byte first.
+ */
+export function sortedElements(keyType: NftSet['keyType'], elements: readonly SetElement[]): SetElement[] {
+  const hostEndian = keyType === 'mark' || keyType === 'ifname' || keyType === 'integer';
+  const cmp = (a: Uint8Array, b: Uint8Array): number => {
+    const n = Math.max(a.length, b.length);
+    for (let i = 0; i < n; i++) {
+      const k = hostEndian ? n - 1 - i : i;
+      const d = (a[k] ?? 0) - (b[k] ?? 0);
+      if (d) return d;
+    }
+    return 0;
+  };
+  return [...elements].sort((x, y) => cmp(x.key, y.key));
+}
+
+function elementList(keyType: NftSet['keyType'], elements: readonly SetElement[]): string {
+  return `{ ${sortedElements(keyType, elements).map((e) => elementText(keyType, e)).join(', ')} }`;
+}
+
+const STD_PRIOS: [number, string][] = [
+  [NF_IP_PRI_RAW, 'raw'], [NF_IP_PRI_MANGLE, 'mangle'], [NF_IP_PRI_NAT_DST, 'dstnat'], [NF_IP_PRI_FILTER, 'filter'],
+  [NF_IP_PRI_SECURITY, 'security'], [NF_IP_PRI_NAT_SRC, 'srcnat'],
+];
+const BRIDGE_PRIOS: [number, string][] = [
+  [NF_BR_PRI_NAT_DST_BRIDGED, 'dstnat'], [NF_BR_PRI_FILTER_BRIDGED, 'filter'], [NF_BR_PRI_NAT_DST_OTHER, 'out'], [NF_BR_PRI_NAT_SRC, 'srcnat'],
+];
+
+/** nft's rule for naming a priority: a standard one of the family and hook within 10 of it. */
+function priorityCompatible(prio: number, family: Family, hook: string | undefined): boolean {
+  if (family === 'bridge') {
+    switch (prio) {
+      case NF_BR_PRI_NAT_DST_BRIDGED: return hook === 'prerouting';
+      case NF_BR_PRI_FILTER_BRIDGED: return true;
+      case NF_BR_PRI_NAT_DST_OTHER: return hook === 'output';
+      case NF_BR_PRI_NAT_SRC: return hook === 'postrouting';
+      default: return false;
+    }
+  }
+  const inetLike = family === 'ip' || family === 'ip6' || family === 'inet';
+  switch (prio) {
+    case NF_IP_PRI_FILTER: return inetLike || family === 'arp' || family === 'netdev';
+    case NF_IP_PRI_RAW: case NF_IP_PRI_MANGLE: case NF_IP_PRI_SECURITY: return inetLike;
+    // As nft 1.0.6 (the oracle here) names them; nft >= 1.0.8 also names dstnat in output
+    // and srcnat in input chains.
+    case NF_IP_PRI_NAT_DST: return inetLike && hook === 'prerouting';
+    case NF_IP_PRI_NAT_SRC: return inetLike && hook === 'postrouting';
+    default: return false;
+  }
+}
+
+export function priorityText(family: Family, hook: string | undefined, prio: number): string {
+  for (const [std, name] of family === 'bridge' ? BRIDGE_PRIOS : STD_PRIOS) {
+    const offset = prio - std;
+    if (Math.abs(offset) <= 10) {
+      if (!priorityCompatible(std, family, hook)) break;
+      return offset > 0 ? `${name} + ${offset}` : offset < 0 ? `${name} - ${-offset}` : name;
+    }
+  }
+  return String(prio);
+}
+
+/** Milliseconds the way nft writes a time: 1d2h3m4s5ms. */
+export function timeText(ms: number): string {
+  if (ms === 0) return '0s';
+  const parts: [number, string][] = [[86400000, 'd'], [3600000, 'h'], [60000, 'm'], [1000, 's'], [1, 'ms']];
+  let s = '';
+  let rest = ms;
+  for (const [unit, name] of parts) {
+    const n = Math.floor(rest / unit);
+    if (n) { s += `${n}${name}`; rest -= n * unit; }
+  }
+  return s;
+}
+
+function setBlock(set: NftSet & { elements?: readonly SetElement[] }): string {
+  let s = `\tset ${set.name} {\n`;
+  const typeName = (t: NftSet['keyType']): string => (typeof t === 'number' ? `0x${t.toString(16)}` : t);
+  s += `\t\ttype ${typeName(set.keyType)}${set.dataType !== undefined ? ` : ${typeName(set.dataType)}` : ''}\n`;
+  if (set.policy === 'memory') s += '\t\tpolicy memory\n';
+  const flags: string[] = [];
+  const f = set.flags ?? 0;
+  if (f & NFT_SET_CONSTANT) flags.push('constant');
+  if (f & NFT_SET_EVAL) flags.push('dynamic');
+  if (f & NFT_SET_INTERVAL) flags.push('interval');
+  if (f & NFT_SET_TIMEOUT && set.timeout === undefined) flags.push('timeout');
+  if (flags.length) s += `\t\tflags ${flags.join(',')}\n`;
+  if (set.timeout !== undefined) s += `\t\ttimeout ${timeText(set.timeout)}\n`;
+  if (set.gcInterval !== undefined) s += `\t\tgc-interval ${timeText(set.gcInterval)}\n`;
+  // nft sizes constant sets itself and does not print that size.
+  if (set.size !== undefined && !(f & NFT_SET_CONSTANT)) s += `\t\tsize ${set.size}\n`;
+  if (set.comment !== undefined) s += `\t\tcomment "${set.comment}"\n`;
+  if (set.elements?.length) s += `\t\telements = ${elementList(set.keyType, set.elements)}\n`;
+  return `${s}\t}\n`;
+}
+
+function chainBlock(c: Chain & { rules?: readonly Rule[] }, sets?: SetResolver): string {
+  let s = `\tchain ${c.name} {\n`;
+  if (c.comment !== undefined) s += `\t\tcomment "${c.comment}"\n`;
+  if (c.hook !== undefined) {
+    const prio = typeof c.priority === 'number' ? priorityText(c.family, c.hook, c.priority) : String(c.priority ?? 0);
+    const dev = c.device !== undefined ? ` device "${c.device}"` : c.devices?.length ? ` devices = { ${c.devices.join(', ')} }` : '';
+    s += `\t\ttype ${c.type ?? 'filter'} hook ${c.hook}${dev} priority ${prio}; policy ${c.policy ?? 'accept'};\n`;
+  }
+  for (const r of c.rules ?? []) s += `\t\t${ruleToTextWithSets(r, sets)}\n`;
+  return `${s}\t}\n`;
+}
+
+function tableFlags(flags: number): string[] {
+  const out: string[] = [];
+  if (flags & NFT_TABLE_F_DORMANT) out.push('dormant');
+  if (flags & NFT_TABLE_F_OWNER) out.push('owner');
+  if (flags & NFT_TABLE_F_PERSIST) out.push('persist');
+  return out;
+}
+
+/**
+ * The ruleset as `nft list ruleset` prints it: tables, named sets with their elements,
+ * chains with their rules, anonymous sets inline. Not reproduced: nft's wrapping of long
+ * element lists over several lines, interval and concatenated set elements, and objects,
+ * flowtables and maps of other kinds than the library builds.
+ */
+export function rulesetToText(rs: Pick<Ruleset, 'tables'>): string {
+  let out = '';
+  for (const t of rs.tables) {
+    out += `table ${t.family} ${t.name} {\n`;
+    if (t.comment !== undefined) out += `\tcomment "${t.comment}"\n`;
+    const flags = tableFlags((t as Table).flags ?? 0);
+    if (flags.length) out += `\tflags ${flags.join(',')}\n\n`;
+    const byName = new Map(t.sets.map((s) => [s.name, s]));
+    const resolver: SetResolver = (name) => byName.get(name);
+    const blocks = [
+      ...t.sets.filter((s) => !s.name.startsWith('__set')).map((s) => setBlock(s)),
+      ...t.chains.map((c) => chainBlock(c, resolver)),
+    ];
+    out += blocks.join('\n');
+    out += '}\n';
+  }
+  return out;
 }
