@@ -682,9 +682,14 @@ export class NetlinkSocket {
 
   private logOut(bytes: Uint8Array): void {
     if (!this.log.enabled) return;
-    walkMessages(new NetlinkBuffer(bytes), (m) => {
-      this.log('%s: send %s len=%d flags=0x%s seq=%d', this.name, this.typeName(m.type) ?? m.type, m.length, m.flags.toString(16), m.seq);
-    });
+    try {
+      walkMessages(new NetlinkBuffer(bytes), (m) => {
+        this.log('%s: send %s len=%d flags=0x%s seq=%d', this.name, this.typeName(m.type) ?? m.type, m.length, m.flags.toString(16), m.seq);
+      });
+    } catch {
+      // sendRaw() may carry deliberately malformed bytes (fuzzing): logging must not throw.
+      this.log('%s: send undecodable datagram of %d bytes', this.name, bytes.length);
+    }
     if (this.hex) this.log('%s', hexdump(bytes));
   }
 
