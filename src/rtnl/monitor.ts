@@ -325,7 +325,9 @@ function familyOf(groups: ReadonlySet<number>, v4: number, v6: number): number |
 /** The subscription source for the given groups (for callers composing their own subscription). */
 export function rtnlMonitorSource(selectors?: readonly RtnlGroupSelector[], options: { resolveNames?: boolean } = {}): SubscriptionSource<RtnlEvent> {
   const groups = groupNumbers(selectors);
-  const resolveNames = options.resolveNames ?? true;
+  // Only kinds that name interfaces need the names (an nsid-only monitor does not).
+  const named = [C.RTNLGRP_LINK, C.RTNLGRP_IPV4_IFADDR, C.RTNLGRP_IPV6_IFADDR, C.RTNLGRP_IPV4_ROUTE, C.RTNLGRP_IPV6_ROUTE, C.RTNLGRP_NEIGH];
+  const resolveNames = (options.resolveNames ?? true) && named.some((g) => groups.has(g));
   const names = new NameTable();
   const dumps: DumpFunction[] = [];
   // Links first, so that the other kinds' listings get interface names.
