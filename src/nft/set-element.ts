@@ -6,7 +6,7 @@ import { NetlinkDecodeError } from '../netlink/errors.js';
 import { walkNested, type NetlinkBuffer } from '../netlink/reader.js';
 import { formatIPv4, formatIPv6, parseIPv4, parseIPv6, parseMac, formatHardwareAddress } from '../netlink/address.js';
 import {
-  NFTA_LIST_ELEM, NFTA_SET_ELEM_DATA, NFTA_SET_ELEM_EXPIRATION, NFTA_SET_ELEM_FLAGS, NFTA_SET_ELEM_KEY,
+  NFTA_SET_ELEM_DATA, NFTA_SET_ELEM_EXPIRATION, NFTA_SET_ELEM_FLAGS, NFTA_SET_ELEM_KEY,
   NFTA_SET_ELEM_KEY_END, NFTA_SET_ELEM_LIST_ELEMENTS, NFTA_SET_ELEM_LIST_SET, NFTA_SET_ELEM_LIST_SET_ID,
   NFTA_SET_ELEM_LIST_TABLE, NFTA_SET_ELEM_TIMEOUT, NFTA_SET_ELEM_USERDATA,
 } from './constants.js';
@@ -96,8 +96,10 @@ export function decodeSetElements(m: MessageRef): SetElements {
   if (table === undefined || set === undefined) throw new NetlinkDecodeError('set elements without table or set name', m.payloadStart);
   const elements: SetElement[] = [];
   if (a.has(NFTA_SET_ELEM_LIST_ELEMENTS)) {
-    walkNested(a.buf, a.off(NFTA_SET_ELEM_LIST_ELEMENTS), a.len(NFTA_SET_ELEM_LIST_ELEMENTS), 1, (t, o, l) => {
-      if (t === NFTA_LIST_ELEM) elements.push(decodeElement(a.buf, o, l));
+    // Every attribute of the list is an element, whatever its type: the kernel sends
+    // NFTA_LIST_ELEM, libnftnl (and so nft, and this library) numbers them 1, 2, 3...
+    walkNested(a.buf, a.off(NFTA_SET_ELEM_LIST_ELEMENTS), a.len(NFTA_SET_ELEM_LIST_ELEMENTS), 1, (_t, o, l) => {
+      elements.push(decodeElement(a.buf, o, l));
     });
   }
   return { family: familyName(h.family, m.payloadStart), table, set, elements };
