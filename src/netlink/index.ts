@@ -14,3 +14,11 @@ export {
 } from './message.js';
 export { NetlinkSocket, type SocketOptions, type RequestOptions, type DumpOptions, type NamespaceTarget } from './socket.js';
 export { hexdump } from './log.js';
+export {
+  Subscription, subscribe, messageState, type ChangeEvent, type ChangeType, type OverrunEvent, type SyncedEvent,
+  type SubscriptionEvent, type Decoded, type DumpFunction, type SubscriptionSource, type SubscriptionOptions,
+} from './subscription.js';
+export {
+  NetworkNamespace, openNamespace, currentNamespace, addNamespace, deleteNamespace, listNamespaces, namespaceExists,
+  withNamespaceFd, validateNamespaceName, NETNS_RUN_DIR, type NamespaceRef, type NamespaceOptions, type ExecResult,
+} from './namespace.js';

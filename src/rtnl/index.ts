@@ -50,6 +50,11 @@ export {
 } from './neighbour-ops.js';
 export { getNsid, setNsid, ensureNsid, listNsids, listNamespacesWithIds, namespaceOfNsid, linkPeerNamespace } from './nsid-ops.js';
 export { getSysctl, setSysctl, sysctlPath, type SysctlOptions } from './sysctl.js';
+export {
+  monitorRtnl, rtnlMonitorSource, RTNL_MONITOR_GROUPS, type RtnlMonitorOptions, type RtnlEvent, type RtnlKind,
+  type RtnlGroupName, type RtnlGroupSelector, type LinkEvent, type BridgePortEvent, type AddressEvent, type RouteEvent,
+  type NeighbourEvent, type NsidEvent,
+} from './monitor.js';
 
 /** RTM_* name of a message type (for logs): 16 -> "RTM_NEWLINK". */
 export function rtnlTypeName(type: number): string | undefined {
