@@ -5,7 +5,7 @@ import { NetlinkSocket, type NamespaceTarget } from '../netlink/socket.js';
 import { nftTypeName, type Family } from './codec.js';
 import { NftBatch, commitBatch, type CommitOptions, type CommitResult } from './batch.js';
 import {
-  getGeneration, getRuleset, getSet, getTable, listChains, listElements, listRules, listSets, listTables,
+  getGeneration, getRuleset, getSet, getTable, iterateRules, listChains, listElements, listRules, listSets, listTables,
   type ListOptions, type ListedElement, type Ruleset,
 } from './ruleset.js';
 import { masquerade, type MasqueradeOptions, type MasqueradeResult } from './masquerade.js';
@@ -70,6 +70,8 @@ export class Nftables {
   listChains(options?: ListOptions): Promise<Chain[]> { return listChains(this.socket, options); }
   listRules(options?: ListOptions & { chain?: string }): Promise<Rule[]> { return listRules(this.socket, options); }
   listSets(options?: ListOptions): Promise<NftSet[]> { return listSets(this.socket, options); }
+  /** Rules as the dump arrives, in constant memory. */
+  iterateRules(options?: ListOptions & { chain?: string }): AsyncGenerator<Rule, void, undefined> { return iterateRules(this.socket, options); }
   listElements(set: { family: Family; table: string; name: string; keyType?: NftSet['keyType'] }): Promise<ListedElement[]> { return listElements(this.socket, set); }
   getTable(family: Family, name: string): Promise<Table | undefined> { return getTable(this.socket, family, name); }
   getSet(family: Family, table: string, name: string): Promise<NftSet | undefined> { return getSet(this.socket, family, table, name); }

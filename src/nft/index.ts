@@ -26,7 +26,7 @@ export {
   type EncodedBatch, type EncodedMessage, type ElementsInput, type TableRef, type ChainRef, type RuleRef, type SetRef, type Verb,
 } from './batch.js';
 export {
-  listTables, listChains, listRules, listSets, listElements, getSet, getTable, getGeneration, getRuleset,
+  listTables, listChains, listRules, iterateRules, listSets, listElements, getSet, getTable, getGeneration, getRuleset,
   type ListOptions, type ListedElement, type Ruleset, type RulesetTable, type RulesetChain, type RulesetSet,
 } from './ruleset.js';
 export { getGenerationMessage, decodeGeneration, decodeGenerationMessage, type Generation } from './generation.js';

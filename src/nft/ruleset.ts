@@ -62,6 +62,21 @@ export function listRules(socket: NetlinkSocket, options: ListOptions & { chain?
   return dump(socket, msg, NFT_MSG_NEWRULE, `list rules ${where(options)}${options.chain ? ` ${options.chain}` : ''}`.trim(), decodeRule);
 }
 
+/**
+ * Rules one at a time as the dump arrives, in constant memory (for very large chains).
+ * Unlike getRuleset() this is not a generation-checked snapshot; NLM_F_DUMP_INTR still throws.
+ */
+export async function* iterateRules(socket: NetlinkSocket, options: ListOptions & { chain?: string } = {}): AsyncGenerator<Rule, void, undefined> {
+  const msg = request(NFT_MSG_GETRULE, NLM_F_DUMP, options.family, (w) => {
+    if (options.table !== undefined) w.attrString(NFTA_RULE_TABLE, options.table);
+    if (options.chain !== undefined) w.attrString(NFTA_RULE_CHAIN, options.chain);
+  });
+  const operation = `list rules ${where(options)}${options.chain ? ` ${options.chain}` : ''}`.trim();
+  for await (const batch of socket.dumpBatches(msg, { operation, headerSize: NFGENMSG_LEN })) {
+    for (const m of batch) if (m.type === nftType(NFT_MSG_NEWRULE)) yield decodeRule(m);
+  }
+}
+
 export function listSets(socket: NetlinkSocket, options: ListOptions = {}): Promise<NftSet[]> {
   const msg = request(NFT_MSG_GETSET, NLM_F_DUMP, options.family, (w) => {
     if (options.table !== undefined) w.attrString(NFTA_SET_TABLE, options.table);
