@@ -28,7 +28,8 @@ export interface Chain {
   name: string;
   /** Base chains: all of type, hook and priority. */
   type?: ChainType;
-  hook?: HookName;
+  /** A hook name, or its number when the family has no name for it (a newer kernel's hook). */
+  hook?: HookName | number;
   /** A number, or nft's name for one (srcnat = 100, dstnat = -100, filter = 0 ... bridge differs). Listings give numbers. */
   priority?: number | PriorityName;
   /** Base chains only; the kernel's default is accept. */
@@ -60,7 +61,8 @@ export function hooksOf(family: Family): readonly HookName[] {
   }
 }
 
-export function hookNumber(family: Family, hook: HookName): number {
+export function hookNumber(family: Family, hook: HookName | number): number {
+  if (typeof hook === 'number') return hook;
   const i = hooksOf(family).indexOf(hook);
   if (i < 0) throw new TypeError(`family ${family} has no hook ${hook}`);
   return i;
@@ -108,7 +110,8 @@ function encodeHook(w: MessageWriter, c: Chain): void {
   if (prio === undefined) throw new TypeError(`family ${c.family} has no priority named ${String(c.priority)}`);
   w.attrBe32(NFTA_HOOK_PRIORITY, prio);
   if (c.device !== undefined) w.attrString(NFTA_HOOK_DEV, c.device);
-  else if (c.devices) {
+  // Both only when a decoded chain had both (no kernel sends two different ones).
+  if (c.devices && (c.device === undefined || c.devices.length !== 1 || c.devices[0] !== c.device)) {
     const d = nest(w, NFTA_HOOK_DEVS);
     for (const dev of c.devices) w.attrString(NFTA_DEVICE_NAME, dev);
     w.nestEnd(d);
@@ -133,10 +136,10 @@ export function decodeChain(m: MessageRef): Chain {
   const c: Chain = { family, table, name };
   const hook = a.nested(NFTA_CHAIN_HOOK, 1);
   if (hook) {
-    const type = a.str(NFTA_CHAIN_TYPE);
-    if (type !== undefined) c.type = type as ChainType;
+    // The kernel always reports a base chain's type; without one, it is what the kernel defaults to.
+    c.type = (a.str(NFTA_CHAIN_TYPE) ?? 'filter') as ChainType;
     const num = hook.be32(NFTA_HOOK_HOOKNUM) ?? 0;
-    c.hook = hookName(family, num) ?? (`hook${num}` as HookName);
+    c.hook = hookName(family, num) ?? num;
     c.priority = (hook.be32(NFTA_HOOK_PRIORITY) ?? 0) | 0;
     const policy = a.be32(NFTA_CHAIN_POLICY);
     if (policy !== undefined) c.policy = policy === NF_DROP ? 'drop' : 'accept';

@@ -149,9 +149,15 @@ export class Attrs {
   be32(type: number): number | undefined {
     return this.has(type) ? this.buf.attrBe32(this.off(type), this.len(type)) : undefined;
   }
-  /** Big-endian u64 as a number (handles and counters stay far below 2^53 in practice). */
+  /**
+   * Big-endian u64 as a number. Handles, counters and timeouts stay far below 2^53 in
+   * practice; a larger value saturates at Number.MAX_SAFE_INTEGER rather than turning into an
+   * inexact number (2^64 - 1 would read as 2^64, which re-encodes as 0).
+   */
   be64(type: number): number | undefined {
-    return this.has(type) ? Number(this.buf.attrBe64(this.off(type), this.len(type))) : undefined;
+    if (!this.has(type)) return undefined;
+    const v = this.buf.attrBe64(this.off(type), this.len(type));
+    return v > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(v);
   }
   u8(type: number): number | undefined {
     return this.has(type) ? this.buf.attrU8(this.off(type), this.len(type)) : undefined;

@@ -34,8 +34,11 @@ export function verdictName(n: number): VerdictCode | number {
 export function encodeVerdict(w: MessageWriter, v: Verdict): void {
   const n = nest(w, NFTA_DATA_VERDICT);
   w.attrBe32(NFTA_VERDICT_CODE, verdictNumber(v.code));
-  if ('chain' in v && v.chain !== undefined) w.attrString(NFTA_VERDICT_CHAIN, v.chain);
-  if ('chainId' in v && v.chainId !== undefined) w.attrBe32(NFTA_VERDICT_CHAIN_ID, v.chainId);
+  const id = 'chainId' in v ? v.chainId : undefined;
+  // A chain named by id alone (a chain of the same batch) has no name to send: an empty
+  // NFTA_VERDICT_CHAIN would be looked up by the kernel as a name.
+  if ('chain' in v && v.chain !== undefined && (v.chain !== '' || id === undefined)) w.attrString(NFTA_VERDICT_CHAIN, v.chain);
+  if (id !== undefined) w.attrBe32(NFTA_VERDICT_CHAIN_ID, id);
   w.nestEnd(n);
 }
 
@@ -47,7 +50,7 @@ export function decodeVerdict(buf: NetlinkBuffer, off: number, len: number, dept
   if (name === 'jump' || name === 'goto') {
     const v: Verdict = { code: name, chain: a.str(NFTA_VERDICT_CHAIN) ?? '' };
     const id = a.be32(NFTA_VERDICT_CHAIN_ID);
-    if (id !== undefined && !a.has(NFTA_VERDICT_CHAIN)) v.chainId = id;
+    if (id !== undefined) v.chainId = id;
     return v;
   }
   return { code: name } as Verdict;

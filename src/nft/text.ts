@@ -295,7 +295,7 @@ const BRIDGE_PRIOS: [number, string][] = [
 ];
 
 /** nft's rule for naming a priority: a standard one of the family and hook within 10 of it. */
-function priorityCompatible(prio: number, family: Family, hook: string | undefined): boolean {
+function priorityCompatible(prio: number, family: Family, hook: string | number | undefined): boolean {
   if (family === 'bridge') {
     switch (prio) {
       case NF_BR_PRI_NAT_DST_BRIDGED: return hook === 'prerouting';
@@ -317,7 +317,7 @@ function priorityCompatible(prio: number, family: Family, hook: string | undefin
   }
 }
 
-export function priorityText(family: Family, hook: string | undefined, prio: number): string {
+export function priorityText(family: Family, hook: string | number | undefined, prio: number): string {
   for (const [std, name] of family === 'bridge' ? BRIDGE_PRIOS : STD_PRIOS) {
     const offset = prio - std;
     if (Math.abs(offset) <= 10) {

@@ -85,15 +85,21 @@ export function decodeExpression(buf: NetlinkBuffer, off: number, len: number, d
   const a = Attrs.nested(buf, off, len, depth);
   const name = a.str(NFTA_EXPR_NAME);
   if (name === undefined) throw new NetlinkDecodeError('expression without NFTA_EXPR_NAME', off);
-  const data = a.has(NFTA_EXPR_DATA) ? a.nested(NFTA_EXPR_DATA, depth + 1)! : undefined;
   const codec = BY_NAME.get(name);
+  // Only a known expression's data is parsed as attributes; an unknown one's stays bytes.
+  const data = codec && a.has(NFTA_EXPR_DATA) ? a.nested(NFTA_EXPR_DATA, depth + 1)! : undefined;
   if (codec && data) {
     let known = true;
     for (const t of data.types()) if (!codec.attributes.has(t)) known = false;
     if (known) return codec.decode(data, depth + 2) as Expression;
   }
   const raw: UnknownExpr = { type: 'unknown', name };
-  if (a.has(NFTA_EXPR_DATA)) raw.data = a.bytes(NFTA_EXPR_DATA);
+  if (a.has(NFTA_EXPR_DATA)) {
+    const data = a.bytes(NFTA_EXPR_DATA)!;
+    // Attributes inside a nest are padded to 4 bytes; the kernel always pads. Unpadded data
+    // (hostile or broken input) is padded here, the way it will be read back once re-encoded.
+    raw.data = data.length % 4 ? (() => { const p = new Uint8Array((data.length + 3) & ~3); p.set(data); return p; })() : data;
+  }
   return raw;
 }
 
