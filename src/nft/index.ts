@@ -40,3 +40,8 @@ export {
 } from './vocabulary.js';
 export { masquerade, masqueradePlan, type MasqueradeOptions, type MasqueradeResult } from './masquerade.js';
 export { Nftables, type NftablesOptions } from './client.js';
+export {
+  monitorNft, nftMonitorSource, type NftMonitorOptions, type NftEvent, type NftKind, type TableEvent, type ChainEvent,
+  type RuleEvent, type SetEvent, type ElementEvent, type ObjectEvent, type FlowtableEvent, type GenerationEvent,
+  type ElementChange, type NamedNftObject,
+} from './monitor.js';
