@@ -9,7 +9,7 @@ import { decodeRoute, encodeRouteDump } from '../src/rtnl/route.js';
 import { decodeLinkForPrint, linkNames, listLinksForPrint } from '../src/cli/link-decode.js';
 import { linkJson } from '../src/cli/link-format.js';
 import { routeJsonWriter } from '../src/cli/route-json.js';
-import { routeJsonText } from '../src/cli/json-text.js';
+import { linkJsonText, routeJsonText } from '../src/cli/json-text.js';
 import { routeJson } from '../src/cli/rtnl-format.js';
 import { assertPrivate, ip, tryRun, withIpNetns } from './helpers/env.js';
 
@@ -46,6 +46,10 @@ test('links: decodeLinkForPrint prints like rtnl decodeLink for every kind this 
       t.true(fast.length >= 5);
       for (let i = 0; i < fast.length; i++) {
         t.deepEqual(JSON.parse(JSON.stringify(linkJson(fast[i]!, a, undefined))), JSON.parse(JSON.stringify(linkJson(slow[i]!, a, undefined))), slow[i]!.ifname);
+        // the text writer is JSON.stringify of the object, byte for byte
+        for (const [ns, peer] of [[a, undefined], [null, { peer_ifname: 'p"1', peer_netns: null }], ['x', { peer_ifname: 'v1', peer_netns: 'y' }]] as const) {
+          t.is(linkJsonText(fast[i]!, ns, peer), JSON.stringify(linkJson(fast[i]!, ns, peer)), slow[i]!.ifname);
+        }
       }
       const listed = await listLinksForPrint(sock, {});
       t.deepEqual(listed.map((l) => l.ifname), slow.map((l) => l.ifname));

@@ -17,7 +17,8 @@ function clean(d: unknown): unknown {
   return Object.keys(rest).length ? rest : undefined;
 }
 
-function linkinfo(li: Link['linkinfo']): unknown {
+/** linkinfo as printed: the rtnl decoder's raw attributes left out. */
+export function linkInfoJson(li: Link['linkinfo']): unknown {
   if (!li) return undefined;
   return {
     info_kind: li.info_kind,
@@ -58,7 +59,7 @@ export function linkJson(l: Link, netns: string | null, peer: PeerInfo | undefin
     allmulti: l.allmulti,
     min_mtu: l.min_mtu,
     max_mtu: l.max_mtu,
-    linkinfo: linkinfo(l.linkinfo),
+    linkinfo: linkInfoJson(l.linkinfo),
     inet6_addr_gen_mode: l.inet6_addr_gen_mode,
     num_tx_queues: l.num_tx_queues,
     num_rx_queues: l.num_rx_queues,

@@ -4,8 +4,7 @@
 // asking T's kernel for the id of each candidate (RTM_GETNSID with NETNSA_FD): every named
 // namespace and the current one. Loaded only when some link has a link_netnsid.
 import { getNsid } from '../rtnl/nsid-ops.js';
-import { dumpLinks } from '../rtnl/link-ops.js';
-import type { Link } from '../rtnl/link.js';
+import { linkNames } from './link-decode.js';
 import { NetlinkSocket } from '../netlink/socket.js';
 import { namedNamespaces, NETNS_DIR, type Target } from './targets.js';
 
@@ -20,8 +19,8 @@ export class NamespaceDirectory {
   private readonly maps = new Map<Target, Promise<Map<number, Candidate>>>();
   private readonly linkNames = new Map<string, Promise<Map<number, string>>>();
 
-  /** Links already dumped, by namespace name ('' for the current one): no second dump needed. */
-  constructor(private readonly known: Map<string, Link[]>) {}
+  /** ifindex -> name of the links already dumped, by namespace name ('' for the current one). */
+  constructor(private readonly known: Map<string, Map<number, string>>) {}
 
   private list(): Promise<Candidate[]> {
     return (this.candidates ??= (async () => {
@@ -67,20 +66,15 @@ export class NamespaceDirectory {
     let p = this.linkNames.get(key);
     if (!p) {
       p = (async () => {
-        const map = new Map<number, string>();
         const known = this.known.get(key);
-        if (known) {
-          for (const l of known) map.set(l.ifindex, l.ifname);
-          // a filtered dump (--type/--master) may lack the peer: fall through to a full dump
-          if (!this.partial) return map;
-        }
+        // A filtered dump (--type/--master) may lack the peer: then dump that namespace whole.
+        if (known && !this.partial) return known;
         const sock = new NetlinkSocket({ netns: c.name === null ? undefined : c.path, name: `peers:${key}` });
         try {
-          for await (const l of dumpLinks(sock)) map.set(l.ifindex, l.ifname);
+          return await linkNames(sock);
         } finally {
           sock.close();
         }
-        return map;
       })();
       this.linkNames.set(key, p);
     }

@@ -1,11 +1,19 @@
 // `netlinkts dump-links`: links like `ip -d link show`, in one namespace or all of them,
 // filtered by the kernel (--type, --master); JSON in ip -j -d's vocabulary plus netns and
 // veth peers across namespaces.
-import { encodeLinkDump, type Link } from '../../rtnl/link.js';
-import { getLinkForPrint, listLinksForPrint } from '../link-decode.js';
+//
+// A whole dump is printed in two passes over the kernel's messages: the first reads only
+// names, indexes and kinds (for masters and peers), the second decodes each link and writes
+// it out at once, so no decoded link outlives its line (2,000 links stay cheap for the GC).
+import type { MessageRef } from '../../netlink/message.js';
+import { encodeLinkDump, resolveLinkNames, type Link, type LinkRef } from '../../rtnl/link.js';
+import {
+  decodeLinkForPrint, getLinkForPrint, linkBrief, linkMessages, listLinksForPrint, type LinkBrief,
+} from '../link-decode.js';
 import { flag, stringOption, type ParsedArgs } from '../args.js';
 import { CliError } from '../errors.js';
-import { linkJson, linkText, type PeerInfo } from '../link-format.js';
+import { linkText, type PeerInfo } from '../link-format.js';
+import { linkJsonText } from '../json-text.js';
 import { JsonArrayWriter, Output } from '../output.js';
 import { closeTargets, openTargets, targetTitle, type Target } from '../targets.js';
 
@@ -17,10 +25,29 @@ async function masterIndex(t: Target, name: string, single: boolean): Promise<nu
   throw new CliError(`dump-links: --master ${name}: no such link${t.name !== null ? ` in namespace ${t.name}` : ''}`);
 }
 
+/** One namespace's links: the raw messages (whole dumps) or decoded links (filtered ones, few). */
+interface Shown {
+  t: Target;
+  msgs?: MessageRef[];
+  links?: Link[];
+  briefs: LinkBrief[];
+  known: Map<number, LinkRef>;
+  peers: Map<number, PeerInfo>;
+  nsNames: Map<number, string | null | undefined>;
+}
+
+function briefOf(l: Link): LinkBrief {
+  return {
+    index: l.ifindex, name: l.ifname, up: l.flags.includes('UP'), link: l.link_index ?? 0,
+    netnsid: l.link_netnsid, kind: l.linkinfo?.info_kind,
+  };
+}
+
 export async function run(args: ParsedArgs): Promise<number> {
   const json = flag(args, 'json');
   const kind = stringOption(args, 'type');
   const masterName = stringOption(args, 'master');
+  const filtered = kind !== undefined || masterName !== undefined;
   const targets = await openTargets(args);
   const single = targets.length === 1;
   try {
@@ -34,73 +61,85 @@ export async function run(args: ParsedArgs): Promise<number> {
       return 0;
     }
 
-    const perTarget: Array<{ t: Target; links: Link[] }> = [];
+    const shown: Shown[] = [];
     for (const t of targets) {
-      let master: number | undefined;
-      if (masterName !== undefined) {
-        master = await masterIndex(t, masterName, single);
-        if (master === undefined) continue;
+      const s: Shown = { t, briefs: [], known: new Map(), peers: new Map(), nsNames: new Map() };
+      if (filtered) {
+        let master: number | undefined;
+        if (masterName !== undefined) {
+          master = await masterIndex(t, masterName, single);
+          if (master === undefined) continue;
+        }
+        s.links = await listLinksForPrint(t.sock, { kind, master });
+        s.briefs = s.links.map(briefOf);
+      } else {
+        s.msgs = await linkMessages(t.sock);
+        s.briefs = s.msgs.map(linkBrief);
       }
-      perTarget.push({ t, links: await listLinksForPrint(t.sock, { kind, master }) });
+      for (const b of s.briefs) s.known.set(b.index, { name: b.name, up: b.up });
+      shown.push(s);
     }
 
-    // Veth peers: same namespace from IFLA_LINK; another one through its nsid.
-    const peers = new Map<Link, PeerInfo>();
-    const nsNames = new Map<Target, Map<number, string | null | undefined>>();
-    const crossNs = perTarget.some(({ links }) => links.some((l) => l.link_netnsid !== undefined));
+    // Veth peers: in the same namespace from IFLA_LINK; in another one through its nsid.
     let dir: import('../peers.js').NamespaceDirectory | undefined;
-    if (crossNs) {
+    if (shown.some((s) => s.briefs.some((b) => b.netnsid !== undefined))) {
       const { NamespaceDirectory } = await import('../peers.js');
-      dir = new NamespaceDirectory(new Map(perTarget.map(({ t, links }) => [t.name ?? '', links])));
-      dir.partial = kind !== undefined || masterName !== undefined;
+      const names = new Map<string, Map<number, string>>();
+      for (const s of shown) names.set(s.t.name ?? '', new Map(s.briefs.map((b) => [b.index, b.name])));
+      dir = new NamespaceDirectory(names);
+      dir.partial = filtered;
     }
-    for (const { t, links } of perTarget) {
-      const names = new Map<number, string | null | undefined>();
-      nsNames.set(t, names);
-      const remote: Link[] = [];
-      for (const l of links) {
-        if (l.link_netnsid !== undefined) {
-          if (dir) remote.push(l);
+    for (const s of shown) {
+      const remote: LinkBrief[] = [];
+      const byIndex = s.links ? new Map(s.links.map((l) => [l.ifindex, l])) : undefined;
+      for (const b of s.briefs) {
+        if (b.netnsid !== undefined) {
+          if (dir) remote.push(b);
           continue;
         }
-        if (l.link_index !== undefined && l.link && l.linkinfo?.info_kind === 'veth' && !/^if\d+$/.test(l.link)) {
-          peers.set(l, { peer_ifname: l.link, peer_netns: t.name });
-        }
+        if (b.kind !== 'veth' || !b.link) continue;
+        // a filtered listing resolved names outside its filter already (briefs come from links)
+        const peer = byIndex ? byIndex.get(b.index)?.link ?? undefined : s.known.get(b.link)?.name;
+        if (peer && !/^if\d+$/.test(peer)) s.peers.set(b.index, { peer_ifname: peer, peer_netns: s.t.name });
       }
       // Only links whose peer or lower device is in another namespace need the kernel's help.
-      await Promise.all(remote.map(async (l) => {
-        const id = l.link_netnsid!;
-        if (!names.has(id)) names.set(id, await dir!.nsName(t, id));
-        if (l.linkinfo?.info_kind !== 'veth' || l.link_index === undefined || id < 0) return;
-        const p = await dir!.peer(t, id, l.link_index);
-        if (p) peers.set(l, p);
+      await Promise.all(remote.map(async (b) => {
+        const id = b.netnsid!;
+        if (!s.nsNames.has(id)) s.nsNames.set(id, await dir!.nsName(s.t, id));
+        if (b.kind !== 'veth' || !b.link || id < 0) return;
+        const p = await dir!.peer(s.t, id, b.link);
+        if (p) s.peers.set(b.index, p);
       }));
     }
 
     const out = new Output();
-    if (json) {
-      const arr = new JsonArrayWriter(out);
-      for (const { t, links } of perTarget) {
-        for (const l of links) {
-          const p = arr.item(JSON.stringify(linkJson(l, t.name, peers.get(l))));
+    const arr = json ? new JsonArrayWriter(out) : undefined;
+    for (const s of shown) {
+      if (!arr && !single) out.write(`${targetTitle(s.t)}\n`);
+      const nsName = (id: number): string | undefined => {
+        const n = s.nsNames.get(id);
+        return n === null ? '(current)' : n;
+      };
+      const print = (l: Link): Promise<void> | undefined => {
+        const peer = s.peers.get(l.ifindex);
+        return arr ? arr.item(linkJsonText(l, s.t.name, peer)) : out.write(linkText(l, peer, nsName));
+      };
+      if (s.links) {
+        for (const l of s.links) {
+          const p = print(l);
           if (p) await p;
         }
+        continue;
       }
-      arr.end();
-    } else {
-      for (const { t, links } of perTarget) {
-        if (!single) out.write(`${targetTitle(t)}\n`);
-        const names = nsNames.get(t)!;
-        const nsName = (id: number): string | undefined => {
-          const n = names.get(id);
-          return n === null ? '(current)' : n;
-        };
-        for (const l of links) {
-          const p = out.write(linkText(l, peers.get(l), nsName));
-          if (p) await p;
-        }
+      const lookup = (i: number): LinkRef | undefined => s.known.get(i);
+      for (const m of s.msgs!) {
+        const l = decodeLinkForPrint(m);
+        resolveLinkNames(l, lookup);
+        const p = print(l);
+        if (p) await p;
       }
     }
+    arr?.end();
     await out.end();
     return 0;
   } finally {
