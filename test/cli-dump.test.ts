@@ -309,3 +309,29 @@ test('monitor prints link, address and route events until SIGINT, then exits 0',
     }
   });
 });
+
+test('read-only commands load neither zod nor debug (start-up cost)', async (t) => {
+  await withIpNetns('clz', (a) => {
+    ip(['link', 'add', 'v0', 'type', 'veth', 'peer', 'name', 'v1'], a);
+    // ESM loads through a loader hook, CommonJS ones (debug) through Module._load: both logged.
+    const hook = 'data:text/javascript,' + encodeURIComponent(
+      'export async function load(u, c, n) { process.stderr.write("LOAD " + u + "\\n"); return n(u, c); }');
+    const preload = 'data:text/javascript,' + encodeURIComponent([
+      'import M, { register } from "node:module";',
+      `register(${JSON.stringify(hook)});`,
+      'const orig = M._load; M._load = function (r, ...x) { process.stderr.write("REQUIRE " + r + "\\n"); return orig.call(this, r, ...x); };',
+    ].join('\n'));
+    const commands = [
+      ['dump-links', '--json'], ['dump-links', '--all-netns'], ['dump-addrs', '--json'], ['dump-routes', '--json'],
+      ['dump-neigh'], ['dump-nft', '--json'], ['netns', 'list'], ['dump-links', '--raw'], ['--help'],
+    ];
+    for (const args of commands) {
+      const r = spawnSync(process.execPath, ['--import', preload, MAIN, ...args, ...(args[0] === '--help' || args[0] === 'netns' || args.includes('--all-netns') ? [] : ['--netns', a])],
+        { encoding: 'utf8', env: { ...process.env, DEBUG: '' } });
+      t.is(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
+      const loads = r.stderr.split('\n').filter((l) => /^(LOAD|REQUIRE) /.test(l));
+      t.true(loads.some((l) => l.includes('cli/main.js')), 'the hook saw the modules');
+      t.deepEqual(loads.filter((l) => /\bzod\b|[/ ]debug\b|node_modules\/debug/.test(l)), [], args.join(' '));
+    }
+  });
+});

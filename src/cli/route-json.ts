@@ -26,7 +26,7 @@ const DEC = Array.from({ length: 256 }, (_, i) => String(i));
 const SLASH = Array.from({ length: 256 }, (_, i) => `/${i}`);
 const quote = (s: string): string => JSON.stringify(s);
 // Names as rtnl interns them (route.ts TYPE_NAMES, PROTO_NAMES, SCOPE_NAMES), already quoted.
-const TYPE_Q = Array.from({ length: 256 }, (_, i) => quote(RTN_NAMES[i] ?? String(i)));
+const TYPE_HEAD = Array.from({ length: 256 }, (_, i) => `{"type":${quote(RTN_NAMES[i] ?? String(i))},"dst":"`);
 const PROTO_Q = Array.from({ length: 256 }, (_, i) => quote(RTPROT_NAMES.get(i) ?? String(i)));
 const SCOPE_Q = Array.from({ length: 256 }, (_, i) => quote(RT_SCOPE_NAMES.get(i) ?? String(i)));
 const PREF_Q: Record<number, string> = { 3: '"low"', 0: '"medium"', 1: '"high"' };
@@ -51,6 +51,8 @@ export function routeJsonWriter(
   const resolve = (i: number): string | undefined => names.get(i);
   const cache: AddressCache = new Map();
   const devQ = new Map<number, string>();
+  const gwQ = new Map<number, string>();
+  const restQ = new Map<number, Map<number, string>>();
   const tail = opts.netns === undefined ? '}' : `,"netns":${opts.netns === null ? 'null' : quote(opts.netns)}}`;
   const { family, table } = opts;
   return (m: MessageRef): string | undefined => {
@@ -93,26 +95,55 @@ export function routeJsonWriter(
     if (!simple) return routeJsonText(decodeRoute(m, resolve, cache), opts.showTable, opts.netns);
 
     const hostLen = fam === AF_INET ? 32 : 128;
-    let s = `{"type":${TYPE_Q[b[off + 7]!]},"dst":"`;
+    const type = b[off + 7]!;
+    let s = TYPE_HEAD[type]!;
     if (dst >= 0) {
       s += fam === AF_INET ? ip4(b, dst) : formatIPv6(b, dst);
       if (dstLen !== hostLen) s += SLASH[dstLen];
     } else s += dstLen ? `0/${dstLen}` : 'default';
-    s += '"';
-    if (gw >= 0) s += `,"gateway":"${fam === AF_INET ? ip4(b, gw) : formatIPv6(b, gw)}"`;
-    if (oif >= 0) {
-      let d = devQ.get(oif);
-      if (d === undefined) devQ.set(oif, (d = quote(resolve(oif) ?? `if${oif}`)));
-      s += `,"dev":${d}`;
+    if (gw >= 0) {
+      if (fam === AF_INET) {
+        const k = view.getUint32(gw, false);
+        let g = gwQ.get(k);
+        if (g === undefined) {
+          g = `","gateway":"${ip4(b, gw)}`;
+          if (gwQ.size < 65536) gwQ.set(k, g);
+        }
+        s += g;
+      } else s += `","gateway":"${formatIPv6(b, gw)}`;
     }
-    if (opts.showTable) s += `,"table":${quote(tableName(rtable))}`;
-    s += `,"protocol":${PROTO_Q[b[off + 5]!]},"scope":${SCOPE_Q[b[off + 6]!]}`;
-    if (src >= 0) s += `,"prefsrc":"${fam === AF_INET ? ip4(b, src) : formatIPv6(b, src)}"`;
-    if (prio >= 0) s += `,"metric":${prio}`;
-    const flags = routeFlagNames(rflags);
-    s += flags.length ? `,"flags":${JSON.stringify(flags)}` : ',"flags":[]';
-    if (pref >= 0) s += `,"pref":${PREF_Q[pref]}`;
-    return s + tail;
+    // What follows the address repeats across routes (same device, protocol, scope...): built
+    // once per combination. Only the common shapes are cached (no preferred source, no flags).
+    const protocol = b[off + 5]!;
+    const scope = b[off + 6]!;
+    const cacheable = src < 0 && !opts.showTable && oif < 0x1000000 && routeFlagNames(rflags).length === 0;
+    let rest: string | undefined;
+    let inner: Map<number, string> | undefined;
+    let key = 0;
+    if (cacheable) {
+      inner = restQ.get(prio);
+      if (!inner) restQ.set(prio, (inner = new Map()));
+      key = (((oif + 1) * 256 + protocol) * 256 + scope) * 8 + (pref + 1);
+      rest = inner.get(key);
+    }
+    if (rest === undefined) {
+      rest = '"';
+      if (oif >= 0) {
+        let d = devQ.get(oif);
+        if (d === undefined) devQ.set(oif, (d = quote(resolve(oif) ?? `if${oif}`)));
+        rest += `,"dev":${d}`;
+      }
+      if (opts.showTable) rest += `,"table":${quote(tableName(rtable))}`;
+      rest += `,"protocol":${PROTO_Q[protocol]},"scope":${SCOPE_Q[scope]}`;
+      if (src >= 0) rest += `,"prefsrc":"${fam === AF_INET ? ip4(b, src) : formatIPv6(b, src)}"`;
+      if (prio >= 0) rest += `,"metric":${prio}`;
+      const flags = routeFlagNames(rflags);
+      rest += flags.length ? `,"flags":${JSON.stringify(flags)}` : ',"flags":[]';
+      if (pref >= 0) rest += `,"pref":${PREF_Q[pref]}`;
+      rest += tail;
+      if (inner && inner.size < 4096) inner.set(key, rest);
+    }
+    return s + rest;
   };
 }
 
