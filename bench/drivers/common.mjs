@@ -3,7 +3,7 @@
 // with performance.now() and prints one JSON line of figures. Plain .mjs so no loader is
 // timed. A library API the workload needs but that does not exist yet is reported as
 // {"missing": "..."} with exit status 3: never a made-up number.
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 
 const T_START = performance.now();
 // The runner points this at a snapshot of the build taken when the run started, so a rebuild
@@ -22,8 +22,14 @@ export function sinceStart() {
   return performance.now() - T_START;
 }
 
+/**
+ * Print the figures; with NETLINKTS_BENCH_OUT set (the runner sets it around hyperfine), also
+ * append them there, so the in-process figures come from the very runs that were timed.
+ */
 export function emit(obj) {
-  process.stdout.write(`${JSON.stringify(obj)}\n`);
+  const line = `${JSON.stringify(obj)}\n`;
+  process.stdout.write(line);
+  if (process.env.NETLINKTS_BENCH_OUT) appendFileSync(process.env.NETLINKTS_BENCH_OUT, line);
 }
 
 /** Exit with {"missing": label} unless every named export exists on mod. */

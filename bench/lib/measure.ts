@@ -1,6 +1,8 @@
 // Measure a set of commands the same way: probe runs first (peak RSS, the driver's JSON, and
 // proof the command works), then hyperfine over those that worked, all in one namespace.
-import { hyperfine, probe, shellJoin, type BenchNamespace } from './proc.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SCRATCH, hyperfine, probe, shellJoin, type BenchNamespace } from './proc.js';
 import { stats, type Stats } from './stats.js';
 import type { Context, Row, Tool } from './types.js';
 
@@ -35,6 +37,12 @@ export interface MeasureOptions {
   probeRuns: number;
   /** argv run before every timed run and every probe (reset state), untimed. */
   prepare?: string[];
+  /**
+   * Split each subject's runs into this many rounds, the subjects taking turns (round 1 of
+   * every subject, then round 2...), so a load that comes and goes on the machine touches them
+   * alike. Default 1.
+   */
+  rounds?: number;
 }
 
 /** In-process seconds from driver outputs: field `ms` (a number, or an array whose first entry is the cold run). */
@@ -81,28 +89,43 @@ export function measure(ctx: Context, ns: BenchNamespace, subjects: Subject[], o
       }
     }
   }
-  // hyperfine per distinct run count, so slow peers can take fewer runs.
-  const timed = ok.filter((s) => s.wall !== false);
-  const groups = new Map<number, Subject[]>();
-  for (const s of timed) {
-    const n = s.runs ?? o.runs;
-    groups.set(n, [...(groups.get(n) ?? []), s]);
-  }
-  for (const [runs, group] of groups) {
-    ctx.log(`hyperfine (${runs} runs): ${group.map((s) => s.subject).join(' | ')}`);
-    const res = hyperfine(ns, group.map((s) => ({ name: s.subject, argv: s.argv })), {
-      runs, warmup: runs >= 3 ? o.warmup : 0, prepare: o.prepare,
-    });
-    for (const r of res) {
-      const row = rows.find((x) => x.subject === r.name)!;
-      row.wall = r.wall;
-      row.cpu = r.cpu;
+  // hyperfine one subject at a time, so each subject's drivers report to a file of its own:
+  // the in-process figures then come from the very runs hyperfine timed (warmups skipped).
+  const timedOutputs = new Map<string, unknown[]>();
+  const timed = ok.filter((x) => x.wall !== false);
+  const rounds = Math.max(1, o.rounds ?? 1);
+  const acc = new Map<string, { times: number[]; cpu: number[] }>();
+  for (let round = 0; round < rounds; round++) {
+    for (const s of timed) {
+      const total = s.runs ?? o.runs;
+      // Runs of this round: spread total over the rounds (the first rounds take the remainder).
+      const runs = Math.floor(total / rounds) + (round < total % rounds ? 1 : 0);
+      if (runs === 0) continue;
+      const warmup = total >= 3 ? (rounds > 1 ? 1 : o.warmup) : 0;
+      const outFile = s.json ? join(SCRATCH, `inproc-${Date.now()}-${Math.random().toString(36).slice(2)}.jsonl`) : undefined;
+      ctx.log(`hyperfine (${runs} runs${rounds > 1 ? `, round ${round + 1}/${rounds}` : ''}): ${s.subject}`);
+      const [r] = hyperfine(ns, [{ name: s.subject, argv: s.argv }], { runs, warmup, prepare: o.prepare, outFile });
+      const a = acc.get(s.subject) ?? { times: [], cpu: [] };
+      a.times.push(...r!.wall.samples);
+      a.cpu.push(r!.cpu);
+      acc.set(s.subject, a);
+      if (outFile && existsSync(outFile)) {
+        const lines = readFileSync(outFile, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as unknown);
+        timedOutputs.set(s.subject, [...(timedOutputs.get(s.subject) ?? []), ...lines.slice(-runs)]);
+      }
     }
+  }
+  for (const [subject, a] of acc) {
+    const row = rows.find((x) => x.subject === subject)!;
+    row.wall = stats(a.times);
+    row.cpu = a.cpu.reduce((x, y) => x + y, 0) / a.cpu.length;
   }
   for (const s of ok) {
     if (!s.json) continue;
     const row = rows.find((x) => x.subject === s.subject)!;
-    row.inproc = coldSeconds(outputs.get(s.subject) ?? []);
+    const timed = timedOutputs.get(s.subject);
+    row.inproc = coldSeconds(timed?.length ? timed : outputs.get(s.subject) ?? []);
+    if (timed?.length) outputs.set(s.subject, [...(outputs.get(s.subject) ?? []), ...timed]);
   }
   return { rows, outputs, missing, commands };
 }

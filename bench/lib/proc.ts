@@ -147,12 +147,13 @@ export function shellJoin(argv: string[]): string {
  * inside the namespace so neither nsenter nor anything else is timed. `prepare` runs before
  * every timed run (and warmup), untimed.
  */
-export function hyperfine(ns: BenchNamespace, commands: Command[], opts: { runs: number; warmup: number; prepare?: string[] }): WallResult[] {
+export function hyperfine(ns: BenchNamespace, commands: Command[], opts: { runs: number; warmup: number; prepare?: string[]; outFile?: string }): WallResult[] {
   const out = join(SCRATCH, `hyperfine-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
   const args = ['hyperfine', '-N', '--style', 'none', '--runs', String(opts.runs), '--warmup', String(opts.warmup), '--export-json', out];
   if (opts.prepare) args.push('--prepare', shellJoin(opts.prepare));
   for (const c of commands) args.push('-n', c.name, shellJoin(c.argv));
-  ns.exec(args, { timeoutMs: 3_600_000 });
+  // NETLINKTS_BENCH_OUT: drivers append their in-process figures of every run there.
+  ns.exec(opts.outFile ? ['env', `NETLINKTS_BENCH_OUT=${opts.outFile}`, ...args] : args, { timeoutMs: 3_600_000 });
   const json = JSON.parse(readFileSync(out, 'utf8')) as { results: Array<{ command: string; times: number[]; user: number; system: number }> };
   return json.results.map((r, i) => ({ name: commands[i]!.name, command: shellJoin(commands[i]!.argv), wall: stats(r.times), cpu: r.user + r.system }));
 }

@@ -96,9 +96,9 @@ export function renderMarkdown(doc: RunDoc): string {
   out.push('## Figures');
   out.push('');
   out.push('Whole process: hyperfine wall time, median (min–max, runs); CPU: its mean user + system time per run.');
-  out.push('In-process: the operation alone');
-  out.push('(performance.now() in the driver, clock_gettime in C, time.perf_counter in Python), median over');
-  out.push('probe processes, each timing its first (cold) operation. Peak RSS: `/usr/bin/time -f %M`, median.');
+  out.push('In-process: the operation alone (performance.now() in the driver, clock_gettime in C, time.perf_counter');
+  out.push('in Python), reported by each process hyperfine timed (its first, cold, operation), median.');
+  out.push('Peak RSS: `/usr/bin/time -f %M` in separate probe runs, median.');
   out.push('');
   for (const w of doc.workloads) {
     out.push(`### ${w.id}. ${w.title}`);
@@ -130,13 +130,15 @@ export function renderMarkdown(doc: RunDoc): string {
   \`ip netns add\`; whole-process commands run inside that namespace (hyperfine itself is started
   with \`nsenter --net=/run/netns/NAME\`, so no wrapper is timed). Nothing touches the host's network
   and no packet is sent anywhere.
-- Whole process: \`hyperfine -N\` (no shell), warmup runs first, \`--prepare\` resets the state before
+- Whole process: \`hyperfine -N\` (no shell), warmup runs first; for read-only workloads (1, 2, 7) each
+  subject's runs are split into rounds taken in turn, so load that comes and goes hits all alike; \`--prepare\` resets the state before
   every run of a mutating workload (bulk link delete, device re-creation, \`nft flush ruleset\`).
   Medians are quoted. Output goes to /dev/null for every tool alike.
-- In-process and memory: separate probe runs of each command under \`/usr/bin/time -f %M\` (peak RSS
-  of the process); library drivers (\`bench/drivers/*.mjs\`, using the built \`dist/\`) print their
-  own timing of the operation. Drivers and the CLI are plain JavaScript from \`dist/\`: no loader
-  is timed.
+- In-process: library drivers (\`bench/drivers/*.mjs\`, using the built \`dist/\`), the C floor and the
+  pyroute2 scripts time the operation itself and append that figure to a file named by
+  \`NETLINKTS_BENCH_OUT\` in every run hyperfine makes, so in-process and whole-process figures come
+  from the same runs. Memory: separate probe runs under \`/usr/bin/time -f %M\` (peak RSS). Drivers
+  and the CLI are plain JavaScript from \`dist/\`: no loader is timed.
 - Peers: iproute2 (\`ip -j -d link show\`, \`ip -j route show table N\`, \`ip -batch\`), nft (\`nft -f\`,
   \`nft -j list ruleset\`), pyroute2 (Debian's python3-pyroute2, \`bench/peers/*.py\`), a C
   dump-and-walk floor (\`bench/peers/dumpwalk.c\`, built with \`cc -O2\` at the start of the run), and

@@ -9,4 +9,10 @@ with IPRoute() as ipr:
     links = ipr.get_links()
     ms = (time.perf_counter() - t) * 1000
     names = [l.get_attr('IFLA_IFNAME') for l in links]
-print(json.dumps({"ms": ms, "count": len(links), "importMs": (t1 - t0) * 1000}))
+line = json.dumps({"ms": ms, "count": len(links), "importMs": (t1 - t0) * 1000})
+print(line)
+# The runner collects the in-process figure of every timed run (see bench/drivers/common.mjs).
+import os
+if os.environ.get('NETLINKTS_BENCH_OUT'):
+    with open(os.environ['NETLINKTS_BENCH_OUT'], 'a') as f:
+        f.write(line + '\n')

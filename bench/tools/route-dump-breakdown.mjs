@@ -5,7 +5,7 @@
 // socket       NetlinkSocket.dumpBatches only (receive + message walk), no route decoding
 // decode-sync  dumpBatches + decodeRoute in a plain loop (no per-route await), kept in an array
 // list         rtnl.listRoutes() (iterateRoutes: async generator, one await per route)
-import { load } from '../drivers/common.mjs';
+import { emit, load } from '../drivers/common.mjs';
 
 const [stage = 'list', tableArg = '100', itArg = '1'] = process.argv.slice(2);
 const table = Number(tableArg);
@@ -33,4 +33,4 @@ for (let it = 0; it < Number(itArg); it++) {
   if (n !== 100000 && table === 100) console.error(`count ${n}`);
 }
 sock.close();
-console.log(JSON.stringify({ stage, ms: out }));
+emit({ stage, ms: out });

@@ -34,7 +34,7 @@ export default {
         note: `pyroute2 ${ctx.pyroute2.version}; in-process: IPRoute().get_links() into its message objects`,
       });
     }
-    const m = measure(ctx, ns, subjects, { runs: ctx.runs(10, 3), warmup: 2, probeRuns: ctx.runs(5, 2) });
+    const m = measure(ctx, ns, subjects, { runs: ctx.runs(10, 3), warmup: 2, probeRuns: ctx.runs(5, 2), rounds: ctx.runs(2, 1) });
 
     // Warm in-process figure: the same dump repeated in one process.
     const extra: Record<string, unknown> = { links: count };

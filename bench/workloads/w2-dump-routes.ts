@@ -60,7 +60,7 @@ export default {
         runs: ctx.runs(3, 1), probeRuns: 1, note: `pyroute2 ${ctx.pyroute2.version}; in-process: IPRoute().get_routes(table=${T_BIG})`,
       });
     }
-    const m1 = measure(ctx, ns, subjects, { runs: ctx.runs(10, 3), warmup: 2, probeRuns: ctx.runs(5, 2) });
+    const m1 = measure(ctx, ns, subjects, { runs: ctx.runs(10, 3), warmup: 2, probeRuns: ctx.runs(5, 2), rounds: ctx.runs(2, 1) });
     const mem: Subject[] = [
       {
         subject: 'iterateRoutes() 10k stream (driver)', tool: 'netlinkts', argv: drv(T_SMALL, 'stream'), json: true,

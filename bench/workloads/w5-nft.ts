@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { measure, type Subject } from '../lib/measure.js';
 import { CLI, DRIVERS, NODE, scratchFile } from '../lib/proc.js';
-import { fmtSeconds } from '../lib/stats.js';
+import { fmtSeconds, stats } from '../lib/stats.js';
 import { target, type ChartRatio, type Context, type Target, type WorkloadResult } from '../lib/types.js';
 
 const RULES = 10_000;
@@ -66,7 +66,10 @@ export default {
     if (cl?.wall && nftl?.wall) chart.push({ label: '5 dump-nft --json / nft -j list ruleset', value: cl.wall.median / nftl.wall.median });
     const extra: Record<string, unknown> = {};
     const out = mc.outputs.get('NftBatch commit (driver)') as Array<{ buildMs: number; commitMs: number }> | undefined;
-    if (out?.length) extra.driverPhasesMs = out.map((o) => ({ build: o.buildMs, commit: o.commitMs }));
+    if (out?.length) {
+      extra.driverBuildS = stats(out.map((o) => o.buildMs / 1000));
+      extra.driverCommitS = stats(out.map((o) => o.commitMs / 1000));
+    }
     return {
       id: 5, title: this.title,
       fixture: `table ip nat, chain postrouting (nat hook postrouting priority srcnat), ${RULES} rules "ip saddr 10.a.b.0/24 oifname \\"veth0\\" masquerade"; every commit run starts from nft flush ruleset`,
