@@ -6,6 +6,7 @@ import { listLinks, linkIndex } from '../../rtnl/link-ops.js';
 import * as C from '../../rtnl/constants.js';
 import { flag, stringOption, type ParsedArgs } from '../args.js';
 import { CliError } from '../errors.js';
+import { retryInterrupted } from '../retry.js';
 import { parseFamily } from '../family.js';
 import { JsonArrayWriter, Output } from '../output.js';
 import { addrLinkJson, addrText } from '../rtnl-format.js';
@@ -50,8 +51,8 @@ export async function run(args: ParsedArgs): Promise<number> {
       if (i === null) continue;
       if (!json && !single) out.write(`${targetTitle(t)}\n`);
       const [links, addrs] = await Promise.all([
-        listLinks(t.sock, {}),
-        listAddresses(t.sock, { dev: i, family, resolveNames: false }),
+        retryInterrupted(() => listLinks(t.sock, {})),
+        retryInterrupted(() => listAddresses(t.sock, { dev: i, family, resolveNames: false })),
       ]);
       const byLink = new Map<number, Address[]>();
       for (const a of addrs) {

@@ -12,6 +12,7 @@ import {
 } from '../link-decode.js';
 import { flag, stringOption, type ParsedArgs } from '../args.js';
 import { CliError } from '../errors.js';
+import { retryInterrupted } from '../retry.js';
 import { linkText, type PeerInfo } from '../link-format.js';
 import { linkJsonText } from '../json-text.js';
 import { JsonArrayWriter, Output } from '../output.js';
@@ -70,10 +71,10 @@ export async function run(args: ParsedArgs): Promise<number> {
           master = await masterIndex(t, masterName, single);
           if (master === undefined) continue;
         }
-        s.links = await listLinksForPrint(t.sock, { kind, master });
+        s.links = await retryInterrupted(() => listLinksForPrint(t.sock, { kind, master }));
         s.briefs = s.links.map(briefOf);
       } else {
-        s.msgs = await linkMessages(t.sock);
+        s.msgs = await retryInterrupted(() => linkMessages(t.sock));
         s.briefs = s.msgs.map(linkBrief);
       }
       for (const b of s.briefs) s.known.set(b.index, { name: b.name, up: b.up });

@@ -6,6 +6,7 @@ import { linkIndex } from '../../rtnl/link-ops.js';
 import * as C from '../../rtnl/constants.js';
 import { flag, stringOption, type ParsedArgs } from '../args.js';
 import { CliError } from '../errors.js';
+import { retryInterrupted } from '../retry.js';
 import { parseFamily } from '../family.js';
 import { JsonArrayWriter, Output } from '../output.js';
 import { neighJson, neighText } from '../rtnl-format.js';
@@ -49,7 +50,7 @@ export async function run(args: ParsedArgs): Promise<number> {
       const i = await devIndex(t, dev, single);
       if (i === null) continue;
       if (!json && !single) out.write(`${targetTitle(t)}\n`);
-      for (const n of await listNeighbours(t.sock, { dev: i, family })) {
+      for (const n of await retryInterrupted(() => listNeighbours(t.sock, { dev: i, family }))) {
         // As `ip neigh show`: entries that are only NOARP (multicast, loopback) are hidden.
         if (n.state && n.state.length === 1 && n.state[0] === 'NOARP') continue;
         const p = arr ? arr.item(JSON.stringify(neighJson(n, single ? undefined : t.name))) : out.write(neighText(n));

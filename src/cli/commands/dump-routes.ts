@@ -1,7 +1,8 @@
 // `netlinkts dump-routes`: routes like `ip -d route show`, streamed: each datagram of the dump
 // is decoded and written before the next is read (backpressure from stdout pauses the socket),
 // so memory stays flat whatever the table size.
-import { NetlinkError } from '../../netlink/errors.js';
+import { DumpInterruptedError, NetlinkError } from '../../netlink/errors.js';
+import { retryInterrupted } from '../retry.js';
 import { encodeRouteDump } from '../../rtnl/route.js';
 import type { ListRoutesOptions } from '../../rtnl/route-ops.js';
 import * as C from '../../rtnl/constants.js';
@@ -47,6 +48,7 @@ export async function run(args: ParsedArgs): Promise<number> {
     const out = new Output();
     const arr = json ? new JsonArrayWriter(out) : undefined;
     const many = targets.length > 1;
+    let interrupted = false;
     for (const t of targets) {
       const netns = many ? t.name : undefined;
       if (arr) {
@@ -54,8 +56,13 @@ export async function run(args: ParsedArgs): Promise<number> {
         const tableId = all ? 0 : typeof table === 'number' ? table : table === 'local' ? C.RT_TABLE_LOCAL : table === 'default' ? C.RT_TABLE_DEFAULT : C.RT_TABLE_MAIN;
         const af = fam === undefined ? C.AF_UNSPEC : fam === 4 ? C.AF_INET : C.AF_INET6;
         // Streamed: each datagram's routes are written before the next datagram is read.
-        await dumpRoutesJson(t.sock, await linkNames(t.sock), { family: af, table: tableId, showTable: all, netns },
-          (items) => out.write(arr.sep() + items.join(',')));
+        try {
+          await dumpRoutesJson(t.sock, await retryInterrupted(() => linkNames(t.sock)), { family: af, table: tableId, showTable: all, netns },
+            (items) => out.write(arr.sep() + items.join(',')));
+        } catch (err) {
+          if (!(err instanceof DumpInterruptedError)) throw err;
+          interrupted = true;
+        }
         continue;
       }
       if (many) out.write(`${targetTitle(t)}\n`);
@@ -68,11 +75,17 @@ export async function run(args: ParsedArgs): Promise<number> {
           if (p) await p;
         }
       } catch (err) {
-        if (!noSuchTable(err)) throw err;
+        if (err instanceof DumpInterruptedError) interrupted = true;
+        else if (!noSuchTable(err)) throw err;
       }
     }
     arr?.end();
     await out.end();
+    if (interrupted) {
+      // Streamed: what was printed cannot be taken back. Say so, as ip does, and fail.
+      process.stderr.write('netlinkts: dump-routes: the routing table changed while it was read (NLM_F_DUMP_INTR): the output may be inconsistent; run again\n');
+      return 1;
+    }
     return 0;
   } finally {
     closeTargets(targets);
