@@ -2,8 +2,6 @@
 // intermediate object per item and no generic JSON.stringify walk over mostly-undefined keys.
 // The output is byte-for-byte what JSON.stringify(routeJson(...)) gives (tested).
 import type { Route } from '../rtnl/route.js';
-import type { Link } from '../rtnl/link.js';
-import { linkInfoJson, type PeerInfo } from './link-format.js';
 
 // Names (devices, protocols, scopes, tables) repeat: each is escaped once. Interface names may
 // hold '"' or '\\' (the kernel refuses only '/', ':', whitespace), so they go through
@@ -71,39 +69,3 @@ export function routeJsonText(r: Route, showTable: boolean, netns?: string | nul
   return `${s}}`;
 }
 
-/** A string value, or nothing when undefined. */
-function str(key: string, v: string | undefined): string {
-  return v === undefined ? '' : `,"${key}":${q(v)}`;
-}
-function num(key: string, v: number | undefined): string {
-  return v === undefined ? '' : `,"${key}":${v}`;
-}
-
-/** JSON.stringify(linkJson(l, netns, peer)) without building the object (see link-format.ts). */
-export function linkJsonText(l: Link, netns: string | null, peer: PeerInfo | undefined): string {
-  const other = l.link_netnsid !== undefined;
-  let s = `{"ifindex":${l.ifindex}`;
-  if (!other && l.link !== undefined) s += `,"link":${l.link === null ? 'null' : q(l.link)}`;
-  if (other) s += num('link_index', l.link_index);
-  s += `,"ifname":${q(l.ifname)},"flags":${flagsText(l.flags)}`;
-  s += num('mtu', l.mtu) + str('qdisc', l.qdisc);
-  if (l.master !== undefined) s += typeof l.master === 'number' ? `,"master":${l.master}` : `,"master":${q(l.master)}`;
-  s += str('operstate', l.operstate) + num('operstate_index', l.operstate_index) + str('linkmode', l.linkmode)
-    + str('group', l.group) + num('txqlen', l.txqlen) + `,"link_type":${q(l.link_type)}` + str('address', l.address);
-  if (l.link_pointtopoint !== undefined) s += `,"link_pointtopoint":${l.link_pointtopoint}`;
-  s += str('broadcast', l.broadcast) + str('permaddr', l.permaddr) + num('link_netnsid', l.link_netnsid);
-  if (l.proto_down !== undefined) s += `,"proto_down":${l.proto_down}`;
-  s += num('promiscuity', l.promiscuity) + num('allmulti', l.allmulti) + num('min_mtu', l.min_mtu) + num('max_mtu', l.max_mtu);
-  const li = linkInfoJson(l.linkinfo);
-  if (li !== undefined) s += `,"linkinfo":${JSON.stringify(li)}`;
-  s += str('inet6_addr_gen_mode', l.inet6_addr_gen_mode) + num('num_tx_queues', l.num_tx_queues) + num('num_rx_queues', l.num_rx_queues)
-    + num('gso_max_size', l.gso_max_size) + num('gso_max_segs', l.gso_max_segs) + num('tso_max_size', l.tso_max_size)
-    + num('tso_max_segs', l.tso_max_segs) + num('gro_max_size', l.gro_max_size) + num('gso_ipv4_max_size', l.gso_ipv4_max_size)
-    + num('gro_ipv4_max_size', l.gro_ipv4_max_size) + str('parentbus', l.parentbus) + str('parentdev', l.parentdev)
-    + str('phys_port_name', l.phys_port_name) + str('phys_port_id', l.phys_port_id) + str('phys_switch_id', l.phys_switch_id)
-    + str('ifalias', l.ifalias);
-  if (l.altnames !== undefined) s += `,"altnames":${flagsText(l.altnames)}`;
-  s += `,"netns":${netns === null ? 'null' : q(netns)}`;
-  if (peer) s += `,"peer_ifname":${q(peer.peer_ifname)},"peer_netns":${peer.peer_netns === null ? 'null' : q(peer.peer_netns)}`;
-  return `${s}}`;
-}

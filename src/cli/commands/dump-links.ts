@@ -8,13 +8,13 @@
 import type { MessageRef } from '../../netlink/message.js';
 import { encodeLinkDump, resolveLinkNames, type Link, type LinkRef } from '../../rtnl/link.js';
 import {
-  decodeLinkForPrint, getLinkForPrint, linkBrief, linkMessages, listLinksForPrint, type LinkBrief,
+  decodeLinkForPrint, getLinkForPrint, linkBrief, linkMessages, listLinksForPrint, printLinkJson, type LinkBrief,
+  type PrintLink,
 } from '../link-decode.js';
 import { flag, stringOption, type ParsedArgs } from '../args.js';
 import { CliError } from '../errors.js';
 import { retryInterrupted } from '../retry.js';
 import { linkText, type PeerInfo } from '../link-format.js';
-import { linkJsonText } from '../json-text.js';
 import { JsonArrayWriter, Output } from '../output.js';
 import { closeTargets, openTargets, targetTitle, type Target } from '../targets.js';
 
@@ -121,9 +121,9 @@ export async function run(args: ParsedArgs): Promise<number> {
         const n = s.nsNames.get(id);
         return n === null ? '(current)' : n;
       };
-      const print = (l: Link): Promise<void> | undefined => {
+      const print = (l: PrintLink): Promise<void> | undefined => {
         const peer = s.peers.get(l.ifindex);
-        return arr ? arr.item(linkJsonText(l, s.t.name, peer)) : out.write(linkText(l, peer, nsName));
+        return arr ? arr.item(printLinkJson(l, s.t.name, peer)) : out.write(linkText(l, peer, nsName));
       };
       if (s.links) {
         for (const l of s.links) {
