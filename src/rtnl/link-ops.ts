@@ -11,6 +11,7 @@ import { validate } from '../netlink/validate.js';
 import { parseMac } from '../netlink/address.js';
 import { withNamespaceFd, type NamespaceRef } from '../netlink/namespace.js';
 import * as C from './constants.js';
+import { loadSchemas } from './lazy-schemas.js';
 import {
   decodeLink, describeLinkAttribute, encodeDelLink, encodeLinkAltNames, encodeGetLink, encodeLinkDump, encodeNewLink, encodeSetLink,
   referencedIndexes, resolveLinkNames, type BridgeOptions, type BridgePortOptions, type KindData, type Link,
@@ -147,9 +148,7 @@ const linkReq = (operation: string, kind?: string, signal?: AbortSignal): Reques
   signal,
 });
 
-async function schemas(): Promise<typeof import('./schemas.js')> {
-  return import('./schemas.js');
-}
+const schemas = loadSchemas;
 
 function isNewLink(m: MessageRef): boolean {
   return m.type === C.RTM_NEWLINK;
