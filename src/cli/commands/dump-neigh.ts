@@ -51,8 +51,6 @@ export async function run(args: ParsedArgs): Promise<number> {
       if (i === null) continue;
       if (!json && !single) out.write(`${targetTitle(t)}\n`);
       for (const n of await retryInterrupted(() => listNeighbours(t.sock, { dev: i, family }))) {
-        // As `ip neigh show`: entries that are only NOARP (multicast, loopback) are hidden.
-        if (n.state && n.state.length === 1 && n.state[0] === 'NOARP') continue;
         const p = arr ? arr.item(JSON.stringify(neighJson(n, single ? undefined : t.name))) : out.write(neighText(n));
         if (p) await p;
       }
