@@ -2,6 +2,8 @@
 //   --mode list    listRoutes(): every route decoded into a typed Route object, kept in an array
 //   --mode stream  iterateRoutes(): iterate the typed routes without keeping them (constant memory)
 // --table N, --iterations K (first cold, rest warm). Prints {ms: [...], count, rss...}.
+// --live (with node --expose-gc, stream mode): every 10,000 routes a full GC, then the heap in
+// use: the live set the dump holds, without the garbage V8 has not collected yet.
 import { args, emit, hwmKiB, load, need, sinceStart, RssSampler } from './common.mjs';
 
 const a = args();
@@ -13,6 +15,11 @@ const netlink = await load('netlink/index.js');
 const rtnl = await load('rtnl/index.js');
 need(rtnl, [mode === 'list' ? 'listRoutes' : 'iterateRoutes'], 'netlinkts/rtnl');
 const importMs = performance.now() - t0;
+const live = !!a.live;
+if (live && typeof globalThis.gc !== 'function') throw new Error('--live needs node --expose-gc');
+let liveHeapPeak = 0;
+if (live) { globalThis.gc(); liveHeapPeak = process.memoryUsage().heapUsed; }
+const liveHeapStart = liveHeapPeak;
 const rss = new RssSampler();
 const sock = new netlink.NetlinkSocket();
 const ms = [];
@@ -28,9 +35,16 @@ for (let i = 0; i < iterations; i++) {
     for await (const r of rtnl.iterateRoutes(sock, { table, family: 'inet' })) {
       if (r.table === undefined && r.dst === undefined) throw new Error('empty route');
       if ((++count & 1023) === 0) rss.sample();
+      if (live && count % 10000 === 0) {
+        globalThis.gc();
+        liveHeapPeak = Math.max(liveHeapPeak, process.memoryUsage().heapUsed);
+      }
     }
   }
   ms.push(performance.now() - t);
 }
 sock.close();
-emit({ ms, count, mode, table, importMs, totalMs: sinceStart(), hwmKiB: hwmKiB(), ...rss.report() });
+emit({
+  ms, count, mode, table, importMs, totalMs: sinceStart(), hwmKiB: hwmKiB(), ...rss.report(),
+  ...(live ? { liveHeapStartKiB: Math.round(liveHeapStart / 1024), liveHeapPeakKiB: Math.round(liveHeapPeak / 1024) } : {}),
+});

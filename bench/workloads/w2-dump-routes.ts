@@ -60,6 +60,9 @@ export default {
         runs: ctx.runs(3, 1), probeRuns: 1, note: `pyroute2 ${ctx.pyroute2.version}; in-process: IPRoute().get_routes(table=${T_BIG})`,
       });
     }
+    const live = (table: number) => [NODE, '--expose-gc', join(DRIVERS, 'dump-routes.mjs'), '--table', String(table), '--mode', 'stream', '--live'];
+    const liveNote = 'diagnostic: full GC every 10,000 routes, then heapUsed: the live set while streaming (not timed)';
+    subjects.push({ subject: 'diagnostic: live heap, 100k stream', tool: 'netlinkts', argv: live(T_BIG), json: true, wall: false, probeRuns: 1, note: liveNote });
     const m1 = measure(ctx, ns, subjects, { runs: ctx.runs(10, 3), warmup: 2, probeRuns: ctx.runs(5, 2), rounds: ctx.runs(2, 1) });
     const mem: Subject[] = [
       {
@@ -70,6 +73,8 @@ export default {
         subject: 'iterateRoutes() 300k stream (driver)', tool: 'netlinkts', argv: drv(T_HUGE, 'stream'), json: true,
         runs: ctx.runs(3, 1), probeRuns: ctx.runs(3, 1), note: 'a 300k point beside the constant-memory check: does RSS keep growing?',
       },
+      { subject: 'diagnostic: live heap, 10k stream', tool: 'netlinkts', argv: live(T_SMALL), json: true, wall: false, probeRuns: 1, note: liveNote },
+      { subject: 'diagnostic: live heap, 300k stream', tool: 'netlinkts', argv: live(T_HUGE), json: true, wall: false, probeRuns: 1, note: liveNote },
       { subject: `netlinkts dump-routes --json --table ${T_SMALL}`, tool: 'netlinkts', argv: [NODE, CLI, 'dump-routes', '--json', '--table', String(T_SMALL)], note: 'the 10k point of the constant-memory check' },
     ];
     const m2 = measure(ctx, ns2, mem, { runs: ctx.runs(10, 3), warmup: 2, probeRuns: ctx.runs(5, 2) });
@@ -136,6 +141,10 @@ export default {
     if (s300?.rssKiB && s100?.rssKiB) extra.streamRss300kOver100k = s300.rssKiB / s100.rssKiB;
     const h100 = heap('iterateRoutes() 100k stream (driver)'), h10 = heap('iterateRoutes() 10k stream (driver)');
     const h300 = heap('iterateRoutes() 300k stream (driver)');
+    for (const [k, subject] of [['10k', 'diagnostic: live heap, 10k stream'], ['100k', 'diagnostic: live heap, 100k stream'], ['300k', 'diagnostic: live heap, 300k stream']] as const) {
+      const o = (m.outputs.get(subject) ?? []) as Array<{ liveHeapPeakKiB?: number }>;
+      if (o[0]?.liveHeapPeakKiB !== undefined) extra[`streamLiveHeapMiB${k}`] = o[0].liveHeapPeakKiB / 1024;
+    }
     if (h300 !== undefined) extra.streamHeapPeakMiB300k = h300 / 1024;
     if (h100 !== undefined && h10 !== undefined) {
       extra.streamHeapPeakMiB100k = h100 / 1024;

@@ -3,7 +3,7 @@
 // the kernel) and the kernel's bulk path (`ip link del group N`), which the library uses.
 import { join } from 'node:path';
 import { measure, type Measured, type Subject } from '../lib/measure.js';
-import { DRIVERS, NODE, PEERS, scratchFile } from '../lib/proc.js';
+import { DRIVERS, NODE, PEERS, TOOLS, scratchFile } from '../lib/proc.js';
 import { fmtSeconds } from '../lib/stats.js';
 import { target, type ChartRatio, type Context, type Row, type Target, type WorkloadResult } from '../lib/types.js';
 
@@ -34,6 +34,10 @@ export default {
         subject: 'createLink() x1000 (driver)', tool: 'netlinkts', argv: drv('create', '--count', String(PAIRS), '--group', String(GROUP)), json: true,
         note: 'in-process: 1,000 createLink() calls at once (validation, request, echo, read back)',
       },
+      {
+        subject: 'diagnostic: encodeNewLink + socket.request x1000', tool: 'netlinkts', argv: [NODE, join(TOOLS, 'veth-floor.mjs'), '--count', String(PAIRS), '--group', String(GROUP)], json: true,
+        note: 'below the API: the codec and NetlinkSocket.request() only: no validation, no NLM_F_ECHO, no read-back (bench/tools/veth-floor.mjs)',
+      },
     ];
     if (ctx.pyroute2) {
       createSubjects.push({
@@ -42,7 +46,7 @@ export default {
       });
     }
     ctx.log('create');
-    const mc = measure(ctx, ns, createSubjects, { runs: ctx.runs(7, 3), warmup: 1, probeRuns: ctx.runs(3, 1), prepare: clean });
+    const mc = measure(ctx, ns, createSubjects, { runs: ctx.runs(9, 3), warmup: 1, probeRuns: ctx.runs(3, 1), prepare: clean, rounds: ctx.runs(3, 1) });
 
     // Bulk delete (the kernel's group path) and one-by-one.
     const delSubjects: Subject[] = [
@@ -59,7 +63,7 @@ export default {
       });
     }
     ctx.log('bulk delete');
-    const md = measure(ctx, ns, delSubjects, { runs: ctx.runs(7, 3), warmup: 1, probeRuns: ctx.runs(3, 1), prepare: populated });
+    const md = measure(ctx, ns, delSubjects, { runs: ctx.runs(9, 3), warmup: 1, probeRuns: ctx.runs(3, 1), prepare: populated, rounds: ctx.runs(3, 1) });
     ctx.log('one-by-one delete (~16 s a run)');
     const m1 = measure(ctx, ns, [
       { subject: 'ip -batch (1,000 link del, one by one)', tool: 'iproute2', argv: ['ip', '-batch', delFile], runs: ctx.runs(2, 1), probe: false },

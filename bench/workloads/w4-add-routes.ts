@@ -37,7 +37,7 @@ export default {
         runs: 1, probe: false, note: `pyroute2 ${ctx.pyroute2.version}; one request at a time; one timed run only (~30-60 s a run), no RSS probe`,
       });
     }
-    const m = measure(ctx, ns, subjects, { runs: ctx.runs(7, 3), warmup: 1, probeRuns: ctx.runs(3, 1), prepare: reset });
+    const m = measure(ctx, ns, subjects, { runs: ctx.runs(9, 3), warmup: 1, probeRuns: ctx.runs(3, 1), prepare: reset, rounds: ctx.runs(3, 1) });
     const row = (s: string) => m.rows.find((r) => r.subject === s);
     const ip = row('ip -batch (100,000 route add)');
     const d = row('addRoute() x100k (driver)');

@@ -31,7 +31,7 @@ export default {
       },
     ];
     ctx.log('commit');
-    const mc = measure(ctx, ns, commit, { runs: ctx.runs(10, 3), warmup: 2, probeRuns: ctx.runs(3, 1), prepare: flush });
+    const mc = measure(ctx, ns, commit, { runs: ctx.runs(10, 3), warmup: 2, probeRuns: ctx.runs(3, 1), prepare: flush, rounds: ctx.runs(2, 1) });
 
     // Listing: the ruleset loaded once by nft -f.
     ns.exec(flush);
@@ -46,7 +46,7 @@ export default {
       { subject: 'node -e 0', tool: 'node', argv: [NODE, '-e', '0'] },
     ];
     ctx.log('list');
-    const ml = measure(ctx, ns, list, { runs: ctx.runs(10, 3), warmup: 2, probeRuns: ctx.runs(3, 1) });
+    const ml = measure(ctx, ns, list, { runs: ctx.runs(10, 3), warmup: 2, probeRuns: ctx.runs(3, 1), rounds: ctx.runs(2, 1) });
     const rows = [...mc.rows, ...ml.rows];
     const row = (s: string) => rows.find((r) => r.subject === s);
     const nftf = row('nft -f (10,000 rules)');
