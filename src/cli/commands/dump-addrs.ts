@@ -1,29 +1,15 @@
 // `netlinkts dump-addrs`: addresses grouped under their links, like `ip addr show`.
-import { NetlinkError } from '../../netlink/errors.js';
 import { encodeAddressDump, type Address } from '../../rtnl/address.js';
 import { listAddresses } from '../../rtnl/address-ops.js';
-import { listLinks, linkIndex } from '../../rtnl/link-ops.js';
+import { listLinks } from '../../rtnl/link-ops.js';
 import * as C from '../../rtnl/constants.js';
 import { flag, stringOption, type ParsedArgs } from '../args.js';
-import { CliError } from '../errors.js';
 import { retryInterrupted } from '../retry.js';
 import { parseFamily } from '../family.js';
 import { JsonArrayWriter, Output } from '../output.js';
 import { addrLinkJson, addrText } from '../rtnl-format.js';
-import { closeTargets, openTargets, targetTitle, type Target } from '../targets.js';
-
-async function devIndex(t: Target, dev: string | undefined, single: boolean): Promise<number | undefined | null> {
-  if (dev === undefined) return undefined;
-  try {
-    return await linkIndex(t.sock, dev);
-  } catch (err) {
-    if (err instanceof NetlinkError && err.code === 'ENODEV') {
-      if (!single) return null;
-      throw new CliError(`dump-addrs: --dev ${dev}: no such link${t.name !== null ? ` in namespace ${t.name}` : ''}`);
-    }
-    throw err;
-  }
-}
+import { closeTargets, openTargets, targetTitle } from '../targets.js';
+import { deviceIndex, rawDumpByDevice } from '../device-filter.js';
 
 export async function run(args: ParsedArgs): Promise<number> {
   const family = parseFamily(stringOption(args, 'family'), 'dump-addrs');
@@ -34,20 +20,14 @@ export async function run(args: ParsedArgs): Promise<number> {
   try {
     const mode = flag(args, 'raw') ? 'raw' : flag(args, 'hex') ? 'hex' : undefined;
     if (mode) {
-      const [{ rawDump }, { rtnlSchema }] = await Promise.all([import('../raw-dump.js'), import('../schema/rtnl.js')]);
       const af = family === undefined ? C.AF_UNSPEC : family === 4 ? C.AF_INET : C.AF_INET6;
-      const idx = new Map<Target, number>();
-      for (const t of targets) {
-        const i = await devIndex(t, dev, single);
-        if (i !== null) idx.set(t, i ?? 0);
-      }
-      await rawDump(targets.filter((t) => idx.has(t)), (t) => encodeAddressDump(af, idx.get(t)), { operation: 'list addresses' }, mode, json, rtnlSchema);
+      await rawDumpByDevice(targets, dev, single, 'dump-addrs', mode, json, 'list addresses', (i) => encodeAddressDump(af, i ?? 0));
       return 0;
     }
     const out = new Output();
     const arr = json ? new JsonArrayWriter(out) : undefined;
     for (const t of targets) {
-      const i = await devIndex(t, dev, single);
+      const i = await deviceIndex(t, dev, single, 'dump-addrs');
       if (i === null) continue;
       if (!json && !single) out.write(`${targetTitle(t)}\n`);
       const [links, addrs] = await Promise.all([
