@@ -65,6 +65,8 @@ export default {
     if (dl?.wall && nftl?.wall) chart.push({ label: '5 ruleset() whole / nft -j list ruleset', value: dl.wall.median / nftl.wall.median });
     if (cl?.wall && nftl?.wall) chart.push({ label: '5 dump-nft --json / nft -j list ruleset', value: cl.wall.median / nftl.wall.median });
     const extra: Record<string, unknown> = {};
+    const listed = ml.outputs.get('Nftables.ruleset() (driver)') as Array<{ rules: number }> | undefined;
+    if (listed?.length) extra.rulesListed = [...new Set(listed.map((o) => o.rules))];
     const out = mc.outputs.get('NftBatch commit (driver)') as Array<{ buildMs: number; commitMs: number }> | undefined;
     if (out?.length) {
       extra.driverBuildS = stats(out.map((o) => o.buildMs / 1000));
