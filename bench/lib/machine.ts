@@ -13,6 +13,8 @@ export interface MachineInfo {
   iproute2: string;
   nft: string;
   hyperfine: string;
+  /** Where the peers' commands resolve (PATH without node_modules/.bin, see proc.ts). */
+  tools: Record<string, string>;
   /** NODE_EXTRA_CA_CERTS makes every node start parse a CA bundle (NOTES.md): part of "the same environment". */
   nodeExtraCaCerts: string | null;
 }
@@ -38,6 +40,7 @@ export function machineInfo(): MachineInfo {
     iproute2: firstLine('ip', ['-V']),
     nft: firstLine('nft', ['--version']),
     hyperfine: firstLine('hyperfine', ['--version']),
+    tools: Object.fromEntries(['ip', 'nft', 'hyperfine', 'nsenter', 'python3'].map((t) => [t, firstLine('bash', ['-c', `command -v ${t}`])])),
     nodeExtraCaCerts: process.env.NODE_EXTRA_CA_CERTS ?? null,
   };
 }

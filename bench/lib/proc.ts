@@ -9,6 +9,13 @@ import { fileURLToPath } from 'node:url';
 import { stats, type Stats } from './stats.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+// Under npm (`npm run bench`) PATH starts with node_modules/.bin, where ava's dependency
+// @vercel/nft installs a command named `nft`: the peer would silently be Node File Trace, not
+// netfilter's nft (and `nft flush ruleset` a no-op). Every command the benchmarks start,
+// hyperfine's and bash's children included, gets a PATH without node_modules/.bin entries.
+process.env.PATH = (process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin').split(':')
+  .filter((d) => d && !/(^|\/)node_modules\/\.bin\/?$/.test(d)).join(':');
 /** The built library under measurement: a snapshot (see snapshotBuild) once the runner took one. */
 export let DIST = join(ROOT, 'dist', 'src');
 export const DRIVERS = join(ROOT, 'bench', 'drivers');

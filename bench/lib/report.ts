@@ -68,6 +68,7 @@ export function renderMarkdown(doc: RunDoc): string {
     `${m.cpu}, ${m.cores} cores, ${m.memGiB} GiB`, `Linux ${m.kernel}`, m.os, `Node.js ${m.node}`, m.iproute2, m.nft,
     m.hyperfine, doc.pyroute2 ? `pyroute2 ${doc.pyroute2.version} (${doc.pyroute2.python})` : 'pyroute2 not installed',
   ].join('; ') + '.');
+  if (m.tools) out.push(`Tools as run: ${Object.entries(m.tools).map(([k, v]) => `${k} = \`${v}\``).join(', ')} (PATH without node_modules/.bin: under npm it holds @vercel/nft's \`nft\`).`);
   if (doc.build) out.push(`Library: commit ${doc.build.commit}${doc.build.uncommittedSrcFiles ? ` with ${doc.build.uncommittedSrcFiles} uncommitted file(s) under src/` : ''}, built by \`npm run bench\` and measured from a snapshot of \`dist/\` taken at the start.`);
   out.push(`Load average at start ${doc.load.start.join(' ')}, at end ${doc.load.end.join(' ')} (1/5/15 min).`);
   out.push(`\`NODE_EXTRA_CA_CERTS\` was ${m.nodeExtraCaCerts ? `set (${m.nodeExtraCaCerts}) for every node process, bare \`node -e 0\` included` : 'unset'}.`);
