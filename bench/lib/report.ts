@@ -175,7 +175,7 @@ export function renderSvg(doc: RunDoc): string {
   const W = 900, left = 330, right = 40, top = 56, rowH = 26, bottom = 44;
   const H = top + Math.max(1, bars.length) * rowH + bottom;
   const vals = bars.flatMap((b) => (b.limit !== undefined ? [b.value, b.limit] : [b.value]));
-  const lo = Math.floor(Math.log10(Math.min(0.01, ...vals))); // log10 range, at least 0.01x .. 20x
+  const lo = Math.floor(Math.log10(Math.min(0.01, ...vals) * 0.5)); // log10 range, at least 0.01x .. 20x, with room under the smallest bar
   const hi = Math.max(1.3, Math.log10(Math.max(...vals, 1)) + 0.15);
   const x = (v: number): number => left + ((Math.min(Math.max(Math.log10(v), lo), hi) - lo) / (hi - lo)) * (W - left - right);
   const o: string[] = [];
@@ -196,7 +196,10 @@ export function renderSvg(doc: RunDoc): string {
     const x0 = x(10 ** lo), x1 = x(b.value);
     o.push(`<text x="${left - 8}" y="${y + 16}" text-anchor="end">${xmlEsc(b.label)}</text>`);
     o.push(`<rect x="${x0}" y="${y + 5}" width="${Math.max(1, x1 - x0)}" height="${rowH - 10}" fill="${color}"/>`);
-    o.push(`<text x="${Math.min(x1 + 4, W - right)}" y="${y + 16}" fill="#111">${xmlEsc(fmtRatio(b.value))}</text>`);
+    // The value after the bar, or after the limit's tick when that sits just past the bar.
+    const lx0 = b.limit !== undefined ? x(b.limit) : -Infinity;
+    const tx = lx0 > x1 && lx0 - x1 < 50 ? lx0 + 5 : x1 + 4;
+    o.push(`<text x="${Math.min(tx, W - right)}" y="${y + 16}" fill="#111">${xmlEsc(fmtRatio(b.value))}</text>`);
     if (b.limit !== undefined) {
       const lx = x(b.limit);
       o.push(`<line x1="${lx}" y1="${y + 2}" x2="${lx}" y2="${y + rowH - 2}" stroke="#000" stroke-width="2"/>`);

@@ -61,7 +61,7 @@ export default {
       });
     }
     const live = (table: number) => [NODE, '--expose-gc', join(DRIVERS, 'dump-routes.mjs'), '--table', String(table), '--mode', 'stream', '--live'];
-    const liveNote = 'diagnostic: full GC every 10,000 routes, then heapUsed: the live set while streaming (not timed)';
+    const liveNote = 'diagnostic: a full GC every 10,000 routes, then heapUsed: the live set while streaming (see other figures; its time includes the forced GCs)';
     subjects.push({ subject: 'diagnostic: live heap, 100k stream', tool: 'netlinkts', argv: live(T_BIG), json: true, wall: false, probeRuns: 1, note: liveNote });
     const m1 = measure(ctx, ns, subjects, { runs: ctx.runs(10, 3), warmup: 2, probeRuns: ctx.runs(5, 2), rounds: ctx.runs(2, 1) });
     const mem: Subject[] = [
