@@ -11,7 +11,8 @@ command -v ping >/dev/null || need+=(iputils-ping)
 command -v unshare >/dev/null || need+=(util-linux)
 if [[ "${1:-}" == "--bench" ]]; then
   command -v hyperfine >/dev/null || need+=(hyperfine)
-  python3 -c 'import pyroute2' 2>/dev/null || need+=(python3-pyroute2)
+  # Debian's module lives under /usr/bin/python3 (the PATH python3 may be a pyenv shim).
+  /usr/bin/python3 -c 'import pyroute2' 2>/dev/null || need+=(python3-pyroute2)
 fi
 if ((${#need[@]})); then
   if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null; then

@@ -111,7 +111,8 @@ export async function run(args: ParsedArgs): Promise<number> {
     const all: unknown[] = [];
     for (const t of targets) {
       const rs = await getRuleset(t.sock);
-      if (json) all.push(...rulesetJson(rs, many ? t.name : undefined));
+      // No push(...spread): 150k rules overflow the call stack's argument limit.
+      if (json) for (const item of rulesetJson(rs, many ? t.name : undefined)) all.push(item);
       else {
         if (many) out.write(`${targetTitle(t)}\n`);
         out.write(rulesetText(rs));
