@@ -415,7 +415,7 @@ test('ENOBUFS when the kernel cannot queue replies to pipelined requests', async
   }
 });
 
-test('10,000 socketOpen/socketClose cycles (and 1,000 in a namespace) leak no fd', (t) => {
+test.serial('10,000 socketOpen/socketClose cycles (and 1,000 in a namespace) leak no fd', (t) => {
   const before = fdCount();
   for (let i = 0; i < 10_000; i++) b.socketClose(b.socketOpen(NETLINK_ROUTE, -1));
   t.is(fdCount(), before);
