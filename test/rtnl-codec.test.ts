@@ -353,7 +353,7 @@ function routeDump(n: number): Uint8Array {
   return w.copy();
 }
 
-test('100k routes decode in well under a second (measured)', (t) => {
+test('100k routes decode, the last one intact (speed is logged; npm run bench measures it)', (t) => {
   const bytes = routeDump(100_000);
   const ms = parseMessages(bytes);
   const names = new Map([[2, 'eth0']]);
@@ -367,5 +367,4 @@ test('100k routes decode in well under a second (measured)', (t) => {
   }
   t.like(last as object, { dev: 'eth0', gateway: '192.168.0.1', protocol: 'bgp', table: 'main' });
   t.log(`decodeRoute: 100k routes (${(bytes.length / 1e6).toFixed(1)} MB) in ${best.toFixed(1)} ms warm`);
-  t.true(best < 1000, `${best} ms`);
 });
