@@ -12,7 +12,9 @@ export {
   readHeader, walkMessages, parseMessages, decodeError, decodeDone, decodeExtAck, controlTypeName,
   attributePathAt, type MessageHeader, type MessageRef, type ErrorMessage,
 } from './message.js';
-export { NetlinkSocket, type SocketOptions, type RequestOptions, type DumpOptions, type NamespaceTarget } from './socket.js';
+export {
+  NetlinkSocket, type SocketOptions, type RequestOptions, type DumpOptions, type NamespaceTarget, type BulkOptions, type BulkFailure,
+} from './socket.js';
 export { hexdump } from './log.js';
 export {
   Subscription, subscribe, messageState, type ChangeEvent, type ChangeType, type OverrunEvent, type SyncedEvent,

@@ -15,6 +15,7 @@ import { attributePathAt, decodeDone, decodeError, walkMessages, type MessageRef
 import { NetlinkBuffer } from './reader.js';
 import { hexdump, logger, type Logger } from './log.js';
 import { loadNative, type NativeBinding } from './native.js';
+import { MessageWriter } from './writer.js';
 
 /** A network namespace: an open fd of /proc/PID/ns/net or /run/netns/NAME, or such a path. */
 export type NamespaceTarget = number | string;
@@ -68,6 +69,27 @@ export interface RequestOptions {
   noAck?: boolean;
 }
 
+export interface BulkOptions {
+  /** Names request i in its error ("add route 10.0.0.1/32 table 100"). Default: the message type. */
+  describe?: (index: number) => string;
+  /** Size of the family header after nlmsghdr (for the attribute an extended ACK points at). */
+  headerSize?: number;
+  describeAttribute?: (path: number[]) => string | undefined;
+  /**
+   * Requests per sendmsg() at most. Default: as many failures as the receive queue surely
+   * holds (about 1 KiB of queue per error), between 32 and 4,096.
+   */
+  chunk?: number;
+  /** Stop sending further chunks; what was sent stays applied. */
+  signal?: AbortSignal;
+}
+
+/** One request of a bulk() that failed: its index in the input and why. */
+export interface BulkFailure {
+  index: number;
+  error: Error;
+}
+
 export interface DumpOptions extends RequestOptions {
   /** Retries on NLM_F_DUMP_INTR for dumpAll() (the iterator cannot un-yield, so it always throws). */
   retries?: number;
@@ -98,6 +120,24 @@ interface DumpState {
   draining: boolean;
   wake: (() => void) | undefined;
 }
+
+/** The chunk of a bulk() in flight: errors for its sequence numbers are recorded, the last one ends it. */
+interface BulkChunk {
+  firstSeq: number;
+  lastSeq: number;
+  seqs: Uint32Array;
+  indices: Int32Array;
+  starts: Int32Array;
+  count: number;
+  bytes: Uint8Array;
+  opts: BulkOptions;
+  failures: BulkFailure[];
+  reported: Set<number>;
+  finish: (err?: Error) => void;
+}
+
+const BULK_BYTES = 256 << 10; // bytes per sendmsg() in bulk(): fewer syscalls, well under the send buffer
+const BULK_ERROR_COST = 1024; // receive-queue bytes one error reply may take (skb truesize, extack text)
 
 const HIGH_WATER = 16; // datagrams buffered for a slow dump consumer before reading pauses
 const LOW_WATER = 4;
@@ -149,6 +189,8 @@ export class NetlinkSocket {
   private refed = true;
   private readonly peerPortId: number;
   private pollOptions: { nsid: boolean } | undefined;
+  private activeBulk: BulkChunk | undefined;
+  private bulkTail: Promise<unknown> = Promise.resolve();
 
   /**
    * Unsolicited messages (multicast notifications, or replies nobody waits for). With
@@ -256,7 +298,7 @@ export class NetlinkSocket {
 
   private updateRef(): void {
     if (!this.pollHandle || this.closed) return;
-    const want = this.wantRef || this.pending.size > 0 || this.queued() > 0;
+    const want = this.wantRef || this.pending.size > 0 || this.queued() > 0 || this.activeBulk !== undefined;
     if (want === this.refed) return;
     this.refed = want;
     if (want) this.native.pollRef(this.pollHandle);
@@ -424,6 +466,123 @@ export class NetlinkSocket {
     }
   }
 
+  // ---- bulk ----
+
+  /**
+   * Send `count` requests, many per sendmsg(), and report only the ones that failed.
+   *
+   * `write(i, w)` writes request i into `w` as one message (w.begin() ... w.end()); the socket
+   * sets its sequence number and flags. Requests go without NLM_F_ACK, so the kernel answers
+   * only failures (netlink acknowledges an unflagged request only when it fails); the last
+   * request of each chunk carries NLM_F_ACK, and its answer proves every request before it
+   * was processed, in order. A chunk holds at most as many requests as the receive queue can
+   * hold error replies for, so no failure is lost. A request whose write() throws is reported
+   * as failed (with that error) and not sent. Resolves with the failures in input order; every
+   * other request succeeded. Bulk operations on one socket run one after another; ordinary
+   * requests and dumps may run meanwhile.
+   */
+  bulk(count: number, write: (index: number, w: MessageWriter) => void, opts: BulkOptions = {}): Promise<BulkFailure[]> {
+    this.assertOpen(opts.describe?.(0) ?? 'bulk request');
+    const run = this.bulkTail.then(() => this.runBulk(count, write, opts));
+    this.bulkTail = run.catch(() => undefined);
+    return run;
+  }
+
+  private async runBulk(count: number, write: (index: number, w: MessageWriter) => void, opts: BulkOptions): Promise<BulkFailure[]> {
+    const failures: BulkFailure[] = [];
+    if (count <= 0) return failures;
+    let chunkMax = opts.chunk ?? Math.min(4096, Math.max(32, Math.floor(this.receiveBufferSize / BULK_ERROR_COST)));
+    const w = new MessageWriter(Math.min(BULK_BYTES + 4096, 64 + count * 128));
+    let seqs = new Uint32Array(chunkMax), indices = new Int32Array(chunkMax), starts = new Int32Array(chunkMax);
+    let i = 0;
+    while (i < count) {
+      if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('aborted');
+      this.assertOpen(opts.describe?.(i) ?? 'bulk request');
+      if (seqs.length < chunkMax) { seqs = new Uint32Array(chunkMax); indices = new Int32Array(chunkMax); starts = new Int32Array(chunkMax); }
+      w.reset();
+      let n = 0;
+      for (; i < count && n < chunkMax && w.pos < BULK_BYTES; i++) {
+        const start = w.pos;
+        try {
+          write(i, w);
+          const len = w.pos - start >= 16 ? w.u32At(start) : 0;
+          if (len < 16 || start + len !== w.pos) throw new ValidationError('message', `write() must add exactly one message; nlmsg_len says ${len}, ${w.pos - start} bytes were written`);
+        } catch (err) {
+          w.pos = start;
+          failures.push({ index: i, error: err as Error });
+          continue;
+        }
+        const seq = this.nextSeq();
+        w.patchFlags(start, NLM_F_REQUEST, NLM_F_ACK);
+        w.setSeq(start, seq);
+        seqs[n] = seq; indices[n] = i; starts[n] = start;
+        n++;
+      }
+      if (n === 0) continue;
+      w.patchFlags(starts[n - 1]!, NLM_F_ACK);
+      const bytes = w.bytes();
+      const overrun = await this.sendChunk({
+        firstSeq: seqs[0]!, lastSeq: seqs[n - 1]!, seqs, indices, starts, count: n, bytes, opts,
+        failures, reported: new Set(), finish: () => undefined,
+      });
+      // The queue overflowed after all (another reader's traffic, a smaller buffer than it
+      // said): the failures of that chunk are unknown. Smaller chunks from here on.
+      if (overrun) chunkMax = Math.max(8, chunkMax >> 2);
+    }
+    failures.sort((a, b) => a.index - b.index);
+    return failures;
+  }
+
+  /** Send one chunk and wait for its last request's answer. Resolves true if the receive queue overran. */
+  private sendChunk(chunk: BulkChunk): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      chunk.finish = (err?: Error) => {
+        if (this.activeBulk === chunk) this.activeBulk = undefined;
+        this.updateRef();
+        if (err) {
+          // Whatever the kernel did not report on is unknown: fail it with the reason.
+          for (let k = 0; k < chunk.count; k++) if (!chunk.reported.has(k)) chunk.failures.push({ index: chunk.indices[k]!, error: err });
+        }
+        resolve(err instanceof OverrunError);
+      };
+      this.activeBulk = chunk;
+      this.updateRef();
+      try {
+        this.flushNow(); // anything queued before keeps its place
+        this.logOut(chunk.bytes);
+        this.transmit(chunk.bytes);
+      } catch (err) {
+        chunk.finish(systemError(err, `${this.bulkDescribe(chunk, 0)} (sendmsg of ${chunk.count} requests)`));
+      }
+    });
+  }
+
+  private bulkDescribe(chunk: BulkChunk, k: number): string {
+    return chunk.opts.describe?.(chunk.indices[k]!) ?? this.describe(chunk.bytes.subarray(chunk.starts[k]!), {});
+  }
+
+  /** An NLMSG_ERROR for a request of the active bulk chunk (seq in its range). */
+  private onBulkAnswer(chunk: BulkChunk, m: MessageRef): void {
+    let k = (m.seq - chunk.firstSeq) >>> 0;
+    if (k >= chunk.count || chunk.seqs[k] !== m.seq) { // the sequence wrapped inside the chunk
+      k = chunk.seqs.subarray(0, chunk.count).indexOf(m.seq);
+      if (k < 0) return;
+    }
+    const e = decodeError(m);
+    if (e.errno !== 0) {
+      const start = chunk.starts[k]!;
+      const len = chunk.bytes[start]! | (chunk.bytes[start + 1]! << 8) | (chunk.bytes[start + 2]! << 16) | (chunk.bytes[start + 3]! << 24);
+      const o = chunk.opts;
+      const error = this.kernelError({
+        seq: m.seq, message: chunk.bytes.slice(start, start + len),
+        opts: { operation: this.bulkDescribe(chunk, k), headerSize: o.headerSize, describeAttribute: o.describeAttribute },
+      }, e.errno, e.extack);
+      chunk.failures.push({ index: chunk.indices[k]!, error });
+    }
+    chunk.reported.add(k);
+    if (m.seq === chunk.lastSeq) chunk.finish();
+  }
+
   // ---- dumps ----
 
   /** Wait for the socket's dump slot; the slot is taken synchronously when it is free. */
@@ -571,6 +730,8 @@ export class NetlinkSocket {
     }
     // ENOBUFS: replies were dropped; nothing pending can be trusted to complete.
     this.log('%s: receive queue overrun (ENOBUFS)', this.name);
+    const bulk = this.activeBulk;
+    if (bulk) bulk.finish(new OverrunError(`${this.bulkDescribe(bulk, 0)} and ${bulk.count - 1} more requests of a bulk chunk (outcome unknown)`));
     for (const p of [...this.pending.values()]) {
       const err = new OverrunError(this.describe(p.message, p.opts));
       if (p.kind === 'dump') {
@@ -603,6 +764,11 @@ export class NetlinkSocket {
           if (m.flags & NLM_F_DUMP_INTR) st.interrupted = true;
           st.received++;
           if (!st.draining) (batch ??= []).push(m);
+          return;
+        }
+        const bulk = this.activeBulk;
+        if (bulk && m.type === NLMSG_ERROR && ((m.seq - bulk.firstSeq) >>> 0) <= ((bulk.lastSeq - bulk.firstSeq) >>> 0)) {
+          this.onBulkAnswer(bulk, m);
           return;
         }
         const p = this.pending.get(m.seq);
@@ -723,6 +889,7 @@ export class NetlinkSocket {
       }
     }
     this.pending.clear();
+    this.activeBulk?.finish(new SocketClosedError('bulk request'));
     this.outgoing.length = 0;
     this.outHead = 0;
     this.activeDump = undefined;

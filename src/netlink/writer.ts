@@ -69,6 +69,16 @@ export class MessageWriter {
     return len;
   }
 
+  /** The u32 at `at` (e.g. the nlmsg_len of a message written earlier). */
+  u32At(at: number): number {
+    return this.view.getUint32(at, LE);
+  }
+
+  /** Set and clear nlmsg_flags bits of the message at `start`. */
+  patchFlags(start: number, set: number, clear = 0): void {
+    this.view.setUint16(start + 6, (this.view.getUint16(start + 6, LE) | set) & ~clear, LE);
+  }
+
   /** Rewrite the sequence number of the message at `start` (used when a request is re-sent). */
   setSeq(start: number, seq: number): void {
     this.view.setUint32(start + 8, seq >>> 0, LE);

@@ -25,7 +25,7 @@ export {
 } from './address.js';
 export {
   decodeRoute, encodeRouteDump, encodeNewRoute, encodeDelRoute, encodeGetRoute, describeRouteAttribute, routeFlagNames,
-  tableName, type Route, type RouteNexthop, type RouteAttrs, type NexthopAttrs, type RouteDumpFilter, type IfNameResolver,
+  writeNewRoute, writeDelRoute, tableName, type Route, type RouteNexthop, type RouteAttrs, type NexthopAttrs, type RouteDumpFilter, type IfNameResolver,
 } from './route.js';
 export {
   decodeNeighbour, encodeNeighbourDump, encodeNewNeighbour, encodeDelNeighbour, neighbourStateNames, type Neighbour,
@@ -45,6 +45,7 @@ export {
   listRoutes, iterateRoutes, routeBatches, addRoute, replaceRoute, appendRoute, deleteRoute, getRoute, type RouteSpec, type NexthopSpec,
   type RouteMetrics, type ListRoutesOptions, type RouteQuery,
 } from './route-ops.js';
+export { addRoutes, replaceRoutes, deleteRoutes, type RouteBulkOptions, type RouteBulkFailure } from './route-bulk.js';
 export {
   listNeighbours, addNeighbour, replaceNeighbour, deleteNeighbour, type NeighbourSpec, type ListNeighboursOptions,
 } from './neighbour-ops.js';

@@ -161,7 +161,28 @@ function hostBits(family: number): number {
   return family === C.AF_INET6 ? 128 : 32;
 }
 
+/** The link selectors a route spec names (dev, nexthops' dev), for resolving them before routeAttrs(). */
+export function routeDevices(spec: RouteSpec): LinkSelector[] {
+  const out: LinkSelector[] = [];
+  if (spec.dev !== undefined) out.push(spec.dev);
+  if (spec.nexthops) for (const nh of spec.nexthops) if (nh.dev !== undefined) out.push(nh.dev);
+  return out;
+}
+
 async function resolveRoute(sock: NetlinkSocket, spec: RouteSpec, op: string, forDelete: boolean): Promise<RouteAttrs> {
+  const known = new Map<LinkSelector, number>();
+  if (spec.dev !== undefined) known.set(spec.dev, await linkIndex(sock, spec.dev, op));
+  for (const [i, nh] of (spec.nexthops ?? []).entries()) {
+    if (nh.dev !== undefined && !known.has(nh.dev)) known.set(nh.dev, await linkIndex(sock, nh.dev, `${op}: nexthops.${i}.dev ${nh.dev}`));
+  }
+  return routeAttrs(spec, forDelete, (sel) => known.get(sel)!);
+}
+
+/**
+ * A route spec as kernel numbers and bytes. Synchronous: link names come from `ifindexOf`,
+ * resolved beforehand (one lookup per distinct name, however many routes use it).
+ */
+export function routeAttrs(spec: RouteSpec, forDelete: boolean, ifindexOf: (sel: LinkSelector) => number): RouteAttrs {
   let family: number;
   let dst: Uint8Array | undefined;
   let dstLen = 0;
@@ -202,7 +223,7 @@ async function resolveRoute(sock: NetlinkSocket, spec: RouteSpec, op: string, fo
     const gwFamily = spec.via.includes(':') ? C.AF_INET6 : C.AF_INET;
     if (gwFamily !== family) a.viaFamily = gwFamily;
   }
-  if (spec.dev !== undefined) a.oif = await linkIndex(sock, spec.dev, op);
+  if (spec.dev !== undefined) a.oif = ifindexOf(spec.dev);
   if (spec.src !== undefined) a.prefsrc = parseIP(spec.src);
   if (spec.from !== undefined) {
     const p = parseAddressPrefix(spec.from);
@@ -235,14 +256,14 @@ async function resolveRoute(sock: NetlinkSocket, spec: RouteSpec, op: string, fo
   }
   if (spec.nexthops) {
     const nhs: NexthopAttrs[] = [];
-    for (const [i, nh] of spec.nexthops.entries()) {
+    for (const nh of spec.nexthops) {
       const n: NexthopAttrs = { weight: nh.weight ?? 1, flags: nh.onlink ? C.RTNH_F_ONLINK : 0 };
       if (nh.via !== undefined) {
         n.gateway = parseIP(nh.via);
         const gf = nh.via.includes(':') ? C.AF_INET6 : C.AF_INET;
         if (gf !== family) n.viaFamily = gf;
       }
-      if (nh.dev !== undefined) n.ifindex = await linkIndex(sock, nh.dev, `${op}: nexthops.${i}.dev ${nh.dev}`);
+      if (nh.dev !== undefined) n.ifindex = ifindexOf(nh.dev);
       nhs.push(n);
     }
     a.nexthops = nhs;
@@ -251,7 +272,7 @@ async function resolveRoute(sock: NetlinkSocket, spec: RouteSpec, op: string, fo
   return a;
 }
 
-function describeRoute(spec: RouteSpec): string {
+export function describeRoute(spec: RouteSpec): string {
   let s = spec.to;
   if (spec.via !== undefined) s += ` via ${spec.via}`;
   if (spec.dev !== undefined) s += ` dev ${spec.dev}`;
@@ -271,7 +292,7 @@ const u32ok = (n: unknown): boolean => Number.isInteger(n) && (n as number) >= 0
  * only what routeSpecSchema accepts; anything else, valid or not, goes through zod (and gets
  * its error messages).
  */
-function isPlainRoute(spec: RouteSpec): boolean {
+export function isPlainRoute(spec: RouteSpec): boolean {
   if (spec === null || typeof spec !== 'object') return false;
   for (const k in spec) if (k !== 'to' && k !== 'dev' && k !== 'via' && k !== 'table' && k !== 'metric') return false;
   if (typeof spec.to !== 'string') return false;

@@ -509,6 +509,12 @@ export type RouteWriteMode = 'add' | 'replace' | 'append' | 'prepend';
 
 /** RTM_NEWROUTE: add (CREATE|EXCL, as `ip route add`), replace (CREATE|REPLACE), append (CREATE|APPEND). */
 export function encodeNewRoute(a: RouteAttrs, mode: RouteWriteMode = 'add', w = new MessageWriter(256)): Uint8Array {
+  writeNewRoute(w, a, mode);
+  return w.copy();
+}
+
+/** Append an RTM_NEWROUTE to `w` in place (bulk writers put many in one buffer). */
+export function writeNewRoute(w: MessageWriter, a: RouteAttrs, mode: RouteWriteMode = 'add'): void {
   const flags = mode === 'add' ? NLM_F_CREATE | NLM_F_EXCL
     : mode === 'replace' ? NLM_F_CREATE | NLM_F_REPLACE
       : mode === 'append' ? NLM_F_CREATE | 0x800
@@ -516,15 +522,19 @@ export function encodeNewRoute(a: RouteAttrs, mode: RouteWriteMode = 'add', w = 
   const start = w.begin(C.RTM_NEWROUTE, NLM_F_REQUEST | NLM_F_ACK | flags);
   writeRouteBody(w, a);
   w.end(start);
-  return w.copy();
 }
 
 /** RTM_DELROUTE (the kernel deletes the first route matching what is given). */
 export function encodeDelRoute(a: RouteAttrs, w = new MessageWriter(256)): Uint8Array {
+  writeDelRoute(w, a);
+  return w.copy();
+}
+
+/** Append an RTM_DELROUTE to `w` in place. */
+export function writeDelRoute(w: MessageWriter, a: RouteAttrs): void {
   const start = w.begin(C.RTM_DELROUTE, NLM_F_REQUEST | NLM_F_ACK);
   writeRouteBody(w, a);
   w.end(start);
-  return w.copy();
 }
 
 /** Kernel-side filters of a route dump (strict checking: protocol, type, table, oif). */
