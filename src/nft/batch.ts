@@ -4,11 +4,11 @@
 // ("add rule ip nat postrouting") with the kernel's errno and text.
 import { MessageWriter } from '../netlink/writer.js';
 import {
-  NLM_F_ACK, NLM_F_APPEND, NLM_F_CREATE, NLM_F_ECHO, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST,
+  NLMSG_ERROR, NLM_F_ACK, NLM_F_APPEND, NLM_F_CREATE, NLM_F_ECHO, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST,
 } from '../netlink/constants.js';
 import { NetlinkError, NetlinkTsError, ValidationError } from '../netlink/errors.js';
 import type { NetlinkSocket } from '../netlink/socket.js';
-import type { MessageRef } from '../netlink/message.js';
+import { attributePathAt, decodeError, type MessageRef } from '../netlink/message.js';
 import {
   NFNL_BATCH_GENID, NFNL_MSG_BATCH_BEGIN, NFNL_MSG_BATCH_END, NFNL_SUBSYS_NFTABLES, NFPROTO_UNSPEC,
   NFT_MSG_DELCHAIN, NFT_MSG_DELRULE, NFT_MSG_DELSET, NFT_MSG_DELSETELEM, NFT_MSG_DELTABLE, NFT_MSG_DESTROYCHAIN,
@@ -18,7 +18,8 @@ import {
 import { beginNftMessage, familyNumber, nftType, NFGENMSG_LEN, type Family } from './codec.js';
 import { decodeTable, encodeTable, encodeTableRef, type Table } from './table.js';
 import { decodeChain, encodeChain, encodeChainRef, type Chain } from './chain.js';
-import { decodeRule, encodeRule, encodeRuleRef, type Rule } from './rule.js';
+import { decodeRule, encodeRuleRef, type Rule } from './rule.js';
+import { RuleEncoder } from './rule-encoder.js';
 import { decodeSet, encodeSet, encodeSetRef, type NftSet, type SetKeyType } from './set.js';
 import { encodeElementValue, encodeSetElements, type ElementValue, type SetElement } from './set-element.js';
 import type { Expression } from './expr/index.js';
@@ -228,10 +229,28 @@ export class NftBatch {
    * and seq: 0 the bytes are what `nft -f` sends for the same objects.
    */
   encode(options: EncodeOptions = {}): EncodedBatch {
+    const e = this.encodeLayout(options);
+    const bytes = e.bytes.slice();
+    const messages: EncodedMessage[] = [];
+    for (let i = 0; i < this.ops.length; i++) {
+      const start = e.starts[i]!, end = e.ends[i]!;
+      messages.push({ seq: e.seqs[i]!, start, end, operation: this.ops[i]!, bytes: bytes.subarray(start, end) });
+    }
+    return { bytes, beginSeq: e.beginSeq, endSeq: e.endSeq, messages };
+  }
+
+  /**
+   * encode() without the per-message objects: the datagram (a view of the writer's buffer)
+   * and each operation's sequence number and byte range in typed arrays. commitBatch() uses
+   * this: 10,000 message objects and subarray views were a good part of a big commit's garbage.
+   * @internal
+   */
+  encodeLayout(options: EncodeOptions = {}): BatchLayout {
     const ack = options.ack ?? false;
     let next = options.seq ?? 0;
     const nextSeq = options.nextSeq ?? (() => next++);
-    const w = new MessageWriter(256 + this.ops.length * 192);
+    const n = this.ops.length;
+    const w = new MessageWriter(256 + n * 256);
     const keyTypes = this.setTypes(options.keyTypes ?? new Map());
     // NFTA_SET_ID: sets created in this batch are numbered from 1, as nft does; elements and
     // lookups of the same batch name them by id too, so the kernel finds a set that is not
@@ -254,8 +273,10 @@ export class NftBatch {
     if (options.generation !== undefined) w.attrBe32(NFNL_BATCH_GENID, options.generation);
     w.end(b);
 
-    const messages: Omit<EncodedMessage, 'bytes'>[] = [];
-    for (const op of this.ops) {
+    const seqs = new Uint32Array(n), starts = new Int32Array(n), ends = new Int32Array(n);
+    const rules = new RuleEncoder();
+    for (let i = 0; i < n; i++) {
+      const op = this.ops[i]!;
       const seq = nextSeq();
       const echo = options.echo && NEW_MESSAGES.has(op.msg) ? NLM_F_ECHO : 0;
       const start = beginNftMessage(w, nftType(op.msg), NLM_F_REQUEST | (ack ? NLM_F_ACK : 0) | echo | op.flags, op.family, seq);
@@ -278,7 +299,7 @@ export class NftBatch {
             // A rule copied from a listing carries its old handle; only replace may send one
             // (the kernel refuses a handle on add with EOPNOTSUPP).
             if (r.handle !== undefined && op.verb !== 'replace') r = { ...r, handle: undefined };
-            encodeRule(w, r, withSetIds(r, setIds));
+            rules.encode(w, r, withSetIds(r, setIds));
           } else encodeRuleRef(w, op.input as RuleRef);
           break;
         case 'set':
@@ -299,14 +320,15 @@ export class NftBatch {
         }
       }
       w.end(start);
-      messages.push({ seq, start, end: w.pos, operation: op });
+      seqs[i] = seq;
+      starts[i] = start;
+      ends[i] = w.pos;
     }
 
     const endSeq = nextSeq();
     const e = beginNftMessage(w, NFNL_MSG_BATCH_END, NLM_F_REQUEST, NFPROTO_UNSPEC, endSeq, NFNL_SUBSYS_NFTABLES);
     w.end(e);
-    const bytes = w.copy();
-    return { bytes, beginSeq, endSeq, messages: messages.map((m) => ({ ...m, bytes: bytes.subarray(m.start, m.end) })) };
+    return { bytes: w.bytes(), beginSeq, endSeq, seqs, starts, ends };
   }
 
   /** Convert every element value to key bytes, throwing ValidationError for one that does not fit its set. */
@@ -392,6 +414,16 @@ export interface EncodedBatch {
   beginSeq: number;
   endSeq: number;
   messages: EncodedMessage[];
+}
+
+/** encodeLayout(): operation i is bytes[starts[i], ends[i]) with sequence number seqs[i]. @internal */
+export interface BatchLayout {
+  bytes: Uint8Array;
+  beginSeq: number;
+  endSeq: number;
+  seqs: Uint32Array;
+  starts: Int32Array;
+  ends: Int32Array;
 }
 
 // ---- commit ----
@@ -488,10 +520,16 @@ function sizeBuffers(socket: NetlinkSocket, datagram: number, messages: number, 
 }
 
 /**
- * Send the batch and wait until the kernel has answered every message of it: each operation
- * is ACKed or refused, then a GETGEN request acts as a barrier (its reply comes after all
- * of the batch's). Resolves with the new generation; rejects with NftCommitError naming the
- * failing operation(s), GenerationMismatchError, or ValidationError before anything is sent.
+ * Send the batch and wait until the kernel has answered every message of it, then a GETGEN
+ * request acts as a barrier (its reply comes after all of the batch's). Resolves with the new
+ * generation; rejects with NftCommitError naming the failing operation(s),
+ * GenerationMismatchError, or ValidationError before anything is sent.
+ *
+ * Without echo, the operations go without NLM_F_ACK, as `nft -f` sends them: the kernel
+ * answers a message of a batch only when it fails (with its sequence number, which names the
+ * operation), so a 10,000-rule commit reads back only its errors instead of 10,000 ACKs
+ * (10,000 datagrams, Buffers and promises). With echo, every operation is ACKed and its
+ * echoed object collected.
  */
 export async function commitBatch(socket: NetlinkSocket, batch: NftBatch, options: CommitOptions = {}): Promise<CommitResult> {
   await batch.validate();
@@ -507,13 +545,154 @@ export async function commitBatch(socket: NetlinkSocket, batch: NftBatch, option
   }
   batch.checkElements(keyTypes);
   if (batch.length === 0) return { generation: await generationOf(socket), operations: 0 };
+  return options.echo ? commitEchoed(socket, batch, options, keyTypes) : commitErrorsOnly(socket, batch, options, keyTypes);
+}
 
+const commitDescription = (n: number): string => `commit nftables batch (${n} operation${n === 1 ? '' : 's'})`;
+
+/** Errors of one commit in flight: NLMSG_ERRORs whose sequence number falls in [first, last]. */
+interface ErrorCollector {
+  first: number;
+  last: number;
+  receive(m: MessageRef): void;
+}
+
+/**
+ * Replies nobody waits for reach socket.onNotification; while commits are in flight it is
+ * this dispatcher, which hands their NLMSG_ERRORs to them and everything else to whatever
+ * handler was there before.
+ */
+interface Dispatch {
+  collectors: Set<ErrorCollector>;
+  previous: NetlinkSocket['onNotification'];
+  handler: NonNullable<NetlinkSocket['onNotification']>;
+}
+const dispatchers = new WeakMap<NetlinkSocket, Dispatch>();
+
+function addCollector(socket: NetlinkSocket, c: ErrorCollector): void {
+  let d = dispatchers.get(socket);
+  if (!d || socket.onNotification !== d.handler) {
+    const collectors = new Set<ErrorCollector>();
+    const previous = socket.onNotification;
+    const handler: Dispatch['handler'] = (m, nsid) => {
+      if (m.type === NLMSG_ERROR) {
+        for (const x of collectors) {
+          if (((m.seq - x.first) >>> 0) <= ((x.last - x.first) >>> 0)) { x.receive(m); return; }
+        }
+      }
+      previous?.(m, nsid);
+    };
+    d = { collectors, previous, handler };
+    dispatchers.set(socket, d);
+    socket.onNotification = handler;
+  }
+  d.collectors.add(c);
+}
+
+function removeCollector(socket: NetlinkSocket, c: ErrorCollector): void {
+  const d = dispatchers.get(socket);
+  if (!d) return;
+  d.collectors.delete(c);
+  if (d.collectors.size === 0 && socket.onNotification === d.handler) {
+    socket.onNotification = d.previous;
+    dispatchers.delete(socket);
+  }
+}
+
+/** The error the kernel reported for `message` (what the socket builds for a request it tracks). */
+function kernelError(m: MessageRef, message: Uint8Array, operation: string): NetlinkError | undefined {
+  const e = decodeError(m);
+  if (e.errno === 0) return undefined;
+  const attributePath = e.extack.offset !== undefined ? attributePathAt(message, NFGENMSG_LEN, e.extack.offset) : undefined;
+  return new NetlinkError({
+    errno: e.errno, extack: e.extack, seq: m.seq, attributePath, requestType: message[4]! | (message[5]! << 8), operation,
+  });
+}
+
+async function commitErrorsOnly(socket: NetlinkSocket, batch: NftBatch, options: CommitOptions, keyTypes: Map<string, SetKeyType | number>): Promise<CommitResult> {
+  // The receive buffer is sized as if every operation could fail, so no error is lost to ENOBUFS.
+  sizeBuffers(socket, batch.encodedSizeHint(), batch.length + 2, false);
+  const layout = batch.encodeLayout({ nextSeq: () => socket.nextSeq(), generation: options.generation, keyTypes });
+  sizeBuffers(socket, layout.bytes.length, layout.seqs.length, false);
+  const ops = batch.operations();
+  const n = ops.length;
+  const commitOp = commitDescription(n);
+  const { bytes, seqs, starts, ends } = layout;
+
+  // Errors of the batch as a whole (generation mismatch, a failing commit phase) answer BATCH_BEGIN.
+  let batchError: NetlinkError | undefined;
+  const failures: BatchFailure[] = [];
+  const collector: ErrorCollector = {
+    first: layout.beginSeq,
+    last: layout.endSeq,
+    receive(m) {
+      let k = (m.seq - layout.beginSeq) >>> 0;
+      if (k === 0 || m.seq === layout.endSeq) {
+        const msg = k === 0 ? bytes.subarray(0, n ? starts[0] : bytes.length) : bytes.subarray(n ? ends[n - 1] : 0);
+        batchError ??= kernelError(m, msg, commitOp);
+        return;
+      }
+      k -= 1;
+      if (k >= n || seqs[k] !== m.seq) k = seqs.indexOf(m.seq); // the sequence number wrapped inside the batch
+      if (k < 0) return;
+      const message = bytes.subarray(starts[k]!, ends[k]!);
+      const error = kernelError(m, message, ops[k]!.description);
+      if (error) failures.push({ index: k, operation: ops[k]!, error: refineError(error, ops[k]!, message) });
+    },
+  };
+
+  addCollector(socket, collector);
+  let generation: number | undefined;
+  let barrierError: Error | undefined;
+  try {
+    socket.sendRaw(bytes, commitOp);
+    // Barrier: the kernel handles the batch inside sendmsg(), so every error it will send is
+    // already queued; the GETGEN reply comes after them and tells us they have all been read.
+    try {
+      generation = decodeGeneration(await socket.request(getGenerationMessage(), { operation: 'get nftables generation' }));
+    } catch (err) {
+      barrierError = err as Error;
+    }
+  } finally {
+    removeCollector(socket, collector);
+  }
+
+  // Not a refusal by the kernel (an overrun, a closed socket): errors may be lost, the batch's fate is unknown.
+  if (barrierError && !(barrierError instanceof NetlinkError)) throw barrierError;
+  if (batchError) {
+    if (batchError.code === 'ERESTART' && options.generation !== undefined) throw new GenerationMismatchError(options.generation, generation);
+    throw batchError;
+  }
+  if (failures.length) {
+    failures.sort((x, y) => x.index - y.index);
+    throw new NftCommitError(failures, failures[0]!.error);
+  }
+  if (barrierError) throw barrierError;
+  return { generation: generation!, operations: n };
+}
+
+/** Name where in the operation the kernel pointed, and the rule as nft would write it. */
+function refineError(error: NetlinkError, operation: BatchOperation, message: Uint8Array): NetlinkError {
+  if (error.extack.offset !== undefined && operation.object !== 'ruleset') {
+    const where = describeOffset(message, operation.object as ObjectKind, error.extack.offset);
+    if (where) error.rename(where);
+  }
+  if (operation.object === 'rule' && operation.verb !== 'delete' && operation.verb !== 'destroy') {
+    // Name the rule the way nft would write it: "add rule ip nat postrouting ip saddr 10.0.0.0/8 masquerade".
+    const text = ruleToText(operation.input as Rule);
+    if (text) error.rename(undefined, `${operation.description} ${text.length > 160 ? `${text.slice(0, 157)}...` : text}`);
+  }
+  return error;
+}
+
+/** With echo: an ACK (and the echoed object) per operation, each awaited by its sequence number. */
+async function commitEchoed(socket: NetlinkSocket, batch: NftBatch, options: CommitOptions, keyTypes: Map<string, SetKeyType | number>): Promise<CommitResult> {
   // One ACK per message when they all fit the receive buffer; otherwise errors only (the
   // kernel reports a failing message of a batch with or without NLM_F_ACK), so an
   // unprivileged caller with a small rmem_max never loses replies to ENOBUFS.
-  const acks = sizeBuffers(socket, batch.encodedSizeHint(), batch.length + 2, !!options.echo);
-  const encoded = batch.encode({ ack: acks, nextSeq: () => socket.nextSeq(), generation: options.generation, keyTypes, echo: options.echo });
-  sizeBuffers(socket, encoded.bytes.length, acks ? encoded.messages.length : 0, !!options.echo);
+  const acks = sizeBuffers(socket, batch.encodedSizeHint(), batch.length + 2, true);
+  const encoded = batch.encode({ ack: acks, nextSeq: () => socket.nextSeq(), generation: options.generation, keyTypes, echo: true });
+  sizeBuffers(socket, encoded.bytes.length, acks ? encoded.messages.length : 0, true);
 
   type Outcome = { ok: true; replies: MessageRef[] } | { ok: false; error: Error };
   const outcomes: Promise<Outcome>[] = [];
@@ -521,7 +700,7 @@ export async function commitBatch(socket: NetlinkSocket, batch: NftBatch, option
   const settle = (p: Promise<MessageRef[]>): Promise<Outcome> => p.then((replies) => ({ ok: true as const, replies }), (error: Error) => ({ ok: false as const, error }));
 
   // Errors of the batch as a whole (generation mismatch, a failing commit phase) answer BATCH_BEGIN.
-  const commitOp = `commit nftables batch (${encoded.messages.length} operation${encoded.messages.length === 1 ? '' : 's'})`;
+  const commitOp = commitDescription(encoded.messages.length);
   const begin = socket.expectReply(encoded.beginSeq, encoded.bytes.subarray(0, 20), { operation: commitOp, headerSize: NFGENMSG_LEN });
   const beginOutcome = settle(begin.promise);
   cancels.push(begin.cancel);
@@ -538,8 +717,7 @@ export async function commitBatch(socket: NetlinkSocket, batch: NftBatch, option
     throw err;
   }
 
-  // Barrier: the kernel handles the batch inside sendmsg(), so every reply it will send is
-  // already queued; the GETGEN reply comes after them and tells us they have all been read.
+  // Barrier: see commitErrorsOnly.
   let generation: number | undefined;
   let barrierError: Error | undefined;
   try {
@@ -560,18 +738,9 @@ export async function commitBatch(socket: NetlinkSocket, batch: NftBatch, option
   results.forEach((r, index) => {
     if (r.ok) return;
     const m = encoded.messages[index]!;
-    let error = r.error;
+    const error = r.error;
     if (error instanceof NetlinkError) {
-      if (error.extack.offset !== undefined && m.operation.object !== 'ruleset') {
-        const where = describeOffset(m.bytes, m.operation.object as ObjectKind, error.extack.offset);
-        if (where) error.rename(where);
-      }
-      if (m.operation.object === 'rule' && m.operation.verb !== 'delete' && m.operation.verb !== 'destroy') {
-        // Name the rule the way nft would write it: "add rule ip nat postrouting ip saddr 10.0.0.0/8 masquerade".
-        const text = ruleToText(m.operation.input as Rule);
-        if (text) error.rename(undefined, `${m.operation.description} ${text.length > 160 ? `${text.slice(0, 157)}...` : text}`);
-      }
-      failures.push({ index, operation: m.operation, error });
+      failures.push({ index, operation: m.operation, error: refineError(error, m.operation, m.bytes) });
     } else {
       // Not the kernel's refusal of this message (an overrun, a closed socket): the batch's fate is unknown.
       throw error;
@@ -579,9 +748,7 @@ export async function commitBatch(socket: NetlinkSocket, batch: NftBatch, option
   });
   if (failures.length) throw new NftCommitError(failures, failures[0]!.error);
   if (barrierError) throw barrierError;
-  const result: CommitResult = { generation: generation!, operations: encoded.messages.length };
-  if (options.echo) result.created = results.map((r) => (r.ok ? decodeCreated(r.replies) : undefined));
-  return result;
+  return { generation: generation!, operations: encoded.messages.length, created: results.map((r) => (r.ok ? decodeCreated(r.replies) : undefined)) };
 }
 
 function decodeCreated(replies: MessageRef[]): CreatedObject | undefined {
