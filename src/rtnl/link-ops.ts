@@ -141,7 +141,7 @@ export interface LinkSettings {
 
 // ============================================================================================
 
-const linkReq = (operation: string, kind?: string, signal?: AbortSignal): RequestOptions => ({
+export const linkReq = (operation: string, kind?: string, signal?: AbortSignal): RequestOptions => ({
   operation,
   headerSize: C.IFINFOMSG_LEN,
   describeAttribute: (path) => describeLinkAttribute(path, kind),
@@ -276,22 +276,7 @@ export async function createLink(sock: NetlinkSocket, spec: LinkSpec, opts: { si
   const s = await schemas();
   const v = validate(s.linkSpecSchema(spec), spec, 'link') as LinkSpec;
   const op = `create link ${v.name}`;
-  const attrs: LinkAttrs = {
-    name: v.name,
-    mtu: v.mtu,
-    address: mac(v.address),
-    broadcast: mac(v.broadcast),
-    txqlen: v.txqlen,
-    group: groupNumber(v.group),
-    ifalias: v.ifalias,
-    num_tx_queues: v.num_tx_queues,
-    num_rx_queues: v.num_rx_queues,
-    gso_max_size: v.gso_max_size,
-    gso_max_segs: v.gso_max_segs,
-    gro_max_size: v.gro_max_size,
-    attributes: v.attributes,
-  };
-  if (v.up) { attrs.flags = C.IFF_UP; attrs.change = C.IFF_UP; }
+  const attrs = createAttrs(v);
 
   // Namespaces are opened first (a missing one is bad input, found before any request) and
   // closed after the request; handles the caller gave are borrowed, not closed.
@@ -326,7 +311,28 @@ export async function createLink(sock: NetlinkSocket, spec: LinkSpec, opts: { si
   return v.netns !== undefined ? withNamespaceFd(v.netns, 'link.netns', (fd) => withPeer(fd)) : withPeer(undefined);
 }
 
-async function kindData(sock: NetlinkSocket, v: LinkSpec, peerFd: number | undefined, op: string): Promise<KindData> {
+/** The link-level attributes of a create request for a validated spec (kind data apart). */
+export function createAttrs(v: LinkSpec): LinkAttrs {
+  const attrs: LinkAttrs = {
+    name: v.name,
+    mtu: v.mtu,
+    address: mac(v.address),
+    broadcast: mac(v.broadcast),
+    txqlen: v.txqlen,
+    group: groupNumber(v.group),
+    ifalias: v.ifalias,
+    num_tx_queues: v.num_tx_queues,
+    num_rx_queues: v.num_rx_queues,
+    gso_max_size: v.gso_max_size,
+    gso_max_segs: v.gso_max_segs,
+    gro_max_size: v.gro_max_size,
+    attributes: v.attributes,
+  };
+  if (v.up) { attrs.flags = C.IFF_UP; attrs.change = C.IFF_UP; }
+  return attrs;
+}
+
+export async function kindData(sock: NetlinkSocket, v: LinkSpec, peerFd: number | undefined, op: string): Promise<KindData> {
   if ('infoData' in v && Array.isArray(v.infoData)) return { kind: v.kind, infoData: v.infoData };
   switch (v.kind) {
     case 'veth': {
