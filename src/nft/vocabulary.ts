@@ -46,11 +46,12 @@ export interface RuleOptions {
 
 /** Build a rule from parts: `rule(where, match.ip.saddr(...), stmt.masquerade())`. */
 export function rule(where: RuleLocation, ...parts: (RulePart | RuleOptions)[]): Rule {
-  const ctx: BuildContext = { family: where.family, deps: new Set() };
+  const ctx = new Context(where.family);
   const expressions: Expression[] = [];
   const r: Rule = { family: where.family, table: where.table, chain: where.chain, expressions };
   for (const p of parts) {
-    if (isPart(p)) expressions.push(...p.build(ctx));
+    if (p instanceof Part) p.emit(ctx, expressions);
+    else if (isPart(p)) { for (const e of p.build(ctx)) expressions.push(e); }
     else {
       if (p.comment !== undefined) r.comment = p.comment;
       if (p.position !== undefined) r.position = p.position;
@@ -68,8 +69,34 @@ function isPart(p: RulePart | RuleOptions): p is RulePart {
   return typeof (p as RulePart).build === 'function';
 }
 
-function part(text: string, build: (ctx: BuildContext) => Expression[]): RulePart {
-  return { text, build };
+/** BuildContext with the guard set made only when a part needs one (ip/ip6 tables rarely do). */
+class Context implements BuildContext {
+  private set: Set<string> | undefined;
+  constructor(readonly family: Family) {}
+  get deps(): Set<string> {
+    return (this.set ??= new Set());
+  }
+}
+
+/**
+ * The vocabulary's parts: emit() appends the expressions to the rule's list (no array per
+ * part), and the text is made only when asked for (10,000 rules need none of it).
+ */
+class Part implements RulePart {
+  private shown: string | undefined;
+  constructor(private readonly textOf: string | (() => string), readonly emit: (ctx: BuildContext, out: Expression[]) => void) {}
+  get text(): string {
+    return (this.shown ??= typeof this.textOf === 'string' ? this.textOf : this.textOf());
+  }
+  build(ctx: BuildContext): Expression[] {
+    const out: Expression[] = [];
+    this.emit(ctx, out);
+    return out;
+  }
+}
+
+function part(text: string | (() => string), build: (ctx: BuildContext) => Expression[]): RulePart {
+  return new Part(text, (ctx, out) => { for (const e of build(ctx)) out.push(e); });
 }
 
 // ---- encodings ----
@@ -114,6 +141,12 @@ function l3Guard(ctx: BuildContext, v6: boolean, field: string): Expression[] {
   }
 }
 
+/** l3Guard, appended to `out` (nothing at all in ip/ip6 tables, the common case). */
+function guardL3(ctx: BuildContext, v6: boolean, field: string, out: Expression[]): void {
+  if (ctx.family === (v6 ? 'ip6' : 'ip')) return;
+  for (const e of l3Guard(ctx, v6, field)) out.push(e);
+}
+
 function l4Guard(ctx: BuildContext, proto: number): Expression[] {
   const key = `l4proto:${proto}`;
   if (ctx.deps.has(key)) return [];
@@ -146,30 +179,30 @@ function addressMatch(proto: 'ip' | 'ip6', field: 'saddr' | 'daddr', value: stri
   const p = parsePrefix(value);
   if (!p || (p.family === 6) !== v6) throw new ValidationError(name, `${JSON.stringify(value)} is not an ${v6 ? 'IPv6' : 'IPv4'} address or prefix`);
   const bits = p.length ?? width * 8;
-  const addr = p.address.slice();
+  const addr = p.address; // parsePrefix's own fresh bytes: no copy needed
   // Host bits beyond the prefix are cleared, as nft does (192.168.1.1/16 matches 192.168.0.0/16).
-  for (let i = 0; i < width; i++) {
+  for (let i = bits >> 3; i < width; i++) {
     const keep = Math.max(0, Math.min(8, bits - i * 8));
     addr[i]! &= (0xff << (8 - keep)) & 0xff;
   }
-  const shown = (v6 ? formatIPv6(addr) : formatIPv4(addr)) + (bits < width * 8 ? `/${bits}` : '');
+  const text = (): string => `${proto} ${field} ${neg}${v6 ? formatIPv6(addr) : formatIPv4(addr)}${bits < width * 8 ? `/${bits}` : ''}`;
   const op: CmpOp = opts.not ? 'neq' : 'eq';
-  return part(`${proto} ${field} ${neg}${shown}`, (ctx) => {
-    const guard = l3Guard(ctx, v6, name);
-    if (bits === 0) return guard; // /0 matches everything
+  return new Part(text, (ctx, out) => {
+    guardL3(ctx, v6, name, out);
+    if (bits === 0) return; // /0 matches everything
     if (bits % 8 === 0) {
       // Byte-aligned prefixes load only the prefix bytes and compare them: no mask needed.
       const len = bits / 8;
-      return [...guard, { type: 'payload', base: 'network', offset, len, dreg: NFT_REG_1 }, cmpExpr(op, addr.slice(0, len))];
+      out.push({ type: 'payload', base: 'network', offset, len, dreg: NFT_REG_1 }, cmpExpr(op, addr.slice(0, len)));
+      return;
     }
     const mask = new Uint8Array(width);
     for (let i = 0; i < width; i++) mask[i] = (0xff << (8 - Math.max(0, Math.min(8, bits - i * 8)))) & 0xff;
-    return [
-      ...guard,
+    out.push(
       { type: 'payload', base: 'network', offset, len: width, dreg: NFT_REG_1 },
       { type: 'bitwise', sreg: NFT_REG_1, dreg: NFT_REG_1, len: width, mask, xor: new Uint8Array(width) },
-      cmpExpr(op, addr),
-    ];
+      cmpExpr(op, addr.slice()),
+    );
   });
 }
 
@@ -223,14 +256,33 @@ function ifnameMatch(key: 'iifname' | 'oifname', value: string, opts: MatchOptio
   if (typeof value !== 'string' || value.length === 0) throw new ValidationError(name, 'expected an interface name');
   const wildcard = value.endsWith('*') && !value.endsWith('\\*');
   const text = wildcard ? value.slice(0, -1) : value;
-  const bytes = new TextEncoder().encode(text);
-  if (bytes.length > 15) throw new ValidationError(name, `${JSON.stringify(value)} is longer than an interface name can be (15 bytes)`);
-  // An exact name compares all 16 bytes (IFNAMSIZ, NUL-padded); a wildcard only its prefix.
-  const data = wildcard ? bytes : (() => { const b = new Uint8Array(16); b.set(bytes); return b; })();
-  return part(`${key} ${opts.not ? '!= ' : ''}"${value}"`, () => [
-    { type: 'meta', key, dreg: NFT_REG_1 },
-    cmpExpr(opts.not ? 'neq' : 'eq', data),
-  ]);
+  const bytes = ifnameBytes(text, wildcard);
+  if (!bytes) throw new ValidationError(name, `${JSON.stringify(value)} is longer than an interface name can be (15 bytes)`);
+  const op: CmpOp = opts.not ? 'neq' : 'eq';
+  return new Part(() => `${key} ${opts.not ? '!= ' : ''}"${value}"`, (_ctx, out) => {
+    // Each rule gets its own copy: expressions are the caller's to change.
+    out.push({ type: 'meta', key, dreg: NFT_REG_1 }, cmpExpr(op, bytes.slice()));
+  });
+}
+
+const ifnames = new Map<string, Uint8Array>();
+const utf8 = new TextEncoder();
+
+/**
+ * An exact name compares all 16 bytes (IFNAMSIZ, NUL-padded); a wildcard only its prefix.
+ * Undefined when the name is too long. Encoded once per name (kept read-only here).
+ */
+function ifnameBytes(text: string, wildcard: boolean): Uint8Array | undefined {
+  const k = wildcard ? `*${text}` : text;
+  let b = ifnames.get(k);
+  if (!b) {
+    const e = utf8.encode(text);
+    if (e.length > 15) return undefined;
+    b = wildcard ? e : new Uint8Array(16);
+    if (!wildcard) b.set(e);
+    if (ifnames.size < 1024) ifnames.set(k, b);
+  }
+  return b;
 }
 
 export type CtState = 'invalid' | 'established' | 'related' | 'new' | 'untracked';
@@ -334,7 +386,10 @@ export interface NatFlags {
   persistent?: boolean;
 }
 
+const NO_FLAGS = { bits: 0, text: '' };
+
 function natFlags(f: NatFlags, ports: boolean): { bits: number; text: string } {
+  if (!ports && !f.random && !f.fullyRandom && !f.persistent) return NO_FLAGS;
   let bits = ports ? NF_NAT_RANGE_PROTO_SPECIFIED : 0;
   const names: string[] = [];
   if (f.random) { bits |= NF_NAT_RANGE_PROTO_RANDOM; names.push('random'); }
@@ -416,12 +471,14 @@ export const stmt = {
   masquerade(o: MasqueradeOptions = {}): RulePart {
     const ports = portRange(o.ports, 'stmt.masquerade.ports');
     const flags = natFlags(o, !!ports);
-    let text = 'masquerade';
-    if (ports) text += ` to :${ports[0]}${ports[1] !== ports[0] ? `-${ports[1]}` : ''}`;
-    if (flags.text) text += ` ${flags.text}`;
-    return part(text, (ctx) => {
+    const text = (): string => {
+      let t = 'masquerade';
+      if (ports) t += ` to :${ports[0]}${ports[1] !== ports[0] ? `-${ports[1]}` : ''}`;
+      if (flags.text) t += ` ${flags.text}`;
+      return t;
+    };
+    return new Part(text, (ctx, out) => {
       natFamilyCheck(ctx, 'stmt.masquerade');
-      const out: Expression[] = [];
       const e: Expression = { type: 'masq' };
       if (ports) {
         out.push({ type: 'immediate', dreg: NFT_REG_1, data: be16(ports[0]) });
@@ -434,7 +491,6 @@ export const stmt = {
       if (flags.bits) e.flags = flags.bits;
       // libnftnl writes flags before the registers; the object's key order does not matter on the wire.
       out.push(e);
-      return out;
     });
   },
   snat: (o: NatOptions): RulePart => natStatement('snat', o),
