@@ -11,6 +11,7 @@ import {
   encodeNewLink, encodeNewNeighbour, encodeNewRoute, encodeNewNsid, encodeRouteDump, encodeSetLink, linkFlagNames,
   resolveLinkNames, rtnlTypeName, tableName, type Link,
 } from '../src/rtnl/index.js';
+import { decodeRouteAt } from '../src/rtnl/route.js';
 import { loadGolden } from './helpers/fixtures.js';
 
 function one(bytes: Uint8Array): MessageRef {
@@ -368,3 +369,43 @@ test('100k routes decode, the last one intact (speed is logged; npm run bench me
   t.like(last as object, { dev: 'eth0', gateway: '192.168.0.1', protocol: 'bgp', table: 'main' });
   t.log(`decodeRoute: 100k routes (${(bytes.length / 1e6).toFixed(1)} MB) in ${best.toFixed(1)} ms warm`);
 });
+
+// The route decoder has a fast path for the plain routes of big tables (one object literal
+// with the final keys). A zero RTA_MARK changes nothing in the result (ip prints no mark 0)
+// but sends the same message down the general path: both must give equal routes, keys in the
+// same order, wherever the message sits in its buffer.
+testProp('route decoder: the fast path gives what the general path gives, key order included', [
+  fc.record({
+    v6: fc.boolean(), del: fc.boolean(), dstLen: fc.integer({ min: 0, max: 128 }), dst: fc.boolean(),
+    oif: fc.option(fc.integer({ min: 1, max: 5000 })), metric: fc.option(fc.nat()), gw: fc.boolean(),
+    table: fc.oneof(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 256, max: 0xffffffff })),
+    protocol: fc.integer({ min: 0, max: 255 }), scope: fc.integer({ min: 0, max: 255 }), type: fc.integer({ min: 0, max: 12 }),
+    flags: fc.constantFrom(0, C.RTNH_F_ONLINK, C.RTM_F_CLONED, C.RTNH_F_DEAD | C.RTNH_F_LINKDOWN),
+    srcLen: fc.constantFrom(0, 0, 8), tos: fc.constantFrom(0, 0, 4), pad: fc.integer({ min: 0, max: 3 }), names: fc.boolean(),
+  }),
+], (t, s) => {
+  const n = s.v6 ? 16 : 4;
+  const dstLen = Math.min(s.dstLen, n * 8);
+  const req = encodeNewRoute({
+    family: s.v6 ? C.AF_INET6 : C.AF_INET, dstLen, srcLen: s.srcLen, tos: s.tos,
+    dst: s.dst ? Uint8Array.from({ length: n }, (_, i) => (i * 37 + dstLen) & 0xff) : undefined,
+    table: s.table, protocol: s.protocol, scope: s.scope, type: s.type, flags: s.flags,
+    oif: s.oif ?? undefined, priority: s.metric ?? undefined,
+    gateway: s.gw ? Uint8Array.from({ length: n }, (_, i) => (i * 11 + 1) & 0xff) : undefined,
+  });
+  const type = s.del ? C.RTM_DELROUTE : C.RTM_NEWROUTE;
+  const resolve = s.names ? (i: number): string | undefined => (i % 2 ? `eth${i}` : undefined) : undefined;
+  const fast = decodeRoute(asReply(req, type), resolve);
+  const marked = new Uint8Array(req.length + 8);
+  marked.set(req);
+  marked.set([8, 0, C.RTA_MARK, 0, 0, 0, 0, 0], req.length);
+  new DataView(marked.buffer).setUint32(0, marked.length, true);
+  const general = decodeRoute(asReply(marked, type), resolve);
+  t.deepEqual(fast, general);
+  t.deepEqual(Object.keys(fast), Object.keys(general));
+  // The same message at an offset inside a bigger buffer, decoded from (buffer, offset).
+  const big = new Uint8Array(s.pad * 4 + req.length + 8);
+  big.set(req, s.pad * 4);
+  new DataView(big.buffer).setUint16(s.pad * 4 + 4, type, true);
+  t.deepEqual(decodeRouteAt(new NetlinkBuffer(big), s.pad * 4, resolve), fast);
+}, { numRuns: 3000 });

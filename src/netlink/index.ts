@@ -10,7 +10,7 @@ export {
 } from './reader.js';
 export {
   readHeader, walkMessages, parseMessages, decodeError, decodeDone, decodeExtAck, controlTypeName,
-  attributePathAt, type MessageHeader, type MessageRef, type ErrorMessage,
+  attributePathAt, chunkMessages, type MessageHeader, type MessageRef, type MessageChunk, type ErrorMessage,
 } from './message.js';
 export {
   NetlinkSocket, type SocketOptions, type RequestOptions, type DumpOptions, type NamespaceTarget, type BulkOptions, type BulkFailure,

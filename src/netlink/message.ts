@@ -65,6 +65,45 @@ export function walkMessages(buf: NetlinkBuffer, visit: (m: MessageRef) => boole
   }
 }
 
+/**
+ * A run of messages of one dump inside one received datagram: bytes [start, end) of `buf`
+ * hold `count` whole messages back to back (each at a 4-byte aligned offset), every one a
+ * data message of the dump (no NLMSG_DONE/ERROR/NOOP). The socket has checked every header,
+ * so a consumer can step through them without checks:
+ *   for (let p = c.start; p < c.end; p += (c.buf.view.getUint32(p, true) + 3) & ~3) ...
+ * The bytes are the datagram's own (no copy): valid as long as the chunk is referenced.
+ */
+export interface MessageChunk {
+  buf: NetlinkBuffer;
+  start: number;
+  end: number;
+  count: number;
+}
+
+/** The messages of a chunk as MessageRefs (for consumers of the per-message interface). */
+export function chunkMessages(c: MessageChunk): MessageRef[] {
+  const out: MessageRef[] = new Array(c.count);
+  const buf = c.buf;
+  const view = buf.view;
+  let pos = c.start;
+  for (let i = 0; i < c.count; i++) {
+    const length = view.getUint32(pos, true);
+    out[i] = {
+      length,
+      type: view.getUint16(pos + 4, true),
+      flags: view.getUint16(pos + 6, true),
+      seq: view.getUint32(pos + 8, true),
+      portId: view.getUint32(pos + 12, true),
+      buf,
+      offset: pos,
+      payloadStart: pos + NLMSG_HDRLEN,
+      end: pos + length,
+    };
+    pos += (length + 3) & ~3;
+  }
+  return out;
+}
+
 /** All messages of a buffer as an array (convenience; the socket walks without allocating one). */
 export function parseMessages(bytes: Uint8Array): MessageRef[] {
   const out: MessageRef[] = [];

@@ -11,7 +11,9 @@ import {
 import {
   DumpInterruptedError, NetlinkError, OverrunError, SocketClosedError, ValidationError, systemError,
 } from './errors.js';
-import { attributePathAt, decodeDone, decodeError, walkMessages, type MessageRef } from './message.js';
+import {
+  attributePathAt, chunkMessages, decodeDone, decodeError, walkMessages, type MessageChunk, type MessageRef,
+} from './message.js';
 import { NetlinkBuffer } from './reader.js';
 import { hexdump, logger, type Logger } from './log.js';
 import { loadNative, type NativeBinding } from './native.js';
@@ -112,7 +114,10 @@ interface DumpState {
   seq: number;
   message: Uint8Array;
   opts: RequestOptions;
-  batches: MessageRef[][];
+  /** Runs of the dump's messages received and not yet consumed (one per datagram, usually). */
+  chunks: MessageChunk[];
+  /** chunks[chunkHead] is the next to consume (a queue read from the head, compacted when empty). */
+  chunkHead: number;
   done: boolean;
   error: Error | undefined;
   interrupted: boolean;
@@ -139,7 +144,7 @@ interface BulkChunk {
 const BULK_BYTES = 256 << 10; // bytes per sendmsg() in bulk(): fewer syscalls, well under the send buffer
 const BULK_ERROR_COST = 1024; // receive-queue bytes one error reply may take (skb truesize, extack text)
 
-const HIGH_WATER = 16; // datagrams buffered for a slow dump consumer before reading pauses
+const HIGH_WATER = 16; // chunks (datagrams) buffered for a slow dump consumer before reading pauses
 const LOW_WATER = 4;
 
 let nativeBinding: NativeBinding | undefined;
@@ -607,11 +612,19 @@ export class NetlinkSocket {
   }
 
   /**
-   * Run a dump and yield the messages of each datagram as one array (fewest awaits).
-   * The request gets NLM_F_REQUEST|NLM_F_DUMP from the caller; seq and port id are set here.
-   * One dump runs at a time on a socket (the kernel allows no more); others wait their turn.
+   * Run a dump and yield its messages as they arrived, without decoding them: each chunk is
+   * a run of the dump's data messages inside one received datagram, the datagram's own bytes
+   * (see MessageChunk). This is the fast path for large dumps: no object per message, the
+   * consumer decodes straight from (chunk.buf, offset). NLMSG_DONE/ERROR, NOOP and
+   * NLM_F_DUMP_INTR are handled here as in dumpBatches(): a failed dump throws NetlinkError,
+   * an interrupted one DumpInterruptedError after its last chunk, ENOBUFS OverrunError, a
+   * malformed datagram NetlinkDecodeError. Reading pauses while HIGH_WATER chunks wait (a slow
+   * consumer), and leaving early (break, throw, abort) drains the rest of the dump in the
+   * background before the socket's next dump starts. The request gets NLM_F_REQUEST|NLM_F_DUMP
+   * from the caller; seq and port id are set here. One dump runs at a time on a socket (the
+   * kernel allows no more); others wait their turn.
    */
-  async *dumpBatches(message: Uint8Array, opts: RequestOptions = {}): AsyncGenerator<MessageRef[], void, undefined> {
+  async *dumpDatagrams(message: Uint8Array, opts: RequestOptions = {}): AsyncGenerator<MessageChunk, void, undefined> {
     const operation = this.describe(message, opts);
     this.assertOpen(operation);
     const wait = this.acquireDumpTurn();
@@ -625,7 +638,7 @@ export class NetlinkSocket {
     view.setUint16(6, view.getUint16(6, true) | NLM_F_REQUEST, true);
     view.setUint32(8, seq, true);
     const st: DumpState = {
-      kind: 'dump', seq, message, opts, batches: [], done: false, error: undefined,
+      kind: 'dump', seq, message, opts, chunks: [], chunkHead: 0, done: false, error: undefined,
       interrupted: false, received: 0, draining: false, wake: undefined,
     };
     this.activeDump = st;
@@ -643,10 +656,12 @@ export class NetlinkSocket {
       sent = true;
       for (;;) {
         if (st.error) throw st.error;
-        const batch = st.batches.shift();
-        if (batch) {
-          if (this.paused && st.batches.length <= LOW_WATER) this.resume();
-          yield batch;
+        if (st.chunkHead < st.chunks.length) {
+          const chunk = st.chunks[st.chunkHead]!;
+          st.chunks[st.chunkHead++] = undefined as unknown as MessageChunk; // not kept past its turn
+          if (st.chunkHead === st.chunks.length) { st.chunks.length = 0; st.chunkHead = 0; }
+          if (this.paused && st.chunks.length - st.chunkHead <= LOW_WATER) this.resume();
+          yield chunk;
           continue;
         }
         if (st.done) break;
@@ -660,12 +675,22 @@ export class NetlinkSocket {
         // The consumer left early: the kernel still has the rest of this dump for us. Read
         // and discard it before the next dump may start (the kernel runs one per socket).
         st.draining = true;
-        st.batches.length = 0;
+        st.chunks.length = 0;
+        st.chunkHead = 0;
         if (this.paused) this.resume();
       } else {
         this.releaseDumpTurn(st);
       }
     }
+  }
+
+  /**
+   * Run a dump and yield the messages of each datagram as one array (fewest awaits).
+   * Same semantics as dumpDatagrams(); the MessageRefs of a datagram are made when it is
+   * yielded, so a slow consumer's backlog holds bytes, not objects.
+   */
+  async *dumpBatches(message: Uint8Array, opts: RequestOptions = {}): AsyncGenerator<MessageRef[], void, undefined> {
+    for await (const chunk of this.dumpDatagrams(message, opts)) yield chunkMessages(chunk);
   }
 
   /** Messages of a dump one at a time. */
@@ -720,7 +745,7 @@ export class NetlinkSocket {
     const st = this.activeDump;
     // Backpressure: stop reading while a slow consumer has a backlog, but only when nothing
     // else waits on this socket (ACKs of other requests must keep flowing).
-    if (st && !st.draining && st.batches.length >= HIGH_WATER && this.pending.size === 1 && this.queued() === 0) this.pause();
+    if (st && !st.draining && st.chunks.length - st.chunkHead >= HIGH_WATER && this.pending.size === 1 && this.queued() === 0) this.pause();
   }
 
   private onReceiveError(errno: number): void {
@@ -748,10 +773,78 @@ export class NetlinkSocket {
   }
 
   private onDatagram(d: Buffer, nsid?: number): void {
-    const buf = new NetlinkBuffer(d);
     if (this.log.enabled) this.logIn(d);
+    const buf = new NetlinkBuffer(d);
+    const dump = this.activeDump;
+    if (dump !== undefined && this.onDumpDatagram(dump, buf)) return;
+    this.walkDatagram(buf, 0, nsid);
+  }
+
+  /**
+   * The dump fast path: a datagram whose messages all belong to the active dump (every one
+   * of a big dump's datagrams) is taken as it is, headers read and no object made per
+   * message; its data messages become one chunk for dumpDatagrams(). Returns false, having
+   * done nothing, for anything else (another request's reply or a notification in it, or a
+   * malformed header), which walkDatagram() then handles message by message.
+   */
+  private onDumpDatagram(st: DumpState, buf: NetlinkBuffer): boolean {
+    const view = buf.view;
+    const end = buf.length;
+    const seq = st.seq;
+    // First pass: headers only; bail out before any side effect.
+    let pos = 0;
+    while (pos < end) {
+      if (end - pos < 16) return false;
+      const length = view.getUint32(pos, true);
+      if (length < 16 || length > end - pos || view.getUint32(pos + 8, true) !== seq) return false;
+      pos += (length + 3) & ~3;
+    }
+    let runStart = 0, count = 0;
+    pos = 0;
+    while (pos < end) {
+      const length = view.getUint32(pos, true);
+      const type = view.getUint16(pos + 4, true);
+      if (type !== 0 && type <= NLMSG_OVERRUN) { // a control message ends the run of data messages before it
+        if (count) this.pushChunk(st, buf, runStart, pos, count);
+        count = 0;
+        const next = pos + ((length + 3) & ~3);
+        runStart = next;
+        if (type === NLMSG_DONE || type === NLMSG_ERROR) {
+          this.finishDump(st, this.messageAt(buf, pos, length));
+          // Anything after the end (never from the kernel) goes the general way.
+          if (next < end) this.walkDatagram(buf, next, undefined);
+          return true;
+        }
+        pos = next; // NLMSG_NOOP, NLMSG_OVERRUN: skipped, as before
+        continue;
+      }
+      if (view.getUint16(pos + 6, true) & NLM_F_DUMP_INTR) st.interrupted = true;
+      st.received++;
+      count++;
+      pos += (length + 3) & ~3;
+    }
+    if (count) this.pushChunk(st, buf, runStart, end, count);
+    return true;
+  }
+
+  private pushChunk(st: DumpState, buf: NetlinkBuffer, start: number, end: number, count: number): void {
+    if (st.draining) return;
+    st.chunks.push({ buf, start, end, count });
+    st.wake?.();
+  }
+
+  private messageAt(buf: NetlinkBuffer, pos: number, length: number): MessageRef {
+    const view = buf.view;
+    return {
+      length, type: view.getUint16(pos + 4, true), flags: view.getUint16(pos + 6, true), seq: view.getUint32(pos + 8, true),
+      portId: view.getUint32(pos + 12, true), buf, offset: pos, payloadStart: pos + 16, end: pos + length,
+    };
+  }
+
+  /** The general receive path: each message of the datagram from `start` on, dispatched by its seq. */
+  private walkDatagram(buf: NetlinkBuffer, start: number, nsid: number | undefined): void {
     const dumpSeq = this.activeDump?.seq;
-    let batch: MessageRef[] | undefined;
+    let runStart = -1, runEnd = 0, count = 0;
     try {
       walkMessages(buf, (m) => {
         if (m.seq === dumpSeq && this.activeDump) {
@@ -763,7 +856,14 @@ export class NetlinkSocket {
           if (m.type === NLMSG_NOOP || m.type === NLMSG_OVERRUN) return;
           if (m.flags & NLM_F_DUMP_INTR) st.interrupted = true;
           st.received++;
-          if (!st.draining) (batch ??= []).push(m);
+          if (!st.draining) {
+            // The dump's messages of this datagram make one chunk (as one batch before);
+            // messages in between that are not the dump's are dispatched on their own.
+            if (runStart < 0) runStart = m.offset;
+            runEnd = m.offset + ((m.length + 3) & ~3);
+            if (runEnd > buf.length) runEnd = buf.length;
+            count++;
+          }
           return;
         }
         const bulk = this.activeBulk;
@@ -803,7 +903,7 @@ export class NetlinkSocket {
         }
         p.replies.push(m);
         if (p.opts.noAck) { this.forget(p); p.resolve(p.replies); }
-      });
+      }, start);
     } catch (err) {
       // Malformed bytes from the kernel (or a foreign sender): fail what this datagram was for.
       this.log('%s: undecodable datagram: %s', this.name, (err as Error).message);
@@ -814,10 +914,36 @@ export class NetlinkSocket {
       }
     }
     const st = this.activeDump;
-    if (batch && st) {
-      st.batches.push(batch);
-      st.wake?.();
+    if (count && st && st.seq === dumpSeq) {
+      if (runEnd - runStart === this.runBytes(buf, runStart, count)) this.pushChunk(st, buf, runStart, runEnd, count);
+      else this.pushChunk(st, ...this.copyDumpMessages(buf, runStart, runEnd, dumpSeq));
     }
+  }
+
+  /** Bytes that `count` messages from `start` take, padded, when they lie back to back. */
+  private runBytes(buf: NetlinkBuffer, start: number, count: number): number {
+    let pos = start;
+    for (let i = 0; i < count && pos + 16 <= buf.length; i++) pos += (buf.view.getUint32(pos, true) + 3) & ~3;
+    return Math.min(pos, buf.length) - start;
+  }
+
+  /**
+   * The dump's data messages of [start, end) copied back to back into a new buffer, without
+   * the other messages interleaved with them (a mixed datagram: only from a foreign sender).
+   */
+  private copyDumpMessages(buf: NetlinkBuffer, start: number, end: number, seq: number): [NetlinkBuffer, number, number, number] {
+    const parts: Uint8Array[] = [];
+    let total = 0;
+    walkMessages(buf, (m) => {
+      if (m.seq !== seq || (m.type !== 0 && m.type <= NLMSG_OVERRUN)) return;
+      const padded = Math.min((m.length + 3) & ~3, buf.length - m.offset);
+      parts.push(buf.bytes.subarray(m.offset, m.offset + padded));
+      total += (m.length + 3) & ~3;
+    }, start, end);
+    const out = new Uint8Array(total);
+    let pos = 0;
+    for (const p of parts) { out.set(p, pos); pos += (p.length + 3) & ~3; }
+    return [new NetlinkBuffer(out), 0, total, parts.length];
   }
 
   private finishDump(st: DumpState, m: MessageRef): void {

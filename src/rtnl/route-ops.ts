@@ -3,6 +3,7 @@ import { loadSchemas } from './lazy-schemas.js';
 import { NLM_F_DUMP_FILTERED } from '../netlink/constants.js';
 import { NetlinkError } from '../netlink/errors.js';
 import type { MessageRef } from '../netlink/message.js';
+import type { NetlinkBuffer } from '../netlink/reader.js';
 import type { NetlinkSocket, RequestOptions } from '../netlink/socket.js';
 import { validate } from '../netlink/validate.js';
 import { parseIP, parsePrefix } from '../netlink/address.js';
@@ -12,8 +13,8 @@ import { parseAddressPrefix, scopeNumber } from './address.js';
 import { familyNumber } from './address-ops.js';
 import { linkIndex, linkNameMap, type LinkSelector } from './link-ops.js';
 import {
-  decodeRoute, describeRouteAttribute, encodeDelRoute, encodeGetRoute, encodeNewRoute, encodeRouteDump, metricNumber,
-  protocolNumber, routeTypeNumber, tableNumber, type AddressCache, type NexthopAttrs, type Route, type RouteAttrs, type RouteWriteMode,
+  decodeRoute, decodeRouteAt, describeRouteAttribute, encodeDelRoute, encodeGetRoute, encodeNewRoute, encodeRouteDump, metricNumber,
+  protocolNumber, routeTypeNumber, tableNumber, type AddressCache, type IfNameResolver, type NexthopAttrs, type Route, type RouteAttrs, type RouteWriteMode,
 } from './route.js';
 
 export type RouteMetricName = 'mtu' | 'window' | 'rtt' | 'rttvar' | 'ssthresh' | 'cwnd' | 'advmss' | 'reordering' | 'hoplimit'
@@ -102,59 +103,121 @@ function isRoute(m: MessageRef): boolean {
 /** `ip route show` (table main by default), filtered by the kernel. */
 export async function listRoutes(sock: NetlinkSocket, opts: ListRoutesOptions = {}): Promise<Route[]> {
   const out: Route[] = [];
-  for await (const batch of routeBatches(sock, opts)) for (const r of batch) out.push(r);
+  const plan = await routeDumpPlan(sock, opts);
+  for (const fam of plan.families) {
+    try {
+      for await (const chunk of sock.dumpDatagrams(plan.request(fam), routeReq('list routes', opts.signal))) {
+        const { buf, end } = chunk;
+        for (let p = chunk.start; p < end; p += (buf.view.getUint32(p, true) + 3) & ~3) {
+          const r = routeAt(plan, fam, buf, p);
+          if (r !== undefined) out.push(r);
+        }
+      }
+    } catch (err) {
+      if (!plan.missingTable(err)) throw err;
+    }
+  }
   return out;
 }
 
 /**
- * Like listRoutes, as an async iterable with constant memory. Each step costs a promise
- * round trip: for very large tables prefer routeBatches (one step per datagram).
+ * Like listRoutes, as an async iterable with constant memory: routes are decoded one at a
+ * time as they are taken, straight from the received datagrams (the socket keeps a slow
+ * consumer's backlog as bytes). Each step costs a promise round trip: for very large tables
+ * routeBatches takes one step per datagram.
  */
 export async function* iterateRoutes(sock: NetlinkSocket, opts: ListRoutesOptions = {}): AsyncGenerator<Route, void, undefined> {
-  for await (const batch of routeBatches(sock, opts)) yield* batch;
+  const plan = await routeDumpPlan(sock, opts);
+  for (const fam of plan.families) {
+    try {
+      for await (const chunk of sock.dumpDatagrams(plan.request(fam), routeReq('list routes', opts.signal))) {
+        const { buf, end } = chunk;
+        for (let p = chunk.start; p < end; p += (buf.view.getUint32(p, true) + 3) & ~3) {
+          const r = routeAt(plan, fam, buf, p);
+          if (r !== undefined) yield r;
+        }
+      }
+    } catch (err) {
+      if (!plan.missingTable(err)) throw err;
+    }
+  }
 }
 
 /** The routes of each datagram of the dump as one array: constant memory, few awaits. */
 export async function* routeBatches(sock: NetlinkSocket, opts: ListRoutesOptions = {}): AsyncGenerator<Route[], void, undefined> {
+  const plan = await routeDumpPlan(sock, opts);
+  for (const fam of plan.families) {
+    try {
+      for await (const chunk of sock.dumpDatagrams(plan.request(fam), routeReq('list routes', opts.signal))) {
+        const out: Route[] = [];
+        const { buf, end } = chunk;
+        for (let p = chunk.start; p < end; p += (buf.view.getUint32(p, true) + 3) & ~3) {
+          const r = routeAt(plan, fam, buf, p);
+          if (r !== undefined) out.push(r);
+        }
+        if (out.length) yield out;
+      }
+    } catch (err) {
+      if (!plan.missingTable(err)) throw err;
+    }
+  }
+}
+
+/** What a route dump asks the kernel for and how its messages are decoded and filtered. */
+interface RouteDumpPlan {
+  table: number;
+  protocol: number | undefined;
+  type: number | undefined;
+  oif: number | undefined;
+  families: number[];
+  resolve: IfNameResolver | undefined;
+  cache: AddressCache;
+  request(family: number): Uint8Array;
+  /** A table filter on a table this family lacks: ENOENT, an empty result for that family. */
+  missingTable(err: unknown): boolean;
+}
+
+async function routeDumpPlan(sock: NetlinkSocket, opts: ListRoutesOptions): Promise<RouteDumpPlan> {
   const table = opts.table === 'all' ? 0 : tableNumber(opts.table ?? 'main');
   const protocol = opts.protocol !== undefined ? protocolNumber(opts.protocol) : undefined;
   const type = opts.type !== undefined ? routeTypeNumber(opts.type) : undefined;
   const oif = opts.dev !== undefined ? await linkIndex(sock, opts.dev, `list routes: dev ${opts.dev}`) : undefined;
   const family = familyNumber(opts.family);
   const names = (opts.resolveNames ?? true) ? await linkNameMap(sock, { signal: opts.signal }) : undefined;
-  const resolve = names ? (i: number): string | undefined => names.get(i) : undefined;
   // A table filter on a table a family does not have makes that family's dump fail with
   // ENOENT ("FIB table does not exist") and, in an AF_UNSPEC dump, ends the other families'
   // part too: so with a table, each family is dumped on its own and a missing table is empty.
-  const cache: AddressCache = new Map();
-  const families = family !== C.AF_UNSPEC ? [family] : table ? [C.AF_INET, C.AF_INET6] : [C.AF_UNSPEC];
-  for (const fam of families) {
-    const req = encodeRouteDump({ family: fam, table, protocol, type, oif, cloned: opts.cloned });
-    try {
-      for await (const batch of sock.dumpBatches(req, routeReq('list routes', opts.signal))) {
-        const out: Route[] = [];
-        for (const m of batch) {
-          if (!isRoute(m)) continue;
-          const f = m.buf.bytes[m.payloadStart]!;
-          // AF_UNSPEC dumps every family that has routes (ipmr, ip6mr, mpls too): keep IP ones.
-          if (fam === C.AF_UNSPEC && f !== C.AF_INET && f !== C.AF_INET6) continue;
-          const r = decodeRoute(m, resolve, cache);
-          if (!(m.flags & NLM_F_DUMP_FILTERED)) {
-            // Filters this kernel did not apply (old kernels, or no strict checking).
-            if (table && r.table_id !== table) continue;
-            if (protocol !== undefined && m.buf.bytes[m.payloadStart + 5] !== protocol) continue;
-            if (type !== undefined && m.buf.bytes[m.payloadStart + 7] !== type) continue;
-            if (oif !== undefined && r.oif_index !== oif && !r.nexthops?.some((n) => n.oif_index === oif)) continue;
-          }
-          out.push(r);
-        }
-        if (out.length) yield out;
-      }
-    } catch (err) {
-      if (table && err instanceof NetlinkError && err.code === 'ENOENT') continue;
-      throw err;
-    }
+  return {
+    table, protocol, type, oif,
+    families: family !== C.AF_UNSPEC ? [family] : table ? [C.AF_INET, C.AF_INET6] : [C.AF_UNSPEC],
+    resolve: names ? (i: number): string | undefined => names.get(i) : undefined,
+    cache: new Map(),
+    request: (fam) => encodeRouteDump({ family: fam, table, protocol, type, oif, cloned: opts.cloned }),
+    missingTable: (err) => table !== 0 && err instanceof NetlinkError && err.code === 'ENOENT',
+  };
+}
+
+/** The route of the message at `p` of a dump chunk, or undefined when it is not one to list. */
+function routeAt(plan: RouteDumpPlan, fam: number, buf: NetlinkBuffer, p: number): Route | undefined {
+  const view = buf.view;
+  if (view.getUint16(p + 4, true) !== C.RTM_NEWROUTE) return undefined;
+  const b = buf.bytes;
+  const len = view.getUint32(p, true);
+  // AF_UNSPEC dumps every family that has routes (ipmr, ip6mr, mpls too): keep IP ones.
+  if (fam === C.AF_UNSPEC && len > 16) {
+    const f = b[p + 16]!;
+    if (f !== C.AF_INET && f !== C.AF_INET6) return undefined;
   }
+  const r = decodeRouteAt(buf, p, plan.resolve, plan.cache, C.RTM_NEWROUTE, p + 16, p + len);
+  if (!(view.getUint16(p + 6, true) & NLM_F_DUMP_FILTERED)) {
+    // Filters this kernel did not apply (old kernels, or no strict checking).
+    const { table, protocol, type, oif } = plan;
+    if (table && r.table_id !== table) return undefined;
+    if (protocol !== undefined && b[p + 16 + 5] !== protocol) return undefined;
+    if (type !== undefined && b[p + 16 + 7] !== type) return undefined;
+    if (oif !== undefined && r.oif_index !== oif && !r.nexthops?.some((n) => n.oif_index === oif)) return undefined;
+  }
+  return r;
 }
 
 function hostBits(family: number): number {

@@ -140,11 +140,21 @@ const CACHE_FLAGS: ReadonlyArray<readonly [number, string]> = [
 const LE = true;
 
 const DEC: string[] = Array.from({ length: 256 }, (_, i) => String(i));
+// "a." for each octet: a dotted quad in three concatenations instead of six (each one a new
+// string: the destination of every route of a dump is built this way).
+const DOT: string[] = Array.from({ length: 256 }, (_, i) => `${i}.`);
 const SLASH: string[] = Array.from({ length: 256 }, (_, i) => `/${i}`);
 
 function fmtAddr(b: Uint8Array, o: number, l: number): string {
-  if (l === 4) return DEC[b[o]!] + '.' + DEC[b[o + 1]!] + '.' + DEC[b[o + 2]!] + '.' + DEC[b[o + 3]!];
+  if (l === 4) return DOT[b[o]!] + DOT[b[o + 1]!] + DOT[b[o + 2]!] + DEC[b[o + 3]!];
   return l === 16 ? formatIPv6(b, o) : formatIP(b, o, l);
+}
+
+// "ifN" for interfaces no resolver names: shared strings rather than one per route.
+const IF_NAMES: string[] = [];
+function ifName(i: number): string {
+  if (i >= 4096) return `if${i}`;
+  return IF_NAMES[i] ??= `if${i}`;
 }
 
 /**
@@ -189,12 +199,94 @@ export type IfNameResolver = (ifindex: number) => string | undefined;
  * offset) on a malformed attribute, never reads past the message.
  */
 export function decodeRoute(m: MessageRef, resolve?: IfNameResolver, cache?: AddressCache): Route {
-  const buf = m.buf;
+  return decodeRouteAt(m.buf, m.offset, resolve, cache, m.type, m.payloadStart, m.end);
+}
+
+/**
+ * decodeRoute() straight from bytes: the message whose nlmsghdr is at `msgOff` in `buf` (as
+ * in a MessageChunk of NetlinkSocket.dumpDatagrams()), no MessageRef needed. The header's
+ * length must have been checked against the buffer (the socket does; else use decodeRoute).
+ */
+export function decodeRouteAt(
+  buf: NetlinkBuffer, msgOff: number, resolve?: IfNameResolver, cache?: AddressCache,
+  msgType = buf.view.getUint16(msgOff + 4, LE), off = msgOff + 16, end = msgOff + buf.view.getUint32(msgOff, LE),
+): Route {
   const b = buf.bytes;
   const view = buf.view;
-  const off = m.payloadStart;
-  const end = m.end;
   if (end - off < C.RTMSG_LEN) throw new NetlinkDecodeError(`rtmsg needs ${C.RTMSG_LEN} bytes, ${end - off} remain`, off);
+  const family = b[off]!;
+  const dstLen = b[off + 1]!;
+  const srcLen = b[off + 2]!;
+  const tos = b[off + 3]!;
+  let table = b[off + 4]!;
+  const rflags = view.getUint32(off + 8, LE);
+  // The fast path, for the routes that fill big tables (a destination, an output device,
+  // maybe a metric and a gateway, nothing else): attributes read into locals, then the Route
+  // made by one object literal with its final keys (V8 gives such an object all its fields
+  // in place; adding keys later grows a separate property store per route). The keys come in
+  // the order the general path below gives them. Anything else goes the general way.
+  if (!tos && !(rflags & C.RTM_F_CLONED)) {
+    let dstOff = -1, dstL = 0, oif = -1, metric = -1, gwOff = -1, gwL = 0, simple = true;
+    let pos = off + C.RTMSG_LEN;
+    while (end - pos >= 4) {
+      const len = view.getUint16(pos, LE);
+      if (len < 4 || len > end - pos) { simple = false; break; } // the general path reports it
+      const l = len - 4;
+      switch (view.getUint16(pos + 2, LE) & 0x3fff) {
+        case C.RTA_DST: dstOff = pos + 4; dstL = l; break;
+        case C.RTA_OIF: if (l < 4) simple = false; else oif = view.getUint32(pos + 4, LE); break;
+        case C.RTA_TABLE: if (l < 4) simple = false; else table = view.getUint32(pos + 4, LE); break;
+        case C.RTA_PRIORITY: if (l < 4 || gwOff >= 0) simple = false; else metric = view.getUint32(pos + 4, LE); break;
+        case C.RTA_GATEWAY: gwOff = pos + 4; gwL = l; break;
+        default: simple = false;
+      }
+      if (!simple) break;
+      pos += (len + 3) & ~3;
+    }
+    if (simple && pos === end && oif >= 0 && (dstOff >= 0 || !srcLen) && (family === C.AF_INET || family === C.AF_INET6)) {
+      const hostLen = family === C.AF_INET ? 32 : 128;
+      const dst = dstOff >= 0
+        ? (dstLen !== hostLen ? fmtAddr(b, dstOff, dstL) + SLASH[dstLen] : fmtAddr(b, dstOff, dstL))
+        : dstLen ? `0/${dstLen}` : 'default';
+      const msg = msgType === C.RTM_DELROUTE ? 'delroute' : 'newroute';
+      const fam = family === C.AF_INET ? 'inet' : 'inet6';
+      const type = TYPE_NAMES[b[off + 7]!]!;
+      const tname = tableName(table);
+      const flags = routeFlagNames(rflags);
+      const dev = resolve?.(oif) ?? ifName(oif);
+      const protocol = PROTO_NAMES[b[off + 5]!]!;
+      const scope = SCOPE_NAMES[b[off + 6]!]!;
+      if (gwOff < 0) {
+        if (metric < 0) {
+          return {
+            msg, family: fam, type, dst, dst_len: dstLen, table: tname, table_id: table, flags, raw: NO_RAW,
+            oif_index: oif, dev, protocol, scope,
+          };
+        }
+        return {
+          msg, family: fam, type, dst, dst_len: dstLen, table: tname, table_id: table, flags, raw: NO_RAW,
+          metric, oif_index: oif, dev, protocol, scope,
+        };
+      }
+      const gateway = fmtCached(view, b, gwOff, gwL, cache);
+      if (metric < 0) {
+        return {
+          msg, family: fam, type, dst, dst_len: dstLen, table: tname, table_id: table, flags, raw: NO_RAW,
+          gateway, oif_index: oif, dev, protocol, scope,
+        };
+      }
+      return {
+        msg, family: fam, type, dst, dst_len: dstLen, table: tname, table_id: table, flags, raw: NO_RAW,
+        metric, gateway, oif_index: oif, dev, protocol, scope,
+      };
+    }
+  }
+  return decodeRouteGeneral(buf, msgType, off, end, resolve, cache);
+}
+
+function decodeRouteGeneral(buf: NetlinkBuffer, msgType: number, off: number, end: number, resolve?: IfNameResolver, cache?: AddressCache): Route {
+  const b = buf.bytes;
+  const view = buf.view;
   const family = b[off]!;
   const dstLen = b[off + 1]!;
   const srcLen = b[off + 2]!;
@@ -207,7 +299,7 @@ export function decodeRoute(m: MessageRef, resolve?: IfNameResolver, cache?: Add
   const hostLen = family === C.AF_INET6 ? 128 : family === C.AF_INET ? 32 : -1;
 
   const r: Route = {
-    msg: m.type === C.RTM_DELROUTE ? 'delroute' : 'newroute',
+    msg: msgType === C.RTM_DELROUTE ? 'delroute' : 'newroute',
     family: family === C.AF_INET ? 'inet' : family === C.AF_INET6 ? 'inet6' : familyName(family) ?? String(family),
     type: TYPE_NAMES[type]!,
     dst: '',
@@ -244,7 +336,7 @@ export function decodeRoute(m: MessageRef, resolve?: IfNameResolver, cache?: Add
       }
       case C.RTA_IIF: {
         const i = buf.attrU32(o, l);
-        r.iif = resolve?.(i) ?? `if${i}`;
+        r.iif = resolve?.(i) ?? ifName(i);
         break;
       }
       case C.RTA_MARK: { const v = buf.attrU32(o, l); if (v) r.mark = v; break; }
@@ -268,7 +360,7 @@ export function decodeRoute(m: MessageRef, resolve?: IfNameResolver, cache?: Add
   if (tos) r.tos = `0x${tos.toString(16).padStart(2, '0')}`;
   if (oif >= 0) {
     r.oif_index = oif;
-    r.dev = resolve?.(oif) ?? `if${oif}`;
+    r.dev = resolve?.(oif) ?? ifName(oif);
   }
   r.table_id = table;
   r.table = tableName(table);
