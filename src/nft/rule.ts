@@ -30,16 +30,25 @@ export interface Rule {
   positionId?: number;
 }
 
-/** Attributes of NEWRULE in nft's order. */
-export function encodeRule(w: MessageWriter, r: Rule, expressions: readonly Expression[] = r.expressions): void {
+/**
+ * Attributes of NEWRULE in nft's order. `writeExpressions` (the batch's shape cache) writes
+ * the NFTA_RULE_EXPRESSIONS nest in place of the codecs.
+ */
+export function encodeRule(
+  w: MessageWriter, r: Rule, expressions: readonly Expression[] = r.expressions,
+  writeExpressions?: (w: MessageWriter, list: readonly Expression[]) => void,
+): void {
   attrName(w, NFTA_RULE_TABLE, r.table);
   attrName(w, NFTA_RULE_CHAIN, r.chain);
   if (r.handle !== undefined) w.attrBe64(NFTA_RULE_HANDLE, r.handle);
   if (r.position !== undefined) w.attrBe64(NFTA_RULE_POSITION, r.position);
   if (expressions.length) {
-    const n = nest(w, NFTA_RULE_EXPRESSIONS);
-    encodeExpressions(w, expressions);
-    w.nestEnd(n);
+    if (writeExpressions) writeExpressions(w, expressions);
+    else {
+      const n = nest(w, NFTA_RULE_EXPRESSIONS);
+      encodeExpressions(w, expressions);
+      w.nestEnd(n);
+    }
   }
   // nft writes the userdata (comment) after the expressions.
   const ud = encodeCommentUdata(r.comment, r.userdata, UDATA_RULE_COMMENT);
