@@ -66,6 +66,9 @@ test('bad expressions name their index and field', async (t) => {
   await refused(t, () => new NftBatch().addRule({ ...loc, expressions: [{ type: 'cmp', op: 'eq', sreg: 1, data: new Uint8Array(65) }] }), 'rule.expressions.0.data');
   await refused(t, () => new NftBatch().addRule({ ...loc, expressions: [{ type: 'counter' }, { type: 'meta', key: 'oifname', dreg: 7 }] }), 'rule.expressions.1.dreg');
   await refused(t, () => new NftBatch().addRule({ ...loc, expressions: [{ type: 'bogus' } as never] }), 'rule.expressions.0');
+  // A name that every object inherits is no expression type either.
+  await refused(t, () => new NftBatch().addRule({ ...loc, expressions: [{ type: 'constructor' } as never] }), 'rule.expressions.0');
+  await refused(t, () => new NftBatch().addRule({ ...loc, expressions: [{ type: 'payload', base: 'network', offset: 12, len: 4, dreg: 1, extra: 1 } as never] }), 'rule.expressions.0');
   await refused(t, () => new NftBatch().addRule({ ...loc, expressions: [], comment: 'x'.repeat(200) }), 'rule.comment');
   await refused(t, () => new NftBatch().deleteRule({ ...loc, handle: 0 }), 'rule.handle');
 });

@@ -67,8 +67,11 @@ function oneOf(list: readonly string[], what: string, allowNumber = true): Check
   };
 }
 
-function keys(o: Record<string, unknown>, allowed: readonly string[], path: Path): void {
-  for (const k in o) if (o[k] !== undefined && !allowed.includes(k)) fail(path, `Unrecognized key(s) in object: '${k}'`);
+/** Allowed keys of an object kind, made once (not an array literal per checked object). */
+const allow = (...names: string[]): ReadonlySet<string> => new Set(names);
+
+function keys(o: Record<string, unknown>, allowed: ReadonlySet<string>, path: Path): void {
+  for (const k in o) if (!allowed.has(k) && o[k] !== undefined) fail(path, `Unrecognized key(s) in object: '${k}'`);
 }
 
 function exactlyOne(o: Record<string, unknown>, a: string, b: string, path: Path, what: string): void {
@@ -82,92 +85,109 @@ const metaKey = oneOf(META_KEYS, 'meta key');
 const ctKey = oneOf(CT_KEYS, 'ct key');
 const verdictCodes = ['accept', 'drop', 'continue', 'return', 'break', 'queue', 'stolen', 'repeat', 'stop'];
 
+const PAYLOAD_KEYS = allow('type', 'base', 'offset', 'len', 'dreg', 'sreg', 'csumType', 'csumOffset', 'csumFlags');
+const META_KEYS_ALLOWED = allow('type', 'key', 'dreg', 'sreg');
+const CMP_KEYS = allow('type', 'op', 'sreg', 'data');
+const SHIFT_KEYS = allow('type', 'op', 'sreg', 'dreg', 'len', 'shift');
+const MASK_XOR_KEYS = allow('type', 'sreg', 'dreg', 'len', 'mask', 'xor');
+const IMMEDIATE_KEYS = allow('type', 'dreg', 'data');
+const JUMP_KEYS = allow('type', 'code', 'chain', 'chainId');
+const VERDICT_KEYS = allow('type', 'code');
+const COUNTER_KEYS = allow('type', 'packets', 'bytes');
+const CT_KEYS_ALLOWED = allow('type', 'key', 'dreg', 'sreg', 'direction');
+const MASQ_KEYS = allow('type', 'flags', 'regProtoMin', 'regProtoMax');
+const NAT_KEYS = allow('type', 'nat', 'family', 'regAddrMin', 'regAddrMax', 'regProtoMin', 'regProtoMax', 'flags');
+const LOOKUP_KEYS = allow('type', 'set', 'setId', 'sreg', 'dreg', 'invert');
+const RANGE_KEYS = allow('type', 'op', 'sreg', 'from', 'to');
+const UNKNOWN_KEYS = allow('type', 'name', 'data');
+const RULE_KEYS = allow('family', 'table', 'chain', 'expressions', 'comment', 'userdata', 'handle', 'position', 'id', 'positionId');
+
 type Check = (e: Record<string, unknown>, path: Path) => void;
 
 /** One checker per expression type; `satisfies` makes a kind without a checker a compile error. */
 const CHECKS = {
   payload: (e, p) => {
-    keys(e, ['type', 'base', 'offset', 'len', 'dreg', 'sreg', 'csumType', 'csumOffset', 'csumFlags'], p);
+    keys(e, PAYLOAD_KEYS, p);
     base(e.base, p, 'base'); u32(e.offset, p, 'offset'); len(e.len, p, 'len');
     exactlyOne(e, 'dreg', 'sreg', p, 'load or write');
     opt(e, 'dreg', p, register); opt(e, 'sreg', p, register);
     opt(e, 'csumType', p, u32); opt(e, 'csumOffset', p, u32); opt(e, 'csumFlags', p, u32);
   },
   meta: (e, p) => {
-    keys(e, ['type', 'key', 'dreg', 'sreg'], p);
+    keys(e, META_KEYS_ALLOWED, p);
     metaKey(e.key, p, 'key');
     exactlyOne(e, 'dreg', 'sreg', p, 'load or set');
     opt(e, 'dreg', p, register); opt(e, 'sreg', p, register);
   },
   cmp: (e, p) => {
-    keys(e, ['type', 'op', 'sreg', 'data'], p);
+    keys(e, CMP_KEYS, p);
     cmpOp(e.op, p, 'op'); register(e.sreg, p, 'sreg'); value(e.data, p, 'data');
   },
   bitwise: (e, p) => {
     register(e.sreg, p, 'sreg'); register(e.dreg, p, 'dreg'); len(e.len, p, 'len');
     if (e.op !== undefined) {
-      keys(e, ['type', 'op', 'sreg', 'dreg', 'len', 'shift'], p);
+      keys(e, SHIFT_KEYS, p);
       if (e.op !== 'lshift' && e.op !== 'rshift') fail(p, 'must be lshift or rshift (or absent for mask/xor)', 'op');
       int(e.shift, p, 'shift', 0, 31);
     } else {
-      keys(e, ['type', 'sreg', 'dreg', 'len', 'mask', 'xor'], p);
+      keys(e, MASK_XOR_KEYS, p);
       value(e.mask, p, 'mask'); value(e.xor, p, 'xor');
       if ((e.mask as Uint8Array).length !== e.len || (e.xor as Uint8Array).length !== e.len) fail(p, 'mask and xor must be len bytes long');
     }
   },
   immediate: (e, p) => {
-    keys(e, ['type', 'dreg', 'data'], p);
+    keys(e, IMMEDIATE_KEYS, p);
     register(e.dreg, p, 'dreg');
     if (e.dreg === 0) fail(p, 'register 0 is the verdict register: use a verdict expression', 'dreg');
     value(e.data, p, 'data');
   },
   verdict: (e, p) => {
     if (e.code === 'jump' || e.code === 'goto') {
-      keys(e, ['type', 'code', 'chain', 'chainId'], p);
+      keys(e, JUMP_KEYS, p);
       name(e.chain, p, 'chain');
       opt(e, 'chainId', p, u32);
     } else {
-      keys(e, ['type', 'code'], p);
+      keys(e, VERDICT_KEYS, p);
       if (!(typeof e.code === 'number' && Number.isInteger(e.code)) && !verdictCodes.includes(e.code as string)) {
         fail(p, 'unknown verdict: accept, drop, continue, return, jump, goto', 'code');
       }
     }
   },
   counter: (e, p) => {
-    keys(e, ['type', 'packets', 'bytes'], p);
+    keys(e, COUNTER_KEYS, p);
     opt(e, 'packets', p, count); opt(e, 'bytes', p, count);
   },
   ct: (e, p) => {
-    keys(e, ['type', 'key', 'dreg', 'sreg', 'direction'], p);
+    keys(e, CT_KEYS_ALLOWED, p);
     ctKey(e.key, p, 'key');
     exactlyOne(e, 'dreg', 'sreg', p, 'load or set');
     opt(e, 'dreg', p, register); opt(e, 'sreg', p, register);
     opt(e, 'direction', p, oneOf(['original', 'reply'], 'direction', false));
   },
   masq: (e, p) => {
-    keys(e, ['type', 'flags', 'regProtoMin', 'regProtoMax'], p);
+    keys(e, MASQ_KEYS, p);
     opt(e, 'flags', p, u32); opt(e, 'regProtoMin', p, register); opt(e, 'regProtoMax', p, register);
   },
   nat: (e, p) => {
-    keys(e, ['type', 'nat', 'family', 'regAddrMin', 'regAddrMax', 'regProtoMin', 'regProtoMax', 'flags'], p);
+    keys(e, NAT_KEYS, p);
     oneOf(['snat', 'dnat'], 'nat type', false)(e.nat, p, 'nat');
     oneOf(['ip', 'ip6'], 'nat family', false)(e.family, p, 'family');
     for (const k of ['regAddrMin', 'regAddrMax', 'regProtoMin', 'regProtoMax']) opt(e, k, p, register);
     opt(e, 'flags', p, u32);
   },
   lookup: (e, p) => {
-    keys(e, ['type', 'set', 'setId', 'sreg', 'dreg', 'invert'], p);
+    keys(e, LOOKUP_KEYS, p);
     name(e.set, p, 'set'); register(e.sreg, p, 'sreg');
     opt(e, 'dreg', p, register); opt(e, 'setId', p, u32);
     if (e.invert !== undefined && typeof e.invert !== 'boolean') fail(p, 'must be a boolean', 'invert');
   },
   range: (e, p) => {
-    keys(e, ['type', 'op', 'sreg', 'from', 'to'], p);
+    keys(e, RANGE_KEYS, p);
     oneOf(['eq', 'neq'], 'range op', false)(e.op, p, 'op');
     register(e.sreg, p, 'sreg'); value(e.from, p, 'from'); value(e.to, p, 'to');
   },
   unknown: (e, p) => {
-    keys(e, ['type', 'name', 'data'], p);
+    keys(e, UNKNOWN_KEYS, p);
     if (typeof e.name !== 'string' || !e.name) fail(p, 'must be the expression name', 'name');
     if (e.data !== undefined && !(e.data instanceof Uint8Array)) fail(p, 'must be a Uint8Array', 'data');
   },
@@ -185,17 +205,19 @@ export function checkRule(input: unknown): void {
   if (typeof r.family !== 'string' || !(FAMILIES as readonly string[]).includes(r.family)) fail(['family'], `unknown family: one of ${FAMILIES.join(', ')}`);
   name(r.table, ['table']);
   name(r.chain, ['chain']);
-  keys(r, ['family', 'table', 'chain', 'expressions', 'comment', 'userdata', 'handle', 'position', 'id', 'positionId'], []);
+  keys(r, RULE_KEYS, []);
   if (!Array.isArray(r.expressions)) fail(['expressions'], 'must be an array of expressions');
   const p: Path = ['expressions', 0]; // reused: fail() copies it
-  r.expressions.forEach((e: unknown, i: number) => {
+  const list = r.expressions as unknown[];
+  for (let i = 0; i < list.length; i++) {
+    const e = list[i];
     p[1] = i;
     if (!e || typeof e !== 'object') fail(p, 'must be an expression object');
     const type = (e as { type?: unknown }).type;
-    const check = typeof type === 'string' ? (CHECKS as Record<string, Check>)[type] : undefined;
+    const check = typeof type === 'string' && Object.hasOwn(CHECKS, type) ? (CHECKS as Record<string, Check>)[type] : undefined;
     if (!check) fail(p, `unknown expression type ${JSON.stringify(type)}: one of ${KNOWN.join(', ')}`);
     check(e as Record<string, unknown>, p);
-  });
+  }
   if (r.comment !== undefined) {
     if (typeof r.comment !== 'string') fail(['comment'], 'must be a string');
     if (enc.encode(r.comment).length > 128) fail(['comment'], 'must be at most 128 bytes (NFTNL_UDATA_COMMENT_MAXLEN)');
@@ -205,6 +227,8 @@ export function checkRule(input: unknown): void {
     if (!(r.userdata instanceof Uint8Array)) fail(['userdata'], 'must be a Uint8Array');
     if (r.userdata.length > NFT_USERDATA_MAXLEN) fail(['userdata'], `must be at most ${NFT_USERDATA_MAXLEN} bytes (NFT_USERDATA_MAXLEN)`);
   }
-  for (const k of ['handle', 'position']) opt(r, k, [], (v, p, key) => int(v, p, key, 1, Number.MAX_SAFE_INTEGER));
-  for (const k of ['id', 'positionId']) opt(r, k, [], u32);
+  if (r.handle !== undefined) int(r.handle, [], 'handle', 1, Number.MAX_SAFE_INTEGER);
+  if (r.position !== undefined) int(r.position, [], 'position', 1, Number.MAX_SAFE_INTEGER);
+  if (r.id !== undefined) u32(r.id, [], 'id');
+  if (r.positionId !== undefined) u32(r.positionId, [], 'positionId');
 }
