@@ -326,3 +326,58 @@ const s = openRtnlSocket(); await s.dumpAll(w.copy()); s.close();`;
   t.regex(r.stderr, /netlinkts:socket rtnl: recv NLMSG_DONE|recv 3 len=/);
   t.regex(r.stderr, /0000 {2}20 00 00 00 12 00 01 03/, 'hex dump of the request');
 });
+
+function concat(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let pos = 0;
+  for (const p of parts) { out.set(p, pos); pos += p.length; }
+  return out;
+}
+
+test('fake kernel: dumpDatagrams yields each datagram as one chunk; mixed datagrams still dispatch every message', async (t) => {
+  const k = fakeKernel();
+  using sock = NetlinkSocket.open({ protocol: NETLINK_USERSOCK, peerPortId: k.portId });
+  const notes: number[] = [];
+  sock.onNotification = (m) => notes.push(m.type);
+  const item = (seq: number, v: number): Uint8Array => message(100, NLM_F_MULTI, seq, (w) => w.u32(v));
+  const values: number[][] = [];
+  const it = (async () => {
+    for await (const c of sock.dumpDatagrams(message(99, NLM_F_DUMP, 0, () => {}))) {
+      const vs: number[] = [];
+      for (let p = c.start; p < c.end; p += (c.buf.view.getUint32(p, true) + 3) & ~3) vs.push(c.buf.view.getUint32(p + 16, true));
+      t.is(vs.length, c.count);
+      values.push(vs);
+    }
+  })();
+  const seq = seqOf(await k.next());
+  // A request answered while the dump runs: its ACK arrives in the middle of a dump datagram.
+  const get = sock.request(message(98, 0, 0, () => {}));
+  const getSeq = seqOf(await k.next());
+  const ack = message(NLMSG_ERROR, 0x100 /* NLM_F_CAPPED */, getSeq, (w) => w.s32(0).raw(new Uint8Array(16)));
+  k.send(concat(item(seq, 1), item(seq, 2), item(seq, 3)), sock.portId); // plain: one chunk of 3
+  k.send(concat(item(seq, 4), ack, item(seq, 5), message(50, 0, 12345, (w) => w.u32(0)), item(seq, 6)), sock.portId);
+  k.send(concat(item(seq, 7), message(1 /* NLMSG_NOOP */, 0, seq, () => {}), item(seq, 8), message(NLMSG_DONE, NLM_F_MULTI, seq, (w) => w.s32(0))), sock.portId);
+  await it;
+  await get;
+  t.deepEqual(values.flat(), [1, 2, 3, 4, 5, 6, 7, 8]);
+  t.deepEqual(values[0], [1, 2, 3]);
+  t.deepEqual(notes, [50]);
+  // dumpBatches over the same path: one MessageRef array per datagram.
+  const batches = (async () => {
+    const out: number[][] = [];
+    for await (const b of sock.dumpBatches(message(99, NLM_F_DUMP, 0, () => {}))) out.push(b.map((m) => m.buf.view.getUint32(m.payloadStart, true)));
+    return out;
+  })();
+  const seq2 = seqOf(await k.next());
+  k.send(concat(item(seq2, 1), item(seq2, 2)), sock.portId);
+  k.send(concat(item(seq2, 3), message(NLMSG_DONE, NLM_F_MULTI, seq2, (w) => w.s32(0))), sock.portId);
+  t.deepEqual(await batches, [[1, 2], [3]]);
+  // A malformed message after good ones: the dump fails with NetlinkDecodeError.
+  const bad = (async () => { for await (const c of sock.dumpDatagrams(message(99, NLM_F_DUMP, 0, () => {}))) void c; })();
+  const seq3 = seqOf(await k.next());
+  const broken = item(seq3, 9);
+  new DataView(broken.buffer).setUint32(0, 400, true);
+  k.send(concat(item(seq3, 1), broken), sock.portId);
+  await t.throwsAsync(bad, { instanceOf: NetlinkDecodeError });
+  k.close();
+});

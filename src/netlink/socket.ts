@@ -776,54 +776,56 @@ export class NetlinkSocket {
     if (this.log.enabled) this.logIn(d);
     const buf = new NetlinkBuffer(d);
     const dump = this.activeDump;
-    if (dump !== undefined && this.onDumpDatagram(dump, buf)) return;
+    if (dump !== undefined && this.onDumpDatagram(dump, buf, nsid)) return;
     this.walkDatagram(buf, 0, nsid);
   }
 
   /**
-   * The dump fast path: a datagram whose messages all belong to the active dump (every one
-   * of a big dump's datagrams) is taken as it is, headers read and no object made per
-   * message; its data messages become one chunk for dumpDatagrams(). Returns false, having
-   * done nothing, for anything else (another request's reply or a notification in it, or a
-   * malformed header), which walkDatagram() then handles message by message.
+   * The dump fast path, for the datagrams of the active dump (every one of a big dump's):
+   * headers read, no object made per message; each run of the dump's data messages becomes
+   * one chunk for dumpDatagrams(), NLMSG_DONE/ERROR end the dump. Returns false, having done
+   * nothing, when the datagram does not start with a message of the dump; from a message that
+   * is not the dump's (another request's reply, a notification) or a malformed header on, the
+   * rest goes to walkDatagram(), message by message, as the general path would take it.
    */
-  private onDumpDatagram(st: DumpState, buf: NetlinkBuffer): boolean {
+  private onDumpDatagram(st: DumpState, buf: NetlinkBuffer, nsid: number | undefined): boolean {
     const view = buf.view;
     const end = buf.length;
     const seq = st.seq;
-    // First pass: headers only; bail out before any side effect.
-    let pos = 0;
+    let pos = 0, runStart = 0, count = 0, interrupted = false;
     while (pos < end) {
-      if (end - pos < 16) return false;
-      const length = view.getUint32(pos, true);
-      if (length < 16 || length > end - pos || view.getUint32(pos + 8, true) !== seq) return false;
-      pos += (length + 3) & ~3;
-    }
-    let runStart = 0, count = 0;
-    pos = 0;
-    while (pos < end) {
-      const length = view.getUint32(pos, true);
+      const length = end - pos >= 16 ? view.getUint32(pos, true) : 0;
+      if (length < 16 || length > end - pos || view.getUint32(pos + 8, true) !== seq) break;
       const type = view.getUint16(pos + 4, true);
-      if (type !== 0 && type <= NLMSG_OVERRUN) { // a control message ends the run of data messages before it
-        if (count) this.pushChunk(st, buf, runStart, pos, count);
-        count = 0;
-        const next = pos + ((length + 3) & ~3);
-        runStart = next;
-        if (type === NLMSG_DONE || type === NLMSG_ERROR) {
-          this.finishDump(st, this.messageAt(buf, pos, length));
-          // Anything after the end (never from the kernel) goes the general way.
-          if (next < end) this.walkDatagram(buf, next, undefined);
-          return true;
-        }
-        pos = next; // NLMSG_NOOP, NLMSG_OVERRUN: skipped, as before
-        continue;
-      }
-      if (view.getUint16(pos + 6, true) & NLM_F_DUMP_INTR) st.interrupted = true;
-      st.received++;
+      if (type !== 0 && type <= NLMSG_OVERRUN) break; // a control message of the dump
+      if (view.getUint16(pos + 6, true) & NLM_F_DUMP_INTR) interrupted = true;
       count++;
       pos += (length + 3) & ~3;
     }
-    if (count) this.pushChunk(st, buf, runStart, end, count);
+    if (pos === 0 && pos < end) {
+      const length = end >= 16 ? view.getUint32(0, true) : 0;
+      if (length < 16 || length > end || view.getUint32(8, true) !== seq) return false;
+    }
+    if (count) {
+      if (interrupted) st.interrupted = true;
+      st.received += count;
+      this.pushChunk(st, buf, runStart, Math.min(pos, end), count);
+    }
+    if (pos >= end) return true;
+    const length = view.getUint32(pos, true);
+    const type = view.getUint16(pos + 4, true);
+    if (length >= 16 && length <= end - pos && view.getUint32(pos + 8, true) === seq && type !== 0 && type <= NLMSG_OVERRUN) {
+      const next = pos + ((length + 3) & ~3);
+      if (type === NLMSG_DONE || type === NLMSG_ERROR) {
+        this.finishDump(st, this.messageAt(buf, pos, length));
+        if (next < end) this.walkDatagram(buf, next, nsid); // never from the kernel
+        return true;
+      }
+      // NLMSG_NOOP, NLMSG_OVERRUN: skipped, as before; the rest is taken the same way.
+      if (next < end) this.walkDatagram(buf, next, nsid);
+      return true;
+    }
+    this.walkDatagram(buf, pos, nsid);
     return true;
   }
 

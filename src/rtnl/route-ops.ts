@@ -208,7 +208,7 @@ function routeAt(plan: RouteDumpPlan, fam: number, buf: NetlinkBuffer, p: number
     const f = b[p + 16]!;
     if (f !== C.AF_INET && f !== C.AF_INET6) return undefined;
   }
-  const r = decodeRouteAt(buf, p, plan.resolve, plan.cache, C.RTM_NEWROUTE, p + 16, p + len);
+  const r = decodeRouteAt(buf, p, plan.resolve, plan.cache);
   if (!(view.getUint16(p + 6, true) & NLM_F_DUMP_FILTERED)) {
     // Filters this kernel did not apply (old kernels, or no strict checking).
     const { table, protocol, type, oif } = plan;

@@ -199,7 +199,7 @@ export type IfNameResolver = (ifindex: number) => string | undefined;
  * offset) on a malformed attribute, never reads past the message.
  */
 export function decodeRoute(m: MessageRef, resolve?: IfNameResolver, cache?: AddressCache): Route {
-  return decodeRouteAt(m.buf, m.offset, resolve, cache, m.type, m.payloadStart, m.end);
+  return decodeRouteIn(m.buf, m.type, m.payloadStart, m.end, resolve, cache);
 }
 
 /**
@@ -207,81 +207,86 @@ export function decodeRoute(m: MessageRef, resolve?: IfNameResolver, cache?: Add
  * in a MessageChunk of NetlinkSocket.dumpDatagrams()), no MessageRef needed. The header's
  * length must have been checked against the buffer (the socket does; else use decodeRoute).
  */
-export function decodeRouteAt(
-  buf: NetlinkBuffer, msgOff: number, resolve?: IfNameResolver, cache?: AddressCache,
-  msgType = buf.view.getUint16(msgOff + 4, LE), off = msgOff + 16, end = msgOff + buf.view.getUint32(msgOff, LE),
-): Route {
+export function decodeRouteAt(buf: NetlinkBuffer, msgOff: number, resolve?: IfNameResolver, cache?: AddressCache): Route {
+  const view = buf.view;
+  return decodeRouteIn(buf, view.getUint16(msgOff + 4, LE), msgOff + 16, msgOff + view.getUint32(msgOff, LE), resolve, cache);
+}
+
+function decodeRouteIn(buf: NetlinkBuffer, msgType: number, off: number, end: number, resolve?: IfNameResolver, cache?: AddressCache): Route {
+  if (end - off < C.RTMSG_LEN) throw new NetlinkDecodeError(`rtmsg needs ${C.RTMSG_LEN} bytes, ${end - off} remain`, off);
+  return plainRoute(buf, msgType, off, end, resolve, cache) ?? decodeRouteGeneral(buf, msgType, off, end, resolve, cache);
+}
+
+/**
+ * The fast path, for the routes that fill big tables (IPv4/IPv6, a destination, an output
+ * device, maybe a metric and a gateway, nothing else): attributes read into locals, then the
+ * Route made by one object literal with its final keys (V8 gives such an object all its
+ * fields in place; keys added later grow a separate property store per route). The keys come
+ * in the order decodeRouteGeneral gives them. Undefined for anything else, malformed included
+ * (the general path reports it). Small and with literal RTA_* numbers, so that it runs fast
+ * from its first calls: a dump's first thousands of routes go through the interpreter.
+ */
+function plainRoute(buf: NetlinkBuffer, msgType: number, off: number, end: number, resolve?: IfNameResolver, cache?: AddressCache): Route | undefined {
   const b = buf.bytes;
   const view = buf.view;
-  if (end - off < C.RTMSG_LEN) throw new NetlinkDecodeError(`rtmsg needs ${C.RTMSG_LEN} bytes, ${end - off} remain`, off);
   const family = b[off]!;
-  const dstLen = b[off + 1]!;
-  const srcLen = b[off + 2]!;
-  const tos = b[off + 3]!;
+  if ((family !== 2 /* AF_INET */ && family !== 10 /* AF_INET6 */) || b[off + 3] !== 0 /* tos */) return undefined;
+  const rflags = view.getUint32(off + 8, true);
+  if (rflags & 512 /* RTM_F_CLONED */) return undefined;
   let table = b[off + 4]!;
-  const rflags = view.getUint32(off + 8, LE);
-  // The fast path, for the routes that fill big tables (a destination, an output device,
-  // maybe a metric and a gateway, nothing else): attributes read into locals, then the Route
-  // made by one object literal with its final keys (V8 gives such an object all its fields
-  // in place; adding keys later grows a separate property store per route). The keys come in
-  // the order the general path below gives them. Anything else goes the general way.
-  if (!tos && !(rflags & C.RTM_F_CLONED)) {
-    let dstOff = -1, dstL = 0, oif = -1, metric = -1, gwOff = -1, gwL = 0, simple = true;
-    let pos = off + C.RTMSG_LEN;
-    while (end - pos >= 4) {
-      const len = view.getUint16(pos, LE);
-      if (len < 4 || len > end - pos) { simple = false; break; } // the general path reports it
-      const l = len - 4;
-      switch (view.getUint16(pos + 2, LE) & 0x3fff) {
-        case C.RTA_DST: dstOff = pos + 4; dstL = l; break;
-        case C.RTA_OIF: if (l < 4) simple = false; else oif = view.getUint32(pos + 4, LE); break;
-        case C.RTA_TABLE: if (l < 4) simple = false; else table = view.getUint32(pos + 4, LE); break;
-        case C.RTA_PRIORITY: if (l < 4 || gwOff >= 0) simple = false; else metric = view.getUint32(pos + 4, LE); break;
-        case C.RTA_GATEWAY: gwOff = pos + 4; gwL = l; break;
-        default: simple = false;
-      }
-      if (!simple) break;
-      pos += (len + 3) & ~3;
+  let dstOff = -1, dstL = 0, oif = -1, metric = -1, gwOff = -1, gwL = 0;
+  let pos = off + 12; // RTMSG_LEN
+  while (end - pos >= 4) {
+    const len = view.getUint16(pos, true);
+    if (len < 4 || len > end - pos) return undefined;
+    const l = len - 4;
+    switch (view.getUint16(pos + 2, true) & 0x3fff) {
+      case 1 /* RTA_DST */: dstOff = pos + 4; dstL = l; break;
+      case 4 /* RTA_OIF */: if (l < 4) return undefined; oif = view.getUint32(pos + 4, true); break;
+      case 15 /* RTA_TABLE */: if (l < 4) return undefined; table = view.getUint32(pos + 4, true); break;
+      case 6 /* RTA_PRIORITY */: if (l < 4 || gwOff >= 0) return undefined; metric = view.getUint32(pos + 4, true); break;
+      case 5 /* RTA_GATEWAY */: gwOff = pos + 4; gwL = l; break;
+      default: return undefined;
     }
-    if (simple && pos === end && oif >= 0 && (dstOff >= 0 || !srcLen) && (family === C.AF_INET || family === C.AF_INET6)) {
-      const hostLen = family === C.AF_INET ? 32 : 128;
-      const dst = dstOff >= 0
-        ? (dstLen !== hostLen ? fmtAddr(b, dstOff, dstL) + SLASH[dstLen] : fmtAddr(b, dstOff, dstL))
-        : dstLen ? `0/${dstLen}` : 'default';
-      const msg = msgType === C.RTM_DELROUTE ? 'delroute' : 'newroute';
-      const fam = family === C.AF_INET ? 'inet' : 'inet6';
-      const type = TYPE_NAMES[b[off + 7]!]!;
-      const tname = tableName(table);
-      const flags = routeFlagNames(rflags);
-      const dev = resolve?.(oif) ?? ifName(oif);
-      const protocol = PROTO_NAMES[b[off + 5]!]!;
-      const scope = SCOPE_NAMES[b[off + 6]!]!;
-      if (gwOff < 0) {
-        if (metric < 0) {
-          return {
-            msg, family: fam, type, dst, dst_len: dstLen, table: tname, table_id: table, flags, raw: NO_RAW,
-            oif_index: oif, dev, protocol, scope,
-          };
-        }
-        return {
-          msg, family: fam, type, dst, dst_len: dstLen, table: tname, table_id: table, flags, raw: NO_RAW,
-          metric, oif_index: oif, dev, protocol, scope,
-        };
-      }
-      const gateway = fmtCached(view, b, gwOff, gwL, cache);
-      if (metric < 0) {
-        return {
-          msg, family: fam, type, dst, dst_len: dstLen, table: tname, table_id: table, flags, raw: NO_RAW,
-          gateway, oif_index: oif, dev, protocol, scope,
-        };
-      }
+    pos += (len + 3) & ~3;
+  }
+  const dstLen = b[off + 1]!;
+  if (pos !== end || oif < 0 || (dstOff < 0 && b[off + 2] !== 0 /* src_len */)) return undefined;
+  const hostLen = family === 2 ? 32 : 128;
+  const dst = dstOff >= 0
+    ? (dstLen !== hostLen ? fmtAddr(b, dstOff, dstL) + SLASH[dstLen] : fmtAddr(b, dstOff, dstL))
+    : dstLen ? `0/${dstLen}` : 'default';
+  const msg = msgType === 25 /* RTM_DELROUTE */ ? 'delroute' : 'newroute';
+  const fam = family === 2 ? 'inet' : 'inet6';
+  const type = TYPE_NAMES[b[off + 7]!]!;
+  const tname = tableName(table);
+  const flags = routeFlagNames(rflags);
+  const dev = resolve?.(oif) ?? ifName(oif);
+  const protocol = PROTO_NAMES[b[off + 5]!]!;
+  const scope = SCOPE_NAMES[b[off + 6]!]!;
+  if (gwOff < 0) {
+    if (metric < 0) {
       return {
         msg, family: fam, type, dst, dst_len: dstLen, table: tname, table_id: table, flags, raw: NO_RAW,
-        metric, gateway, oif_index: oif, dev, protocol, scope,
+        oif_index: oif, dev, protocol, scope,
       };
     }
+    return {
+      msg, family: fam, type, dst, dst_len: dstLen, table: tname, table_id: table, flags, raw: NO_RAW,
+      metric, oif_index: oif, dev, protocol, scope,
+    };
   }
-  return decodeRouteGeneral(buf, msgType, off, end, resolve, cache);
+  const gateway = fmtCached(view, b, gwOff, gwL, cache);
+  if (metric < 0) {
+    return {
+      msg, family: fam, type, dst, dst_len: dstLen, table: tname, table_id: table, flags, raw: NO_RAW,
+      gateway, oif_index: oif, dev, protocol, scope,
+    };
+  }
+  return {
+    msg, family: fam, type, dst, dst_len: dstLen, table: tname, table_id: table, flags, raw: NO_RAW,
+    metric, gateway, oif_index: oif, dev, protocol, scope,
+  };
 }
 
 function decodeRouteGeneral(buf: NetlinkBuffer, msgType: number, off: number, end: number, resolve?: IfNameResolver, cache?: AddressCache): Route {
