@@ -1,7 +1,8 @@
 // The transaction builder: operations collected in order, encoded as one nfnetlink batch
 // (BATCH_BEGIN ... BATCH_END in one datagram) and committed all or nothing. Every message
-// carries its own sequence number and NLM_F_ACK, so a failure names the exact operation
-// ("add rule ip nat postrouting") with the kernel's errno and text.
+// carries its own sequence number, so a failure names the exact operation ("add rule ip nat
+// postrouting") with the kernel's errno and text. As with `nft -f`, no message asks for an
+// ACK (the kernel answers a failing message of a batch anyway) unless echo wants replies.
 import { MessageWriter } from '../netlink/writer.js';
 import {
   NLMSG_ERROR, NLM_F_ACK, NLM_F_APPEND, NLM_F_CREATE, NLM_F_ECHO, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST,
@@ -135,7 +136,17 @@ export class NftBatch {
 
   /** Append a rule (after `position`, a rule handle, when given). */
   addRule(r: Rule): this {
-    return this.push({ verb: 'add', object: 'rule', description: `add rule ${r.family} ${r.table} ${r.chain}`, input: r, msg: NFT_MSG_NEWRULE, flags: NLM_F_CREATE | NLM_F_APPEND, family: fam(r.family, 'rule.family') });
+    return this.push({ verb: 'add', object: 'rule', description: this.ruleDescription(r), input: r, msg: NFT_MSG_NEWRULE, flags: NLM_F_CREATE | NLM_F_APPEND, family: fam(r.family, 'rule.family') });
+  }
+
+  // Consecutive rules of one chain share one description string (10,000 of them in a big batch).
+  private lastRule: { family: unknown; table: unknown; chain: unknown; text: string } | undefined;
+  private ruleDescription(r: Rule): string {
+    const l = this.lastRule;
+    if (l && l.family === r.family && l.table === r.table && l.chain === r.chain) return l.text;
+    const text = `add rule ${r.family} ${r.table} ${r.chain}`;
+    this.lastRule = { family: r.family, table: r.table, chain: r.chain, text };
+    return text;
   }
   /** Prepend a rule (before `position`, a rule handle, when given). */
   insertRule(r: Rule): this {
