@@ -145,8 +145,20 @@ const DEC: string[] = Array.from({ length: 256 }, (_, i) => String(i));
 const DOT: string[] = Array.from({ length: 256 }, (_, i) => `${i}.`);
 const SLASH: string[] = Array.from({ length: 256 }, (_, i) => `/${i}`);
 
+// The "a.b.c." of the last IPv4 address formatted: a dump lists a table in address order, so
+// consecutive destinations mostly share it, and each then costs one concatenation.
+let lastPrefixKey = -1;
+let lastPrefix = '';
+
 function fmtAddr(b: Uint8Array, o: number, l: number): string {
-  if (l === 4) return DOT[b[o]!] + DOT[b[o + 1]!] + DOT[b[o + 2]!] + DEC[b[o + 3]!];
+  if (l === 4) {
+    const key = (b[o]! << 16) | (b[o + 1]! << 8) | b[o + 2]!;
+    if (key !== lastPrefixKey) {
+      lastPrefix = DOT[b[o]!] + DOT[b[o + 1]!] + DOT[b[o + 2]!];
+      lastPrefixKey = key;
+    }
+    return lastPrefix + DEC[b[o + 3]!];
+  }
   return l === 16 ? formatIPv6(b, o) : formatIP(b, o, l);
 }
 
