@@ -8,7 +8,7 @@ import { decodeLink, encodeLinkDump, resolveLinkNames, type LinkRef } from '../s
 import { decodeRoute, encodeRouteDump } from '../src/rtnl/route.js';
 import { decodeLinkForPrint, linkNames, listLinksForPrint, printLinkJson } from '../src/cli/link-decode.js';
 import { linkJson } from '../src/cli/link-format.js';
-import { routeJsonWriter } from '../src/cli/route-json.js';
+import { routeJsonString, routeJsonWriter } from '../src/cli/route-json.js';
 import { routeJsonText } from '../src/cli/json-text.js';
 import { routeJson } from '../src/cli/rtnl-format.js';
 import { assertPrivate, ip, tryRun, withIpNetns } from './helpers/env.js';
@@ -112,7 +112,7 @@ test('routes: the JSON writer gives routeJsonText(decodeRoute()) byte for byte, 
           for (const m of routes) {
             const r = decodeRoute(m, resolve);
             const expected = routeJsonText(r, showTable, netns);
-            t.is(write(m), expected, r.dst);
+            t.is(routeJsonString(write, m), expected, r.dst);
             t.is(expected, JSON.stringify(routeJson(r, showTable, netns)), r.dst);
             if (!r.nexthops && !r.metrics && !r.tos) fastOnes++;
           }

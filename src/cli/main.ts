@@ -4,6 +4,7 @@
 import { COMMANDS, commandHelp, findCommand, globalHelp } from './commands.js';
 import { parseArgs, type ParsedArgs } from './args.js';
 import { UsageError, reportError } from './errors.js';
+import { readFileSync } from 'node:fs';
 
 type CommandModule = { run(args: ParsedArgs): Promise<number | void> };
 
@@ -23,7 +24,6 @@ function load(name: string): Promise<CommandModule> {
 }
 
 async function version(): Promise<string> {
-  const { readFileSync } = await import('node:fs');
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }

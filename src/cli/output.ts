@@ -1,43 +1,122 @@
-// Buffered, backpressure-aware writing to stdout: text is collected into chunks of ~64 KiB and
-// written with process.stdout.write; when the stream's buffer is full (a slow pipe) the writer
-// waits for 'drain', so a dump of any size streams in constant memory.
+// Buffered writing to stdout. Text is encoded straight into one reused chunk (256 KiB) and the
+// chunk is handed to the kernel with a single fs.writeSync on fd 1 when it fills: no
+// process.stdout stream is built (on a pipe that costs the net/stream modules at start-up), no
+// Buffer per write, no 64 KiB strings kept as cons-string trees until they are flattened.
+//
+// fd 1 is normally blocking (files, terminals, pipes from a shell): writeSync waits for a slow
+// reader, so a dump of any size streams in constant memory. If it is non-blocking (a parent
+// shared an O_NONBLOCK pipe, or something created process.stdout, which sets it), writeSync
+// fails with EAGAIN: from then on everything goes through process.stdout.write, which queues in
+// libuv, and callers wait for 'drain' as before. EPIPE (the reader went away, `| head`) ends the
+// process quietly with the current exit status, as ip does under SIGPIPE.
+import { writeSync } from 'node:fs';
 import { once } from 'node:events';
 
-const CHUNK = 1 << 16;
+const CHUNK = 1 << 18;
+/** The most bytes one UTF-16 code unit can take in UTF-8. */
+const MAX_BYTES_PER_UNIT = 3;
+
+function quietExit(): never {
+  process.exit(process.exitCode ?? 0);
+}
 
 export class Output {
-  private buf = '';
-  private broken = false;
+  /** The chunk, and how much of it is filled: byte writers (route-json.ts) write here directly after room(). */
+  readonly buf: Buffer;
+  pos = 0;
+  /** A 'drain' to wait for, left by a flush that room() could not wait for. */
+  private waiting: Promise<void> | undefined;
+  /** Set once fd writes met EAGAIN (or a stream was given): everything then goes through it. */
+  private stream: NodeJS.WritableStream | undefined;
 
-  constructor(private readonly stream: NodeJS.WritableStream = process.stdout) {
+  /**
+   * `fd`: the file descriptor written with writeSync (1: stdout). `stream`: write through a
+   * stream instead (tests; also what fd writes fall back to on EAGAIN).
+   */
+  constructor(private readonly fd = 1, stream?: NodeJS.WritableStream) {
+    this.buf = Buffer.allocUnsafe(CHUNK);
+    if (stream) this.useStream(stream);
+  }
+
+  private useStream(stream: NodeJS.WritableStream): void {
+    this.stream = stream;
     stream.on('error', (err: NodeJS.ErrnoException) => {
-      // The reader went away (`| head`): stop quietly, as ip does under SIGPIPE.
-      if (err.code === 'EPIPE') {
-        this.broken = true;
-        process.exit(process.exitCode ?? 0);
-      }
+      if (err.code === 'EPIPE') quietExit();
       throw err;
     });
   }
 
   /** Append text; returns a promise only when the caller must wait before writing more. */
   write(s: string): Promise<void> | undefined {
-    this.buf += s;
-    if (this.buf.length >= CHUNK) return this.flush();
+    if (s.length * MAX_BYTES_PER_UNIT > CHUNK - this.pos) {
+      const p = this.flush();
+      if (s.length * MAX_BYTES_PER_UNIT > CHUNK) {
+        // Larger than a chunk: write it on its own (after what was buffered).
+        if (p) return p.then(() => this.send(Buffer.from(s, 'utf8')));
+        return this.send(Buffer.from(s, 'utf8'));
+      }
+      if (p) {
+        this.pos += this.buf.write(s, this.pos, 'utf8');
+        return p;
+      }
+    }
+    this.pos += this.buf.write(s, this.pos, 'utf8');
     return undefined;
   }
 
-  /** Write out what is buffered; resolves when the stream can take more. */
-  flush(): Promise<void> | undefined {
-    if (!this.buf || this.broken) return undefined;
-    const s = this.buf;
-    this.buf = '';
-    if (this.stream.write(s)) return undefined;
-    return once(this.stream, 'drain').then(() => undefined);
+  /** Makes n bytes free in `buf` from `pos` (n <= the chunk size), flushing if needed. */
+  room(n: number): void {
+    if (CHUNK - this.pos >= n) return;
+    const p = this.flush();
+    if (p) this.waiting = this.waiting ? this.waiting.then(() => p) : p;
   }
 
-  /** Flush and wait until everything was handed to the OS. */
+  /** What a byte writer must wait for before writing more (a slow non-blocking stdout), if anything. */
+  pending(): Promise<void> | undefined {
+    const p = this.waiting;
+    this.waiting = undefined;
+    return p;
+  }
+
+  /** Write out what is buffered; resolves when more may be written. */
+  flush(): Promise<void> | undefined {
+    if (this.pos === 0) return undefined;
+    const n = this.pos;
+    this.pos = 0;
+    // The chunk is reused at once, so what goes to a stream is a copy.
+    if (this.stream) return this.toStream(Buffer.from(this.buf.subarray(0, n)));
+    return this.send(this.buf, n);
+  }
+
+  /** Bytes to fd 1 (or the stream once there is one); the promise, if any, waits for 'drain'. */
+  private send(b: Buffer, n = b.length): Promise<void> | undefined {
+    if (this.stream) return this.toStream(b === this.buf ? Buffer.from(b.subarray(0, n)) : b.subarray(0, n));
+    let off = 0;
+    while (off < n) {
+      try {
+        off += writeSync(this.fd, b, off, n - off);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'EPIPE') quietExit();
+        if (code !== 'EAGAIN') throw err;
+        // Non-blocking fd: let libuv wait for it from here on (order is kept: the rest of
+        // this write goes first, and every later write follows it through the same stream).
+        this.useStream(this.fd === 2 ? process.stderr : process.stdout);
+        return this.toStream(Buffer.from(b.subarray(off, n)));
+      }
+    }
+    return undefined;
+  }
+
+  private toStream(b: Buffer): Promise<void> | undefined {
+    if (this.stream!.write(b)) return undefined;
+    return once(this.stream!, 'drain').then(() => undefined);
+  }
+
+  /** Flush and wait until everything was handed to the OS (or the stream). */
   async end(): Promise<void> {
+    const w = this.pending();
+    if (w) await w;
     const p = this.flush();
     if (p) await p;
   }
@@ -49,6 +128,13 @@ export class Output {
  */
 export class JsonArrayWriter {
   private count = 0;
+  /** Whether the '[' was written (byte writers write their items' separators themselves). */
+  get started(): boolean {
+    return this.count > 0;
+  }
+  set started(v: boolean) {
+    if (v && this.count === 0) this.count = 1;
+  }
   constructor(private readonly out: Output, private readonly pretty = false) {}
 
   /** The separator before the next item (for callers that concatenate items themselves). */

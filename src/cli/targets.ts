@@ -1,7 +1,7 @@
 // The namespaces a command looks at (--netns NAME, --all-netns, or the current one) and a
 // netlink socket in each. Sockets are opened inside a namespace by the native shim on a helper
 // thread; this process never changes namespace.
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync } from 'node:fs';
 import { NETLINK_ROUTE } from '../netlink/constants.js';
 import { NetlinkSocket } from '../netlink/socket.js';
 import type { NetworkNamespace } from '../netlink/namespace.js';
@@ -33,7 +33,6 @@ export function namespacePath(name: string): string {
 
 /** Names under /run/netns, sorted (`ip netns list`'s set). */
 export async function namedNamespaces(): Promise<string[]> {
-  const { readdirSync } = await import('node:fs');
   try {
     return readdirSync(NETNS_DIR).sort();
   } catch (err) {
@@ -73,7 +72,6 @@ export async function openTargets(args: ParsedArgs, protocol = NETLINK_ROUTE): P
   const { loadNative } = await import('../netlink/native.js');
   const native = loadNative();
   const [cdev, cino] = native.nsIdentity(-1);
-  const { openSync, closeSync } = await import('node:fs');
   for (const name of names) {
     const path = `${NETNS_DIR}/${name}`;
     let fd: number;

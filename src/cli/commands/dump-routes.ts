@@ -57,8 +57,7 @@ export async function run(args: ParsedArgs): Promise<number> {
         const af = fam === undefined ? C.AF_UNSPEC : fam === 4 ? C.AF_INET : C.AF_INET6;
         // Streamed: each datagram's routes are written before the next datagram is read.
         try {
-          await dumpRoutesJson(t.sock, await retryInterrupted(() => linkNames(t.sock)), { family: af, table: tableId, showTable: all, netns },
-            (items) => out.write(arr.sep() + items.join(',')));
+          await dumpRoutesJson(t.sock, await retryInterrupted(() => linkNames(t.sock)), { family: af, table: tableId, showTable: all, netns }, out, arr);
         } catch (err) {
           if (!(err instanceof DumpInterruptedError)) throw err;
           interrupted = true;

@@ -10,6 +10,7 @@ import { flag, stringOption, type ParsedArgs } from '../args.js';
 import { UsageError } from '../errors.js';
 import { linkJson, linkText } from '../link-format.js';
 import { addrInfoJson, neighJson, neighText, routeJson, routeText } from '../rtnl-format.js';
+import { existsSync } from 'node:fs';
 import { Output } from '../output.js';
 import { namespacePath } from '../targets.js';
 import { CliError } from '../errors.js';
@@ -119,7 +120,6 @@ export async function run(args: ParsedArgs): Promise<number> {
   let path: string | undefined;
   if (netns !== undefined) {
     path = namespacePath(netns);
-    const { existsSync } = await import('node:fs');
     if (!existsSync(path)) throw new CliError(`network namespace "${netns}" not found: ${path} does not exist`);
   }
   const { monitorRtnl } = await import('../../rtnl/monitor.js');
