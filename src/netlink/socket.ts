@@ -138,6 +138,8 @@ interface BulkChunk {
   opts: BulkOptions;
   failures: BulkFailure[];
   reported: Set<number>;
+  /** The receive queue overflowed while this chunk was out: some answers were lost. */
+  overrun: boolean;
   finish: (err?: Error) => void;
 }
 
@@ -195,6 +197,9 @@ export class NetlinkSocket {
   private readonly peerPortId: number;
   private pollOptions: { nsid: boolean } | undefined;
   private activeBulk: BulkChunk | undefined;
+  private receiveTicks = 0;
+  private recoveringOverrun = false;
+  private readonly overrunWaiters: Array<() => void> = [];
   private bulkTail: Promise<unknown> = Promise.resolve();
 
   /**
@@ -430,7 +435,7 @@ export class NetlinkSocket {
   }
 
   private flushNow(): void {
-    if (this.closed) return;
+    if (this.closed || this.recoveringOverrun) return;
     if (this.paused && this.queued()) this.resume();
     const q = this.outgoing;
     while (this.outHead < q.length && this.inFlight < this.maxInFlight) {
@@ -524,11 +529,12 @@ export class NetlinkSocket {
         n++;
       }
       if (n === 0) continue;
+      if (this.recoveringOverrun) await new Promise<void>((r) => this.overrunWaiters.push(r));
       w.patchFlags(starts[n - 1]!, NLM_F_ACK);
       const bytes = w.bytes();
       const overrun = await this.sendChunk({
         firstSeq: seqs[0]!, lastSeq: seqs[n - 1]!, seqs, indices, starts, count: n, bytes, opts,
-        failures, reported: new Set(), finish: () => undefined,
+        failures, reported: new Set(), overrun: false, finish: () => undefined,
       });
       // The queue overflowed after all (another reader's traffic, a smaller buffer than it
       // said): the failures of that chunk are unknown. Smaller chunks from here on.
@@ -585,7 +591,12 @@ export class NetlinkSocket {
       chunk.failures.push({ index: chunk.indices[k]!, error });
     }
     chunk.reported.add(k);
-    if (m.seq === chunk.lastSeq) chunk.finish();
+    // After an overrun even the final ACK proves nothing about the answers that were dropped.
+    if (m.seq === chunk.lastSeq) chunk.finish(chunk.overrun ? this.bulkOverrunError(chunk) : undefined);
+  }
+
+  private bulkOverrunError(chunk: BulkChunk): OverrunError {
+    return new OverrunError(`${this.bulkDescribe(chunk, 0)} and ${chunk.count - 1} more requests of a bulk chunk (this one's outcome unknown)`);
   }
 
   // ---- dumps ----
@@ -739,6 +750,7 @@ export class NetlinkSocket {
   }
 
   private onReadable(datagrams: Buffer[], errno: number, nsids?: Int32Array): void {
+    this.receiveTicks++;
     if (nsids) for (let i = 0; i < datagrams.length; i++) this.onDatagram(datagrams[i]!, nsids[i]! >= 0 ? nsids[i] : undefined);
     else for (const d of datagrams) this.onDatagram(d);
     if (errno) this.onReceiveError(errno);
@@ -755,8 +767,10 @@ export class NetlinkSocket {
     }
     // ENOBUFS: replies were dropped; nothing pending can be trusted to complete.
     this.log('%s: receive queue overrun (ENOBUFS)', this.name);
-    const bulk = this.activeBulk;
-    if (bulk) bulk.finish(new OverrunError(`${this.bulkDescribe(bulk, 0)} and ${bulk.count - 1} more requests of a bulk chunk (outcome unknown)`));
+    this.recoverFromOverrun();
+    // A bulk chunk keeps collecting the answers still queued; what is missing once the queue is
+    // drained is reported as unknown (see recoverFromOverrun).
+    if (this.activeBulk) this.activeBulk.overrun = true;
     for (const p of [...this.pending.values()]) {
       const err = new OverrunError(this.describe(p.message, p.opts));
       if (p.kind === 'dump') {
@@ -770,6 +784,35 @@ export class NetlinkSocket {
       }
     }
     this.onOverrun?.();
+  }
+
+  /**
+   * After ENOBUFS the kernel marks the socket congested and silently drops every further
+   * message for it until its receive queue has been read empty: a request sent now would never
+   * be answered. Nothing is sent until a turn of the event loop passes with nothing left to read.
+   */
+  private recoverFromOverrun(): void {
+    if (this.recoveringOverrun) return;
+    this.recoveringOverrun = true;
+    let seen = this.receiveTicks;
+    const check = (): void => {
+      if (!this.closed && this.receiveTicks !== seen && !this.paused) {
+        seen = this.receiveTicks;
+        setImmediate(check);
+        return;
+      }
+      this.recoveringOverrun = false;
+      const bulk = this.activeBulk;
+      if (bulk?.overrun) bulk.finish(this.bulkOverrunError(bulk));
+      for (const wake of this.overrunWaiters.splice(0)) wake();
+      if (!this.closed) this.flushNow();
+    };
+    // The first immediate runs in this loop turn (the poll callback that saw ENOBUFS may not
+    // have read everything); counting starts from there, so a whole turn is watched.
+    setImmediate(() => {
+      seen = this.receiveTicks;
+      setImmediate(check);
+    });
   }
 
   private onDatagram(d: Buffer, nsid?: number): void {
@@ -1018,6 +1061,7 @@ export class NetlinkSocket {
     }
     this.pending.clear();
     this.activeBulk?.finish(new SocketClosedError('bulk request'));
+    for (const wake of this.overrunWaiters.splice(0)) wake();
     this.outgoing.length = 0;
     this.outHead = 0;
     this.activeDump = undefined;
