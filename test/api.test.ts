@@ -131,3 +131,21 @@ test('netns.add/list/open/delete agree with `ip netns list`', async (t) => {
   t.false((await netns.list()).includes(name));
   await t.throwsAsync(netns.open(name), { instanceOf: ValidationError });
 });
+
+test('bulk through the namespace handle: links.createMany, routes.addMany/deleteMany; ip agrees', async (t) => {
+  await withNs('apb', async (ns) => {
+    const specs = Array.from({ length: 50 }, (_, i) => ({ kind: 'veth' as const, name: `p${i}`, up: true, peer: { name: `q${i}`, up: true } }));
+    t.deepEqual(await ns.links.createMany(specs), []);
+    const links = ipJson(['-n', ns.name!, 'link', 'show']) as Array<{ ifname: string; operstate: string }>;
+    t.is(links.filter((l) => /^[pq]\d+$/.test(l.ifname) && l.operstate === 'UP').length, 100);
+    const routes = Array.from({ length: 500 }, (_, i) => ({ to: `10.3.${i >> 8}.${i & 255}/32`, dev: `p${i % 50}`, table: 7 }));
+    routes.push({ to: '10.3.0.0/32', dev: 'p0', table: 7 }); // a duplicate
+    const failed = await ns.routes.addMany(routes);
+    t.deepEqual(failed.map((f) => [f.index, (f.error as NetlinkError).code]), [[500, 'EEXIST']]);
+    const table = ipJson(['-n', ns.name!, 'route', 'show', 'table', '7']) as Array<{ dst: string; dev: string }>;
+    t.is(table.length, 500);
+    t.is(table.find((r) => r.dst === '10.3.1.7')?.dev, `p${263 % 50}`);
+    t.deepEqual(await ns.routes.deleteMany(routes.slice(0, 250)), []);
+    t.is((ipJson(['-n', ns.name!, 'route', 'show', 'table', '7']) as unknown[]).length, 250);
+  });
+});

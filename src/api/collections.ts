@@ -4,7 +4,8 @@
 import {
   addAddress, addNeighbour, addRoute, appendRoute, deleteAddress, deleteLink, deleteLinkGroup, deleteNeighbour, deleteRoute,
   dumpLinks, flushAddresses, getLink, getRoute, iterateRoutes, linkIndex, listAddresses, listLinks, listNeighbours,
-  replaceAddress, replaceNeighbour, replaceRoute, findLink,
+  replaceAddress, replaceNeighbour, replaceRoute, findLink, addRoutes, replaceRoutes, deleteRoutes, createLinks,
+  type LinkBulkFailure, type LinkBulkOptions, type LinkSpec, type RouteBulkFailure, type RouteBulkOptions,
   type Address, type AddressSpec, type Link, type LinkSelector, type ListAddressesOptions, type ListLinksOptions,
   type ListNeighboursOptions, type ListRoutesOptions, type Neighbour, type NeighbourSpec, type Route, type RouteQuery,
   type RouteSpec,
@@ -46,6 +47,11 @@ export class LinkCollection {
   find(ref: LinkSelector): Promise<Link | undefined> { return findLink(this.ns.rtnl, ref); }
   index(ref: LinkSelector): Promise<number> { return linkIndex(this.ns.rtnl, ref); }
   delete(ref: LinkSelector): Promise<void> { return deleteLink(this.ns.rtnl, ref); }
+  /**
+   * Create many links in few syscalls (hundreds of requests per sendmsg; see rtnl createLinks).
+   * Resolves with the ones that failed, each with its index and error; nothing is read back.
+   */
+  createMany(specs: readonly LinkSpec[], opts: LinkBulkOptions = {}): Promise<LinkBulkFailure[]> { return createLinks(this.ns.rtnl, specs, opts); }
   /** Delete every link of a group in one request (`ip link del group N`): the kernel's bulk path. */
   deleteGroup(group: number): Promise<void> { return deleteLinkGroup(this.ns.rtnl, group); }
 }
@@ -67,6 +73,13 @@ export class RouteCollection {
   replace(spec: RouteSpec): Promise<void> { return replaceRoute(this.ns.rtnl, spec); }
   append(spec: RouteSpec): Promise<void> { return appendRoute(this.ns.rtnl, spec); }
   delete(spec: RouteSpec): Promise<void> { return deleteRoute(this.ns.rtnl, spec); }
+  /**
+   * Add many routes in few syscalls (see rtnl addRoutes): bad input refuses the whole call
+   * before anything is sent; kernel refusals come back per route, with index and error.
+   */
+  addMany(specs: readonly RouteSpec[], opts: RouteBulkOptions = {}): Promise<RouteBulkFailure[]> { return addRoutes(this.ns.rtnl, specs, opts); }
+  replaceMany(specs: readonly RouteSpec[], opts: RouteBulkOptions = {}): Promise<RouteBulkFailure[]> { return replaceRoutes(this.ns.rtnl, specs, opts); }
+  deleteMany(specs: readonly RouteSpec[], opts: RouteBulkOptions = {}): Promise<RouteBulkFailure[]> { return deleteRoutes(this.ns.rtnl, specs, opts); }
   /** `ip route get TO`: the route the kernel would use (ENETUNREACH when there is none). */
   get(query: RouteQuery | string): Promise<Route> { return getRoute(this.ns.rtnl, typeof query === 'string' ? { to: query } : query); }
 }
