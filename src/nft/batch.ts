@@ -266,8 +266,10 @@ export class NftBatch {
    */
   encodeLayout(options: EncodeOptions = {}): BatchLayout {
     const ack = options.ack ?? false;
+    // No closure of our own for sequence numbers: a new function per call made the optimized
+    // encoder bail out ("wrong call target") on every further batch.
     let next = options.seq ?? 0;
-    const nextSeq = options.nextSeq ?? (() => next++);
+    const take = options.nextSeq;
     const n = this.ops.length;
     const w = new MessageWriter(256 + n * 256);
     const keyTypes = this.setTypes(options.keyTypes ?? new Map());
@@ -287,16 +289,16 @@ export class NftBatch {
       elementLists.set(op, e.elements.map((v, i) => toElement(v, type, `${op.description}: element ${i + 1}`)));
     }
 
-    const beginSeq = nextSeq();
+    const beginSeq = take ? take() : next++;
     const b = beginNftMessage(w, NFNL_MSG_BATCH_BEGIN, NLM_F_REQUEST, NFPROTO_UNSPEC, beginSeq, NFNL_SUBSYS_NFTABLES);
     if (options.generation !== undefined) w.attrBe32(NFNL_BATCH_GENID, options.generation);
     w.end(b);
 
     const seqs = new Uint32Array(n), starts = new Int32Array(n), ends = new Int32Array(n);
-    const rules = new RuleEncoder();
+    const rules = RULE_ENCODER;
     for (let i = 0; i < n; i++) {
       const op = this.ops[i]!;
-      const seq = nextSeq();
+      const seq = take ? take() : next++;
       const echo = options.echo && NEW_MESSAGES.has(op.msg) ? NLM_F_ECHO : 0;
       const start = beginNftMessage(w, nftType(op.msg), NLM_F_REQUEST | (ack ? NLM_F_ACK : 0) | echo | op.flags, op.family, seq);
       switch (op.object) {
@@ -344,7 +346,7 @@ export class NftBatch {
       ends[i] = w.pos;
     }
 
-    const endSeq = nextSeq();
+    const endSeq = take ? take() : next++;
     const e = beginNftMessage(w, NFNL_MSG_BATCH_END, NLM_F_REQUEST, NFPROTO_UNSPEC, endSeq, NFNL_SUBSYS_NFTABLES);
     w.end(e);
     return { bytes: w.bytes(), beginSeq, endSeq, seqs, starts, ends };
@@ -371,6 +373,11 @@ export class NftBatch {
     return commitBatch(socket, this, options);
   }
 }
+
+// One encoder (and shape cache) for every batch of the process: its bytes depend only on the
+// shapes, and one instance keeps call targets stable for the optimizing compiler (a new one per
+// batch deoptimized encodeLayout on the second commit).
+const RULE_ENCODER = new RuleEncoder();
 
 const NEW_MESSAGES = new Set([NFT_MSG_NEWTABLE, NFT_MSG_NEWCHAIN, NFT_MSG_NEWRULE, NFT_MSG_NEWSET]);
 
