@@ -732,6 +732,79 @@ static napi_value SocketSendTo(napi_env env, napi_callback_info info) {
   return send_common(env, fd, argv[1], port, groups);
 }
 
+/* socketSendAsync(fd, data, portId, cb): sendto() on a libuv thread-pool thread,
+ * then cb(errno, bytes) on the JS thread. For netlink the kernel does the work a
+ * request asks for inside sendto() (a route insert, a link creation), in the
+ * sender's thread: sending from the pool lets JS prepare the next datagram
+ * meanwhile. The socket is bound to its namespace already, so no setns is
+ * needed here. `data` is kept referenced until cb runs and must not be changed
+ * before; the fd must stay open until then (NetlinkSocket.close defers). */
+typedef struct {
+  napi_async_work work;
+  napi_ref data_ref, cb_ref;
+  int fd;
+  void *buf;
+  size_t len;
+  uint32_t port;
+  ssize_t sent;
+  int err;
+} send_job_t;
+
+static void send_job_run(napi_env env, void *arg) {
+  send_job_t *j = arg;
+  struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_pid = j->port };
+  (void)env;
+  do j->sent = sendto(j->fd, j->buf, j->len, MSG_DONTWAIT, (struct sockaddr *)&sa, sizeof sa);
+  while (j->sent < 0 && errno == EINTR);
+  j->err = j->sent < 0 ? errno : 0;
+}
+
+static void send_job_done(napi_env env, napi_status status, void *arg) {
+  send_job_t *j = arg;
+  napi_value cb, recv, argv[2], ignored;
+  napi_handle_scope scope;
+  napi_open_handle_scope(env, &scope);
+  napi_get_reference_value(env, j->cb_ref, &cb);
+  napi_get_undefined(env, &recv);
+  argv[0] = make_i32(env, status == napi_cancelled ? ECANCELED : j->err);
+  argv[1] = make_i32(env, j->sent < 0 ? 0 : (int32_t)j->sent);
+  napi_delete_reference(env, j->data_ref);
+  napi_delete_reference(env, j->cb_ref);
+  napi_delete_async_work(env, j->work);
+  free(j);
+  if (napi_call_function(env, recv, cb, 2, argv, &ignored) == napi_pending_exception) {
+    napi_value exc;
+    napi_get_and_clear_last_exception(env, &exc);
+    napi_fatal_exception(env, exc);
+  }
+  napi_close_handle_scope(env, scope);
+}
+
+static napi_value SocketSendAsync(napi_env env, napi_callback_info info) {
+  napi_value argv[4], name;
+  int32_t fd;
+  uint32_t port;
+  send_job_t *j;
+  if (!get_args(env, info, 4, argv) || !get_i32(env, argv[0], &fd) || !get_u32(env, argv[2], &port)) return NULL;
+  j = calloc(1, sizeof *j);
+  if (!j) {
+    throw_errno(env, "calloc", ENOMEM);
+    return NULL;
+  }
+  if (!get_bytes(env, argv[1], &j->buf, &j->len)) {
+    free(j);
+    return NULL;
+  }
+  j->fd = fd;
+  j->port = port;
+  napi_create_reference(env, argv[1], 1, &j->data_ref);
+  napi_create_reference(env, argv[3], 1, &j->cb_ref);
+  napi_create_string_utf8(env, "netlinkts:send", NAPI_AUTO_LENGTH, &name);
+  napi_create_async_work(env, NULL, name, send_job_run, send_job_done, j, &j->work);
+  napi_queue_async_work(env, j->work);
+  return undefined(env);
+}
+
 static napi_value SocketClose(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   int32_t fd;
@@ -903,6 +976,7 @@ NAPI_MODULE_INIT() {
     { "socketPortId", SocketPortId },   { "setsockoptInt", SetsockoptInt },
     { "getsockoptInt", GetsockoptInt }, { "socketSend", SocketSend },
     { "socketSendTo", SocketSendTo },   { "socketClose", SocketClose },
+    { "socketSendAsync", SocketSendAsync },
     { "pollStart", PollStart },         { "pollStop", PollStop },
     { "pollRef", PollRef },             { "pollUnref", PollUnref },
     { "openIn", OpenIn },               { "netnsAdd", NetnsAdd },

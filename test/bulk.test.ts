@@ -4,6 +4,7 @@
 // request, and many requests really leave per sendmsg() (strace counts the syscalls).
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
+import { fstatSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { NetlinkError, OverrunError, ValidationError } from '../src/netlink/errors.js';
 import { NetlinkSocket } from '../src/netlink/socket.js';
@@ -207,5 +208,33 @@ test('strace: 5,000 route adds leave in a handful of sendmsg calls, only the las
     // strace prints the first message's header of each datagram: no NLM_F_ACK on it.
     t.true(sends.every((l) => /nlmsg_type=RTM_NEWROUTE, nlmsg_flags=NLM_F_REQUEST\|NLM_F_EXCL\|NLM_F_CREATE/.test(l) && !/NLM_F_ACK/.test(l.slice(0, l.indexOf('nlmsg_seq')))), sends[0]?.slice(0, 300));
     t.is(ipBig(ctx.name, ['route', 'show', 'table', '100']).length, 5_000);
+  });
+});
+
+test('closing the socket while a bulk call is in flight: every request is accounted for, the fd is released', async (t) => {
+  await withNs('bx', async (ctx) => {
+    await device(ctx);
+    const oif = await linkIndex(ctx.sock, 'vr0');
+    const sock = new NetlinkSocket({ netns: ctx.ns.fd });
+    const fd = sock.fd;
+    const ino = fstatSync(fd).ino;
+    const specs: RouteSpec[] = [];
+    for (let i = 0; i < 50_000; i++) specs.push({ to: dst(i), dev: oif, table: 100 });
+    const running = addRoutes(sock, specs, { chunk: 500 });
+    setImmediate(() => sock.close());
+    let failures: Awaited<typeof running> = [];
+    try {
+      failures = await running;
+    } catch (err) {
+      t.is((err as Error).name, 'SocketClosedError');
+    }
+    t.true(failures.every((f) => f.error.name === 'SocketClosedError'));
+    const added = ipBig(ctx.name, ['route', 'show', 'table', 'all']).filter((r: { table?: string }) => r.table === '100').length;
+    t.true(added < 50_000, `the close stopped it (${added} added)`);
+    // The socket is closed once no send is in flight any more (its number may be reused since).
+    await new Promise((r) => setTimeout(r, 50));
+    let still = false;
+    try { still = fstatSync(fd).ino === ino; } catch { still = false; }
+    t.false(still, 'the socket was closed');
   });
 });

@@ -67,6 +67,12 @@ export interface NativeBinding {
    * delivered and then fail with ECONNREFUSED.
    */
   socketSendTo(fd: number, data: ArrayBufferView | ArrayBuffer, portId: number, groups?: number): number;
+  /**
+   * sendto() on a libuv pool thread; cb(errno, bytes) on the JS thread. The kernel processes
+   * netlink requests inside sendto(), so JS can prepare the next datagram meanwhile. `data`
+   * must not change and the fd must stay open until cb runs.
+   */
+  socketSendAsync?(fd: number, data: ArrayBufferView | ArrayBuffer, portId: number, cb: (errno: number, bytes: number) => void): void;
   /** Stops any poll on fd, then closes it. */
   socketClose(fd: number): void;
   /**

@@ -199,7 +199,10 @@ export class NetlinkSocket {
   private refed = true;
   private readonly peerPortId: number;
   private pollOptions: { nsid: boolean } | undefined;
-  private activeBulk: BulkChunk | undefined;
+  /** Bulk chunks sent and not yet answered (at most two, in sequence order). */
+  private readonly activeBulks: BulkChunk[] = [];
+  /** socketSendAsync calls not yet back: the fd stays open until they are. */
+  private asyncSends = 0;
   private receiveTicks = 0;
   private recoveringOverrun = false;
   private readonly overrunWaiters: Array<() => void> = [];
@@ -311,7 +314,7 @@ export class NetlinkSocket {
 
   private updateRef(): void {
     if (!this.pollHandle || this.closed) return;
-    const want = this.wantRef || this.pending.size > 0 || this.queued() > 0 || this.activeBulk !== undefined;
+    const want = this.wantRef || this.pending.size > 0 || this.queued() > 0 || this.activeBulks.length > 0;
     if (want === this.refed) return;
     this.refed = want;
     if (want) this.native.pollRef(this.pollHandle);
@@ -504,14 +507,25 @@ export class NetlinkSocket {
   private async runBulk(count: number, write: (index: number, w: MessageWriter) => void, opts: BulkOptions): Promise<BulkFailure[]> {
     const failures: BulkFailure[] = [];
     if (count <= 0) return failures;
-    let chunkMax = opts.chunk ?? Math.min(4096, Math.max(32, Math.floor(this.receiveBufferSize / BULK_ERROR_COST)));
-    const w = new MessageWriter(Math.min(BULK_BYTES + 4096, 64 + count * 128));
-    let seqs = new Uint32Array(chunkMax), indices = new Int32Array(chunkMax), starts = new Int32Array(chunkMax);
+    // Two chunks are out at a time: while the kernel works through one inside sendto() (on a
+    // thread-pool thread), JS writes the next. Their error answers share the receive queue.
+    const SLOTS = this.native.socketSendAsync ? 2 : 1;
+    let chunkMax = opts.chunk ?? Math.min(4096, Math.max(32, Math.floor(this.receiveBufferSize / BULK_ERROR_COST / SLOTS)));
+    const slots = Array.from({ length: SLOTS }, () => ({
+      w: new MessageWriter(Math.min(BULK_BYTES + 4096, 64 + count * 128)),
+      seqs: new Uint32Array(chunkMax), indices: new Int32Array(chunkMax), starts: new Int32Array(chunkMax),
+      answered: Promise.resolve(false) as Promise<boolean>,
+    }));
+    let sent: Promise<void> = Promise.resolve();
     let i = 0;
-    while (i < count) {
-      if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('aborted');
+    for (let k = 0; i < count; k++) {
+      const slot = slots[k % SLOTS]!;
+      // The slot's previous chunk must be answered before its buffer is written again.
+      if (await slot.answered) chunkMax = Math.max(8, chunkMax >> 2); // it overran: smaller chunks from here on
+      if (opts.signal?.aborted) { await Promise.all(slots.map((x) => x.answered)); throw opts.signal.reason ?? new Error('aborted'); }
       this.assertOpen(opts.describe?.(i) ?? 'bulk request');
-      if (seqs.length < chunkMax) { seqs = new Uint32Array(chunkMax); indices = new Int32Array(chunkMax); starts = new Int32Array(chunkMax); }
+      if (slot.seqs.length < chunkMax) { slot.seqs = new Uint32Array(chunkMax); slot.indices = new Int32Array(chunkMax); slot.starts = new Int32Array(chunkMax); }
+      const { w, seqs, indices, starts } = slot;
       w.reset();
       let n = 0;
       for (; i < count && n < chunkMax && w.pos < BULK_BYTES; i++) {
@@ -532,26 +546,37 @@ export class NetlinkSocket {
         n++;
       }
       if (n === 0) continue;
-      if (this.recoveringOverrun) await new Promise<void>((r) => this.overrunWaiters.push(r));
       w.patchFlags(starts[n - 1]!, NLM_F_ACK);
-      const bytes = w.bytes();
-      const overrun = await this.sendChunk({
-        firstSeq: seqs[0]!, lastSeq: seqs[n - 1]!, seqs, indices, starts, count: n, bytes, opts,
+      // In order: the previous chunk has left (sendto returned) before this one goes.
+      await sent;
+      if (this.recoveringOverrun) await new Promise<void>((r) => this.overrunWaiters.push(r));
+      this.assertOpen(opts.describe?.(indices[0]!) ?? 'bulk request');
+      const chunk: BulkChunk = {
+        firstSeq: seqs[0]!, lastSeq: seqs[n - 1]!, seqs, indices, starts, count: n, bytes: w.bytes(), opts,
         failures, reported: new Set(), overrun: false, finish: () => undefined,
-      });
-      // The queue overflowed after all (another reader's traffic, a smaller buffer than it
-      // said): the failures of that chunk are unknown. Smaller chunks from here on.
-      if (overrun) chunkMax = Math.max(8, chunkMax >> 2);
+      };
+      const out = this.sendChunk(chunk);
+      slot.answered = out.answered;
+      sent = out.sent;
     }
+    for (const x of slots) await x.answered;
     failures.sort((a, b) => a.index - b.index);
     return failures;
   }
 
-  /** Send one chunk and wait for its last request's answer. Resolves true if the receive queue overran. */
-  private sendChunk(chunk: BulkChunk): Promise<boolean> {
-    return new Promise<boolean>((resolve) => {
+  /**
+   * Send one chunk. `sent` settles when sendto() returned (the kernel has processed every
+   * request of it); `answered` when its last request's answer came (true if the receive queue
+   * overran meanwhile).
+   */
+  private sendChunk(chunk: BulkChunk): { sent: Promise<void>; answered: Promise<boolean> } {
+    let sentDone!: () => void;
+    const sent = new Promise<void>((r) => { sentDone = r; });
+    const answered = new Promise<boolean>((resolve) => {
       chunk.finish = (err?: Error) => {
-        if (this.activeBulk === chunk) this.activeBulk = undefined;
+        const at = this.activeBulks.indexOf(chunk);
+        if (at < 0) return; // finished already
+        this.activeBulks.splice(at, 1);
         this.updateRef();
         if (err) {
           // Whatever the kernel did not report on is unknown: fail it with the reason.
@@ -559,16 +584,37 @@ export class NetlinkSocket {
         }
         resolve(err instanceof OverrunError);
       };
-      this.activeBulk = chunk;
-      this.updateRef();
-      try {
-        this.flushNow(); // anything queued before keeps its place
-        this.logOut(chunk.bytes);
-        this.transmit(chunk.bytes);
-      } catch (err) {
-        chunk.finish(systemError(err, `${this.bulkDescribe(chunk, 0)} (sendmsg of ${chunk.count} requests)`));
-      }
     });
+    this.activeBulks.push(chunk);
+    this.updateRef();
+    const failed = (err: unknown): void => chunk.finish(systemError(err, `${this.bulkDescribe(chunk, 0)} (sendmsg of ${chunk.count} requests)`));
+    try {
+      this.flushNow(); // anything queued before keeps its place
+      this.logOut(chunk.bytes);
+      const sendAsync = this.native.socketSendAsync;
+      if (sendAsync) {
+        this.asyncSends++;
+        sendAsync(this.fd, chunk.bytes, this.peerPortId, (errno: number) => {
+          this.asyncSends--;
+          if (this.closed && this.asyncSends === 0) this.native.socketClose(this.fd);
+          if (errno) failed({ errno, syscall: 'sendto' });
+          sentDone();
+        });
+      } else {
+        this.transmit(chunk.bytes);
+        sentDone();
+      }
+    } catch (err) {
+      failed(err);
+      sentDone();
+    }
+    return { sent, answered };
+  }
+
+  /** The bulk chunk whose sequence range holds `seq`, if any. */
+  private bulkOf(seq: number): BulkChunk | undefined {
+    for (const b of this.activeBulks) if (((seq - b.firstSeq) >>> 0) <= ((b.lastSeq - b.firstSeq) >>> 0)) return b;
+    return undefined;
   }
 
   private bulkDescribe(chunk: BulkChunk, k: number): string {
@@ -773,7 +819,7 @@ export class NetlinkSocket {
     this.recoverFromOverrun();
     // A bulk chunk keeps collecting the answers still queued; what is missing once the queue is
     // drained is reported as unknown (see recoverFromOverrun).
-    if (this.activeBulk) this.activeBulk.overrun = true;
+    for (const b of this.activeBulks) b.overrun = true;
     for (const p of [...this.pending.values()]) {
       const err = new OverrunError(this.describe(p.message, p.opts));
       if (p.kind === 'dump') {
@@ -805,8 +851,7 @@ export class NetlinkSocket {
         return;
       }
       this.recoveringOverrun = false;
-      const bulk = this.activeBulk;
-      if (bulk?.overrun) bulk.finish(this.bulkOverrunError(bulk));
+      for (const bulk of [...this.activeBulks]) if (bulk.overrun) bulk.finish(this.bulkOverrunError(bulk));
       for (const wake of this.overrunWaiters.splice(0)) wake();
       if (!this.closed) this.flushNow();
     };
@@ -923,10 +968,12 @@ export class NetlinkSocket {
           }
           return;
         }
-        const bulk = this.activeBulk;
-        if (bulk && m.type === NLMSG_ERROR && ((m.seq - bulk.firstSeq) >>> 0) <= ((bulk.lastSeq - bulk.firstSeq) >>> 0)) {
-          this.onBulkAnswer(bulk, m);
-          return;
+        if (this.activeBulks.length && m.type === NLMSG_ERROR) {
+          const bulk = this.bulkOf(m.seq);
+          if (bulk) {
+            this.onBulkAnswer(bulk, m);
+            return;
+          }
         }
         const p = this.pending.get(m.seq);
         if (!p || p.kind !== 'request') {
@@ -1059,7 +1106,9 @@ export class NetlinkSocket {
     this.closed = true;
     if (this.pollHandle) this.native.pollStop(this.pollHandle);
     this.pollHandle = undefined;
-    this.native.socketClose(this.fd);
+    // A bulk chunk still inside sendto() on a pool thread closes the fd when it returns (a
+    // number reused by another open meanwhile would get the rest of the datagram).
+    if (this.asyncSends === 0) this.native.socketClose(this.fd);
     for (const p of [...this.pending.values()]) {
       const err = new SocketClosedError(this.describe(p.message, p.opts));
       if (p.kind === 'dump') {
@@ -1072,7 +1121,7 @@ export class NetlinkSocket {
       }
     }
     this.pending.clear();
-    this.activeBulk?.finish(new SocketClosedError('bulk request'));
+    for (const bulk of [...this.activeBulks]) bulk.finish(new SocketClosedError('bulk request'));
     for (const wake of this.overrunWaiters.splice(0)) wake();
     this.outgoing.length = 0;
     this.outHead = 0;
