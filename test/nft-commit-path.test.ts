@@ -99,6 +99,12 @@ test('vocabulary parts: same expressions, own bytes per rule, text on demand', (
   t.is((b.expressions[1] as { data: Uint8Array }).data[0], 10);
   t.is((b.expressions[3] as { data: Uint8Array }).data[0], 118);
   t.is(rule(where, oif).expressions.length, 2);
+  // An exact name that begins with what a wildcard's prefix is: each keeps its own bytes.
+  const wild = rule(where, match.oifname('foo*')).expressions[1] as { data: Uint8Array };
+  const exact = rule(where, match.oifname('*foo')).expressions[1] as { data: Uint8Array };
+  t.deepEqual([...wild.data], [102, 111, 111]);
+  t.deepEqual([...exact.data], [42, 102, 111, 111, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+  t.deepEqual([...(rule(where, match.oifname('foo*')).expressions[1] as { data: Uint8Array }).data], [102, 111, 111]);
   t.is((rule(where, oif).expressions[1] as { data: Uint8Array }).data[0], 118);
   t.is(ruleText(src, oif, stmt.masquerade({ ports: [1024, 2048], random: true })), 'ip saddr 10.1.2.0/24 oifname "veth0" masquerade to :1024-2048 random');
   t.is(match.ip.saddr('10.1.2.3/20').text, 'ip saddr 10.1.0.0/20');

@@ -265,7 +265,9 @@ function ifnameMatch(key: 'iifname' | 'oifname', value: string, opts: MatchOptio
   });
 }
 
+// Exact names and wildcard prefixes apart: an exact name may itself begin with any character.
 const ifnames = new Map<string, Uint8Array>();
+const ifnamePrefixes = new Map<string, Uint8Array>();
 const utf8 = new TextEncoder();
 
 /**
@@ -273,14 +275,14 @@ const utf8 = new TextEncoder();
  * Undefined when the name is too long. Encoded once per name (kept read-only here).
  */
 function ifnameBytes(text: string, wildcard: boolean): Uint8Array | undefined {
-  const k = wildcard ? `*${text}` : text;
-  let b = ifnames.get(k);
+  const cache = wildcard ? ifnamePrefixes : ifnames;
+  let b = cache.get(text);
   if (!b) {
     const e = utf8.encode(text);
     if (e.length > 15) return undefined;
     b = wildcard ? e : new Uint8Array(16);
     if (!wildcard) b.set(e);
-    if (ifnames.size < 1024) ifnames.set(k, b);
+    if (cache.size < 1024) cache.set(text, b);
   }
   return b;
 }
