@@ -586,7 +586,8 @@ interface ErrorCollector {
 /**
  * Replies nobody waits for reach socket.onNotification; while commits are in flight it is
  * this dispatcher, which hands their NLMSG_ERRORs to them and everything else to whatever
- * handler was there before.
+ * handler was there before. (A handler assigned to the socket while a commit is in flight
+ * would take that commit's errors: an Nftables socket is not a monitor's, which have their own.)
  */
 interface Dispatch {
   collectors: Set<ErrorCollector>;
