@@ -24,11 +24,11 @@ import {
   type Table, type Chain, type Rule, type NftSet, type Family,
 } from '../src/nft/index.js';
 import { tableArb, chainArb, ruleArb, setArb } from './lib/arbitraries-nft.js';
-import { decodeLink, decodeAddress, decodeRoute, decodeNeighbour, type Address, type Neighbour, type Link } from '../src/rtnl/index.js';
+import { decodeLink, decodeAddress, decodeRoute, decodeNeighbour, type Address, type Neighbour, type Link, type Route } from '../src/rtnl/index.js';
 import {
   addressFromDecoded, encodeAddressRequest, addressRequestArb, neighbourFromDecoded, encodeNeighbourRequest,
   neighbourRequestArb, linkFromDecoded, encodeLinkRequest, linkRequestArb, type AddressRequest, type NeighbourRequest,
-  type LinkRequest,
+  type LinkRequest, routeFromDecoded, encodeRouteRequest, routeRequestArb, type RouteRequest,
 } from './lib/rtnl-adapters.js';
 
 type FC = typeof fcType;
@@ -336,11 +336,14 @@ const rtnlAddress: Target<Address[], AddressRequest[]> = {
   arbitrary: (fc) => fc.array(addressRequestArb(fc), { maxLength: 3 }),
 };
 
-const rtnlRoute: Target = {
-  description: 'rtnl route (decodeRoute): rtmsg, RTA_* (dst, gateway, via, multipath nexthops, metrics, table, encap)',
+const rtnlRoute: Target<Route[], RouteRequest[]> = {
+  description: 'rtnl route (decodeRoute / encodeNewRoute, encodeDelRoute): rtmsg, RTA_* (dst, gateway, via, multipath nexthops, metrics, table, encap)',
   protocol: 'route',
   headerSize: 12,
   decode: (bytes) => eachMessage(bytes, (m) => decodeRoute(m)),
+  canonical: (list) => list.map(routeFromDecoded),
+  encode: concat(encodeRouteRequest),
+  arbitrary: (fc) => fc.array(routeRequestArb(fc), { maxLength: 3 }),
 };
 
 const rtnlNeighbour: Target<Neighbour[], NeighbourRequest[]> = {

@@ -9,8 +9,8 @@
 import type fcType from 'fast-check';
 import { parseIPv4, parseIPv6, type RawAttribute } from '../../src/netlink/index.js';
 import {
-  encodeNewAddress, encodeDelAddress, encodeNewNeighbour, encodeDelNeighbour, encodeSetLink, constants as C,
-  type Address, type AddressAttrs, type Neighbour, type Link,
+  encodeNewAddress, encodeDelAddress, encodeNewNeighbour, encodeDelNeighbour, encodeSetLink, encodeNewRoute, encodeDelRoute,
+  constants as C, type Address, type AddressAttrs, type Neighbour, type Link, type Route, type RouteAttrs, type NexthopAttrs,
 } from '../../src/rtnl/index.js';
 import type { LinkAttrs, LinkChange } from '../../src/rtnl/link.js';
 import type { NeighbourAttrs } from '../../src/rtnl/neighbour.js';
@@ -265,5 +265,125 @@ export function linkRequestArb(fc: FC): Arb<LinkRequest> {
     // Raw info data only travels for kinds writeLinkInfo does not type.
     if (r.infoData && (r.kind === undefined || TYPED_INFO.has(r.kind))) delete r.infoData;
     return r;
+  });
+}
+
+// ---- routes ----
+
+/**
+ * What a route request can say back about a decoded route: the rtmsg fields, destination and
+ * source prefixes, gateway (or RTA_VIA), oif/iif, prefsrc, priority, mark, IPv6 preference,
+ * plain numeric metrics, multipath nexthops and undecoded attributes whole. Decoder-only facts
+ * (cacheinfo, flow, uid, nhid, newdst, ttl-propagate, metrics the decoder reshapes such as
+ * rtt/rttvar/features/lock/congestion) are left out.
+ */
+export interface RouteRequest { msg: 'newroute' | 'delroute'; attrs: RouteAttrs }
+
+const RT_FLAG_BY_NAME = new Map<string, number>([
+  ['dead', C.RTNH_F_DEAD], ['onlink', C.RTNH_F_ONLINK], ['pervasive', C.RTNH_F_PERVASIVE], ['offload', C.RTNH_F_OFFLOAD],
+  ['trap', C.RTNH_F_TRAP], ['notify', C.RTM_F_NOTIFY], ['linkdown', C.RTNH_F_LINKDOWN], ['unresolved', C.RTNH_F_UNRESOLVED],
+  ['rt_offload', C.RTM_F_OFFLOAD], ['rt_trap', C.RTM_F_TRAP], ['rt_offload_failed', C.RTM_F_OFFLOAD_FAILED],
+]);
+/** Metrics the decoder prints as the plain number it received (no scaling, no special value). */
+const PLAIN_METRICS = new Map<string, number>([
+  ['mtu', C.RTAX_MTU], ['window', C.RTAX_WINDOW], ['ssthresh', C.RTAX_SSTHRESH], ['cwnd', C.RTAX_CWND],
+  ['advmss', C.RTAX_ADVMSS], ['reordering', C.RTAX_REORDERING], ['initcwnd', C.RTAX_INITCWND], ['initrwnd', C.RTAX_INITRWND],
+]);
+const PREF_NUMBER: Record<string, number> = { low: C.ICMPV6_ROUTER_PREF_LOW, medium: C.ICMPV6_ROUTER_PREF_MEDIUM, high: C.ICMPV6_ROUTER_PREF_HIGH };
+
+const rtFlags = (names: readonly string[]): number => names.reduce((f, n) => f | (RT_FLAG_BY_NAME.get(n) ?? 0), 0) >>> 0;
+const nameNumber = (names: ReadonlyMap<number, string> | readonly string[], text: string | undefined): number => {
+  if (text === undefined) return 0;
+  if (Array.isArray(names)) { const i = (names as readonly string[]).indexOf(text); return i >= 0 ? i : Number(text); }
+  return byName(names as ReadonlyMap<number, string>, text);
+};
+const ifIndexOf = (dev: string): number => Number(/^if(\d+)$/.exec(dev)?.[1] ?? NaN);
+/** "10.0.0.0/8", "2001:db8::1" (a host route), "0/8" or "default" (no address attribute). */
+const prefixBytes = (text: string): Uint8Array | undefined => (/[.:]/.test(text) ? addressBytes(text.replace(/\/\d+$/, '')) : undefined);
+
+function gatewayOf(family: number, gw: string | undefined, via: { family: string; host: string } | undefined): Pick<NexthopAttrs, 'gateway' | 'viaFamily'> {
+  // RTA_VIA wins when both are there (the decoder keeps both; the encoder writes one).
+  if (via) {
+    const vf = familyNumber(via.family);
+    return { gateway: addressBytes(via.host), viaFamily: vf === family ? undefined : vf };
+  }
+  return gw !== undefined ? { gateway: addressBytes(gw) } : {};
+}
+
+export function routeFromDecoded(r: Route): RouteRequest {
+  const family = familyNumber(r.family);
+  const a: RouteAttrs = {
+    family, dstLen: r.dst_len, table: r.table_id,
+    protocol: nameNumber(C.RTPROT_NAMES, r.protocol), scope: nameNumber(C.RT_SCOPE_NAMES, r.scope),
+    type: nameNumber(C.RTN_NAMES, r.type), flags: rtFlags(r.flags),
+  };
+  const dst = prefixBytes(r.dst);
+  if (dst) a.dst = dst;
+  if (r.from !== undefined) {
+    a.src = prefixBytes(r.from) ?? new Uint8Array(0);
+    const m = /\/(\d+)$/.exec(r.from);
+    a.srcLen = m ? Number(m[1]) : a.src.length * 8;
+  } else if (r.src !== undefined) a.srcLen = Number(r.src.slice(2));
+  if (r.tos !== undefined) a.tos = parseInt(r.tos, 16);
+  const gw = gatewayOf(family, r.gateway, r.via);
+  if (gw.gateway) a.gateway = gw.gateway;
+  if (gw.viaFamily !== undefined) a.viaFamily = gw.viaFamily;
+  if (r.oif_index !== undefined) a.oif = r.oif_index;
+  if (r.iif !== undefined && Number.isInteger(ifIndexOf(r.iif))) a.iif = ifIndexOf(r.iif);
+  if (r.prefsrc !== undefined) a.prefsrc = addressBytes(r.prefsrc);
+  if (r.metric !== undefined) a.priority = r.metric;
+  if (r.mark !== undefined) a.mark = r.mark;
+  if (r.pref !== undefined) a.pref = typeof r.pref === 'number' ? r.pref : PREF_NUMBER[r.pref];
+  const mx: Array<[number, number]> = [];
+  for (const [name, v] of Object.entries(r.metrics?.[0] ?? {})) {
+    const t = PLAIN_METRICS.get(name);
+    if (t !== undefined && typeof v === 'number') mx.push([t, v]);
+  }
+  if (mx.length) a.metrics = mx.sort((x, y) => x[0] - y[0]);
+  // An empty RTA_MULTIPATH is not written back (nothing to say): no nexthops.
+  if (r.nexthops?.length) {
+    a.nexthops = r.nexthops.map((nh) => {
+      const n: NexthopAttrs = { weight: nh.weight, flags: rtFlags(nh.flags), ifindex: nh.oif_index };
+      const g = gatewayOf(family, nh.gateway, nh.via);
+      if (g.gateway) n.gateway = g.gateway;
+      if (g.viaFamily !== undefined) n.viaFamily = g.viaFamily;
+      return n;
+    });
+  }
+  const extra = raw(r.raw);
+  if (extra) a.attributes = extra;
+  return { msg: r.msg, attrs: a };
+}
+
+export const encodeRouteRequest = (r: RouteRequest): Uint8Array => (r.msg === 'delroute' ? encodeDelRoute(r.attrs) : encodeNewRoute(r.attrs));
+
+export function routeRequestArb(fc: FC): Arb<RouteRequest> {
+  const u32 = fc.nat().map((n) => n >>> 0);
+  const flags = fc.subarray([...RT_FLAG_BY_NAME.values()]).map((l) => l.reduce((x, y) => x | y, 0) >>> 0);
+  return fc.constantFrom(C.AF_INET, C.AF_INET6).chain((family) => {
+    const n = family === C.AF_INET6 ? 16 : 4;
+    const addr = fc.uint8Array({ minLength: n, maxLength: n });
+    const nexthop = fc.record({
+      weight: fc.integer({ min: 1, max: 256 }), flags: flags.map((f) => f & 0xff), ifindex: fc.integer({ min: 0, max: 0x7fffffff }), gateway: addr,
+    }, { requiredKeys: ['weight', 'flags', 'ifindex'] });
+    return fc.record({
+      msg: fc.constantFrom('newroute' as const, 'delroute' as const),
+      attrs: fc.record({
+        family: fc.constant(family), dstLen: fc.integer({ min: 0, max: n * 8 }), dst: addr,
+        table: u32, protocol: fc.integer({ min: 0, max: 255 }), scope: fc.integer({ min: 0, max: 255 }),
+        type: fc.integer({ min: 0, max: 255 }), flags,
+        tos: fc.integer({ min: 1, max: 255 }), gateway: addr, oif: u32, iif: u32, prefsrc: addr, priority: u32,
+        mark: fc.integer({ min: 1, max: 0x7fffffff }),
+        metrics: fc.uniqueArray(fc.tuple(fc.constantFrom(...PLAIN_METRICS.values()), u32), { selector: (x) => x[0], minLength: 1, maxLength: 4 })
+          .map((l) => l.sort((x, y) => x[0] - y[0]) as Array<[number, number]>),
+        nexthops: fc.array(nexthop, { minLength: 1, maxLength: 3 }),
+        attributes: rawArb(fc, [C.RTA_ENCAP, C.RTA_ENCAP_TYPE, 27, 29]).filter((l) => l.length > 0),
+      }, { requiredKeys: ['family', 'dstLen', 'table', 'protocol', 'scope', 'type', 'flags'] }),
+    }).map((r) => {
+      // RTM_F_CLONED is not among the flags generated: the decoder hides protocol/scope then.
+      const a = r.attrs;
+      if (a.dst === undefined) a.dstLen = 0; // "0/len" is printed without an address: keep it simple
+      return r;
+    });
   });
 }
