@@ -71,3 +71,15 @@ test('a value changed between two rules of the same shape is written, not the ca
   (b.expressions[2] as { dreg: number }).dreg = 2;
   compare(t, [a, b]);
 });
+
+test('whole-rule templates: the same expressions in other tables and chains, interleaved, keep their own names', (t) => {
+  const rules: Rule[] = [];
+  const places = [loc, { ...loc, chain: 'other' }, { ...loc, table: 'g' }, { ...loc, table: 'a-much-longer-table-name', chain: 'x' }];
+  for (let i = 0; i < 40; i++) {
+    const where = places[i % places.length]!;
+    rules.push(rule(where, match.ip.saddr(`10.0.${i}.0/24`), match.oifname('veth0'), stmt.masquerade()));
+    rules.push(rule(where, match.ip.saddr(`10.0.${i}.0/24`), match.oifname('veth0'), stmt.masquerade(), { comment: `c${i}` }));
+    rules.push(rule(where, match.ip.saddr(`10.0.${i}.7`), match.oifname(`veth${i}`), stmt.masquerade()));
+  }
+  compare(t, rules);
+});

@@ -31,6 +31,17 @@ function encodeOnce(e: Expression): Uint8Array {
 }
 
 const CACHE_LIMIT = 4096;
+const TRIE_LIMIT = 4096;
+
+/**
+ * A node of the rule-shape trie: one step per expression, keyed by that expression's cached
+ * shape bytes (each shape has exactly one such object). At the end of a rule's walk, `rule`
+ * holds the whole rule's attributes as segments between its varying values.
+ */
+interface ShapeNode {
+  next: Map<Uint8Array, ShapeNode>;
+  rule?: Uint8Array[];
+}
 
 export class RuleEncoder {
   // Keyed by small integers packed from the fields that decide the bytes.
@@ -40,76 +51,152 @@ export class RuleEncoder {
   private readonly verdicts = new Map<string, Uint8Array>();
   private masq: Uint8Array | undefined;
   private counter: Uint8Array | undefined;
+  /** By table, then chain: the root of that chain's rule-shape trie. */
+  private readonly roots = new Map<string, Map<string, ShapeNode>>();
+  private nodes = 0;
+  /** shape()'s second result: the varying value after a cmp's cached prefix. */
+  private value: Uint8Array | undefined;
+  private readonly values: Uint8Array[] = [];
 
-  /** encodeRule(w, r, expressions), with cached expression bytes where a shape repeats. */
+  /** encodeRule(w, r, expressions), with cached bytes where a shape repeats. */
   encode(w: MessageWriter, r: Rule, expressions: readonly Expression[]): void {
+    // Rules with nothing but table, chain and expressions (the bulk of a big batch) are
+    // written whole from a per-shape template; anything else expression by expression.
+    if (expressions.length && r.handle === undefined && r.position === undefined && r.comment === undefined
+      && r.userdata === undefined && r.id === undefined && r.positionId === undefined
+      && typeof r.table === 'string' && typeof r.chain === 'string') {
+      let node: ShapeNode | undefined = this.root(r.table, r.chain);
+      const values = this.values;
+      values.length = 0;
+      for (let i = 0; i < expressions.length && node; i++) {
+        const t = this.shape(expressions[i]!);
+        if (!t) { node = undefined; break; }
+        if (this.value) values.push(this.value);
+        let next: ShapeNode | undefined = node.next.get(t);
+        if (!next && this.nodes < TRIE_LIMIT) {
+          next = { next: new Map() };
+          node.next.set(t, next);
+          this.nodes++;
+        }
+        node = next;
+      }
+      if (node) {
+        const segments = (node.rule ??= this.template(r, expressions));
+        w.raw(segments[0]!);
+        for (let i = 0; i < values.length; i++) {
+          w.raw(values[i]!);
+          w.raw(segments[i + 1]!);
+        }
+        return;
+      }
+    }
     encodeRule(w, r, expressions, this.writeExpressions);
+  }
+
+  private root(table: string, chain: string): ShapeNode {
+    let chains = this.roots.get(table);
+    if (!chains) { chains = new Map(); this.roots.set(table, chains); }
+    let n = chains.get(chain);
+    if (!n) { n = { next: new Map() }; if (this.nodes++ < TRIE_LIMIT) chains.set(chain, n); }
+    return n;
+  }
+
+  /** The rule's attributes through the per-expression path, cut at its varying values. */
+  private template(r: Rule, expressions: readonly Expression[]): Uint8Array[] {
+    const w = new MessageWriter(512);
+    const cuts: number[] = [];
+    encodeRule(w, r, expressions, (w2, list) => {
+      const n = nest(w2, NFTA_RULE_EXPRESSIONS);
+      for (const e of list) {
+        const t = this.shape(e)!;
+        w2.raw(t);
+        if (this.value) {
+          cuts.push(w2.pos);
+          w2.raw(this.value);
+          cuts.push(w2.pos);
+          w2.align(); // the padding belongs to the next segment
+        }
+      }
+      w2.nestEnd(n);
+    });
+    const b = w.copy();
+    const segments: Uint8Array[] = [];
+    let from = 0;
+    for (let i = 0; i < cuts.length; i += 2) {
+      segments.push(b.slice(from, cuts[i]));
+      from = cuts[i + 1]!;
+    }
+    segments.push(b.slice(from));
+    return segments;
   }
 
   private readonly writeExpressions = (w: MessageWriter, list: readonly Expression[]): void => {
     const n = nest(w, NFTA_RULE_EXPRESSIONS);
-    for (const e of list) this.expression(w, e);
+    for (const e of list) {
+      const t = this.shape(e);
+      if (!t) { encodeExpression(w, e); continue; }
+      w.raw(t);
+      if (this.value) { w.raw(this.value); w.align(); }
+    }
     w.nestEnd(n);
   };
 
-  private expression(w: MessageWriter, e: Expression): void {
+  /**
+   * The cached bytes of the expression's shape, or undefined when it is not one of the plain
+   * shapes. For a cmp they end before the compared value, which is left in `this.value`
+   * (written after them, then padded); for the others `this.value` is undefined.
+   */
+  private shape(e: Expression): Uint8Array | undefined {
+    this.value = undefined;
     const x = e as unknown as Record<string, unknown>;
     switch (e.type) {
       case 'payload': {
         const base = indexOf(BASES, x.base);
         if (x.sreg !== undefined || x.csumType !== undefined || x.csumOffset !== undefined || x.csumFlags !== undefined
-          || base < 0 || !smallInt(x.dreg, 31) || !smallInt(x.offset, 0xffff) || !smallInt(x.len, 0xff)) break;
+          || base < 0 || !smallInt(x.dreg, 31) || !smallInt(x.offset, 0xffff) || !smallInt(x.len, 0xff)) return undefined;
         const key = ((x.offset as number) * 0x10000) + ((x.len as number) << 8) + ((x.dreg as number) << 3) + base;
-        w.raw(this.cached(this.payloads, key, e));
-        return;
+        return this.cached(this.payloads, key, e);
       }
       case 'meta': {
         const k = indexOf(META_KEYS, x.key);
-        if (x.sreg !== undefined || k < 0 || !smallInt(x.dreg, 31)) break;
-        w.raw(this.cached(this.metas, (k << 5) + (x.dreg as number), e));
-        return;
+        if (x.sreg !== undefined || k < 0 || !smallInt(x.dreg, 31)) return undefined;
+        return this.cached(this.metas, (k << 5) + (x.dreg as number), e);
       }
       case 'cmp': {
         const op = indexOf(OPS, x.op);
         const data = x.data;
-        if (op < 0 || !smallInt(x.sreg, 31) || !(data instanceof Uint8Array) || data.length === 0 || data.length > 0xff) break;
+        if (op < 0 || !smallInt(x.sreg, 31) || !(data instanceof Uint8Array) || data.length === 0 || data.length > 0xff) return undefined;
         const len = data.length;
         const key = (len << 8) + (op << 5) + (x.sreg as number);
         let t = this.cmps.get(key);
         if (!t) {
           // The value is the last attribute of a cmp: the shape is everything before it.
           const full = encodeOnce({ type: 'cmp', op: OPS[op] as 'eq', sreg: x.sreg as number, data: new Uint8Array(len) });
-          t = full.subarray(0, full.length - ((len + 3) & ~3));
+          t = full.slice(0, full.length - ((len + 3) & ~3));
           if (this.cmps.size < CACHE_LIMIT) this.cmps.set(key, t);
         }
-        w.raw(t);
-        w.raw(data);
-        w.align();
-        return;
+        this.value = data;
+        return t;
       }
       case 'masq':
-        if (x.flags !== undefined || x.regProtoMin !== undefined || x.regProtoMax !== undefined) break;
-        w.raw((this.masq ??= encodeOnce(e)));
-        return;
+        if (x.flags !== undefined || x.regProtoMin !== undefined || x.regProtoMax !== undefined) return undefined;
+        return (this.masq ??= encodeOnce(e));
       case 'counter':
-        if (x.packets !== undefined || x.bytes !== undefined) break;
-        w.raw((this.counter ??= encodeOnce(e)));
-        return;
+        if (x.packets !== undefined || x.bytes !== undefined) return undefined;
+        return (this.counter ??= encodeOnce(e));
       case 'verdict': {
         const code = x.code;
-        if (typeof code !== 'string' || code === 'jump' || code === 'goto' || x.chain !== undefined || x.chainId !== undefined) break;
+        if (typeof code !== 'string' || code === 'jump' || code === 'goto' || x.chain !== undefined || x.chainId !== undefined) return undefined;
         let t = this.verdicts.get(code);
         if (!t) {
           t = encodeOnce(e);
           if (this.verdicts.size < 64) this.verdicts.set(code, t);
         }
-        w.raw(t);
-        return;
+        return t;
       }
       default:
-        break;
+        return undefined;
     }
-    encodeExpression(w, e);
   }
 
   private cached(map: Map<number, Uint8Array>, key: number, e: Expression): Uint8Array {
