@@ -3,16 +3,17 @@
 // RTA_DST, RTA_GATEWAY, RTA_OIF, RTA_PRIORITY, RTA_PREFSRC, RTA_PREF: what a full routing
 // table is made of); anything else (multipath, metrics, cache entries, encap, src/tos
 // selectors...) goes through rtnl's decodeRoute and routeJsonText. Both give the same text
-// (test/cli-route-json.test.ts compares them message by message). Measured on 100,000 routes:
+// (test/cli-fastpath.test.ts compares them message by message). Measured on 100,000 routes:
 // decodeRoute + a Route object + JSON per route cost ~1.5x this writer's whole run, most of it
 // garbage collection; here a plain route costs no allocation at all (bytes into the output).
 import { NLM_F_DUMP_FILTERED } from '../netlink/constants.js';
 import { NetlinkDecodeError, NetlinkError } from '../netlink/errors.js';
 import { formatIPv6 } from '../netlink/address.js';
 import type { MessageRef } from '../netlink/message.js';
+import type { NetlinkBuffer } from '../netlink/reader.js';
 import type { NetlinkSocket } from '../netlink/socket.js';
 import { RTN_NAMES, RTPROT_NAMES, RT_SCOPE_NAMES } from '../rtnl/constants.js';
-import { decodeRoute, encodeRouteDump, routeFlagNames, tableName, type AddressCache } from '../rtnl/route.js';
+import { decodeRouteAt, encodeRouteDump, routeFlagNames, tableName, type AddressCache } from '../rtnl/route.js';
 import { routeJsonText } from './json-text.js';
 import type { JsonArrayWriter, Output } from './output.js';
 
@@ -82,10 +83,12 @@ function put(o: Uint8Array, p: number, a: Uint8Array): number {
 
 export interface RouteJsonWriter {
   /**
-   * Writes `sep` (a byte, 0 for none) and the JSON of one RTM_NEWROUTE into `out`; false,
-   * with nothing written, for messages the dump's filters leave out.
+   * Writes `sep` (a byte, 0 for none) and the JSON of the RTM_NEWROUTE whose header is at
+   * `msg` in `buf` into `out`; false, with nothing written, for messages the dump's filters
+   * leave out. The header's length must have been checked against the buffer (a MessageChunk
+   * of dumpDatagrams() is; so is a MessageRef's).
    */
-  (m: MessageRef, out: ByteSink, sep: number): boolean;
+  (buf: NetlinkBuffer, msg: number, out: ByteSink, sep: number): boolean;
 }
 
 /**
@@ -105,96 +108,34 @@ export function routeJsonWriter(
   const devQ = new Map<number, string>();
   const restQ = new Map<number, Map<number, Uint8Array>>();
   const tail = opts.netns === undefined ? '}' : `,"netns":${opts.netns === null ? 'null' : quote(opts.netns)}}`;
-  const { family, table } = opts;
-  return (m: MessageRef, out: ByteSink, sep: number): boolean => {
-    if (m.type !== RTM_NEWROUTE) return false;
-    const b = m.buf.bytes;
-    const view = m.buf.view;
-    const off = m.payloadStart;
-    const end = m.end;
-    if (end - off < RTMSG_LEN) throw new NetlinkDecodeError(`rtmsg needs ${RTMSG_LEN} bytes, ${end - off} remain`, off);
-    const fam = b[off]!;
-    // AF_UNSPEC dumps every family that has routes (ipmr, ip6mr, mpls too): keep IP ones.
-    if (family === AF_UNSPEC && fam !== AF_INET && fam !== AF_INET6) return false;
-    const dstLen = b[off + 1]!;
-    const rflags = view.getUint32(off + 8, true);
-    let rtable = b[off + 4]!;
-    let simple = (fam === AF_INET || fam === AF_INET6) && b[off + 2] === 0 && b[off + 3] === 0 && !(rflags & RTM_F_CLONED);
-    const alen = fam === AF_INET ? 4 : 16;
-    let dst = -1, gw = -1, src = -1, oif = -1, prio = -1, pref = -1;
-    let pos = off + RTMSG_LEN;
-    while (end - pos >= 4) {
-      const len = view.getUint16(pos, true);
-      if (len < 4) throw new NetlinkDecodeError(`attribute length ${len} is below the 4-byte header`, pos);
-      if (len > end - pos) throw new NetlinkDecodeError(`attribute type ${view.getUint16(pos + 2, true) & 0x3fff} claims ${len} bytes, only ${end - pos} remain`, pos);
-      const l = len - 4;
-      // Literal RTA_* numbers (rtnetlink.h): a jump table. Anything unusual -> rtnl's decoder.
-      switch (view.getUint16(pos + 2, true) & 0x3fff) {
-        case 15 /* RTA_TABLE */: if (l >= 4) rtable = view.getUint32(pos + 4, true); else simple = false; break;
-        case 1 /* RTA_DST */: if (l === alen) dst = pos + 4; else simple = false; break;
-        case 5 /* RTA_GATEWAY */: if (l === alen) gw = pos + 4; else simple = false; break;
-        case 7 /* RTA_PREFSRC */: if (l === alen) src = pos + 4; else simple = false; break;
-        case 4 /* RTA_OIF */: if (l >= 4) oif = view.getUint32(pos + 4, true); else simple = false; break;
-        case 6 /* RTA_PRIORITY */: if (l >= 4) prio = view.getUint32(pos + 4, true); else simple = false; break;
-        case 20 /* RTA_PREF */: if (l >= 1 && PREF_Q[b[pos + 4]!] !== undefined) pref = b[pos + 4]!; else simple = false; break;
-        default: simple = false;
-      }
-      pos += (len + 3) & ~3;
-    }
-    for (; pos < end; pos++) if (b[pos] !== 0) throw new NetlinkDecodeError(`${end - pos} trailing bytes after the last attribute`, pos);
-    if (!(m.flags & NLM_F_DUMP_FILTERED) && table && rtable !== table) return false;
-    if (!simple) {
-      const text = routeJsonText(decodeRoute(m, resolve, cache), opts.showTable, opts.netns);
-      out.room(text.length * 3 + 1);
-      const o = out.buf;
-      let p = out.pos;
-      if (sep) o[p++] = sep;
-      p += Buffer.prototype.write.call(o, text, p, 'utf8') as number;
-      out.pos = p;
-      return true;
-    }
+  const { family, table, showTable } = opts;
+  const at = new Float64Array(AT_SIZE);
+  // The last rest seen: a table's routes mostly share device, protocol, scope and metric.
+  let lastPrio = -2, lastKey = -1;
+  let lastRest: Uint8Array = DEFAULT_B;
+  let lastFlags = 0, lastFlagsPlain = true;
 
-    out.room(PLAIN_MAX);
+  /** Anything but a plain route: rtnl's decoder and the JSON text of json-text.ts. */
+  function writeGeneral(buf: NetlinkBuffer, msg: number, out: ByteSink, sep: number): void {
+    const text = routeJsonText(decodeRouteAt(buf, msg, resolve, cache), showTable, opts.netns);
+    out.room(text.length * 3 + 1);
     const o = out.buf;
     let p = out.pos;
     if (sep) o[p++] = sep;
-    const hostLen = fam === AF_INET ? 32 : 128;
-    const type = b[off + 7]!;
-    p = put(o, p, TYPE_HEAD_B[type] ??= ascii(TYPE_HEAD[type]!));
-    if (dst >= 0) {
-      p = fam === AF_INET ? putIp4(o, p, b, dst) : putAscii(o, p, formatIPv6(b, dst));
-      if (dstLen !== hostLen) p = putAscii(o, p, SLASH[dstLen]!);
-    } else if (dstLen) p = putAscii(o, p, `0/${dstLen}`);
-    else p = put(o, p, DEFAULT_B);
-    if (gw >= 0) {
-      p = put(o, p, GATEWAY_B);
-      p = fam === AF_INET ? putIp4(o, p, b, gw) : putAscii(o, p, formatIPv6(b, gw));
-    }
-    // What follows the addresses repeats across routes (same device, protocol, scope...):
-    // encoded once per combination. Only the common shapes are cached (no preferred source,
-    // no flags).
-    const protocol = b[off + 5]!;
-    const scope = b[off + 6]!;
-    const cacheable = src < 0 && !opts.showTable && oif < 0x1000000 && routeFlagNames(rflags).length === 0;
-    let inner: Map<number, Uint8Array> | undefined;
-    let key = 0;
-    if (cacheable) {
-      inner = restQ.get(prio);
-      if (!inner) restQ.set(prio, (inner = new Map()));
-      key = (((oif + 1) * 256 + protocol) * 256 + scope) * 8 + (pref + 1);
-      const rest = inner.get(key);
-      if (rest !== undefined) {
-        out.pos = put(o, p, rest);
-        return true;
-      }
-    }
+    p += Buffer.prototype.write.call(o, text, p, 'utf8') as number;
+    out.pos = p;
+  }
+
+  /** What follows the addresses, as bytes (made once per combination when it is cacheable). */
+  function restBytes(b: Uint8Array, fam: number, protocol: number, scope: number, rflags: number, rtable: number): Uint8Array {
+    const oif = at[AT_OIF]!, src = at[AT_SRC]!, prio = at[AT_PRIO]!, pref = at[AT_PREF]!;
     let rest = '"';
     if (oif >= 0) {
       let d = devQ.get(oif);
       if (d === undefined) devQ.set(oif, (d = quote(resolve(oif) ?? `if${oif}`)));
       rest += `,"dev":${d}`;
     }
-    if (opts.showTable) rest += `,"table":${quote(tableName(rtable))}`;
+    if (showTable) rest += `,"table":${quote(tableName(rtable))}`;
     rest += `,"protocol":${PROTO_Q[protocol]},"scope":${SCOPE_Q[scope]}`;
     if (src >= 0) rest += `,"prefsrc":"${fam === AF_INET ? ip4(b, src) : formatIPv6(b, src)}"`;
     if (prio >= 0) rest += `,"metric":${prio}`;
@@ -202,11 +143,120 @@ export function routeJsonWriter(
     rest += flags.length ? `,"flags":${JSON.stringify(flags)}` : ',"flags":[]';
     if (pref >= 0) rest += `,"pref":${PREF_Q[pref]}`;
     rest += tail;
-    const bytes = Buffer.from(rest, 'utf8');
-    if (inner && inner.size < 4096) inner.set(key, bytes);
-    out.pos = put(o, p, bytes);
+    return Buffer.from(rest, 'utf8');
+  }
+
+  // The per-route path: kept small (the attribute walk is scanRoute, the rare cases are the
+  // functions above), so that it runs well interpreted and is optimized early; a 100k-route
+  // dump is over before a large function would be.
+  return (buf: NetlinkBuffer, msg: number, out: ByteSink, sep: number): boolean => {
+    const b = buf.bytes;
+    if ((b[msg + 4]! | (b[msg + 5]! << 8)) !== RTM_NEWROUTE) return false;
+    const off = msg + 16;
+    const end = msg + u32(b, msg);
+    if (end - off < RTMSG_LEN) throw new NetlinkDecodeError(`rtmsg needs ${RTMSG_LEN} bytes, ${end - off} remain`, off);
+    const fam = b[off]!;
+    // AF_UNSPEC dumps every family that has routes (ipmr, ip6mr, mpls too): keep IP ones.
+    if (family === AF_UNSPEC && fam !== AF_INET && fam !== AF_INET6) return false;
+    const rflags = u32(b, off + 8);
+    at[AT_TABLE] = b[off + 4]!;
+    const alen = fam === AF_INET ? 4 : 16;
+    const plain = scanRoute(b, off + RTMSG_LEN, end, alen, at);
+    if (!(b[msg + 6]! & NLM_F_DUMP_FILTERED) && table && at[AT_TABLE] !== table) return false;
+    if (!plain || (fam !== AF_INET && fam !== AF_INET6) || b[off + 2] !== 0 || b[off + 3] !== 0 || (rflags & RTM_F_CLONED)) {
+      writeGeneral(buf, msg, out, sep);
+      return true;
+    }
+
+    out.room(PLAIN_MAX);
+    const o = out.buf;
+    let p = out.pos;
+    if (sep) o[p++] = sep;
+    const dstLen = b[off + 1]!;
+    const type = b[off + 7]!;
+    p = put(o, p, TYPE_HEAD_B[type] ??= ascii(TYPE_HEAD[type]!));
+    const dst = at[AT_DST]!;
+    if (dst >= 0) {
+      p = fam === AF_INET ? putIp4(o, p, b, dst) : putAscii(o, p, formatIPv6(b, dst));
+      if (dstLen !== (fam === AF_INET ? 32 : 128)) p = putAscii(o, p, SLASH[dstLen]!);
+    } else if (dstLen) p = putAscii(o, p, `0/${dstLen}`);
+    else p = put(o, p, DEFAULT_B);
+    const gw = at[AT_GW]!;
+    if (gw >= 0) {
+      p = put(o, p, GATEWAY_B);
+      p = fam === AF_INET ? putIp4(o, p, b, gw) : putAscii(o, p, formatIPv6(b, gw));
+    }
+    // What follows the addresses repeats across routes (same device, protocol, scope...):
+    // encoded once per combination. Only the common shapes are cached (no preferred source,
+    // no flags, no table shown).
+    const protocol = b[off + 5]!;
+    const scope = b[off + 6]!;
+    const oif = at[AT_OIF]!;
+    if (rflags !== lastFlags) {
+      lastFlags = rflags;
+      lastFlagsPlain = routeFlagNames(rflags).length === 0;
+    }
+    if (at[AT_SRC]! < 0 && !showTable && oif < 0x1000000 && lastFlagsPlain) {
+      const prio = at[AT_PRIO]!;
+      const key = (((oif + 1) * 256 + protocol) * 256 + scope) * 8 + (at[AT_PREF]! + 1);
+      if (key !== lastKey || prio !== lastPrio) {
+        let inner = restQ.get(prio);
+        if (!inner) restQ.set(prio, (inner = new Map()));
+        let rest = inner.get(key);
+        if (rest === undefined) {
+          rest = restBytes(b, fam, protocol, scope, rflags, at[AT_TABLE]!);
+          if (inner.size < 4096) inner.set(key, rest);
+        }
+        lastKey = key;
+        lastPrio = prio;
+        lastRest = rest;
+      }
+      out.pos = put(o, p, lastRest);
+      return true;
+    }
+    out.pos = put(o, p, restBytes(b, fam, protocol, scope, rflags, at[AT_TABLE]!));
     return true;
   };
+}
+
+// Where scanRoute leaves a route's attributes: payload offsets (addresses) or values, -1 absent.
+const AT_DST = 0, AT_GW = 1, AT_SRC = 2, AT_OIF = 3, AT_PRIO = 4, AT_PREF = 5, AT_TABLE = 6, AT_SIZE = 7;
+
+function u32(b: Uint8Array, o: number): number {
+  return (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
+}
+
+/**
+ * Walks a route's attributes [pos, end) into `at` (AT_TABLE keeps rtm_table unless RTA_TABLE
+ * is there); false when the route is not plain (an attribute other than those below, or one
+ * of an unexpected size). Malformed attributes throw, as rtnl's decoder does. Bytes are read
+ * one by one: in the interpreter that is cheaper than DataView calls.
+ */
+function scanRoute(b: Uint8Array, pos: number, end: number, alen: number, at: Float64Array): boolean {
+  let plain = true;
+  at[AT_DST] = at[AT_GW] = at[AT_SRC] = at[AT_OIF] = at[AT_PRIO] = at[AT_PREF] = -1;
+  while (end - pos >= 4) {
+    const len = b[pos]! | (b[pos + 1]! << 8);
+    const t = (b[pos + 2]! | (b[pos + 3]! << 8)) & 0x3fff;
+    if (len < 4) throw new NetlinkDecodeError(`attribute length ${len} is below the 4-byte header`, pos);
+    if (len > end - pos) throw new NetlinkDecodeError(`attribute type ${t} claims ${len} bytes, only ${end - pos} remain`, pos);
+    const o = pos + 4;
+    const l = len - 4;
+    // Literal RTA_* numbers (rtnetlink.h): a jump table. Anything unusual -> rtnl's decoder.
+    switch (t) {
+      case 15 /* RTA_TABLE */: if (l >= 4) at[AT_TABLE] = u32(b, o); else plain = false; break;
+      case 1 /* RTA_DST */: if (l === alen) at[AT_DST] = o; else plain = false; break;
+      case 5 /* RTA_GATEWAY */: if (l === alen) at[AT_GW] = o; else plain = false; break;
+      case 7 /* RTA_PREFSRC */: if (l === alen) at[AT_SRC] = o; else plain = false; break;
+      case 4 /* RTA_OIF */: if (l >= 4) at[AT_OIF] = u32(b, o); else plain = false; break;
+      case 6 /* RTA_PRIORITY */: if (l >= 4) at[AT_PRIO] = u32(b, o); else plain = false; break;
+      case 20 /* RTA_PREF */: if (l >= 1 && PREF_Q[b[o]!] !== undefined) at[AT_PREF] = b[o]!; else plain = false; break;
+      default: plain = false;
+    }
+    pos += (len + 3) & ~3;
+  }
+  for (; pos < end; pos++) if (b[pos] !== 0) throw new NetlinkDecodeError(`${end - pos} trailing bytes after the last attribute`, pos);
+  return plain;
 }
 
 function ip4(b: Uint8Array, o: number): string {
@@ -219,7 +269,7 @@ export function routeJsonString(write: RouteJsonWriter, m: MessageRef): string |
     buf: Buffer.alloc(PLAIN_MAX), pos: 0,
     room(n) { if (this.buf.length - this.pos < n) { const b = Buffer.alloc(this.pos + n); b.set(this.buf.subarray(0, this.pos)); this.buf = b; } },
   };
-  return write(m, sink, 0) ? Buffer.from(sink.buf.buffer, sink.buf.byteOffset, sink.pos).toString('utf8') : undefined;
+  return write(m.buf, m.offset, sink, 0) ? Buffer.from(sink.buf.buffer, sink.buf.byteOffset, sink.pos).toString('utf8') : undefined;
 }
 
 /**
@@ -238,15 +288,22 @@ export async function dumpRoutesJson(
   for (const family of families) {
     const write = routeJsonWriter(names, { ...opts, family });
     try {
-      for await (const batch of sock.dumpBatches(encodeRouteDump({ family, table: opts.table }), { operation: 'list routes', headerSize: RTMSG_LEN })) {
-        for (const m of batch) {
-          // The array's first item gets '[' (written as text by JsonArrayWriter), the rest ','.
-          if (arr.started) write(m, out, COMMA);
-          else if (write(m, out, 0x5b /* [ */)) arr.started = true;
+      // Chunks, not MessageRefs: the messages of a datagram are walked in place (the socket
+      // checked their headers), no object per route.
+      for await (const c of sock.dumpDatagrams(encodeRouteDump({ family, table: opts.table }), { operation: 'list routes', headerSize: RTMSG_LEN })) {
+        const buf = c.buf;
+        const view = buf.view;
+        const end = c.end;
+        let p = c.start;
+        // The array's first item gets '[' (written as text by JsonArrayWriter), the rest ','.
+        while (!arr.started && p < end) {
+          if (write(buf, p, out, 0x5b /* [ */)) arr.started = true;
+          p += (view.getUint32(p, true) + 3) & ~3;
         }
+        for (; p < end; p += (view.getUint32(p, true) + 3) & ~3) write(buf, p, out, COMMA);
         // Backpressure: a non-blocking stdout may ask to wait before the next datagram.
-        const p = out.pending();
-        if (p) await p;
+        const wait = out.pending();
+        if (wait) await wait;
       }
     } catch (err) {
       if (!(err instanceof NetlinkError && err.code === 'ENOENT')) throw err;
