@@ -6,25 +6,34 @@ import { MessageWriter } from '../src/netlink/writer.js';
 import {
   NftBatch, encodeRule, match, rule, stmt, verdict, type Expression, type Family, type Rule,
 } from '../src/nft/index.js';
-import { NFGENMSG_LEN } from '../src/nft/codec.js';
+import { beginNftMessage, familyNumber, nftType } from '../src/nft/codec.js';
+import { NLM_F_ACK, NLM_F_APPEND, NLM_F_CREATE, NLM_F_REQUEST } from '../src/netlink/constants.js';
+import { NFT_MSG_NEWRULE } from '../src/nft/constants.js';
 
 const loc = { family: 'ip' as Family, table: 'f', chain: 'c' };
 
-function uncached(r: Rule): Uint8Array {
+/** The NEWRULE message through the codecs alone: header, encodeRule, length. */
+function uncached(r: Rule, seq: number, flags: number): Uint8Array {
   const w = new MessageWriter(512);
+  const start = beginNftMessage(w, nftType(NFT_MSG_NEWRULE), flags, familyNumber(r.family), seq);
   encodeRule(w, r);
+  w.end(start);
   return w.copy();
 }
 
-/** Each rule's message in the batch, without nlmsghdr and nfgenmsg, next to the uncached bytes. */
+/** Each rule's whole message in the batch (header included) next to the uncached bytes. */
 function compare(t: import('ava').ExecutionContext, rules: Rule[]): void {
   const b = new NftBatch();
-  for (const r of rules) b.addRule(r);
-  const l = b.encodeLayout({ seq: 1 });
-  rules.forEach((r, i) => {
-    const got = l.bytes.subarray(l.starts[i]! + 16 + NFGENMSG_LEN, l.ends[i]!);
-    t.deepEqual(Buffer.from(got).toString('hex'), Buffer.from(uncached(r)).toString('hex'), `rule ${i}: ${JSON.stringify(r, (_k, v) => (v instanceof Uint8Array ? [...v] : v))}`);
-  });
+  rules.forEach((r, i) => (i % 3 === 2 ? b.insertRule(r) : b.addRule(r)));
+  for (const ack of [false, true]) {
+    const l = b.encodeLayout({ seq: 1000 + (ack ? 5 : 0), ack });
+    rules.forEach((r, i) => {
+      const flags = NLM_F_REQUEST | (ack ? NLM_F_ACK : 0) | NLM_F_CREATE | (i % 3 === 2 ? 0 : NLM_F_APPEND);
+      const got = l.bytes.subarray(l.starts[i]!, l.ends[i]!);
+      t.is(l.seqs[i], 1000 + (ack ? 5 : 0) + i + 1);
+      t.deepEqual(Buffer.from(got).toString('hex'), Buffer.from(uncached(r, l.seqs[i]!, flags)).toString('hex'), `rule ${i}: ${JSON.stringify(r, (_k, v) => (v instanceof Uint8Array ? [...v] : v))}`);
+    });
+  }
 }
 
 test('vocabulary rules: cached bytes equal the codecs\' bytes, first use and reuse', (t) => {

@@ -300,7 +300,21 @@ export class NftBatch {
       const op = this.ops[i]!;
       const seq = take ? take() : next++;
       const echo = options.echo && NEW_MESSAGES.has(op.msg) ? NLM_F_ECHO : 0;
-      const start = beginNftMessage(w, nftType(op.msg), NLM_F_REQUEST | (ack ? NLM_F_ACK : 0) | echo | op.flags, op.family, seq);
+      const flags = NLM_F_REQUEST | (ack ? NLM_F_ACK : 0) | echo | op.flags;
+      if (op.msg === NFT_MSG_NEWRULE && op.object === 'rule') {
+        // Most of a big batch: a plain rule is written whole, header and all, from its shape's template.
+        let r = op.input as Rule;
+        if (r.handle !== undefined && op.verb !== 'replace') r = { ...r, handle: undefined };
+        w.align();
+        const at = w.pos;
+        if (rules.message(w, r, withSetIds(r, setIds), nftType(op.msg), flags, op.family, seq)) {
+          seqs[i] = seq;
+          starts[i] = at;
+          ends[i] = w.pos;
+          continue;
+        }
+      }
+      const start = beginNftMessage(w, nftType(op.msg), flags, op.family, seq);
       switch (op.object) {
         case 'table':
           if (op.msg === NFT_MSG_NEWTABLE) encodeTable(w, op.input as Table);

@@ -7,7 +7,7 @@
 // any expression outside the plain shapes below goes through the codecs as before.
 import { MessageWriter } from '../netlink/writer.js';
 import { NFTA_RULE_EXPRESSIONS } from './constants.js';
-import { nest } from './codec.js';
+import { beginNftMessage, nest } from './codec.js';
 import { encodeExpression, type Expression } from './expr/index.js';
 import { META_KEYS } from './expr/meta.js';
 import { encodeRule, type Rule } from './rule.js';
@@ -51,8 +51,8 @@ export class RuleEncoder {
   private readonly verdicts = new Map<string, Uint8Array>();
   private masq: Uint8Array | undefined;
   private counter: Uint8Array | undefined;
-  /** By table, then chain: the root of that chain's rule-shape trie. */
-  private readonly roots = new Map<string, Map<string, ShapeNode>>();
+  /** By table, chain, then message header (or -1, attributes only): the root of a rule-shape trie. */
+  private readonly roots = new Map<string, Map<string, Map<number, ShapeNode>>>();
   private nodes = 0;
   /** shape()'s second result: the varying value after a cmp's cached prefix. */
   private value: Uint8Array | undefined;
@@ -60,51 +60,76 @@ export class RuleEncoder {
 
   /** encodeRule(w, r, expressions), with cached bytes where a shape repeats. */
   encode(w: MessageWriter, r: Rule, expressions: readonly Expression[]): void {
-    // Rules with nothing but table, chain and expressions (the bulk of a big batch) are
-    // written whole from a per-shape template; anything else expression by expression.
-    if (expressions.length && r.handle === undefined && r.position === undefined && r.comment === undefined
-      && r.userdata === undefined && r.id === undefined && r.positionId === undefined
-      && typeof r.table === 'string' && typeof r.chain === 'string') {
-      let node: ShapeNode | undefined = this.root(r.table, r.chain);
-      const values = this.values;
-      values.length = 0;
-      for (let i = 0; i < expressions.length && node; i++) {
-        const t = this.shape(expressions[i]!);
-        if (!t) { node = undefined; break; }
-        if (this.value) values.push(this.value);
-        let next: ShapeNode | undefined = node.next.get(t);
-        if (!next && this.nodes < TRIE_LIMIT) {
-          next = { next: new Map() };
-          node.next.set(t, next);
-          this.nodes++;
-        }
-        node = next;
-      }
-      if (node) {
-        const segments = (node.rule ??= this.template(r, expressions));
-        w.raw(segments[0]!);
-        for (let i = 0; i < values.length; i++) {
-          w.raw(values[i]!);
-          w.raw(segments[i + 1]!);
-        }
-        return;
-      }
-    }
-    encodeRule(w, r, expressions, this.writeExpressions);
+    const node = this.walk(r, expressions, -1);
+    if (node) this.emit(w, (node.rule ??= this.template(r, expressions, undefined)));
+    else encodeRule(w, r, expressions, this.writeExpressions);
   }
 
-  private root(table: string, chain: string): ShapeNode {
+  /**
+   * The whole NEWRULE message (nlmsghdr, nfgenmsg, attributes) from its template when the rule
+   * is a plain one: what beginNftMessage + encode + end write. False (nothing written) otherwise.
+   */
+  message(w: MessageWriter, r: Rule, expressions: readonly Expression[], type: number, flags: number, family: number, seq: number): boolean {
+    const node = this.walk(r, expressions, (flags * 0x10000 + type) * 0x100 + family);
+    if (!node) return false;
+    w.align();
+    const start = w.pos;
+    this.emit(w, (node.rule ??= this.template(r, expressions, { type, flags, family })));
+    w.setSeq(start, seq);
+    return true;
+  }
+
+  private emit(w: MessageWriter, segments: Uint8Array[]): void {
+    const values = this.values;
+    w.raw(segments[0]!);
+    for (let i = 0; i < values.length; i++) {
+      w.raw(values[i]!);
+      w.raw(segments[i + 1]!);
+    }
+  }
+
+  /**
+   * Rules with nothing but table, chain and expressions (the bulk of a big batch) are written
+   * whole from a per-shape template: the trie node of this rule's shape (its values left in
+   * this.values), or undefined for a rule that goes expression by expression.
+   */
+  private walk(r: Rule, expressions: readonly Expression[], header: number): ShapeNode | undefined {
+    if (!expressions.length || r.handle !== undefined || r.position !== undefined || r.comment !== undefined
+      || r.userdata !== undefined || r.id !== undefined || r.positionId !== undefined
+      || typeof r.table !== 'string' || typeof r.chain !== 'string') return undefined;
+    let node: ShapeNode | undefined = this.root(r.table, r.chain, header);
+    const values = this.values;
+    values.length = 0;
+    for (let i = 0; i < expressions.length && node; i++) {
+      const t = this.shape(expressions[i]!);
+      if (!t) return undefined;
+      if (this.value) values.push(this.value);
+      let next: ShapeNode | undefined = node.next.get(t);
+      if (!next && this.nodes < TRIE_LIMIT) {
+        next = { next: new Map() };
+        node.next.set(t, next);
+        this.nodes++;
+      }
+      node = next;
+    }
+    return node;
+  }
+
+  private root(table: string, chain: string, header: number): ShapeNode {
     let chains = this.roots.get(table);
     if (!chains) { chains = new Map(); this.roots.set(table, chains); }
-    let n = chains.get(chain);
-    if (!n) { n = { next: new Map() }; if (this.nodes++ < TRIE_LIMIT) chains.set(chain, n); }
+    let headers = chains.get(chain);
+    if (!headers) { headers = new Map(); chains.set(chain, headers); }
+    let n = headers.get(header);
+    if (!n) { n = { next: new Map() }; if (this.nodes++ < TRIE_LIMIT) headers.set(header, n); }
     return n;
   }
 
-  /** The rule's attributes through the per-expression path, cut at its varying values. */
-  private template(r: Rule, expressions: readonly Expression[]): Uint8Array[] {
+  /** The rule (message) through the per-expression path, cut at its varying values. */
+  private template(r: Rule, expressions: readonly Expression[], header: { type: number; flags: number; family: number } | undefined): Uint8Array[] {
     const w = new MessageWriter(512);
     const cuts: number[] = [];
+    const start = header ? beginNftMessage(w, header.type, header.flags, header.family, 0) : 0;
     encodeRule(w, r, expressions, (w2, list) => {
       const n = nest(w2, NFTA_RULE_EXPRESSIONS);
       for (const e of list) {
@@ -119,6 +144,7 @@ export class RuleEncoder {
       }
       w2.nestEnd(n);
     });
+    if (header) w.end(start);
     const b = w.copy();
     const segments: Uint8Array[] = [];
     let from = 0;
