@@ -1,6 +1,6 @@
-#!/usr/bin/env node
-// Entry of the `netlinkts` command. Start-up is kept lean: this file parses the arguments with
-// data only (commands.ts), then loads the one command's module; nothing else is imported here.
+// The `netlinkts` command (main.ts launches it, from the bundle when there is one). Start-up
+// is kept lean: this file parses the arguments with data only (commands.ts), then loads the
+// one command's module; nothing else is imported here.
 import { COMMANDS, commandHelp, findCommand, globalHelp } from './commands.js';
 import { parseArgs, type ParsedArgs } from './args.js';
 import { UsageError, reportError } from './errors.js';
@@ -26,6 +26,11 @@ function load(name: string): Promise<CommandModule> {
 async function version(): Promise<string> {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
+}
+
+/** Runs one command line; resolves to the exit status (errors become it too). */
+export function run(argv: string[]): Promise<number> {
+  return main(argv).then((code) => code, (err: unknown) => reportError(err));
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -63,7 +68,3 @@ async function main(argv: string[]): Promise<number> {
   return (await mod.run(args)) ?? 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
-  (err: unknown) => { process.exitCode = reportError(err); },
-);

@@ -1,0 +1,69 @@
+// The launcher (src/cli/main.ts) runs the CLI from its bundle with a V8 code cache made by the
+// build (scripts/build-cli.mjs). The cache must never be trusted for a bundle it was not made
+// for, a cache V8 rejects must not stop the CLI, and the output must equal the modules'.
+// Each test works on a copy of the launcher, bundle and cache in its own directory (other CLI
+// tests run the real one meanwhile). Nothing here touches the kernel (decode reads stdin).
+import test from 'ava';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const cliDir = fileURLToPath(new URL('../dist/src/cli/', import.meta.url));
+const distSrc = fileURLToPath(new URL('../dist/src/', import.meta.url));
+const fixture = readFileSync(new URL('fixtures/netlink/ip-route-show.hex', import.meta.url), 'utf8');
+
+function copy(): string {
+  const dir = mkdtempSync(`${distSrc}cli-bundle-test-`);
+  for (const f of ['main.js', 'netlinkts.cjs', 'netlinkts.cjs.cache']) copyFileSync(cliDir + f, `${dir}/${f}`);
+  return dir;
+}
+
+function decode(main: string, env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, [main, 'decode', '--json'], { input: fixture, encoding: 'utf8', env: { ...process.env, DEBUG: '', ...env } });
+}
+
+test('the build made a bundle without import() and a code cache naming its hash', (t) => {
+  const src = readFileSync(`${cliDir}netlinkts.cjs`, 'latin1');
+  const m = /^\/\/ netlinkts-bundle ([0-9a-f]{64})\n/.exec(src);
+  t.truthy(m, 'hash line');
+  t.false(/\bimport\(/.test(src));
+  const head = readFileSync(`${cliDir}netlinkts.cjs.cache`).subarray(0, 200).toString('latin1');
+  t.true(head.startsWith(`netlinkts-code-cache ${m![1]} ${process.version} ${process.arch}\n`), head.split('\n')[0]);
+});
+
+test('bundle with cache, bundle without, and the modules print the same', (t) => {
+  const main = `${cliDir}main.js`;
+  const mod = decode(main, { NETLINKTS_BUNDLE: '0' });
+  t.is(mod.status, 0, mod.stderr);
+  for (const env of [{}, { NETLINKTS_CODE_CACHE: '0' }] as Record<string, string>[]) {
+    const r = decode(main, env);
+    t.is(r.status, 0, r.stderr);
+    t.is(r.stdout, mod.stdout);
+  }
+});
+
+test('a cache for another bundle is ignored and replaced; one V8 rejects is replaced too', (t) => {
+  const dir = copy();
+  try {
+    const expected = decode(`${cliDir}main.js`, { NETLINKTS_BUNDLE: '0' }).stdout;
+    const cache = `${dir}/netlinkts.cjs.cache`;
+    const good = readFileSync(cache);
+    const nl = good.indexOf(10);
+    // Another hash, same length: the header does not match.
+    const other = Buffer.from(good);
+    other.write(other[21] === 0x30 ? '1' : '0', 21, 'latin1');
+    writeFileSync(cache, other);
+    let r = decode(`${dir}/main.js`);
+    t.is(r.status, 0, r.stderr);
+    t.is(r.stdout, expected);
+    t.deepEqual(readFileSync(cache).subarray(0, nl), good.subarray(0, nl), 'rewritten for this bundle');
+    // Right header, garbage data: V8 rejects it, the CLI runs without and writes a new one.
+    writeFileSync(cache, Buffer.concat([good.subarray(0, nl + 1), Buffer.alloc(4096, 7)]));
+    r = decode(`${dir}/main.js`);
+    t.is(r.status, 0, r.stderr);
+    t.is(r.stdout, expected);
+    t.true(statSync(cache).size > 4096 + nl + 1 || !readFileSync(cache).subarray(nl + 1, nl + 100).every((b) => b === 7), 'replaced');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
