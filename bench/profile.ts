@@ -53,13 +53,13 @@ try {
   }
   if (want(3)) {
     const a = ns('veth');
-    profile(a, 'w3-createLink', [join(DRIVERS, 'veth.mjs'), 'create', '--count', '1000', '--group', '7']);
+    profile(a, 'w3-createLinks', [join(DRIVERS, 'veth.mjs'), 'create-bulk', '--count', '1000', '--group', '7']);
     a.exec(['ip', 'link', 'del', 'group', '7']);
   }
   if (want(4)) {
     const a = ns('addroutes');
     setupDevice(a);
-    profile(a, 'w4-addRoute', [join(DRIVERS, 'add-routes.mjs'), '--count', '100000', '--table', '100', '--dev', DEV]);
+    profile(a, 'w4-addRoutes', [join(DRIVERS, 'add-routes.mjs'), '--api', 'bulk', '--count', '100000', '--table', '100', '--dev', DEV]);
     profile(a, 'w4-floor', [join(TOOLS, 'add-routes-floor.mjs'), '--count', '100000', '--table', '100', '--dev', DEV],
       ['bash', '-c', `ip link del ${DEV}; ${DEVICE_SETUP}`]);
   }
