@@ -10,7 +10,7 @@ import { NetlinkError, OverrunError, ValidationError } from '../src/netlink/erro
 import { NetlinkSocket } from '../src/netlink/socket.js';
 import * as C from '../src/rtnl/constants.js';
 import {
-  addAddress, addRoute, addRoutes, createLink, createLinks, deleteRoutes, encodeNewRoute, linkIndex, listLinks, listRoutes,
+  addAddress, addAddresses, addRoute, addRoutes, createLink, createLinks, deleteRoutes, encodeNewRoute, linkIndex, listLinks, listRoutes,
   type RouteSpec,
 } from '../src/rtnl/index.js';
 import { ipj, withNamespaces, withNs, type NsContext } from './helpers/rtnl.js';
@@ -236,5 +236,33 @@ test('closing the socket while a bulk call is in flight: every request is accoun
     let still = false;
     try { still = fstatSync(fd).ino === ino; } catch { still = false; }
     t.false(still, 'the socket was closed');
+  });
+});
+
+test('addAddresses: 200 addresses over 100 links, a duplicate and a missing device fail alone; ip agrees field by field', async (t) => {
+  await withNs('ba', async (ctx) => {
+    const links = Array.from({ length: 50 }, (_, i) => ({ kind: 'veth' as const, name: `a${i}`, up: true, peer: { name: `b${i}`, up: true } }));
+    t.deepEqual(await createLinks(ctx.sock, links), []);
+    const specs: Parameters<typeof addAddresses>[1][number][] = [];
+    for (let i = 0; i < 50; i++) {
+      specs.push({ dev: `a${i}`, address: `10.${i}.0.1/24` });
+      specs.push({ dev: `b${i}`, address: `10.${i}.0.2/24`, label: `b${i}:x`.slice(0, 15) });
+      specs.push({ dev: `a${i}`, address: `fd00:${i}::1/64`, nodad: true });
+      specs.push({ dev: `b${i}`, address: `10.${100 + i}.0.1/16`, broadcast: '+', metric: 7 });
+    }
+    specs.push({ dev: 'a3', address: '10.3.0.1/24' }); // duplicate: EEXIST
+    specs.push({ dev: 'nosuch', address: '10.250.0.1/24' }); // device lookup fails
+    const failures = await addAddresses(ctx.sock, specs);
+    t.deepEqual(failures.map((f) => [f.index, (f.error as NetlinkError).code]), [[200, 'EEXIST'], [201, 'ENODEV']]);
+    const ip = ipBig(ctx.name, ['addr', 'show']) as Array<{ ifname: string; addr_info: Array<{ local: string; prefixlen: number; label?: string; broadcast?: string; metric?: number; family: string }> }>;
+    const of = (dev: string) => ip.find((l) => l.ifname === dev)!.addr_info;
+    t.like(of('a7').find((a) => a.family === 'inet'), { local: '10.7.0.1', prefixlen: 24 });
+    t.like(of('a7').find((a) => a.family === 'inet6' && a.local.startsWith('fd00')), { local: 'fd00:7::1', prefixlen: 64 });
+    t.like(of('b9').find((a) => a.local === '10.9.0.2'), { label: 'b9:x' });
+    t.like(of('b9').find((a) => a.local === '10.109.0.1'), { prefixlen: 16, broadcast: '10.109.255.255', metric: 7 });
+    const total = ip.reduce((n, l) => n + l.addr_info.filter((a) => a.local.startsWith('10.') || a.local.startsWith('fd00')).length, 0);
+    t.is(total, 200);
+    const bad = await t.throwsAsync(addAddresses(ctx.sock, [{ dev: 'a1', address: '10.1.1.1/24' }, { dev: 'a1', address: '10.1.1.300/24' }]), { instanceOf: ValidationError });
+    t.regex(bad!.message, /addresses\[1\]\.address/);
   });
 });

@@ -5,6 +5,7 @@ import {
   addAddress, addNeighbour, addRoute, appendRoute, deleteAddress, deleteLink, deleteLinkGroup, deleteNeighbour, deleteRoute,
   dumpLinks, flushAddresses, getLink, getRoute, iterateRoutes, linkIndex, listAddresses, listLinks, listNeighbours,
   replaceAddress, replaceNeighbour, replaceRoute, findLink, addRoutes, replaceRoutes, deleteRoutes, createLinks,
+  addAddresses, replaceAddresses, type AddressBulkFailure, type AddressBulkOptions,
   type LinkBulkFailure, type LinkBulkOptions, type LinkSpec, type RouteBulkFailure, type RouteBulkOptions,
   type Address, type AddressSpec, type Link, type LinkSelector, type ListAddressesOptions, type ListLinksOptions,
   type ListNeighboursOptions, type ListRoutesOptions, type Neighbour, type NeighbourSpec, type Route, type RouteQuery,
@@ -61,6 +62,9 @@ export class AddressCollection {
   list(opts: ListAddressesOptions = {}): Listing<Address> { return new Listing(() => fromArray(listAddresses(this.ns.rtnl, opts))); }
   add(spec: AddressSpec): Promise<void> { return addAddress(this.ns.rtnl, spec); }
   replace(spec: AddressSpec): Promise<void> { return replaceAddress(this.ns.rtnl, spec); }
+  /** Add many addresses in few syscalls (see rtnl addAddresses): failures per entry, bad input refused first. */
+  addMany(specs: readonly AddressSpec[], opts: AddressBulkOptions = {}): Promise<AddressBulkFailure[]> { return addAddresses(this.ns.rtnl, specs, opts); }
+  replaceMany(specs: readonly AddressSpec[], opts: AddressBulkOptions = {}): Promise<AddressBulkFailure[]> { return replaceAddresses(this.ns.rtnl, specs, opts); }
   delete(spec: { dev: LinkSelector; address: string; peer?: string }): Promise<void> { return deleteAddress(this.ns.rtnl, spec); }
   flush(opts: { dev: LinkSelector; family?: 4 | 6 }): Promise<number> { return flushAddresses(this.ns.rtnl, opts); }
 }

@@ -81,8 +81,12 @@ export async function listAddresses(sock: NetlinkSocket, opts: ListAddressesOpti
 }
 
 async function resolveSpec(sock: NetlinkSocket, spec: AddressSpec, op: string): Promise<AddressAttrs> {
+  return addressAttrs(spec, await linkIndex(sock, spec.dev, op));
+}
+
+/** A validated address spec as kernel numbers and bytes, its device already resolved to `index`. */
+export function addressAttrs(spec: AddressSpec, index: number): AddressAttrs {
   const local = parseAddressPrefix(spec.address);
-  const index = await linkIndex(sock, spec.dev, op);
   let prefixlen = local.prefixlen;
   let address = local.bytes;
   if (spec.peer !== undefined) {
@@ -120,7 +124,7 @@ async function resolveSpec(sock: NetlinkSocket, spec: AddressSpec, op: string): 
   return a;
 }
 
-function describeSpec(spec: { address: string; peer?: string; dev: LinkSelector }): string {
+export function describeSpec(spec: { address: string; peer?: string; dev: LinkSelector }): string {
   return `${spec.address}${spec.peer !== undefined ? ` peer ${spec.peer}` : ''} dev ${spec.dev}`;
 }
 

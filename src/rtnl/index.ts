@@ -45,6 +45,7 @@ export {
   listRoutes, iterateRoutes, routeBatches, addRoute, replaceRoute, appendRoute, deleteRoute, getRoute, type RouteSpec, type NexthopSpec,
   type RouteMetrics, type ListRoutesOptions, type RouteQuery,
 } from './route-ops.js';
+export { addAddresses, replaceAddresses, type AddressBulkOptions, type AddressBulkFailure } from './address-bulk.js';
 export { createLinks, type LinkBulkOptions, type LinkBulkFailure } from './link-bulk.js';
 export { addRoutes, replaceRoutes, deleteRoutes, type RouteBulkOptions, type RouteBulkFailure } from './route-bulk.js';
 export {
