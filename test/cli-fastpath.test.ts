@@ -9,6 +9,7 @@ import { decodeRoute, encodeRouteDump } from '../src/rtnl/route.js';
 import { decodeLinkForPrint, linkNames, listLinksForPrint, printLinkJson } from '../src/cli/link-decode.js';
 import { linkJson } from '../src/cli/link-format.js';
 import { routeJsonString, routeJsonWriter } from '../src/cli/route-json.js';
+import { LinkTable, netnsBytes } from '../src/cli/link-json.js';
 import { routeJsonText } from '../src/cli/json-text.js';
 import { routeJson } from '../src/cli/rtnl-format.js';
 import { assertPrivate, ip, tryRun, withIpNetns } from './helpers/env.js';
@@ -59,6 +60,50 @@ test('links: decodeLinkForPrint prints like rtnl decodeLink for every kind this 
       t.deepEqual(listed.map((l) => l.ifname), slow.map((l) => l.ifname));
       const names = await linkNames(sock);
       t.deepEqual([...names.entries()].sort(), slow.map((l) => [l.ifindex, l.ifname] as [number, string]).sort());
+    } finally {
+      sock.close();
+    }
+  });
+});
+
+test('links: the byte writer of dump-links --json prints what rtnl decodeLink + linkJson give', async (t) => {
+  await withIpNetns('cfj', async (a) => {
+    // Plain links of several shapes (veth pairs up and down, lo, a dummy-like ifb, a name
+    // needing escapes, a peer whose name looks like "ifN", a master) and ones the writer must
+    // leave to the general path (bridge data, port data, alias, altname).
+    ip(['link', 'add', 'v0', 'type', 'veth', 'peer', 'name', 'v1'], a);
+    ip(['link', 'add', 'd0', 'mtu', '1400', 'txqlen', '7', 'type', 'veth', 'peer', 'name', 'if77'], a);
+    ip(['link', 'add', 'w0', 'type', 'veth', 'peer', 'name', 'w"1\\'], a);
+    ip(['link', 'set', 'v0', 'up'], a);
+    ip(['link', 'set', 'd0', 'group', '5'], a);
+    ip(['link', 'add', 'br0', 'type', 'bridge'], a);
+    ip(['link', 'set', 'v1', 'master', 'br0'], a);
+    ip(['link', 'set', 'w0', 'alias', 'an alias'], a);
+    ip(['link', 'property', 'add', 'dev', 'd0', 'altname', 'a-long-alternative-name'], a);
+    tryRun('ip', ['-n', a, 'link', 'add', 'ifb0', 'type', 'ifb']);
+    const sock = new NetlinkSocket({ netns: `/run/netns/${a}` });
+    try {
+      const table = new LinkTable();
+      for await (const c of sock.dumpDatagrams(encodeLinkDump({}))) table.add(c);
+      const msgs = await dump(sock, encodeLinkDump({}));
+      const slow = msgs.filter((m) => m.type === 16).map((m) => decodeLink(m));
+      const refs = new Map<number, LinkRef>(slow.map((l) => [l.ifindex, { name: l.ifname, up: l.flags.includes('UP') }]));
+      for (const l of slow) resolveLinkNames(l, (i) => refs.get(i));
+      t.is(table.count, slow.length);
+      let plain = 0;
+      for (const ns of [a, null]) {
+        for (let i = 0, row = 0; i < slow.length; i++, row += LinkTable.STRIDE) {
+          const l = slow[i]!;
+          const peerName = l.linkinfo?.info_kind === 'veth' && typeof l.link === 'string' && !/^if\d+$/.test(l.link) ? l.link : undefined;
+          const expected = JSON.stringify(linkJson(l, ns, peerName ? { peer_ifname: peerName, peer_netns: ns } : undefined));
+          const sink = { buf: Buffer.alloc(1 << 18), pos: 0, room(): void {} };
+          if (!table.plain(row) || !table.write(row, sink, 0x2c, netnsBytes(ns))) continue;
+          plain++;
+          t.is(sink.buf.toString('utf8', 1, sink.pos), expected, l.ifname);
+        }
+      }
+      // veths, lo, the bridge without its data: at least the veths are written as bytes
+      t.true(plain >= 8, `plain links written: ${plain}`);
     } finally {
       sock.close();
     }

@@ -1,0 +1,818 @@
+// `dump-links --json` over a whole dump, written as bytes straight from the kernel's messages.
+//
+// Why: in a short-lived process this code runs cold (interpreted). The per-link path of
+// decodeLinkForPrint + resolveLinkNames + printLinkJson built ~60 properties, a flags array and
+// a JSON string per link, then UTF-8-encoded the string; with a separate pass reading names for
+// masters and peers first, that was most of the CLI's own time over 2,000 links (profiled: the
+// JSON alone ~12 ms plus ~12 ms of garbage collection). Here the dump's datagrams are kept as
+// they come, each message is scanned once into a row of offsets (one store per attribute, no
+// object), and printing reads those offsets: names of masters and peers are copied from the
+// referenced link's own bytes, numbers written digit by digit, repeated values (flags, link
+// types) encoded once.
+//
+// Only the common shape of link is written here: the attributes a veth, a dummy or a plain
+// device carries. Anything else (kind data, bridge ports, altnames, aliases, a peer in another
+// namespace, non-ASCII names, anything malformed) goes through the general path, so the text
+// stays byte-for-byte what JSON.stringify of the decoded link gives (test/cli-fastpath.test.ts
+// compares the two on real dumps, link by link).
+import type { MessageChunk, MessageRef } from '../netlink/message.js';
+import type { NetlinkBuffer } from '../netlink/reader.js';
+import { ARPHRD_NAMES, LINKMODE_NAMES, OPERSTATE_NAMES } from '../rtnl/constants.js';
+import { linkFlagNames, type LinkRef } from '../rtnl/link.js';
+import { NetlinkDecodeError } from '../netlink/errors.js';
+import type { ByteSink } from './route-json.js';
+
+const RTM_NEWLINK = 16;
+const NLMSG_HDRLEN = 16;
+const IFINFOMSG_LEN = 16;
+
+// Row layout (Int32Array, STRIDE ints a link): the message, its header fields, then the
+// payload offset of each attribute the writer uses (-1: absent).
+const R_MSG = 0; // message offset in its datagram
+const R_END = 1;
+const R_INDEX = 2;
+const R_FLAGS = 3;
+const R_PLAIN = 4; // 1: the byte writer can print it
+const R_BUF = 5; // index into the datagram list
+// Attribute slots.
+const S_IFNAME = 6, S_ADDRESS = 7, S_BROADCAST = 8, S_QDISC = 9, S_OPERSTATE = 10, S_LINKMODE = 11;
+const S_PROTO_DOWN = 12, S_LINKINFO = 13, S_AF_SPEC = 14, S_MTU = 15, S_LINK = 16, S_MASTER = 17;
+const S_TXQLEN = 18, S_GROUP = 19, S_NETNSID = 20, S_PROMISC = 21, S_ALLMULTI = 22, S_MIN_MTU = 23;
+const S_MAX_MTU = 24, S_TXQ = 25, S_RXQ = 26, S_GSO_SIZE = 27, S_GSO_SEGS = 28, S_TSO_SIZE = 29;
+const S_TSO_SEGS = 30, S_GRO_SIZE = 31, S_GSO4 = 32, S_GRO4 = 33;
+const STRIDE = 34;
+
+// IFLA_* -> slot; 0: not used by the printer; -1: only the general path prints it; -2: a u8
+// the printer ignores (checked for length as the decoder does); -3: a u32 it ignores.
+const SLOT = new Int8Array(128);
+SLOT[3] = S_IFNAME; SLOT[1] = S_ADDRESS; SLOT[2] = S_BROADCAST; SLOT[6] = S_QDISC; SLOT[16] = S_OPERSTATE;
+SLOT[17] = S_LINKMODE; SLOT[39] = S_PROTO_DOWN; SLOT[18] = S_LINKINFO; SLOT[26] = S_AF_SPEC; SLOT[4] = S_MTU;
+SLOT[5] = S_LINK; SLOT[10] = S_MASTER; SLOT[13] = S_TXQLEN; SLOT[27] = S_GROUP; SLOT[37] = S_NETNSID;
+SLOT[30] = S_PROMISC; SLOT[61] = S_ALLMULTI; SLOT[50] = S_MIN_MTU; SLOT[51] = S_MAX_MTU; SLOT[31] = S_TXQ;
+SLOT[32] = S_RXQ; SLOT[41] = S_GSO_SIZE; SLOT[40] = S_GSO_SEGS; SLOT[59] = S_TSO_SIZE; SLOT[60] = S_TSO_SEGS;
+SLOT[58] = S_GRO_SIZE; SLOT[63] = S_GSO4; SLOT[64] = S_GRO4;
+/**
+ * The shortest attribute (header included) of each type the byte writer takes: 8 for a u32,
+ * 5 for a u8 (the decoder refuses shorter ones: the general path reports them), 255 for the
+ * attributes only the general path prints.
+ */
+const MINLEN = new Uint8Array(128);
+for (let t = 0; t < 128; t++) if (SLOT[t]! >= S_MTU) MINLEN[t] = 8;
+for (const t of [16, 17, 39, 33 /* IFLA_CARRIER, not printed */]) MINLEN[t] = 5;
+for (const t of [35, 47, 48, 45, 49]) MINLEN[t] = 8; // u32s not printed
+for (const t of [54, 20, 38, 57, 56, 34, 36, 52]) MINLEN[t] = 255;
+
+const enc = (s: string): Uint8Array => Buffer.from(s, 'latin1');
+const K_LINK = enc(',"link":"'), K_LINK_NULL = enc(',"link":null'), K_IFNAME = enc(',"ifname":"');
+const K_FLAGS = enc(',"flags":'), K_MTU = enc(',"mtu":'), K_QDISC = enc(',"qdisc":"'), K_MASTER = enc(',"master":');
+const K_OPERSTATE_INDEX = enc(',"operstate_index":'), K_GROUP = enc(',"group":');
+const K_TXQLEN = enc(',"txqlen":'), K_LINK_TYPE = enc(',"link_type":'), K_ADDRESS = enc(',"address":"');
+const K_BROADCAST = enc(',"broadcast":"'), K_PROTO_DOWN = enc(',"proto_down":true'), K_PROMISC = enc(',"promiscuity":');
+const K_ALLMULTI = enc(',"allmulti":'), K_MIN_MTU = enc(',"min_mtu":'), K_MAX_MTU = enc(',"max_mtu":');
+const K_KIND = enc(',"linkinfo":{"info_kind":"'), K_LINKINFO_EMPTY = enc(',"linkinfo":{}');
+const K_GEN_MODE = enc(',"inet6_addr_gen_mode":"');
+const K_TXQ = enc(',"num_tx_queues":'), K_RXQ = enc(',"num_rx_queues":'), K_GSO_SIZE = enc(',"gso_max_size":');
+const K_GSO_SEGS = enc(',"gso_max_segs":'), K_TSO_SIZE = enc(',"tso_max_size":'), K_TSO_SEGS = enc(',"tso_max_segs":');
+const K_GRO_SIZE = enc(',"gro_max_size":'), K_GSO4 = enc(',"gso_ipv4_max_size":'), K_GRO4 = enc(',"gro_ipv4_max_size":');
+const K_PEER = enc(',"peer_ifname":"'), K_PEER_NETNS = enc('","peer_netns":');
+const OPERSTATE_B = OPERSTATE_NAMES.map((n) => enc(`,"operstate":"${n}"`));
+const LINKMODE_B = LINKMODE_NAMES.map((n) => enc(`,"linkmode":"${n}"`));
+const GROUP_DEFAULT = enc('"default"');
+const ADDR_GEN_MODES = ['eui64', 'none', 'stable_secret', 'random'];
+const HEXC = enc('0123456789abcdef');
+const ESC = enc('btn_fr'); // \b \t \n (\v has none) \f \r for 8..13
+/** The most bytes a plain link's JSON takes besides its strings (each string byte: up to 6). */
+const FIXED_MAX = 1536;
+/** Larger links go through the general path (Output's chunk is 256 KiB). */
+const ROOM_MAX = 1 << 17;
+const utf8 = new TextDecoder();
+/** ifindexes below this are kept in a typed array (4 bytes each), larger ones in a Map. */
+const DENSE_MAX = 1 << 20;
+const LE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+/** Per slot: value -> the field's bytes (key and digits). */
+const FIELDS: Map<number, Uint8Array>[] = Array.from({ length: STRIDE }, () => new Map());
+
+/** Quoted link type and flag arrays, by value: a dump has few distinct ones. */
+const linkTypes: (Uint8Array | undefined)[] = [];
+const flagTexts = new Map<number, Uint8Array>();
+
+function linkTypeBytes(type: number): Uint8Array {
+  return (linkTypes[type] ??= enc(JSON.stringify(ARPHRD_NAMES.get(type) ?? `[${type}]`)));
+}
+
+/** The flags array as printed, with M-DOWN when `mdown` (as resolveLinkNames adds it). */
+function flagBytes(flags: number, mdown: boolean): Uint8Array {
+  const key = mdown ? flags + 0x100000000 : flags;
+  let v = flagTexts.get(key);
+  if (v === undefined) {
+    const names = linkFlagNames(flags);
+    if (mdown && !names.includes('M-DOWN')) names.push('M-DOWN');
+    flagTexts.set(key, (v = Buffer.from(JSON.stringify(names), 'utf8')));
+  }
+  return v;
+}
+
+const u32 = (b: Uint8Array, o: number): number => (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
+const u16 = (b: Uint8Array, o: number): number => b[o]! | (b[o + 1]! << 8);
+
+/** Copies a (keys, cached segments): one builtin call, fewer operations than a loop while interpreted. */
+function put(o: Uint8Array, p: number, a: Uint8Array): number {
+  o.set(a, p);
+  return p + a.length;
+}
+
+function putNum(o: Uint8Array, p: number, v: number): number {
+  if (v < 10) {
+    o[p] = 48 + v;
+    return p + 1;
+  }
+  let d = 10;
+  while (d <= v / 10) d *= 10;
+  for (; d >= 1; d /= 10) {
+    const q = Math.floor(v / d);
+    o[p++] = 48 + q;
+    v -= q * d;
+  }
+  return p;
+}
+
+/**
+ * The string of a payload (up to its first NUL) as JSON string content, as JSON.stringify
+ * escapes it; -1 for non-ASCII text (the general path decodes UTF-8).
+ */
+function putStr(o: Uint8Array, p: number, b: Uint8Array, off: number, len: number): number {
+  const max = off + len;
+  for (let i = off; i < max; i++) {
+    const c = b[i]!;
+    if (c === 0) break;
+    if (c >= 0x80) return -1;
+    if (c === 0x22 || c === 0x5c) {
+      o[p++] = 0x5c;
+      o[p++] = c;
+    } else if (c < 0x20) {
+      o[p++] = 0x5c;
+      if (c >= 8 && c <= 13 && c !== 11) o[p++] = ESC[c - 8]!;
+      else {
+        o[p++] = 0x75; o[p++] = 0x30; o[p++] = 0x30; // u00
+        o[p++] = HEXC[c >> 4]!;
+        o[p++] = HEXC[c & 15]!;
+      }
+    } else o[p++] = c;
+  }
+  return p;
+}
+
+/** A hardware address as formatHardwareAddress writes it (two hex digits per byte, ':' between). */
+function putHw(o: Uint8Array, p: number, b: Uint8Array, off: number, len: number): number {
+  for (let i = 0; i < len; i++) {
+    if (i) o[p++] = 0x3a;
+    const v = b[off + i]!;
+    o[p++] = HEXC[v >> 4]!;
+    o[p++] = HEXC[v & 15]!;
+  }
+  return p;
+}
+
+/** Whether [off, off+len) is a well-formed attribute list (what the decoder's walk accepts). */
+function nestedOk(b: Uint8Array, off: number, len: number): boolean {
+  const end = off + len;
+  let pos = off;
+  while (end - pos >= 4) {
+    const l = u16(b, pos);
+    if (l < 4 || l > end - pos) return false;
+    pos += (l + 3) & ~3;
+  }
+  for (; pos < end; pos++) if (b[pos] !== 0) return false;
+  return true;
+}
+
+/**
+ * The links of one namespace's whole dump: rows of attribute offsets over the datagrams as they
+ * came. add() scans a datagram's messages; write() prints one link.
+ */
+export class LinkTable {
+  /** Rows are numbered by their first int: 0, STRIDE, 2 * STRIDE... up to `end`. */
+  static readonly STRIDE = STRIDE;
+  rows = new Int32Array(STRIDE * 256);
+  count = 0;
+  readonly bufs: NetlinkBuffer[] = [];
+  /**
+   * Each datagram as host-order 32-bit words when it is aligned and the host little-endian
+   * (always, in practice): an attribute header or a u32 is then one indexed load instead of
+   * four byte loads and shifts, which is what the interpreter spends its time on here.
+   * Without words a datagram's links all take the general path.
+   */
+  readonly words: (Int32Array | undefined)[] = [];
+  /**
+   * ifindex -> row + 1 (0: none) for indexes below DENSE_MAX, the rest in a Map: the writer
+   * looks up one or two links per link, and a typed-array load is cheaper than Map.get both
+   * interpreted and for the optimizing compiler (a smaller graph, compiled sooner).
+   */
+  private dense = new Int32Array(4096);
+  private readonly sparse = new Map<number, number>();
+  /** The longest IFLA_IFNAME payload (names of other links are copied into a link's JSON). */
+  private maxName = 16;
+
+  /** Scans the RTM_NEWLINK messages of a chunk of dumpDatagrams(). */
+  add(c: MessageChunk): void {
+    const buf = c.buf;
+    const b = buf.bytes;
+    const bi = this.bufs.length;
+    this.bufs.push(buf);
+    const w = LE && (b.byteOffset & 3) === 0 ? new Int32Array(b.buffer, b.byteOffset, b.length >> 2) : undefined;
+    this.words.push(w);
+    let pos = c.start;
+    for (let i = 0; i < c.count; i++) {
+      const len = u32(b, pos);
+      if (u16(b, pos + 4) === RTM_NEWLINK) {
+        const base = this.row(b, pos, pos + len, bi);
+        if (w !== undefined) this.scanWords(w, pos + NLMSG_HDRLEN + IFINFOMSG_LEN, pos + len, base);
+        else this.scanBytes(b, pos + NLMSG_HDRLEN + IFINFOMSG_LEN, pos + len, base);
+        const n = this.rows[base + S_IFNAME]!;
+        if (n < 0 || this.rows[base + S_NETNSID]! >= 0 || w === undefined) this.rows[base + R_PLAIN] = 0;
+        else if (u16(b, n - 4) - 4 > this.maxName) this.maxName = u16(b, n - 4) - 4;
+      }
+      pos += (len + 3) & ~3;
+    }
+  }
+
+  /** A new row for the message at msg: its header fields, no attribute yet. */
+  private row(b: Uint8Array, msg: number, end: number, bi: number): number {
+    if (this.rows.length < (this.count + 1) * STRIDE) {
+      const r = new Int32Array(this.rows.length * 2);
+      r.set(this.rows);
+      this.rows = r;
+    }
+    const rows = this.rows;
+    const base = this.count++ * STRIDE;
+    rows.fill(-1, base + S_IFNAME, base + STRIDE);
+    rows[base + R_MSG] = msg;
+    rows[base + R_END] = end;
+    rows[base + R_BUF] = bi;
+    const off = msg + NLMSG_HDRLEN;
+    // Errors as the name pass before printing reported them (nothing printed yet).
+    if (end - off < IFINFOMSG_LEN) throw new NetlinkDecodeError(`ifinfomsg needs ${IFINFOMSG_LEN} bytes, ${end - off} remain`, off);
+    const index = u32(b, off + 4) | 0;
+    rows[base + R_INDEX] = index;
+    rows[base + R_FLAGS] = u32(b, off + 8);
+    rows[base + R_PLAIN] = index > 0 ? 1 : 0;
+    // A later message for the same index wins, as it did in the name map.
+    if (index > 0 && index < DENSE_MAX) {
+      if (index >= this.dense.length) {
+        let n = this.dense.length * 2;
+        while (n <= index) n *= 2;
+        const d = new Int32Array(n);
+        d.set(this.dense);
+        this.dense = d;
+      }
+      this.dense[index] = base + 1;
+    } else this.sparse.set(index, base);
+    return base;
+  }
+
+  /** The attribute walk: each attribute's payload offset into its slot; one word read per header. */
+  private scanWords(w: Int32Array, pos: number, end: number, base: number): void {
+    const rows = this.rows;
+    let plain = 1;
+    while (end - pos >= 4) {
+      const h = w[pos >> 2]!;
+      const len = h & 0xffff;
+      if (len < 4 || len > end - pos) throw new NetlinkDecodeError(`attribute length ${len} does not fit the message`, pos);
+      const t = (h >>> 16) & 0x3fff;
+      if (t < 128) {
+        const s = SLOT[t]!;
+        if (s !== 0) rows[base + s] = pos + 4;
+        if (len < MINLEN[t]!) plain = 0;
+      }
+      pos += (len + 3) & ~3;
+    }
+    if (pos < end) plain = 0; // trailing bytes: the general path checks them
+    if (plain === 0) rows[base + R_PLAIN] = 0;
+  }
+
+  private scanBytes(b: Uint8Array, pos: number, end: number, base: number): void {
+    const rows = this.rows;
+    while (end - pos >= 4) {
+      const len = u16(b, pos);
+      if (len < 4 || len > end - pos) throw new NetlinkDecodeError(`attribute length ${len} does not fit the message`, pos);
+      const t = u16(b, pos + 2) & 0x3fff;
+      if (t < 128 && SLOT[t] !== 0) rows[base + SLOT[t]!] = pos + 4;
+      pos += (len + 3) & ~3;
+    }
+  }
+
+  get end(): number {
+    return this.count * STRIDE;
+  }
+
+  /** ifindex -> name of every link (for peers seen from other namespaces). */
+  names(): Map<number, string> {
+    const m = new Map<number, string>();
+    for (let row = 0; row < this.end; row += STRIDE) m.set(this.rows[row + R_INDEX]!, this.name(row));
+    return m;
+  }
+
+  /** The message of a row, for the general path. */
+  ref(row: number): MessageRef {
+    const rows = this.rows;
+    const buf = this.bufs[rows[row + R_BUF]!]!;
+    const offset = rows[row + R_MSG]!;
+    const b = buf.bytes;
+    return {
+      length: u32(b, offset), type: u16(b, offset + 4), flags: u16(b, offset + 6), seq: u32(b, offset + 8),
+      portId: u32(b, offset + 12), buf, offset, payloadStart: offset + NLMSG_HDRLEN, end: rows[row + R_END]!,
+    };
+  }
+
+  /** The name of a row as the old brief read it: IFLA_IFNAME, else ifN (or '' with no attributes). */
+  name(row: number): string {
+    const rows = this.rows;
+    const o = rows[row + S_IFNAME]!;
+    const b = this.bufs[rows[row + R_BUF]!]!.bytes;
+    if (o < 0) return rows[row + R_END]! - rows[row + R_MSG]! > NLMSG_HDRLEN + IFINFOMSG_LEN ? `if${rows[row + R_INDEX]}` : '';
+    const len = u16(b, o - 4) - 4;
+    let s = '';
+    for (let i = o; i < o + len; i++) {
+      const c = b[i]!;
+      if (c === 0) break;
+      if (c >= 0x80) {
+        // UTF-8 as str() of link-decode.ts reads it: the whole name up to its NUL.
+        let e = i;
+        while (e < o + len && b[e] !== 0) e++;
+        return utf8.decode(b.subarray(o, e));
+      }
+      s += String.fromCharCode(c);
+    }
+    return s;
+  }
+
+  /** The row of ifindex i (an unsigned IFLA_LINK/IFLA_MASTER value too), -1 when the dump has none. */
+  rowOf(i: number): number {
+    if (i > 0 && i < DENSE_MAX) return i < this.dense.length ? this.dense[i]! - 1 : -1;
+    const r = this.sparse.get(i);
+    return r === undefined ? -1 : r;
+  }
+
+  /** What resolveLinkNames needs of ifindex i. */
+  lookup(i: number): LinkRef | undefined {
+    const row = this.rowOf(i);
+    return row < 0 ? undefined : { name: this.name(row), up: (this.rows[row + R_FLAGS]! & 1) !== 0 };
+  }
+
+  plain(row: number): boolean {
+    return this.rows[row + R_PLAIN] === 1;
+  }
+
+  netnsid(row: number): number | undefined {
+    const o = this.rows[row + S_NETNSID]!;
+    return o < 0 ? undefined : u32(this.bufs[this.rows[row + R_BUF]!]!.bytes, o) | 0;
+  }
+
+  /** IFLA_LINK (0: none) and whether the link's kind is veth, for peer finding. */
+  linkOf(row: number): number {
+    const o = this.rows[row + S_LINK]!;
+    return o < 0 ? 0 : u32(this.bufs[this.rows[row + R_BUF]!]!.bytes, o);
+  }
+
+  kind(row: number): string | undefined {
+    const li = this.rows[row + S_LINKINFO]!;
+    if (li < 0) return undefined;
+    const b = this.bufs[this.rows[row + R_BUF]!]!.bytes;
+    const end = li + u16(b, li - 4) - 4;
+    let kind: string | undefined;
+    for (let p = li; end - p >= 4;) {
+      const nl = u16(b, p);
+      if (nl < 4 || nl > end - p) break;
+      if ((u16(b, p + 2) & 0x3fff) === 1 /* IFLA_INFO_KIND */) {
+        let s = '';
+        for (let i = p + 4; i < p + nl && b[i] !== 0; i++) s += String.fromCharCode(b[i]!);
+        kind = s;
+      }
+      p += (nl + 3) & ~3;
+    }
+    return kind;
+  }
+
+  /**
+   * Writes `sep` (a byte) and the JSON of the plain link at `row`; false, with nothing written,
+   * when it needs the general path. `netnsQ`: the "netns" value as JSON bytes.
+   */
+  write(row: number, out: ByteSink, sep: number, netnsQ: Uint8Array): boolean {
+    const rows = this.rows;
+    const b = this.bufs[rows[row + R_BUF]!]!.bytes;
+    const w = this.words[rows[row + R_BUF]!]!;
+    const msg = rows[row + R_MSG]!;
+    const need = FIXED_MAX + 6 * (rows[row + R_END]! - msg + 2 * this.maxName);
+    if (need > ROOM_MAX) return false;
+    out.room(need);
+    const o = out.buf;
+    const start = out.pos;
+    let p = start;
+    o[p++] = sep;
+    o[p++] = 0x7b; // {
+    p = put(o, p, IFINDEX);
+    p = putNum(o, p, rows[row + R_INDEX]! >>> 0);
+    // Peer and lower device: the referenced link's own name bytes.
+    let mdown = false;
+    let ref = -1;
+    const lo = rows[row + S_LINK]!;
+    if (lo >= 0) {
+      const li = u32(b, lo);
+      if (li === 0) p = put(o, p, K_LINK_NULL);
+      else {
+        const r = this.rowOf(li);
+        p = put(o, p, K_LINK);
+        if (r < 0) {
+          o[p++] = 0x69; o[p++] = 0x66; // if
+          p = putNum(o, p, li);
+          mdown = true;
+        } else {
+          if (rows[r + S_IFNAME]! < 0) return false;
+          p = this.putName(o, p, r);
+          if (p < 0) return false;
+          ref = r;
+          mdown = (rows[r + R_FLAGS]! & 1) === 0;
+        }
+        o[p++] = 0x22;
+      }
+    }
+    p = put(o, p, K_IFNAME);
+    p = this.putName(o, p, row);
+    if (p < 0) return false;
+    o[p++] = 0x22;
+    p = put(o, p, K_FLAGS);
+    p = put(o, p, flagBytes(rows[row + R_FLAGS]! >>> 0, mdown));
+    p = this.mid(o, p, b, w, row, msg);
+    if (p < 0) return false;
+    p = this.hw(o, p, b, rows[row + S_ADDRESS]!, K_ADDRESS);
+    p = this.tail(o, p, b, w, row);
+    if (p < 0) return false;
+    const veth = this.tailVeth;
+    p = put(o, p, netnsQ);
+    // A veth's peer in this namespace (dump-links' own fields), unless its name looks like
+    // ip's "ifN" for an unknown link: then the general path decides.
+    if (veth && ref >= 0) {
+      if (this.ifLike(ref)) return false;
+      p = put(o, p, K_PEER);
+      p = this.putName(o, p, ref);
+      p = put(o, p, K_PEER_NETNS);
+      p = put(o, p, netnsQ.subarray(NETNS_KEY_LEN));
+    }
+    o[p++] = 0x7d; // }
+    out.pos = p;
+    return true;
+  }
+
+  /**
+   * mtu through link_type (no master) as the previous link's text when the attributes it is made
+   * of are the same (midKey), which in a dump is nearly always: then a link costs a few word
+   * comparisons here instead of a dozen field writes (cold code: fewer operations, and little
+   * for the optimizing compiler to do). -1: the general path.
+   */
+  private mid(o: Uint8Array, p: number, b: Uint8Array, w: Int32Array, row: number, msg: number): number {
+    if (!midKey(this.rows, row, w, b, msg, KEY)) return this.midText(o, p, b, row, msg);
+    if (!sameKey(KEY, this.lastMid, MID_KEY)) {
+      const t = new Uint8Array(1024);
+      const n = this.midText(t, 0, b, row, msg);
+      if (n < 0) {
+        this.lastMid[0] = NaN;
+        return -1;
+      }
+      this.midSeg = t.subarray(0, n);
+    }
+    o.set(this.midSeg, p);
+    return p + this.midSeg.length;
+  }
+
+  private midText(o: Uint8Array, p: number, b: Uint8Array, row: number, msg: number): number {
+    const rows = this.rows;
+    p = this.num(o, p, b, row, S_MTU, K_MTU);
+    const q = rows[row + S_QDISC]!;
+    if (q >= 0) {
+      p = put(o, p, K_QDISC);
+      p = putStr(o, p, b, q, u16(b, q - 4) - 4);
+      if (p < 0) return -1;
+      o[p++] = 0x22;
+    }
+    const mo = rows[row + S_MASTER]!;
+    if (mo >= 0) {
+      const mi = u32(b, mo);
+      const r = this.rowOf(mi);
+      p = put(o, p, K_MASTER);
+      if (r < 0) p = putNum(o, p, mi);
+      else {
+        if (rows[r + S_IFNAME]! < 0) return -1;
+        o[p++] = 0x22;
+        p = this.putName(o, p, r);
+        if (p < 0) return -1;
+        o[p++] = 0x22;
+      }
+    }
+    const os = rows[row + S_OPERSTATE]!;
+    if (os >= 0) {
+      const v = b[os]!;
+      if (v < OPERSTATE_B.length) p = put(o, p, OPERSTATE_B[v]!);
+      else {
+        p = put(o, p, K_OPERSTATE_INDEX);
+        p = putNum(o, p, v);
+      }
+    }
+    const lm = rows[row + S_LINKMODE]!;
+    if (lm >= 0 && b[lm]! < LINKMODE_B.length) p = put(o, p, LINKMODE_B[b[lm]!]!);
+    const g = rows[row + S_GROUP]!;
+    if (g >= 0) {
+      p = put(o, p, K_GROUP);
+      const v = u32(b, g);
+      if (v === 0) p = put(o, p, GROUP_DEFAULT);
+      else {
+        o[p++] = 0x22;
+        p = putNum(o, p, v);
+        o[p++] = 0x22;
+      }
+    }
+    p = this.num(o, p, b, row, S_TXQLEN, K_TXQLEN);
+    p = put(o, p, K_LINK_TYPE);
+    p = put(o, p, linkTypeBytes(u16(b, msg + NLMSG_HDRLEN + 2)));
+    return p;
+  }
+
+  private readonly lastMid = new Float64Array(MID_KEY).fill(NaN);
+  private midSeg = new Uint8Array(0);
+  private readonly lastTail = new Float64Array(TAIL_KEY).fill(NaN);
+  private tailSeg = new Uint8Array(0);
+  private lastVeth = false;
+  /** Whether the link tail() wrote last is a veth. */
+  private tailVeth = false;
+
+  /** broadcast through the queue sizes, cached as mid() is (tailKey). */
+  private tail(o: Uint8Array, p: number, b: Uint8Array, w: Int32Array, row: number): number {
+    if (!tailKey(this.rows, row, w, b, KEY)) return this.tailText(o, p, b, w, row);
+    if (!sameKey(KEY, this.lastTail, TAIL_KEY)) {
+      const t = new Uint8Array(2048);
+      const n = this.tailText(t, 0, b, w, row);
+      if (n < 0) {
+        this.lastTail[0] = NaN;
+        return -1;
+      }
+      this.tailSeg = t.subarray(0, n);
+      this.lastVeth = this.tailVeth;
+    }
+    this.tailVeth = this.lastVeth;
+    o.set(this.tailSeg, p);
+    return p + this.tailSeg.length;
+  }
+
+  private tailText(o: Uint8Array, p: number, b: Uint8Array, w: Int32Array, row: number): number {
+    const rows = this.rows;
+    p = this.hw(o, p, b, rows[row + S_BROADCAST]!, K_BROADCAST);
+    const pd = rows[row + S_PROTO_DOWN]!;
+    if (pd >= 0 && b[pd] !== 0) p = put(o, p, K_PROTO_DOWN);
+    p = this.group(o, p, w, b, row, 0);
+    const li = rows[row + S_LINKINFO]!;
+    let veth = false;
+    if (li >= 0) {
+      const kind = this.kindAt(b, li);
+      if (kind === -2) return -1;
+      if (kind < 0) p = put(o, p, K_LINKINFO_EMPTY);
+      else {
+        p = put(o, p, K_KIND);
+        const kl = u16(b, kind - 4) - 4;
+        p = putStr(o, p, b, kind, kl);
+        if (p < 0) return -1;
+        o[p++] = 0x22;
+        o[p++] = 0x7d; // }
+        veth = kl >= 4 && b[kind] === 0x76 && b[kind + 1] === 0x65 && b[kind + 2] === 0x74 && b[kind + 3] === 0x68 && (kl === 4 || b[kind + 4] === 0);
+      }
+    }
+    const af = rows[row + S_AF_SPEC]!;
+    if (af >= 0) {
+      const mode = genMode(b, af, u16(b, af - 4) - 4);
+      if (mode === -2) return -1;
+      if (mode >= 0) {
+        p = put(o, p, K_GEN_MODE);
+        const name = ADDR_GEN_MODES[mode];
+        if (name !== undefined) for (let i = 0; i < name.length; i++) o[p++] = name.charCodeAt(i);
+        else {
+          o[p++] = 0x30; o[p++] = 0x78; // 0x
+          o[p++] = HEXC[mode >> 4]!;
+          o[p++] = HEXC[mode & 15]!;
+        }
+        o[p++] = 0x22;
+      }
+    }
+    p = this.group(o, p, w, b, row, 1);
+    this.tailVeth = veth;
+    return p;
+  }
+
+  /**
+   * A run of u32 fields (GROUPS[gi]) as one segment: the previous link's when every value is
+   * the same (the usual case in a dump: links of one kind share queues, limits and counts),
+   * so a link costs one comparison per field instead of its text.
+   */
+  private group(o: Uint8Array, p: number, w: Int32Array, b: Uint8Array, row: number, gi: number): number {
+    const slots = GROUPS[gi]!;
+    const last = this.last[gi]!;
+    const rows = this.rows;
+    let same = true;
+    for (let k = 0; k < slots.length; k++) {
+      const at = rows[row + slots[k]!]!;
+      const v = at < 0 ? -1 : w[at >> 2]! >>> 0;
+      if (v !== last[k]) {
+        same = false;
+        last[k] = v;
+      }
+    }
+    if (!same) {
+      const seg = new Uint8Array(slots.length * 40);
+      let q = 0;
+      for (let k = 0; k < slots.length; k++) q = this.num(seg, q, b, row, slots[k]!, KEYS[slots[k]!]!);
+      this.lastSeg[gi] = seg.subarray(0, q);
+    }
+    const seg = this.lastSeg[gi]!;
+    o.set(seg, p);
+    return p + seg.length;
+  }
+
+  private readonly last = GROUPS.map((g) => new Float64Array(g.length).fill(NaN));
+  private readonly lastSeg: Uint8Array[] = GROUPS.map(() => new Uint8Array(0));
+
+  private putName(o: Uint8Array, p: number, row: number): number {
+    const n = this.rows[row + S_IFNAME]!;
+    const b = this.bufs[this.rows[row + R_BUF]!]!.bytes;
+    return putStr(o, p, b, n, u16(b, n - 4) - 4);
+  }
+
+  /** Whether a link's name matches /^if\d+$/. */
+  private ifLike(row: number): boolean {
+    const n = this.rows[row + S_IFNAME]!;
+    const b = this.bufs[this.rows[row + R_BUF]!]!.bytes;
+    const end = n + u16(b, n - 4) - 4;
+    if (end - n < 3 || b[n] !== 0x69 || b[n + 1] !== 0x66) return false;
+    let i = n + 2;
+    for (; i < end && b[i] !== 0; i++) if (b[i]! < 0x30 || b[i]! > 0x39) return false;
+    return i > n + 2;
+  }
+
+  /** A u32 field: key and value as one cached segment (a dump repeats most values). */
+  private num(o: Uint8Array, p: number, b: Uint8Array, row: number, slot: number, key: Uint8Array): number {
+    const at = this.rows[row + slot]!;
+    if (at < 0) return p;
+    const v = u32(b, at);
+    const cache = FIELDS[slot]!;
+    let seg = cache.get(v);
+    if (seg === undefined) {
+      if (cache.size >= 64) return putNum(o, put(o, p, key), v);
+      const t = new Uint8Array(key.length + 10);
+      t.set(key);
+      cache.set(v, (seg = t.subarray(0, putNum(t, key.length, v))));
+    }
+    o.set(seg, p);
+    return p + seg.length;
+  }
+
+  private hw(o: Uint8Array, p: number, b: Uint8Array, at: number, key: Uint8Array): number {
+    if (at < 0) return p;
+    p = put(o, p, key);
+    p = putHw(o, p, b, at, u16(b, at - 4) - 4);
+    o[p++] = 0x22;
+    return p;
+  }
+
+  /** IFLA_INFO_KIND's payload offset in IFLA_LINKINFO at li; -1 none; -2 the general path's (data, a port, malformed). */
+  private kindAt(b: Uint8Array, li: number): number {
+    const len = u16(b, li - 4) - 4;
+    if (!nestedOk(b, li, len)) return -2;
+    const end = li + len;
+    let kind = -1;
+    for (let p = li; end - p >= 4;) {
+      const nl = u16(b, p);
+      const t = u16(b, p + 2) & 0x3fff;
+      if (t === 1 /* IFLA_INFO_KIND */) kind = p + 4;
+      else if (t === 2 || t === 4 || t === 5) return -2; // INFO_DATA, INFO_SLAVE_KIND, INFO_SLAVE_DATA
+      p += (nl + 3) & ~3;
+    }
+    return kind;
+  }
+}
+
+const IFINDEX = enc('"ifindex":');
+/** Runs of u32 fields printed next to each other (see LinkTable.group). */
+const GROUPS = [
+  [S_PROMISC, S_ALLMULTI, S_MIN_MTU, S_MAX_MTU],
+  [S_TXQ, S_RXQ, S_GSO_SIZE, S_GSO_SEGS, S_TSO_SIZE, S_TSO_SEGS, S_GRO_SIZE, S_GSO4, S_GRO4],
+];
+const KEYS: Uint8Array[] = [];
+KEYS[S_PROMISC] = K_PROMISC; KEYS[S_ALLMULTI] = K_ALLMULTI; KEYS[S_MIN_MTU] = K_MIN_MTU; KEYS[S_MAX_MTU] = K_MAX_MTU;
+KEYS[S_TXQ] = K_TXQ; KEYS[S_RXQ] = K_RXQ; KEYS[S_GSO_SIZE] = K_GSO_SIZE; KEYS[S_GSO_SEGS] = K_GSO_SEGS;
+KEYS[S_TSO_SIZE] = K_TSO_SIZE; KEYS[S_TSO_SEGS] = K_TSO_SEGS; KEYS[S_GRO_SIZE] = K_GRO_SIZE; KEYS[S_GSO4] = K_GSO4;
+KEYS[S_GRO4] = K_GRO4;
+const NETNS_KEY = ',"netns":';
+const NETNS_KEY_LEN = NETNS_KEY.length;
+
+/** The ,"netns":... bytes of a namespace (null: the current one). */
+export function netnsBytes(netns: string | null): Uint8Array {
+  return Buffer.from(`${NETNS_KEY}${JSON.stringify(netns)}`, 'utf8');
+}
+
+const MID_KEY = 10;
+const TAIL_KEY = 27;
+const KEY = new Float64Array(TAIL_KEY);
+
+/** A u32 attribute's value, -1 when absent. */
+const val = (rows: Int32Array, row: number, slot: number, w: Int32Array): number => {
+  const at = rows[row + slot]!;
+  return at < 0 ? -1 : w[at >> 2]! >>> 0;
+};
+
+/** The words of a short attribute's payload (up to `words` of them, zero-padded by the kernel) and its length. */
+function shortAttr(w: Int32Array, b: Uint8Array, at: number, words: number, key: Float64Array, k: number): boolean {
+  if (at < 0) {
+    key[k] = -1;
+    for (let i = 1; i <= words; i++) key[k + i] = 0;
+    return true;
+  }
+  const len = u16(b, at - 4) - 4;
+  if (len > words * 4) return false;
+  key[k] = len;
+  for (let i = 0; i < words; i++) key[k + 1 + i] = i * 4 < len ? w[(at >> 2) + i]! : 0;
+  return true;
+}
+
+/** Everything midText() reads, in KEY; false when it cannot be keyed (a master, a long qdisc). */
+function midKey(rows: Int32Array, row: number, w: Int32Array, b: Uint8Array, msg: number, key: Float64Array): boolean {
+  if (rows[row + S_MASTER]! >= 0) return false;
+  key[0] = val(rows, row, S_MTU, w);
+  if (!shortAttr(w, b, rows[row + S_QDISC]!, 3, key, 1)) return false;
+  const os = rows[row + S_OPERSTATE]!;
+  key[5] = os < 0 ? -1 : b[os]!;
+  const lm = rows[row + S_LINKMODE]!;
+  key[6] = lm < 0 ? -1 : b[lm]!;
+  key[7] = val(rows, row, S_GROUP, w);
+  key[8] = val(rows, row, S_TXQLEN, w);
+  key[9] = u16(b, msg + NLMSG_HDRLEN + 2);
+  return true;
+}
+
+/** Everything tailText() reads, in KEY; false when it cannot be keyed. */
+function tailKey(rows: Int32Array, row: number, w: Int32Array, b: Uint8Array, key: Float64Array): boolean {
+  if (!shortAttr(w, b, rows[row + S_BROADCAST]!, 2, key, 0)) return false;
+  const pd = rows[row + S_PROTO_DOWN]!;
+  key[3] = pd < 0 ? -1 : b[pd]!;
+  key[4] = val(rows, row, S_PROMISC, w);
+  key[5] = val(rows, row, S_ALLMULTI, w);
+  key[6] = val(rows, row, S_MIN_MTU, w);
+  key[7] = val(rows, row, S_MAX_MTU, w);
+  // IFLA_LINKINFO whole (a veth's is 12 bytes: its kind only).
+  if (!shortAttr(w, b, rows[row + S_LINKINFO]!, 4, key, 8)) return false;
+  const af = rows[row + S_AF_SPEC]!;
+  key[13] = af < 0 ? -1 : genMode(b, af, u16(b, af - 4) - 4);
+  if (key[13] === -2) return false;
+  key[14] = val(rows, row, S_TXQ, w);
+  key[15] = val(rows, row, S_RXQ, w);
+  key[16] = val(rows, row, S_GSO_SIZE, w);
+  key[17] = val(rows, row, S_GSO_SEGS, w);
+  key[18] = val(rows, row, S_TSO_SIZE, w);
+  key[19] = val(rows, row, S_TSO_SEGS, w);
+  key[20] = val(rows, row, S_GRO_SIZE, w);
+  key[21] = val(rows, row, S_GSO4, w);
+  key[22] = val(rows, row, S_GRO4, w);
+  return true;
+}
+
+/** Compares the first n of key with last, copying key over it; true when they were equal. */
+function sameKey(key: Float64Array, last: Float64Array, n: number): boolean {
+  let same = true;
+  for (let i = 0; i < n; i++) {
+    if (key[i] !== last[i]) {
+      same = false;
+      last[i] = key[i]!;
+    }
+  }
+  return same;
+}
+
+/** IFLA_INET6_ADDR_GEN_MODE inside IFLA_AF_SPEC: the value, -1 none, -2 for the general path. */
+function genMode(b: Uint8Array, off: number, len: number): number {
+  if (!nestedOk(b, off, len)) return -2;
+  const end = off + len;
+  let mode = -1;
+  for (let p = off; end - p >= 4;) {
+    const l = u16(b, p);
+    if ((u16(b, p + 2) & 0x3fff) === 10 /* AF_INET6 */) {
+      if (!nestedOk(b, p + 4, l - 4)) return -2;
+      const e2 = p + l;
+      for (let q = p + 4; e2 - q >= 4;) {
+        const l2 = u16(b, q);
+        if ((u16(b, q + 2) & 0x3fff) === 8 /* IFLA_INET6_ADDR_GEN_MODE */) {
+          if (l2 < 5) return -2;
+          mode = b[q + 4]!;
+        }
+        q += (l2 + 3) & ~3;
+      }
+    }
+    p += (l + 3) & ~3;
+  }
+  return mode;
+}
+
