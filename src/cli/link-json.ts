@@ -21,6 +21,7 @@ import { ARPHRD_NAMES, LINKMODE_NAMES, OPERSTATE_NAMES } from '../rtnl/constants
 import { linkFlagNames, type LinkRef } from '../rtnl/link.js';
 import { NetlinkDecodeError } from '../netlink/errors.js';
 import type { ByteSink } from './route-json.js';
+import type { Output } from './output.js';
 
 const RTM_NEWLINK = 16;
 const NLMSG_HDRLEN = 16;
@@ -586,7 +587,7 @@ export class LinkTable {
     }
     const af = rows[row + S_AF_SPEC]!;
     if (af >= 0) {
-      const mode = genMode(b, af, u16(b, af - 4) - 4);
+      const mode = genMode(b, af, u16(b, af - 4) - 4, w);
       if (mode === -2) return -1;
       if (mode >= 0) {
         p = put(o, p, K_GEN_MODE);
@@ -641,6 +642,24 @@ export class LinkTable {
     const n = this.rows[row + S_IFNAME]!;
     const b = this.bufs[this.rows[row + R_BUF]!]!.bytes;
     return putStr(o, p, b, n, u16(b, n - 4) - 4);
+  }
+
+  /**
+   * Writes the plain links from `row` on, each after its separator ('[' first when `first`,
+   * then ','); returns the first row not written: one for the general path, `end`, or the row
+   * after a flush (the caller then waits for the output if it must).
+   */
+  writeRun(row: number, out: Output, first: boolean, netnsQ: Uint8Array): number {
+    const end = this.count * STRIDE;
+    const rows = this.rows;
+    let sep = first ? 0x5b : 0x2c;
+    for (; row < end; row += STRIDE) {
+      const before = out.pos;
+      if (rows[row + R_PLAIN] !== 1 || !this.write(row, out, sep, netnsQ)) return row;
+      sep = 0x2c;
+      if (out.pos < before) return row + STRIDE;
+    }
+    return row;
   }
 
   /** Whether a link's name matches /^if\d+$/. */
@@ -766,7 +785,7 @@ function tailKey(rows: Int32Array, row: number, w: Int32Array, b: Uint8Array, ke
   // IFLA_LINKINFO whole (a veth's is 12 bytes: its kind only).
   if (!shortAttr(w, b, rows[row + S_LINKINFO]!, 4, key, 8)) return false;
   const af = rows[row + S_AF_SPEC]!;
-  key[13] = af < 0 ? -1 : genMode(b, af, u16(b, af - 4) - 4);
+  key[13] = af < 0 ? -1 : genMode(b, af, u16(b, af - 4) - 4, w);
   if (key[13] === -2) return false;
   key[14] = val(rows, row, S_TXQ, w);
   key[15] = val(rows, row, S_RXQ, w);
@@ -793,26 +812,34 @@ function sameKey(key: Float64Array, last: Float64Array, n: number): boolean {
 }
 
 /** IFLA_INET6_ADDR_GEN_MODE inside IFLA_AF_SPEC: the value, -1 none, -2 for the general path. */
-function genMode(b: Uint8Array, off: number, len: number): number {
-  if (!nestedOk(b, off, len)) return -2;
+function genMode(b: Uint8Array, off: number, len: number, w: Int32Array): number {
+  // One walk that checks lengths as it goes (what the decoder's walk refuses goes to the
+  // general path, which reports it), attribute headers read as words.
   const end = off + len;
   let mode = -1;
-  for (let p = off; end - p >= 4;) {
-    const l = u16(b, p);
-    if ((u16(b, p + 2) & 0x3fff) === 10 /* AF_INET6 */) {
-      if (!nestedOk(b, p + 4, l - 4)) return -2;
+  let p = off;
+  for (; end - p >= 4;) {
+    const h = w[p >> 2]!;
+    const l = h & 0xffff;
+    if (l < 4 || l > end - p) return -2;
+    if (((h >>> 16) & 0x3fff) === 10 /* AF_INET6 */) {
       const e2 = p + l;
-      for (let q = p + 4; e2 - q >= 4;) {
-        const l2 = u16(b, q);
-        if ((u16(b, q + 2) & 0x3fff) === 8 /* IFLA_INET6_ADDR_GEN_MODE */) {
+      let q = p + 4;
+      for (; e2 - q >= 4;) {
+        const h2 = w[q >> 2]!;
+        const l2 = h2 & 0xffff;
+        if (l2 < 4 || l2 > e2 - q) return -2;
+        if (((h2 >>> 16) & 0x3fff) === 8 /* IFLA_INET6_ADDR_GEN_MODE */) {
           if (l2 < 5) return -2;
           mode = b[q + 4]!;
         }
         q += (l2 + 3) & ~3;
       }
+      for (; q < e2; q++) if (b[q] !== 0) return -2;
     }
     p += (l + 3) & ~3;
   }
+  for (; p < end; p++) if (b[p] !== 0) return -2;
   return mode;
 }
 

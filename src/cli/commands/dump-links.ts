@@ -71,9 +71,11 @@ async function wholeJson(targets: Target[]): Promise<void> {
     const table = tables[i]!;
     const netnsQ = netnsBytes(t.name);
     const lookup = (k: number): LinkRef | undefined => table.lookup(k);
-    for (let row = 0; row < table.end; row += LinkTable.STRIDE) {
-      if (table.plain(row) && table.write(row, out, arr.started ? 0x2c : 0x5b, netnsQ)) {
+    for (let row = 0; row < table.end;) {
+      const next = table.writeRun(row, out, !arr.started, netnsQ);
+      if (next !== row) {
         arr.started = true;
+        row = next;
         const w = out.pending();
         if (w) await w;
         continue;
@@ -90,6 +92,7 @@ async function wholeJson(targets: Target[]): Promise<void> {
       if (w) await w;
       const p = arr.item(printLinkJson(l, t.name, peer));
       if (p) await p;
+      row += LinkTable.STRIDE;
     }
   }
   const e = arr.end();
