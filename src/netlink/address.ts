@@ -1,22 +1,30 @@
 // IP and MAC address text <-> bytes. Hand-written because node:net only validates (isIPv4/isIPv6)
 // and has no byte conversion; formatting follows RFC 5952 like inet_ntop, which is what `ip` prints.
 
-export function parseIPv4(text: string): Uint8Array | undefined {
-  const out = new Uint8Array(4);
-  let part = 0, value = 0, digits = 0;
-  for (let i = 0; i < text.length; i++) {
+/**
+ * Dotted-quad IPv4 in text[from, to) as an unsigned 32-bit number, or -1. No leading zeros
+ * (octal ambiguity). Allocates nothing: bulk writers parse 100k addresses with it.
+ */
+export function parseIPv4Number(text: string, from = 0, to = text.length): number {
+  let parts = 0, part = 0, digits = 0, out = 0;
+  for (let i = from; i < to; i++) {
     const c = text.charCodeAt(i);
     if (c >= 48 && c <= 57) {
-      if (digits > 0 && value === 0) return undefined; // no leading zeros (octal ambiguity)
-      value = value * 10 + (c - 48);
-      if (value > 255 || ++digits > 3) return undefined;
-    } else if (c === 46 && digits > 0 && part < 3) {
-      out[part++] = value; value = 0; digits = 0;
-    } else return undefined;
+      if (digits > 0 && part === 0) return -1;
+      part = part * 10 + (c - 48);
+      if (part > 255 || ++digits > 3) return -1;
+    } else if (c === 46 && digits > 0 && parts < 3) {
+      out = out * 256 + part; parts++; part = 0; digits = 0;
+    } else return -1;
   }
-  if (part !== 3 || digits === 0) return undefined;
-  out[3] = value;
-  return out;
+  if (parts !== 3 || digits === 0) return -1;
+  return out * 256 + part;
+}
+
+export function parseIPv4(text: string): Uint8Array | undefined {
+  const n = parseIPv4Number(text);
+  if (n < 0) return undefined;
+  return new Uint8Array([n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255]);
 }
 
 export function parseIPv6(text: string): Uint8Array | undefined {

@@ -9,6 +9,7 @@ import { validate } from '../netlink/validate.js';
 import { MessageWriter } from '../netlink/writer.js';
 import * as C from './constants.js';
 import { loadSchemas } from './lazy-schemas.js';
+import { isPlainLinkName, isU32 } from './quick-checks.js';
 import { describeLinkAttribute, encodeNewLink, encodeSetLink, type KindData, type LinkAttrs } from './link.js';
 import { createAttrs, kindData, linkIndex, type LinkSpec, type VethSpec } from './link-ops.js';
 
@@ -68,32 +69,20 @@ export async function createLinks(sock: NetlinkSocket, specs: readonly LinkSpec[
   return openAll(0);
 }
 
-/** A name dev_valid_name() accepts, when it is printable ASCII (others go through the schema). */
-function plainName(n: unknown): boolean {
-  if (typeof n !== 'string' || n.length === 0 || n.length > 15 || n === '.' || n === '..') return false;
-  for (let i = 0; i < n.length; i++) {
-    const c = n.charCodeAt(i);
-    if (c < 0x21 || c > 0x7e || c === 0x2f || c === 0x3a) return false;
-  }
-  return true;
-}
-
-const u32ok = (n: unknown): boolean => typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= 0xffffffff;
-
 /** { kind: 'veth', name, group?, up?, mtu?, peer?: name | { name, up? } }, exactly what the veth schema accepts of these keys. */
 function isPlainVeth(spec: LinkSpec): boolean {
   if (spec === null || typeof spec !== 'object' || spec.kind !== 'veth') return false;
   for (const k in spec) if (k !== 'kind' && k !== 'name' && k !== 'group' && k !== 'up' && k !== 'mtu' && k !== 'peer') return false;
   const v = spec as VethSpec;
-  if (!plainName(v.name)) return false;
-  if (v.group !== undefined && !u32ok(v.group)) return false;
-  if (v.mtu !== undefined && !u32ok(v.mtu)) return false;
+  if (!isPlainLinkName(v.name)) return false;
+  if (v.group !== undefined && !isU32(v.group)) return false;
+  if (v.mtu !== undefined && !isU32(v.mtu)) return false;
   if (v.up !== undefined && typeof v.up !== 'boolean') return false;
   const p = v.peer;
-  if (p === undefined || typeof p === 'string') return p === undefined || plainName(p);
+  if (p === undefined || typeof p === 'string') return p === undefined || isPlainLinkName(p);
   if (p === null || typeof p !== 'object') return false;
   for (const k in p) if (k !== 'name' && k !== 'up') return false;
-  return (p.name === undefined || plainName(p.name)) && (p.up === undefined || typeof p.up === 'boolean');
+  return (p.name === undefined || isPlainLinkName(p.name)) && (p.up === undefined || typeof p.up === 'boolean');
 }
 
 /** The field where a namespace ref first appears, for the error that names it: links[3].peer.netns. */

@@ -3,12 +3,14 @@
 // through NetlinkSocket.bulk(): hundreds per sendmsg(), written straight into one buffer, the
 // kernel answering only failures. Each failure keeps its own error; the rest succeeded.
 import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../netlink/constants.js';
+import { parseIPv4Number } from '../netlink/address.js';
 import { ValidationError } from '../netlink/errors.js';
 import type { BulkOptions, NetlinkSocket } from '../netlink/socket.js';
 import { validate } from '../netlink/validate.js';
 import type { MessageWriter } from '../netlink/writer.js';
 import * as C from './constants.js';
 import { loadSchemas } from './lazy-schemas.js';
+import { isPlainLinkName, isU32 } from './quick-checks.js';
 import { linkIndex, type LinkSelector } from './link-ops.js';
 import { describeRouteAttribute, writeDelRoute, writeNewRoute, type RouteAttrs, type RouteWriteMode } from './route.js';
 import { describeRoute, routeAttrs, routeDevices, type RouteSpec } from './route-ops.js';
@@ -58,33 +60,6 @@ interface Plain {
 }
 
 const NAMED_TABLES: Record<string, number> = { main: C.RT_TABLE_MAIN, local: C.RT_TABLE_LOCAL, default: C.RT_TABLE_DEFAULT };
-const u32 = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= 0xffffffff;
-const LINK_NAME = /^[^\s/:]{1,15}$/;
-let lastGoodName = '';
-/** Bulk specs name the same few links over and over: remember the last one that passed. */
-function linkNameOk(name: string): boolean {
-  if (name === lastGoodName) return true;
-  if (!LINK_NAME.test(name)) return false;
-  lastGoodName = name;
-  return true;
-}
-
-/** Dotted-quad IPv4 from text[from, to) as an unsigned 32-bit number, or -1. No leading zeros (as parseIPv4). */
-function ipv4At(text: string, from: number, to: number): number {
-  let value = 0, part = 0, digits = 0, out = 0;
-  for (let i = from; i < to; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      if (digits > 0 && part === 0) return -1;
-      part = part * 10 + (c - 48);
-      if (part > 255 || ++digits > 3) return -1;
-    } else if (c === 46 && digits > 0 && value < 3) {
-      out = out * 256 + part; value++; part = 0; digits = 0;
-    } else return -1;
-  }
-  if (value !== 3 || digits === 0) return -1;
-  return out * 256 + part;
-}
 
 /** Fill column i for a plain spec; false when the spec is not plain (it then takes the general path). */
 function parsePlain(spec: RouteSpec, i: number, plain: Plain): boolean {
@@ -96,7 +71,7 @@ function parsePlain(spec: RouteSpec, i: number, plain: Plain): boolean {
     plain.dst[i] = 0; plain.dstLen[i] = 0;
   } else {
     const slash = to.indexOf('/');
-    const a = ipv4At(to, 0, slash < 0 ? to.length : slash);
+    const a = parseIPv4Number(to, 0, slash < 0 ? to.length : slash);
     if (a < 0) return false;
     let len = 32;
     if (slash >= 0) {
@@ -114,15 +89,15 @@ function parsePlain(spec: RouteSpec, i: number, plain: Plain): boolean {
   }
   if (spec.via !== undefined) {
     if (typeof spec.via !== 'string') return false;
-    const g = ipv4At(spec.via, 0, spec.via.length);
+    const g = parseIPv4Number(spec.via);
     if (g < 0) return false;
     plain.gateway[i] = g; plain.hasGw[i] = 1;
   } else plain.hasGw[i] = 0;
   const dev = spec.dev;
-  if (dev !== undefined && !(typeof dev === 'number' ? Number.isInteger(dev) && dev > 0 && dev <= 0x7fffffff : typeof dev === 'string' && linkNameOk(dev))) return false;
+  if (dev !== undefined && !(typeof dev === 'number' ? Number.isInteger(dev) && dev > 0 && dev <= 0x7fffffff : isPlainLinkName(dev))) return false;
   const t = spec.table;
-  if (t !== undefined && !(u32(t) || (typeof t === 'string' && NAMED_TABLES[t] !== undefined))) return false;
-  if (spec.metric !== undefined && !u32(spec.metric)) return false;
+  if (t !== undefined && !(isU32(t) || (typeof t === 'string' && NAMED_TABLES[t] !== undefined))) return false;
+  if (spec.metric !== undefined && !isU32(spec.metric)) return false;
   return true;
 }
 

@@ -1,5 +1,6 @@
 // Route operations over a NetlinkSocket (`ip route add/replace/append/del/show/get`).
 import { loadSchemas } from './lazy-schemas.js';
+import { isU32 } from './quick-checks.js';
 import { NLM_F_DUMP_FILTERED } from '../netlink/constants.js';
 import { NetlinkError } from '../netlink/errors.js';
 import type { MessageRef } from '../netlink/message.js';
@@ -347,7 +348,6 @@ export function describeRoute(spec: RouteSpec): string {
 // call: a fresh 256-byte writer per route was a tenth of a 100k-route add's time in GC.
 const scratch = new MessageWriter(512);
 
-const u32ok = (n: unknown): boolean => Number.isInteger(n) && (n as number) >= 0 && (n as number) <= 0xffffffff;
 
 /**
  * The shape bulk writers use ({ to: prefix, dev: ifindex, via?, table?, metric? }), checked
@@ -366,8 +366,8 @@ export function isPlainRoute(spec: RouteSpec): boolean {
     if (!gw || (gw.length === 4 ? 4 : 6) !== p.family) return false;
   }
   if (spec.dev !== undefined && !(Number.isInteger(spec.dev) && (spec.dev as number) > 0 && (spec.dev as number) <= 0x7fffffff)) return false;
-  if (spec.table !== undefined && !u32ok(spec.table)) return false;
-  if (spec.metric !== undefined && !u32ok(spec.metric)) return false;
+  if (spec.table !== undefined && !isU32(spec.table)) return false;
+  if (spec.metric !== undefined && !isU32(spec.metric)) return false;
   return true;
 }
 
