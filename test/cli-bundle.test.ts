@@ -1,4 +1,4 @@
-// The launcher (src/cli/main.ts) runs the CLI from its bundle with a V8 code cache made by the
+// The launcher (src/cli/main.cts) runs the CLI from its bundle with a V8 code cache made by the
 // build (scripts/build-cli.mjs). The cache must never be trusted for a bundle it was not made
 // for, a cache V8 rejects must not stop the CLI, and the output must equal the modules'.
 // Each test works on a copy of the launcher, bundle and cache in its own directory (other CLI
@@ -14,7 +14,7 @@ const fixture = readFileSync(new URL('fixtures/netlink/ip-route-show.hex', impor
 
 function copy(): string {
   const dir = mkdtempSync(`${distSrc}cli-bundle-test-`);
-  for (const f of ['main.js', 'netlinkts.cjs', 'netlinkts.cjs.cache']) copyFileSync(cliDir + f, `${dir}/${f}`);
+  for (const f of ['main.cjs', 'netlinkts.cjs', 'netlinkts.cjs.cache']) copyFileSync(cliDir + f, `${dir}/${f}`);
   return dir;
 }
 
@@ -32,7 +32,7 @@ test('the build made a bundle without import() and a code cache naming its hash'
 });
 
 test('bundle with cache, bundle without, and the modules print the same', (t) => {
-  const main = `${cliDir}main.js`;
+  const main = `${cliDir}main.cjs`;
   const mod = decode(main, { NETLINKTS_BUNDLE: '0' });
   t.is(mod.status, 0, mod.stderr);
   for (const env of [{}, { NETLINKTS_CODE_CACHE: '0' }] as Record<string, string>[]) {
@@ -45,7 +45,7 @@ test('bundle with cache, bundle without, and the modules print the same', (t) =>
 test('a cache for another bundle is ignored and replaced; one V8 rejects is replaced too', (t) => {
   const dir = copy();
   try {
-    const expected = decode(`${cliDir}main.js`, { NETLINKTS_BUNDLE: '0' }).stdout;
+    const expected = decode(`${cliDir}main.cjs`, { NETLINKTS_BUNDLE: '0' }).stdout;
     const cache = `${dir}/netlinkts.cjs.cache`;
     const good = readFileSync(cache);
     const nl = good.indexOf(10);
@@ -53,16 +53,51 @@ test('a cache for another bundle is ignored and replaced; one V8 rejects is repl
     const other = Buffer.from(good);
     other.write(other[21] === 0x30 ? '1' : '0', 21, 'latin1');
     writeFileSync(cache, other);
-    let r = decode(`${dir}/main.js`);
+    let r = decode(`${dir}/main.cjs`);
     t.is(r.status, 0, r.stderr);
     t.is(r.stdout, expected);
     t.deepEqual(readFileSync(cache).subarray(0, nl), good.subarray(0, nl), 'rewritten for this bundle');
     // Right header, garbage data: V8 rejects it, the CLI runs without and writes a new one.
     writeFileSync(cache, Buffer.concat([good.subarray(0, nl + 1), Buffer.alloc(4096, 7)]));
-    r = decode(`${dir}/main.js`);
+    r = decode(`${dir}/main.cjs`);
     t.is(r.status, 0, r.stderr);
     t.is(r.stdout, expected);
     t.true(statSync(cache).size > 4096 + nl + 1 || !readFileSync(cache).subarray(nl + 1, nl + 100).every((b) => b === 7), 'replaced');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('dump-links and dump-routes have bundles of their own, without the other commands, each with its cache', (t) => {
+  for (const command of ['dump-links', 'dump-routes']) {
+    const file = `${cliDir}netlinkts-${command}.cjs`;
+    const src = readFileSync(file, 'latin1');
+    const m = /^\/\/ netlinkts-bundle ([0-9a-f]{64})\n/.exec(src);
+    t.truthy(m, `${command}: hash line`);
+    t.true(src.includes(`// dist/src/cli/commands/${command}.js`), `${command}: has its command`);
+    for (const other of ['dump-nft', 'monitor', 'decode']) t.false(src.includes(`// dist/src/cli/commands/${other}.js`), `${command} bundle leaves out ${other}`);
+    t.true(src.length < readFileSync(`${cliDir}netlinkts.cjs`, 'latin1').length * 0.7, `${command}: smaller than the whole bundle`);
+    const head = readFileSync(`${file}.cache`).subarray(0, 200).toString('latin1');
+    t.true(head.startsWith(`netlinkts-code-cache ${m![1]} ${process.version} ${process.arch}\n`), head.split('\n')[0]);
+  }
+});
+
+test('the launcher takes a command\'s own bundle, and the whole bundle for the rest', (t) => {
+  // A directory with the launcher and dump-routes' bundle only: no whole bundle, no modules.
+  const dir = mkdtempSync(`${distSrc}cli-bundle-test-`);
+  try {
+    for (const f of ['main.cjs', 'netlinkts-dump-routes.cjs', 'netlinkts-dump-routes.cjs.cache']) copyFileSync(cliDir + f, `${dir}/${f}`);
+    const env = { ...process.env, NETLINKTS_BUNDLE: '1' };
+    const own = spawnSync(process.execPath, [`${dir}/main.cjs`, 'dump-routes', '--help'], { encoding: 'utf8', env });
+    t.is(own.status, 0, own.stderr);
+    t.regex(own.stdout, /--table/);
+    // decode has no bundle of its own and nothing else is there: it fails to load.
+    const other = spawnSync(process.execPath, [`${dir}/main.cjs`, 'decode', '--help'], { encoding: 'utf8', env });
+    t.not(other.status, 0);
+    copyFileSync(`${cliDir}netlinkts.cjs`, `${dir}/netlinkts.cjs`);
+    const whole = spawnSync(process.execPath, [`${dir}/main.cjs`, 'decode', '--help'], { encoding: 'utf8', env });
+    t.is(whole.status, 0, whole.stderr);
+    t.regex(whole.stdout, /decode/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

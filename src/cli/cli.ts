@@ -1,4 +1,4 @@
-// The `netlinkts` command (main.ts launches it, from the bundle when there is one). Start-up
+// The `netlinkts` command (main.cts launches it, from the bundle when there is one). Start-up
 // is kept lean: this file parses the arguments with data only (commands.ts), then loads the
 // one command's module; nothing else is imported here.
 import { COMMANDS, commandHelp, findCommand, globalHelp } from './commands.js';

@@ -1,4 +1,4 @@
-// The commands of `netlinkts`: names, options and help text. Only data: main.ts loads a
+// The commands of `netlinkts`: names, options and help text. Only data: main.cts loads a
 // command's implementation (commands/*.ts) after the arguments parsed, and only that one.
 
 export interface OptionSpec {

@@ -15,18 +15,22 @@
 // that is missing, is made again when the command ends, if the directory is writable.
 // NETLINKTS_BUNDLE=0 runs the modules (=1 the bundle even for --help); NETLINKTS_CODE_CACHE=0
 // runs the bundle without a cache.
-import { accessSync, constants, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import { Script } from 'node:vm';
+//
+// The launcher itself is CommonJS (.cts -> .cjs): an ES module entry makes node set up its ESM
+// loader first (measured ~5 ms of a cold start), and nothing here needs it.
+//
+// A command with a bundle of its own (netlinkts-dump-links.cjs, netlinkts-dump-routes.cjs: the
+// commands whose speed is measured) runs from it: it leaves out the other commands, so there is
+// less code cache to read and deserialize; every other command runs from netlinkts.cjs.
+import fs = require('node:fs');
+import nodeModule = require('node:module');
+import vm = require('node:vm');
 
 interface Cli {
   run(argv: string[]): Promise<number>;
 }
 
-const DIR = fileURLToPath(new URL('.', import.meta.url));
-const BUNDLE = `${DIR}netlinkts.cjs`;
-const CACHE = `${BUNDLE}.cache`;
+const DIR = `${__dirname}/`;
 const HASH_LINE = /^\/\/ netlinkts-bundle ([0-9a-f]{64})\n/;
 // The bundle runs as CommonJS does (same parameters), on the wrapper's first line so that line
 // numbers in stack traces are the bundle's.
@@ -39,14 +43,14 @@ function cacheHeader(src: string): string | undefined {
   return m ? `netlinkts-code-cache ${m[1]} ${process.version} ${process.arch}\n` : undefined;
 }
 
-function saveCache(script: Script, header: string): void {
+function saveCache(script: vm.Script, header: string, cache: string): void {
   try {
-    if (process.env.NETLINKTS_CODE_CACHE !== 'write') accessSync(DIR, constants.W_OK);
+    if (process.env.NETLINKTS_CODE_CACHE !== 'write') fs.accessSync(DIR, fs.constants.W_OK);
     const data = script.createCachedData();
     // Write then rename: concurrent runs never see half a file.
-    const tmp = `${CACHE}.${process.pid}.tmp`;
-    writeFileSync(tmp, Buffer.concat([Buffer.from(header, 'latin1'), data]));
-    renameSync(tmp, CACHE);
+    const tmp = `${cache}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, Buffer.concat([Buffer.from(header, 'latin1'), data]));
+    fs.renameSync(tmp, cache);
   } catch {
     // A read-only install: run without a cache.
   }
@@ -59,38 +63,50 @@ function loadBundle(argv: string[]): Cli | undefined {
   // (measured: `--help` +18 ms through the bundle with its cache).
   const first = argv[0];
   if (env !== '1' && (first === undefined || first.startsWith('-') || first === 'help')) return undefined;
+  let bundle = `${DIR}netlinkts-${first}.cjs`;
   let src: string;
   try {
     // esbuild writes ASCII only (non-ASCII is escaped), so latin1 reads it as is, one byte a char.
-    src = readFileSync(BUNDLE, 'latin1');
+    src = /^[a-z-]+$/.test(first ?? '') ? fs.readFileSync(bundle, 'latin1') : '';
   } catch {
-    return undefined;
+    src = '';
   }
+  if (!src) {
+    bundle = `${DIR}netlinkts.cjs`;
+    try {
+      src = fs.readFileSync(bundle, 'latin1');
+    } catch {
+      return undefined;
+    }
+  }
+  const cache = `${bundle}.cache`;
   const mode = process.env.NETLINKTS_CODE_CACHE;
   const header = cacheHeader(src);
   let cachedData: Buffer | undefined;
   if (header && mode !== '0' && mode !== 'write') {
     try {
-      const c = readFileSync(CACHE);
+      const c = fs.readFileSync(cache);
       if (c.length > header.length && c.toString('latin1', 0, header.length) === header) cachedData = c.subarray(header.length);
     } catch {
       // no cache yet
     }
   }
-  let script: Script;
+  let script: vm.Script;
   try {
-    script = new Script(HEAD + src + TAIL, { filename: BUNDLE, cachedData });
+    script = new vm.Script(HEAD + src + TAIL, { filename: bundle, cachedData });
   } catch {
     return undefined; // does not compile on this node: the modules still may
   }
   if (header && mode !== '0' && (cachedData === undefined || script.cachedDataRejected)) {
-    process.once('exit', () => saveCache(script, header));
+    process.once('exit', () => saveCache(script, header, cache));
   }
   const module = { exports: {} as Cli };
-  (script.runInThisContext() as (...a: unknown[]) => void)(module.exports, createRequire(BUNDLE), module, BUNDLE, DIR);
+  (script.runInThisContext() as (...a: unknown[]) => void)(module.exports, nodeModule.createRequire(bundle), module, bundle, DIR);
   return module.exports;
 }
 
 const argv = process.argv.slice(2);
-const cli: Cli = loadBundle(argv) ?? (await import('./cli.js'));
-void cli.run(argv).then((code) => { process.exitCode = code; });
+const bundled = loadBundle(argv);
+void (bundled ? Promise.resolve(bundled) : (import('./cli.js') as Promise<Cli>))
+  .then((cli) => cli.run(argv))
+  .then((code) => { process.exitCode = code; });
