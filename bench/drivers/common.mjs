@@ -12,9 +12,15 @@ const DIST = process.env.NETLINKTS_BENCH_DIST
   ? new URL(`file://${process.env.NETLINKTS_BENCH_DIST.replace(/\/?$/, '/')}`)
   : new URL('../../dist/src/', import.meta.url);
 
-/** import() a module of the built library: load('rtnl/index.js'). */
+/**
+ * import() a public entry of the built library as a user's `import 'netlinkts/rtnl'` does:
+ * load('rtnl/index.js') takes dist/src/entry/rtnl.mjs (package.json's exports; the bundle with
+ * its code cache), NETLINKTS_BENCH_MODULES=1 the module itself (dist/src/rtnl/index.js).
+ */
 export async function load(path) {
-  return import(new URL(path, DIST).href);
+  const entry = /^(?:(\w+)\/)?index\.js$/.exec(path);
+  const file = entry && process.env.NETLINKTS_BENCH_MODULES !== '1' ? `entry/${entry[1] ?? 'index'}.mjs` : path;
+  return import(new URL(file, DIST).href);
 }
 
 /** Milliseconds since this module was evaluated (the driver's own start). */
