@@ -9,9 +9,8 @@
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { lazyNamespaces } from './bundle-plugins.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cliDir = `${root}dist/src/cli/`;
@@ -46,44 +45,8 @@ function onlyCommand(name) {
   };
 }
 
-/**
- * rtnl/constants.js names its own constants for error messages by walking its module namespace
- * (`import * as self`, `Object.entries(self)`). Native ES modules get that object for free; in
- * a bundle esbuild builds it when the module starts, one getter per export (~740), which cost
- * ~2-3 ms of every CLI start. Here the walk becomes a function that lists the same constants
- * when first called. The list is checked against the module's exports, so a constant declared
- * some other way fails the build instead of going unnamed.
- */
-const constantsModule = `${root}dist/src/rtnl/constants.js`;
-const constantsExports = await import(pathToFileURL(constantsModule).href);
-const lazyConstantNames = {
-  name: 'lazy-constant-names',
-  setup(b) {
-    b.onLoad({ filter: /\/dist\/src\/rtnl\/constants\.js$/ }, async (a) => {
-      let text = await readFile(a.path, 'utf8');
-      // Sorted as a module namespace lists its keys: constantName picks the first of aliases.
-      const names = [...text.matchAll(/^export const ([A-Za-z_$][\w$]*) =/gm)].map((m) => m[1]).sort();
-      const missing = Object.keys(constantsExports).filter((k) => typeof constantsExports[k] !== 'function' && !names.includes(k));
-      if (missing.length) throw new Error(`build-cli: rtnl/constants.js exports ${missing.join(', ')} other than as \`export const\``);
-      const self = "import * as self from './constants.js';";
-      if (!text.includes(self) || !text.includes('Object.entries(self)')) throw new Error('build-cli: rtnl/constants.js no longer walks its namespace as expected');
-      text = text.replace(self, '').replace('Object.entries(self)', '__constantEntries()');
-      text += `\nfunction __constantEntries() { return [${names.map((n) => `[${JSON.stringify(n)}, ${n}]`).join(', ')}]; }\n`;
-      // For the --raw schema, which takes the constants as one object: made when it loads.
-      text += 'export function __constantsObject() { return Object.fromEntries(__constantEntries()); }\n';
-      return { contents: text, loader: 'js', resolveDir: dirname(a.path) };
-    });
-    b.onLoad({ filter: /\/dist\/src\/cli\/schema\/rtnl\.js$/ }, async (a) => {
-      const text = await readFile(a.path, 'utf8');
-      const use = 'const mod = C;';
-      if (!text.includes(use)) throw new Error('build-cli: cli/schema/rtnl.js no longer takes the constants namespace as expected');
-      return {
-        contents: `import { __constantsObject } from '../../rtnl/constants.js';\n${text.replace(use, 'const mod = __constantsObject();')}`,
-        loader: 'js', resolveDir: dirname(a.path),
-      };
-    });
-  },
-};
+// Constants modules walked as namespaces: see bundle-plugins.mjs.
+const lazy = await lazyNamespaces(`${root}dist/src/`);
 
 async function bundle(file, command) {
   const r = await esbuild.build({
@@ -104,7 +67,7 @@ async function bundle(file, command) {
     // node_modules: the bundle's own URL does for all of them.
     define: { 'import.meta.url': '__netlinkts_url' },
     banner: { js: 'var __netlinkts_url = require("node:url").pathToFileURL(__filename).href;' },
-    plugins: command ? [onlyCommand(command), lazyConstantNames] : [lazyConstantNames],
+    plugins: command ? [onlyCommand(command), lazy] : [lazy],
     logLevel: 'warning',
   });
   const text = r.outputFiles[0].text;

@@ -7,11 +7,12 @@
 // every class: `instanceof` holds across entry points.
 import loader = require('./bundle-loader.cjs');
 
+/** Each entry's exports, as one plain object (made when its entry point asks). */
 interface Library {
-  root: Record<string, unknown>;
-  netlink: Record<string, unknown>;
-  rtnl: Record<string, unknown>;
-  nft: Record<string, unknown>;
+  root(): Record<string, unknown>;
+  netlink(): Record<string, unknown>;
+  rtnl(): Record<string, unknown>;
+  nft(): Record<string, unknown>;
 }
 
 const library = process.env.NETLINKTS_BUNDLE === '0'

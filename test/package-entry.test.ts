@@ -20,10 +20,14 @@ function probe(env: Record<string, string>) {
     const root = await import('netlinkts'), netlink = await import('netlinkts/netlink'), nft = await import('netlinkts/nft');
     out.same = { NetlinkError: root.NetlinkError === netlink.NetlinkError, NftBatch: root.NftBatch === nft.NftBatch };
     out.fromBundle = root.NetlinkError !== (await import(${JSON.stringify(distSrc)} + 'netlink/errors.js')).NetlinkError;
+    // rtnl's constants namespace: in the bundle a frozen object made from a list (bundle-plugins.mjs).
+    const rtnl = await import('netlinkts/rtnl'), C = await import(${JSON.stringify(distSrc)} + 'rtnl/constants.js');
+    out.constants = { same: JSON.stringify(Object.entries(rtnl.constants)) === JSON.stringify(Object.entries(C)),
+      frozen: Object.isFrozen(rtnl.constants), tag: Object.prototype.toString.call(rtnl.constants), names: ['IFLA_', 'RTA_', 'IFA_', 'NDA_', 'RTM_', 'IFLA_INFO_'].every((p) => [...Array(64).keys()].every((v) => rtnl.constants.constantName(p, v, ['IFLA_BR_']) === C.constantName(p, v, ['IFLA_BR_']))) };
     console.log(JSON.stringify(out));`;
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: distSrc, encoding: 'utf8', env: { ...process.env, ...env } });
   if (r.status !== 0) throw new Error(r.stderr);
-  return JSON.parse(r.stdout) as Record<string, { entry: string[]; modules: string[] }> & { same: Record<string, boolean>; fromBundle: boolean };
+  return JSON.parse(r.stdout) as Record<string, { entry: string[]; modules: string[] }> & { same: Record<string, boolean>; fromBundle: boolean; constants: { same: boolean; frozen: boolean; tag: string; names: boolean } };
 }
 
 test('each entry exports what its module exports, one copy of each class, from the bundle', (t) => {
@@ -34,6 +38,7 @@ test('each entry exports what its module exports, one copy of each class, from t
   }
   t.deepEqual(r.same, { NetlinkError: true, NftBatch: true });
   t.true(r.fromBundle, 'the entries ran the bundle, not the modules');
+  t.deepEqual(r.constants, { same: true, frozen: true, tag: '[object Module]', names: true });
 });
 
 test('NETLINKTS_BUNDLE=0: the entries import the modules, same names', (t) => {
