@@ -135,6 +135,13 @@ test('10,000 rules commit without privileges too: with no SO_RCVBUFFORCE, errors
   t.log(`unprivileged receive buffer: ${out.rcvbuf} bytes (rmem_max ${readFileSync('/proc/sys/net/core/rmem_max', 'utf8').trim()})`);
 });
 
+test('a rule in a missing table is named NFTA_RULE_TABLE, not the nested NFTA_RULE_COMPAT_PROTO of the same number', async (t) => {
+  await withNft('nbad3', async (nft) => {
+    const err = await t.throwsAsync(nft.commit(new NftBatch().addRule(rule({ family: 'ip', table: 'nope', chain: 'x' }, verdict.accept()))), { instanceOf: NftCommitError });
+    t.is(err!.message, 'add rule ip nope x accept: ENOENT (no such file or directory) [attribute NFTA_RULE_TABLE "nope"]');
+  });
+});
+
 test('delete a rule by handle, a chain, a table; flush a chain, a table, the ruleset', async (t) => {
   await withNft('ndel', async (nft, ns) => {
     const c2 = { family: 'ip' as Family, table: 'f', chain: 'extra' };

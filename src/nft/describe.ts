@@ -18,11 +18,16 @@ export function attributeName(prefix: string, type: number): string {
   let m = byPrefix.get(prefix);
   if (!m) {
     m = new Map();
-    for (const [k, v] of Object.entries(C)) {
+    const entries = Object.entries(C);
+    const names = new Set(entries.map(([k]) => k));
+    for (const [k, v] of entries) {
       if (typeof v === 'number' && k.startsWith(prefix) && !k.endsWith('_UNSPEC') && !k.endsWith('_MAX') && !m.has(v)) {
-        // NFTA_SET_ELEM_* also starts with NFTA_SET_: keep the longest-matching family of names apart.
+        // Names of a nested enum share the prefix (NFTA_RULE_COMPAT_PROTO = 1 beside
+        // NFTA_RULE_TABLE = 1, NFTA_SET_ELEM_KEY beside NFTA_SET_KEY_TYPE): skip a name whose first
+        // word after the prefix opens an enum of its own, known by that enum's _UNSPEC.
         const rest = k.slice(prefix.length);
-        if (prefix === 'NFTA_SET_' && (rest.startsWith('ELEM_') || rest.startsWith('DESC_') || rest.startsWith('FIELD_'))) continue;
+        const cut = rest.indexOf('_');
+        if (cut > 0 && names.has(`${prefix}${rest.slice(0, cut)}_UNSPEC`)) continue;
         m.set(v, k);
       }
     }
