@@ -46,8 +46,8 @@ interface RunBundleOptions {
   /** The bundle's text, when the caller has read it already. */
   source?: string;
   /**
-   * Write a missing or rejected cache when the process exits, if the directory is writable (the
-   * CLI: its next run is fast). Off: only NETLINKTS_CODE_CACHE=write writes (the library never
+   * Write a missing or rejected cache when the process exits, if the directory is writable and
+   * node runs without flags (the CLI: its next run is fast). Off: only NETLINKTS_CODE_CACHE=write writes (the library never
    * writes into an install at a user's process exit).
    */
   repairCache?: boolean;
@@ -85,7 +85,11 @@ function runBundle(file: string, options: RunBundleOptions = {}): unknown {
   } catch {
     return undefined; // does not compile on this node: the modules still may
   }
-  if (header && (mode === 'write' || (options.repairCache && mode !== '0' && (cachedData === undefined || script.cachedDataRejected)))) {
+  // Repair only in a plain node (no flags on the command line or in NODE_OPTIONS): V8 rejects a
+  // cache made under other flags (--max-old-space-size is enough), so a process with flags that
+  // rewrote it would make the next plain run reject it and rewrite it back, every time.
+  const plain = process.execArgv.length === 0 && !process.env.NODE_OPTIONS;
+  if (header && (mode === 'write' || (options.repairCache && plain && mode !== '0' && (cachedData === undefined || script.cachedDataRejected)))) {
     process.once('exit', () => saveCache(script, header, cache, mode === 'write'));
   }
   const module = { exports: {} as unknown };

@@ -18,8 +18,8 @@ function copy(): string {
   return dir;
 }
 
-function decode(main: string, env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [main, 'decode', '--json'], { input: fixture, encoding: 'utf8', env: { ...process.env, DEBUG: '', ...env } });
+function decode(main: string, env: Record<string, string> = {}, nodeFlags: string[] = []) {
+  return spawnSync(process.execPath, [...nodeFlags, main, 'decode', '--json'], { input: fixture, encoding: 'utf8', env: { ...process.env, DEBUG: '', NODE_OPTIONS: '', ...env } });
 }
 
 test('the build made a bundle without import() and a code cache naming its hash', (t) => {
@@ -63,6 +63,28 @@ test('a cache for another bundle is ignored and replaced; one V8 rejects is repl
     t.is(r.status, 0, r.stderr);
     t.is(r.stdout, expected);
     t.true(statSync(cache).size > 4096 + nl + 1 || !readFileSync(cache).subarray(nl + 1, nl + 100).every((b) => b === 7), 'replaced');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('node run with flags uses the cache but never rewrites it (V8 rejects a cache made under other flags)', (t) => {
+  const dir = copy();
+  try {
+    const cache = `${dir}/netlinkts.cjs.cache`;
+    const good = readFileSync(cache);
+    // --max-old-space-size changes V8's flag hash: the build's cache is rejected, and must stay.
+    let r = decode(`${dir}/main.cjs`, {}, ['--max-old-space-size=64']);
+    t.is(r.status, 0, r.stderr);
+    t.deepEqual(readFileSync(cache), good, 'not rewritten under flags');
+    r = decode(`${dir}/main.cjs`, { NODE_OPTIONS: '--max-old-space-size=64' });
+    t.is(r.status, 0, r.stderr);
+    t.deepEqual(readFileSync(cache), good, 'not rewritten under NODE_OPTIONS');
+    // Without flags a rejected cache is still repaired.
+    writeFileSync(cache, Buffer.concat([good.subarray(0, good.indexOf(10) + 1), Buffer.alloc(64, 7)]));
+    r = decode(`${dir}/main.cjs`);
+    t.is(r.status, 0, r.stderr);
+    t.true(readFileSync(cache).length > 1000, 'repaired in a plain run');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
