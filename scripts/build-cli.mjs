@@ -6,11 +6,10 @@
 // NETLINKTS_CODE_CACHE=write, which writes <bundle>.cache for that hash.
 // If esbuild is missing (an install without devDependencies), nothing is built and the
 // launcher runs the modules, as before.
-import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { lazyNamespaces } from './bundle-plugins.mjs';
+import { BUNDLE_OPTIONS, lazyNamespaces, writeBundle } from './bundling.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cliDir = `${root}dist/src/cli/`;
@@ -45,35 +44,16 @@ function onlyCommand(name) {
   };
 }
 
-// Constants modules walked as namespaces: see bundle-plugins.mjs.
+// Constants modules walked as namespaces: see bundling.mjs.
 const lazy = await lazyNamespaces(`${root}dist/src/`);
 
 async function bundle(file, command) {
   const r = await esbuild.build({
+    ...BUNDLE_OPTIONS,
     entryPoints: [`${cliDir}cli.js`],
-    bundle: true,
-    write: false,
-    format: 'cjs',
-    platform: 'node',
-    target: 'node20',
-    charset: 'ascii',
-    legalComments: 'none',
-    // Loaded with require() when needed (zod, debug: paths a read-only command never takes;
-    // node-gyp-build: only when build/Release has no addon).
-    external: ['zod', 'zod/*', 'debug', 'node-gyp-build'],
-    // vm.Script has no dynamic import(): lazy imports become lazy initialisers (ours) or require().
-    supported: { 'dynamic-import': false },
-    // Every use of import.meta.url resolves paths upward to the package root or requires from
-    // node_modules: the bundle's own URL does for all of them.
-    define: { 'import.meta.url': '__netlinkts_url' },
-    banner: { js: 'var __netlinkts_url = require("node:url").pathToFileURL(__filename).href;' },
     plugins: command ? [onlyCommand(command), lazy] : [lazy],
-    logLevel: 'warning',
   });
-  const text = r.outputFiles[0].text;
-  if (/\bimport\(/.test(text)) throw new Error(`build-cli: ${file} still has an import(): vm.Script cannot run it`);
-  const hash = createHash('sha256').update(text).digest('hex');
-  writeFileSync(`${cliDir}${file}`, `// netlinkts-bundle ${hash}\n${text}`);
+  const size = writeBundle(r, `${cliDir}${file}`);
 
   // The code cache: made by running the launcher once with NETLINKTS_CODE_CACHE=write, which
   // saves it at exit with every function that run compiled. A command's own bundle is primed by
@@ -94,7 +74,7 @@ async function bundle(file, command) {
     run = prime(primedBy, 'inherit');
   }
   if (run.status !== 0) throw new Error(`build-cli: the bundled CLI failed on ${primedBy.join(' ')} (${run.status ?? run.signal})`);
-  return `${file} (${(text.length / 1024).toFixed(0)} KiB, cache from \`${primedBy.join(' ')}\`)`;
+  return `${file} (${(size / 1024).toFixed(0)} KiB, cache from \`${primedBy.join(' ')}\`)`;
 }
 
 const made = [await bundle('netlinkts.cjs')];

@@ -7,11 +7,10 @@
 //                                          modules when there is no bundle
 // The code cache is made by importing all four once with NETLINKTS_CODE_CACHE=write. Without
 // esbuild (an install without devDependencies) the entries simply re-export the modules.
-import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { lazyNamespaces } from './bundle-plugins.mjs';
+import { BUNDLE_OPTIONS, lazyNamespaces, writeBundle } from './bundling.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = `${root}dist/src/`;
@@ -51,6 +50,7 @@ for (const [name, [module, key]] of Object.entries(ENTRIES)) {
 if (!esbuild) process.exit(0);
 
 const r = await esbuild.build({
+  ...BUNDLE_OPTIONS,
   // One function per entry returning its exports as a plain object, from named imports: an
   // `export * as` namespace would make esbuild build a getter per export at start (~1,000).
   stdin: {
@@ -64,32 +64,13 @@ const r = await esbuild.build({
     resolveDir: dist,
     sourcefile: 'library-entries.js',
   },
-  bundle: true,
-  write: false,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  charset: 'ascii',
-  legalComments: 'none',
-  // zod and debug are loaded with require() when first needed, as the modules load them.
-  external: ['zod', 'zod/*', 'debug', 'node-gyp-build'],
-  // vm.Script has no dynamic import(): lazy imports become lazy initialisers or require().
-  supported: { 'dynamic-import': false },
-  // import.meta.url only locates the package root (native addon, helper binary) and requires
-  // from node_modules: the bundle's own URL, in dist/src like the modules, does for both.
-  define: { 'import.meta.url': '__netlinkts_url' },
-  banner: { js: 'var __netlinkts_url = require("node:url").pathToFileURL(__filename).href;' },
   plugins: [await lazyNamespaces(dist)],
-  logLevel: 'warning',
 });
-const text = r.outputFiles[0].text;
-if (/\bimport\(/.test(text)) throw new Error('build-lib: the bundle still has an import(): vm.Script cannot run it');
-const hash = createHash('sha256').update(text).digest('hex');
-writeFileSync(bundleFile, `// netlinkts-bundle ${hash}\n${text}`);
+const size = writeBundle(r, bundleFile);
 
 const prime = spawnSync(process.execPath, ['--input-type=module', '-e', Object.keys(ENTRIES).map((n) => `await import(${JSON.stringify(pathToFileURL(`${entryDir}${n}.mjs`).href)});`).join('')], {
   env: { ...process.env, NETLINKTS_CODE_CACHE: 'write', NETLINKTS_BUNDLE: '', DEBUG: '' },
   stdio: ['ignore', 'inherit', 'inherit'],
 });
 if (prime.status !== 0) throw new Error(`build-lib: importing the entries failed (${prime.status ?? prime.signal})`);
-console.log(`build-lib: ${bundleFile} (${(text.length / 1024).toFixed(0)} KiB) and its code cache; entries in ${entryDir}`);
+console.log(`build-lib: ${bundleFile} (${(size / 1024).toFixed(0)} KiB) and its code cache; entries in ${entryDir}`);

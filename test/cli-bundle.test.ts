@@ -125,7 +125,7 @@ test('the launcher takes a command\'s own bundle, and the whole bundle for the r
   }
 });
 
-test('the per-command bundles name rtnl constants from a list made at build time, in namespace order (scripts/bundle-plugins.mjs)', async (t) => {
+test('the per-command bundles name rtnl constants from a list made at build time, in namespace order (scripts/bundling.mjs)', async (t) => {
   // The build replaces rtnl/constants' walk of its own namespace (costly to build in a bundle)
   // with a list; constantName must see the same names in the same order.
   const C = await import('../dist/src/rtnl/constants.js');

@@ -20,7 +20,7 @@ function probe(env: Record<string, string>) {
     const root = await import('netlinkts'), netlink = await import('netlinkts/netlink'), nft = await import('netlinkts/nft');
     out.same = { NetlinkError: root.NetlinkError === netlink.NetlinkError, NftBatch: root.NftBatch === nft.NftBatch };
     out.fromBundle = root.NetlinkError !== (await import(${JSON.stringify(distSrc)} + 'netlink/errors.js')).NetlinkError;
-    // rtnl's constants namespace: in the bundle a frozen object made from a list (bundle-plugins.mjs).
+    // rtnl's constants namespace: in the bundle a frozen object made from a list (bundling.mjs).
     const rtnl = await import('netlinkts/rtnl'), C = await import(${JSON.stringify(distSrc)} + 'rtnl/constants.js');
     out.constants = { same: JSON.stringify(Object.entries(rtnl.constants)) === JSON.stringify(Object.entries(C)),
       frozen: Object.isFrozen(rtnl.constants), tag: Object.prototype.toString.call(rtnl.constants), names: ['IFLA_', 'RTA_', 'IFA_', 'NDA_', 'RTM_', 'IFLA_INFO_'].every((p) => [...Array(64).keys()].every((v) => rtnl.constants.constantName(p, v, ['IFLA_BR_']) === C.constantName(p, v, ['IFLA_BR_']))) };

@@ -1,4 +1,5 @@
-// esbuild plugin shared by scripts/build-cli.mjs and scripts/build-lib.mjs.
+// What scripts/build-cli.mjs and scripts/build-lib.mjs share: the esbuild options of a bundle
+// that src/bundle-loader.cts can run, writing it with its content hash, and the plugin below.
 //
 // The constants modules (rtnl/constants.js, nft/constants.js: ~700 `export const` each) are
 // walked as module namespace objects to name constants in errors and raw output
@@ -12,9 +13,41 @@
 // are: esbuild binds them directly. Every rewrite must match exactly once and every export must
 // be in the list, or the build fails, so an edit to the sources cannot make it
 // silently wrong; test/cli-bundle.test.ts and test/package-entry.test.ts check the results.
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
+
+/** esbuild options for a one-file CommonJS bundle run through vm.Script (bundle-loader.cts). */
+export const BUNDLE_OPTIONS = {
+  bundle: true,
+  write: false,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  charset: 'ascii', // read back as latin1, one byte a character
+  legalComments: 'none',
+  // Loaded with require() when first needed, as the modules load them (zod, debug: paths a
+  // read-only command never takes; node-gyp-build: only when build/Release has no addon).
+  external: ['zod', 'zod/*', 'debug', 'node-gyp-build'],
+  // vm.Script has no dynamic import(): lazy imports become lazy initialisers or require().
+  supported: { 'dynamic-import': false },
+  // import.meta.url only locates the package root (native addon, helper binary) and requires
+  // from node_modules: the bundle's own URL, in dist/src like the modules, does for both.
+  define: { 'import.meta.url': '__netlinkts_url' },
+  banner: { js: 'var __netlinkts_url = require("node:url").pathToFileURL(__filename).href;' },
+  logLevel: 'warning',
+};
+
+/** Writes an esbuild result to `file` with its content hash on the first line (the code cache's key). */
+export function writeBundle(result, file) {
+  const text = result.outputFiles[0].text;
+  if (/\bimport\(/.test(text)) throw new Error(`bundle: ${file} still has an import(): vm.Script cannot run it`);
+  const hash = createHash('sha256').update(text).digest('hex');
+  writeFileSync(file, `// netlinkts-bundle ${hash}\n${text}`);
+  return text.length;
+}
 
 /** Per constants module: the files (under dist/src) whose namespace uses are rewritten. */
 const NAMESPACES = {
