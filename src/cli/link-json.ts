@@ -457,7 +457,9 @@ export class LinkTable {
       p = put(o, p, K_PEER);
       p = this.putName(o, p, ref);
       p = put(o, p, K_PEER_NETNS);
-      p = put(o, p, netnsQ.subarray(NETNS_KEY_LEN));
+      // The namespace's JSON value, copied from netnsQ past its key (a subarray would allocate a
+      // Buffer for every veth).
+      for (let i = NETNS_KEY_LEN; i < netnsQ.length; i++) o[p++] = netnsQ[i]!;
     }
     o[p++] = 0x7d; // }
     out.pos = p;
