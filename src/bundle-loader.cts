@@ -3,8 +3,8 @@
 //
 // Why: a cold start spends most of its time resolving, reading, parsing and compiling modules,
 // and node 20 caches compiled code for none of them (no module.enableCompileCache). vm.Script
-// takes a code cache: the library's entry point imports in ~28 ms from its bundle against ~110
-// ms from its ~60 modules (measured, `import('netlinkts')`, same machine).
+// takes a code cache: `import('netlinkts')` takes 15-18 ms from its bundle against 70-107 ms
+// from its ~60 modules (measured in fresh processes on the same machine).
 //
 // Safety of the cache: V8 checks only the source's length and its own version and flags, so a
 // stale cache for an edited bundle of the same length would run the wrong bytecode. The build
@@ -47,8 +47,8 @@ interface RunBundleOptions {
   source?: string;
   /**
    * Write a missing or rejected cache when the process exits, if the directory is writable and
-   * node runs without flags (the CLI: its next run is fast). Off: only NETLINKTS_CODE_CACHE=write writes (the library never
-   * writes into an install at a user's process exit).
+   * node runs without flags (the CLI: its next run is fast). Off: only NETLINKTS_CODE_CACHE=write
+   * writes (the library never writes into an install at a user's process exit).
    */
   repairCache?: boolean;
 }

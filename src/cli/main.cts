@@ -15,7 +15,7 @@
 // commands whose speed is measured) runs from it: it leaves out the other commands, so there is
 // less code cache to read and deserialize; every other command runs from netlinkts.cjs.
 // A cache that is missing or that V8 rejects is made again when the command ends, if the
-// directory is writable. NETLINKTS_BUNDLE=0 runs the modules (=1 the bundle even for --help);
+// directory is writable and node runs without flags (bundle-loader.cts). NETLINKTS_BUNDLE=0 runs the modules (=1 the bundle even for --help);
 // NETLINKTS_CODE_CACHE=0 runs the bundle without a cache.
 import fs = require('node:fs');
 import loader = require('../bundle-loader.cjs');
