@@ -3,7 +3,7 @@
 // the kernel) and the kernel's bulk path (`ip link del group N`), which the library uses.
 import { join } from 'node:path';
 import { measure, type Measured, type Subject } from '../lib/measure.js';
-import { DRIVERS, NODE, PEERS, TOOLS, scratchFile } from '../lib/proc.js';
+import { DRIVERS, NODE, PEERS, TOOLS, run, scratchFile } from '../lib/proc.js';
 import { fmtSeconds } from '../lib/stats.js';
 import { target, type ChartRatio, type Context, type Row, type Target, type WorkloadResult } from '../lib/types.js';
 
@@ -26,6 +26,9 @@ export default {
     const clean = ['bash', '-c', `ip link del group ${GROUP} 2>/dev/null; true`];
     const populated = ['bash', '-c', `ip link del group ${GROUP} 2>/dev/null; ip -batch ${createFile}`];
     const drv = (...a: string[]) => [NODE, join(DRIVERS, 'veth.mjs'), ...a];
+    // The floor of a node program: the same requests, encoded by the library before the run.
+    const floorFile = scratchFile('veth-floor.bin', '');
+    run(NODE, [join(DRIVERS, 'send-floor.mjs'), '--write', 'veth', '--count', String(PAIRS), '--group', String(GROUP), '--out', floorFile]);
 
     // Create.
     const createSubjects: Subject[] = [
@@ -43,6 +46,11 @@ export default {
         subject: 'diagnostic: encodeNewLink + socket.request x1000', tool: 'netlinkts', argv: [NODE, join(TOOLS, 'veth-floor.mjs'), '--count', String(PAIRS), '--group', String(GROUP)], json: true,
         note: 'below the API: the codec and NetlinkSocket.request() only: no validation, no NLM_F_ECHO, no read-back (bench/tools/veth-floor.mjs)',
       },
+      {
+        subject: 'floor: node + pre-encoded requests', tool: 'netlinkts', argv: [NODE, join(DRIVERS, 'send-floor.mjs'), '--file', floorFile], json: true,
+        note: 'node starts, imports the netlink entry and sends the 1,000 requests createLinks() sends, encoded before the run (bench/drivers/send-floor.mjs): what a node program cannot go below',
+      },
+      { subject: 'node -e 0', tool: 'node', argv: [NODE, '-e', '0'] },
     ];
     if (ctx.pyroute2) {
       createSubjects.push({
@@ -111,6 +119,14 @@ export default {
       chart.push({ label: '3 deleteLinkGroup / one-by-one delete', value: 1 / v, limit: 1 / 50, op: '<=' });
       if (dg.wall) extra.teardownSpeedupWholeProcess = ip1.wall.median / dg.wall.median;
     } else targets.push(target({ id: '3c', text: t3c, op: '>=', limit: 50, unit: 'x', missing: dg?.note ?? ip1?.note ?? 'not measured' }));
+    const floor = row('floor: node + pre-encoded requests');
+    const node0 = row('node -e 0');
+    if (floor?.wall && ipc?.wall) {
+      chart.push({ label: '3 floor (node + pre-encoded requests) / ip -batch', value: floor.wall.median / ipc.wall.median });
+      extra.floorOverIp = floor.wall.median / ipc.wall.median;
+      if (dc?.wall) extra.createLinksOverFloorS = dc.wall.median - floor.wall.median;
+    }
+    if (node0?.wall) extra.nodeStartS = node0.wall.median;
     if (ipg?.wall && dg?.wall) extra.deleteGroupOverIp = dg.wall.median / ipg.wall.median;
     if (each?.inproc && ipc?.wall) extra.createLinkEachInprocOverIp = each.inproc.median / ipc.wall.median;
 
