@@ -835,9 +835,15 @@ export class NetlinkSocket {
     const list = this.native.pollTake!(this.pollHandle, READ_AHEAD_WAIT_MS);
     if (!list || list.length === 0) return false;
     const errno = typeof list[list.length - 1] === 'number' ? list.pop() as number : 0;
-    this.onReadable(list as Buffer[], errno);
+    this.takingReadAhead = true;
+    try {
+      this.onReadable(list as Buffer[], errno);
+    } finally {
+      this.takingReadAhead = false;
+    }
     return true;
   }
+  private takingReadAhead = false;
 
   private startPoll(): object {
     const cb = (datagrams: Buffer[], errno: number, nsids?: Int32Array): void => this.onReadable(datagrams, errno, nsids);
@@ -852,7 +858,9 @@ export class NetlinkSocket {
     const st = this.activeDump;
     // Backpressure: stop reading while a slow consumer has a backlog, but only when nothing
     // else waits on this socket (ACKs of other requests must keep flowing).
-    if (st && !st.draining && st.chunks.length - st.chunkHead >= HIGH_WATER && this.pending.size === 1 && this.queued() === 0) this.pause();
+    // (Not for datagrams the consumer itself took from the reader thread because it ran dry:
+    // it is consuming, and holding the thread then would only stop the kernel's work overlapping.)
+    if (st && !st.draining && !this.takingReadAhead && st.chunks.length - st.chunkHead >= HIGH_WATER && this.pending.size === 1 && this.queued() === 0) this.pause();
   }
 
   private onReceiveError(errno: number): void {
