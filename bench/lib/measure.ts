@@ -40,7 +40,7 @@ export interface MeasureOptions {
   /**
    * Split each subject's runs into this many rounds, the subjects taking turns (round 1 of
    * every subject, then round 2...), so a load that comes and goes on the machine touches them
-   * alike. Default 1.
+   * alike. rounds = runs interleaves run by run. Default 1.
    */
   rounds?: number;
 }
@@ -101,7 +101,11 @@ export function measure(ctx: Context, ns: BenchNamespace, subjects: Subject[], o
       // Runs of this round: spread total over the rounds (the first rounds take the remainder).
       const runs = Math.floor(total / rounds) + (round < total % rounds ? 1 : 0);
       if (runs === 0) continue;
-      const warmup = total >= 3 ? (rounds > 1 ? 1 : o.warmup) : 0;
+      // Warm-up runs (page cache, a binary's first exec) open a subject's first round; with a
+      // few long rounds, every round gets one (it may follow minutes of other work); with many
+      // short ones (one run a subject per round) the turns follow each other closely and a
+      // warm-up per round would double the work for nothing.
+      const warmup = total >= 3 ? (round === 0 ? o.warmup : rounds >= 10 ? 0 : 1) : 0;
       const outFile = s.json ? join(SCRATCH, `inproc-${Date.now()}-${Math.random().toString(36).slice(2)}.jsonl`) : undefined;
       ctx.log(`hyperfine (${runs} runs${rounds > 1 ? `, round ${round + 1}/${rounds}` : ''}): ${s.subject}`);
       const [r] = hyperfine(ns, [{ name: s.subject, argv: s.argv }], { runs, warmup, prepare: o.prepare, outFile });

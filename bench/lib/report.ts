@@ -132,7 +132,7 @@ export function renderMarkdown(doc: RunDoc): string {
   with \`nsenter --net=/run/netns/NAME\`, so no wrapper is timed). Nothing touches the host's network
   and no packet is sent anywhere.
 - Whole process: \`hyperfine -N\` (no shell), warmup runs first; each subject's runs are split into rounds
-  taken in turn (2-5 rounds), so load that comes and goes on the machine hits every subject alike; \`--prepare\` resets the state before
+  taken in turn (2-5 rounds; workloads 1, 2 and 7 run by run, one run of each subject a round), so load that comes and goes on the machine hits every subject alike; \`--prepare\` resets the state before
   every run of a mutating workload (bulk link delete, device re-creation, \`nft flush ruleset\`).
   Medians are quoted. Output goes to /dev/null for every tool alike.
 - In-process: library drivers (\`bench/drivers/*.mjs\`, using the built \`dist/\`), the C floor and the

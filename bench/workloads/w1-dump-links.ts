@@ -34,9 +34,11 @@ export default {
         note: `pyroute2 ${ctx.pyroute2.version}; in-process: IPRoute().get_links() into its message objects`,
       });
     }
-    // 20 runs in 5 rounds: on this shared VM node -e 0 moves between ~75 and ~150 ms within a
-    // minute, and these targets are differences and ratios of ~100-250 ms medians.
-    const m = measure(ctx, ns, subjects, { runs: ctx.runs(20, 3), warmup: 2, probeRuns: ctx.runs(5, 2), rounds: ctx.runs(5, 1) });
+    // 20 runs interleaved run by run (20 rounds): on this shared VM node -e 0 moves between ~75
+    // and ~240 ms within a minute, and target 1 is a difference of two ~100-250 ms medians. In 5
+    // rounds of 4 runs the same build measured +52 ms (run G) and +85 ms (run H): a slow or fast
+    // phase could fall on one subject's block of runs.
+    const m = measure(ctx, ns, subjects, { runs: ctx.runs(20, 3), warmup: 2, probeRuns: ctx.runs(5, 2), rounds: ctx.runs(20, 1) });
 
     // Warm in-process figure: the same dump repeated in one process.
     const extra: Record<string, unknown> = { links: count };

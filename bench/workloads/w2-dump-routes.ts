@@ -63,8 +63,8 @@ export default {
     const live = (table: number) => [NODE, '--expose-gc', join(DRIVERS, 'dump-routes.mjs'), '--table', String(table), '--mode', 'stream', '--live'];
     const liveNote = 'diagnostic: a full GC every 10,000 routes, then heapUsed: the live set while streaming (see other figures; its time includes the forced GCs)';
     subjects.push({ subject: 'diagnostic: live heap, 100k stream', tool: 'netlinkts', argv: live(T_BIG), json: true, wall: false, probeRuns: 1, note: liveNote });
-    // 20 runs in 5 rounds, as workload 1 (machine load moves within a minute).
-    const m1 = measure(ctx, ns, subjects, { runs: ctx.runs(20, 3), warmup: 2, probeRuns: ctx.runs(5, 2), rounds: ctx.runs(5, 1) });
+    // 20 runs interleaved run by run, as workload 1 (machine load moves within a minute).
+    const m1 = measure(ctx, ns, subjects, { runs: ctx.runs(20, 3), warmup: 2, probeRuns: ctx.runs(5, 2), rounds: ctx.runs(20, 1) });
     const mem: Subject[] = [
       {
         subject: 'iterateRoutes() 10k stream (driver)', tool: 'netlinkts', argv: drv(T_SMALL, 'stream'), json: true,

@@ -16,7 +16,7 @@ export default {
       { subject: 'node -e 0', tool: 'node', argv: [NODE, '-e', '0'] },
       { subject: 'ip link', tool: 'iproute2', argv: ['ip', 'link'] },
       { subject: 'netlinkts dump-links --json', tool: 'netlinkts', argv: [NODE, CLI, 'dump-links', '--json'] },
-    ], { runs: ctx.runs(30, 10), warmup: 3, probeRuns: ctx.runs(3, 1), rounds: ctx.runs(5, 2) });
+    ], { runs: ctx.runs(30, 10), warmup: 3, probeRuns: ctx.runs(3, 1), rounds: ctx.runs(30, 2) }); // run by run, as workload 1
     const row = (s: string) => m.rows.find((r) => r.subject === s);
     const cli = row('netlinkts dump-links');
     const node = row('node -e 0');
