@@ -219,6 +219,8 @@ export class NetlinkSocket {
   /** socketSendAsync calls not yet back: the fd stays open until they are. */
   private asyncSends = 0;
   private receiveTicks = 0;
+  /** onReadable() is handling datagrams the dump consumer took from the reader thread itself. */
+  private takingReadAhead = false;
   private recoveringOverrun = false;
   private readonly overrunWaiters: Array<() => void> = [];
   private bulkTail: Promise<unknown> = Promise.resolve();
@@ -843,7 +845,6 @@ export class NetlinkSocket {
     }
     return true;
   }
-  private takingReadAhead = false;
 
   private startPoll(): object {
     const cb = (datagrams: Buffer[], errno: number, nsids?: Int32Array): void => this.onReadable(datagrams, errno, nsids);
