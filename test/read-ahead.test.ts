@@ -196,6 +196,14 @@ test.serial('a process or worker that ends while a reader thread runs exits clea
   const r = spawnSync(process.execPath, ['--input-type=commonjs', '-e', script], { encoding: 'utf8', timeout: 20_000 });
   t.is(r.status, 0, r.stderr);
   t.deepEqual(r.stdout.trim().split('\n').sort(), ['exit ahead:true', 'exit exit 0', 'terminate ahead:true', 'terminate exit 1']);
+
+  // The main thread exiting (process.exit with status 3) while the reader thread reads.
+  const main = worker
+    .replace("const { parentPort, workerData } = require('node:worker_threads');", `const workerData = { addon: ${JSON.stringify(addon)}, ns: ${JSON.stringify(nsPath)}, request: ${JSON.stringify(dumpAll.toString('hex'))}, mode: 'exit' }; const parentPort = { postMessage: (m) => console.log(m) };`)
+    .replace('process.exit(0)', 'process.exit(3)');
+  const m = spawnSync(process.execPath, ['--input-type=commonjs', '-e', main], { encoding: 'utf8', timeout: 20_000 });
+  t.is(m.status, 3, m.stderr);
+  t.is(m.stdout.trim(), 'ahead:true');
 });
 
 test('the addon refuses read-ahead where it cannot help and reports when none runs', (t) => {
