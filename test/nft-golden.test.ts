@@ -55,6 +55,7 @@ const TITLES: Record<string, string> = {
   filter: 'filter: inet table, sets with elements, lookups, ct state, ports, prefixes, verdicts',
   families: 'families: ip, ip6, bridge, netdev, arp base chains with type/hook/priority/policy',
   comments: 'comments: table, chain, set and rule comments travel in userdata as nft stores them',
+  prefixes: 'prefixes: IPv4 hosts and prefixes (aligned or not, host bits set, negated), interface names, in ip and inet',
 };
 
 for (const [name, build] of Object.entries(BUILDERS)) {

@@ -8,7 +8,7 @@
 // protocol guards (`meta nfproto` in inet tables, `meta protocol` in bridge/netdev, `meta
 // l4proto` before a port), each emitted once per rule, and the same prefix encodings.
 import { ValidationError } from '../netlink/errors.js';
-import { formatIPv4, formatIPv6, parsePrefix } from '../netlink/address.js';
+import { formatIPv4, formatIPv6, parseIPv4Number, parsePrefix } from '../netlink/address.js';
 import {
   NF_CT_STATE_ESTABLISHED_BIT, NF_CT_STATE_INVALID_BIT, NF_CT_STATE_NEW_BIT, NF_CT_STATE_RELATED_BIT,
   NF_CT_STATE_UNTRACKED_BIT, NF_NAT_RANGE_PERSISTENT, NF_NAT_RANGE_PROTO_RANDOM, NF_NAT_RANGE_PROTO_RANDOM_FULLY,
@@ -80,23 +80,38 @@ class Context implements BuildContext {
 
 /**
  * The vocabulary's parts: emit() appends the expressions to the rule's list (no array per
- * part), and the text is made only when asked for (10,000 rules need none of it).
+ * part), and the text is made only when asked for (10,000 rules need none of it). The parts a
+ * big batch is made of (IPv4 addresses and prefixes, interface names) are classes of their own
+ * holding their values in fields; the rest wrap two closures (FnPart).
  */
-class Part implements RulePart {
+abstract class Part implements RulePart {
   private shown: string | undefined;
-  constructor(private readonly textOf: string | (() => string), readonly emit: (ctx: BuildContext, out: Expression[]) => void) {}
   get text(): string {
-    return (this.shown ??= typeof this.textOf === 'string' ? this.textOf : this.textOf());
+    return (this.shown ??= this.describe());
   }
   build(ctx: BuildContext): Expression[] {
     const out: Expression[] = [];
     this.emit(ctx, out);
     return out;
   }
+  abstract emit(ctx: BuildContext, out: Expression[]): void;
+  protected abstract describe(): string;
+}
+
+class FnPart extends Part {
+  constructor(private readonly textOf: string | (() => string), private readonly emitFn: (ctx: BuildContext, out: Expression[]) => void) {
+    super();
+  }
+  emit(ctx: BuildContext, out: Expression[]): void {
+    this.emitFn(ctx, out);
+  }
+  protected describe(): string {
+    return typeof this.textOf === 'string' ? this.textOf : this.textOf();
+  }
 }
 
 function part(text: string | (() => string), build: (ctx: BuildContext) => Expression[]): RulePart {
-  return new Part(text, (ctx, out) => { for (const e of build(ctx)) out.push(e); });
+  return new FnPart(text, (ctx, out) => { for (const e of build(ctx)) out.push(e); });
 }
 
 // ---- encodings ----
@@ -162,6 +177,11 @@ export interface MatchOptions {
 /** An IPv4/IPv6 address, a prefix ("192.168.0.0/16"), or "@set" for a set lookup. */
 function addressMatch(proto: 'ip' | 'ip6', field: 'saddr' | 'daddr', value: string, opts: MatchOptions = {}): RulePart {
   const v6 = proto === 'ip6';
+  // The common case first, before anything is allocated: a plain IPv4 address or prefix.
+  if (!v6 && typeof value === 'string') {
+    const v4 = ipv4Prefix(value);
+    if (v4 >= 0) return new Ipv4AddressPart(field, Math.floor(v4 / 64), v4 % 64, opts.not === true);
+  }
   const name = `match.${proto}.${field}`;
   const offset = v6 ? (field === 'saddr' ? 8 : 24) : (field === 'saddr' ? 12 : 16);
   const width = v6 ? 16 : 4;
@@ -187,7 +207,7 @@ function addressMatch(proto: 'ip' | 'ip6', field: 'saddr' | 'daddr', value: stri
   }
   const text = (): string => `${proto} ${field} ${neg}${v6 ? formatIPv6(addr) : formatIPv4(addr)}${bits < width * 8 ? `/${bits}` : ''}`;
   const op: CmpOp = opts.not ? 'neq' : 'eq';
-  return new Part(text, (ctx, out) => {
+  return new FnPart(text, (ctx, out) => {
     guardL3(ctx, v6, name, out);
     if (bits === 0) return; // /0 matches everything
     if (bits % 8 === 0) {
@@ -204,6 +224,72 @@ function addressMatch(proto: 'ip' | 'ip6', field: 'saddr' | 'daddr', value: stri
       cmpExpr(op, addr.slice()),
     );
   });
+}
+
+/**
+ * An IPv4 address or prefix as `address * 64 + length`, host bits cleared; -1 for anything
+ * else (addressMatch's general path then parses it, or words the error). Parsed in place: no
+ * substring, no Prefix object, no byte array per rule of a big batch.
+ */
+function ipv4Prefix(value: string): number {
+  const slash = value.indexOf('/');
+  const end = slash < 0 ? value.length : slash;
+  const n = parseIPv4Number(value, 0, end);
+  if (n < 0) return -1;
+  let bits = 32;
+  if (slash >= 0) {
+    const digits = value.length - slash - 1;
+    if (digits < 1 || digits > 3) return -1;
+    bits = 0;
+    for (let i = slash + 1; i < value.length; i++) {
+      const c = value.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) return -1;
+      bits = bits * 10 + c;
+    }
+    if (bits > 32) return -1;
+  }
+  // Host bits beyond the prefix are cleared, as nft does (192.168.1.1/16 matches 192.168.0.0/16).
+  const masked = bits === 0 ? 0 : (n & (0xffffffff << (32 - bits))) >>> 0;
+  return masked * 64 + bits;
+}
+
+/** `ip saddr|daddr [!=] A.B.C.D[/N]` in an ip, inet, bridge or netdev table: what addressMatch builds, from fields. */
+class Ipv4AddressPart extends Part {
+  constructor(private readonly field: 'saddr' | 'daddr', private readonly address: number, private readonly bits: number, private readonly not: boolean) {
+    super();
+  }
+  emit(ctx: BuildContext, out: Expression[]): void {
+    guardL3(ctx, false, `match.ip.${this.field}`, out);
+    const bits = this.bits;
+    if (bits === 0) return; // /0 matches everything
+    const offset = this.field === 'saddr' ? 12 : 16;
+    const op: CmpOp = this.not ? 'neq' : 'eq';
+    const a = this.address;
+    if (bits % 8 === 0) {
+      // Byte-aligned prefixes load only the prefix bytes and compare them: no mask needed.
+      const len = bits / 8;
+      const data = new Uint8Array(len);
+      for (let i = 0; i < len; i++) data[i] = (a >>> (24 - 8 * i)) & 0xff;
+      out.push({ type: 'payload', base: 'network', offset, len, dreg: NFT_REG_1 }, cmpExpr(op, data));
+      return;
+    }
+    const mask = new Uint8Array(4), data = new Uint8Array(4);
+    const m = (0xffffffff << (32 - bits)) >>> 0;
+    for (let i = 0; i < 4; i++) {
+      mask[i] = (m >>> (24 - 8 * i)) & 0xff;
+      data[i] = (a >>> (24 - 8 * i)) & 0xff;
+    }
+    out.push(
+      { type: 'payload', base: 'network', offset, len: 4, dreg: NFT_REG_1 },
+      { type: 'bitwise', sreg: NFT_REG_1, dreg: NFT_REG_1, len: 4, mask, xor: new Uint8Array(4) },
+      cmpExpr(op, data),
+    );
+  }
+  protected describe(): string {
+    const a = this.address;
+    const dotted = `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`;
+    return `ip ${this.field} ${this.not ? '!= ' : ''}${dotted}${this.bits < 32 ? `/${this.bits}` : ''}`;
+  }
 }
 
 type PortValue = number | string | readonly [number, number];
@@ -258,11 +344,21 @@ function ifnameMatch(key: 'iifname' | 'oifname', value: string, opts: MatchOptio
   const text = wildcard ? value.slice(0, -1) : value;
   const bytes = ifnameBytes(text, wildcard);
   if (!bytes) throw new ValidationError(name, `${JSON.stringify(value)} is longer than an interface name can be (15 bytes)`);
-  const op: CmpOp = opts.not ? 'neq' : 'eq';
-  return new Part(() => `${key} ${opts.not ? '!= ' : ''}"${value}"`, (_ctx, out) => {
+  return new IfnamePart(key, value, bytes, opts.not === true);
+}
+
+/** `iifname|oifname [!=] "NAME"`: the meta load and the compare of the name's bytes. */
+class IfnamePart extends Part {
+  constructor(private readonly key: 'iifname' | 'oifname', private readonly value: string, private readonly bytes: Uint8Array, private readonly not: boolean) {
+    super();
+  }
+  emit(_ctx: BuildContext, out: Expression[]): void {
     // Each rule gets its own copy: expressions are the caller's to change.
-    out.push({ type: 'meta', key, dreg: NFT_REG_1 }, cmpExpr(op, bytes.slice()));
-  });
+    out.push({ type: 'meta', key: this.key, dreg: NFT_REG_1 }, cmpExpr(this.not ? 'neq' : 'eq', this.bytes.slice()));
+  }
+  protected describe(): string {
+    return `${this.key} ${this.not ? '!= ' : ''}"${this.value}"`;
+  }
 }
 
 // Exact names and wildcard prefixes apart: an exact name may itself begin with any character.
@@ -479,7 +575,7 @@ export const stmt = {
       if (flags.text) t += ` ${flags.text}`;
       return t;
     };
-    return new Part(text, (ctx, out) => {
+    return new FnPart(text, (ctx, out) => {
       natFamilyCheck(ctx, 'stmt.masquerade');
       const e: Expression = { type: 'masq' };
       if (ports) {
