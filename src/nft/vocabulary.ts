@@ -177,10 +177,15 @@ export interface MatchOptions {
 /** An IPv4/IPv6 address, a prefix ("192.168.0.0/16"), or "@set" for a set lookup. */
 function addressMatch(proto: 'ip' | 'ip6', field: 'saddr' | 'daddr', value: string, opts: MatchOptions = {}): RulePart {
   const v6 = proto === 'ip6';
-  // The common case first, before anything is allocated: a plain IPv4 address or prefix.
+  // The common case first, before anything else is allocated: a plain IPv4 address or prefix.
   if (!v6 && typeof value === 'string') {
     const v4 = ipv4Prefix(value);
-    if (v4 >= 0) return new Ipv4AddressPart(field, Math.floor(v4 / 64), v4 % 64, opts.not === true);
+    if (v4 >= 0) {
+      const a = Math.floor(v4 / 64);
+      const addr = new Uint8Array(4);
+      for (let i = 0; i < 4; i++) addr[i] = (a >>> (24 - 8 * i)) & 0xff;
+      return new AddressPart(proto, field, addr, v4 % 64, opts.not === true);
+    }
   }
   const name = `match.${proto}.${field}`;
   const offset = v6 ? (field === 'saddr' ? 8 : 24) : (field === 'saddr' ? 12 : 16);
@@ -205,31 +210,13 @@ function addressMatch(proto: 'ip' | 'ip6', field: 'saddr' | 'daddr', value: stri
     const keep = Math.max(0, Math.min(8, bits - i * 8));
     addr[i]! &= (0xff << (8 - keep)) & 0xff;
   }
-  const text = (): string => `${proto} ${field} ${neg}${v6 ? formatIPv6(addr) : formatIPv4(addr)}${bits < width * 8 ? `/${bits}` : ''}`;
-  const op: CmpOp = opts.not ? 'neq' : 'eq';
-  return new FnPart(text, (ctx, out) => {
-    guardL3(ctx, v6, name, out);
-    if (bits === 0) return; // /0 matches everything
-    if (bits % 8 === 0) {
-      // Byte-aligned prefixes load only the prefix bytes and compare them: no mask needed.
-      const len = bits / 8;
-      out.push({ type: 'payload', base: 'network', offset, len, dreg: NFT_REG_1 }, cmpExpr(op, addr.slice(0, len)));
-      return;
-    }
-    const mask = new Uint8Array(width);
-    for (let i = 0; i < width; i++) mask[i] = (0xff << (8 - Math.max(0, Math.min(8, bits - i * 8)))) & 0xff;
-    out.push(
-      { type: 'payload', base: 'network', offset, len: width, dreg: NFT_REG_1 },
-      { type: 'bitwise', sreg: NFT_REG_1, dreg: NFT_REG_1, len: width, mask, xor: new Uint8Array(width) },
-      cmpExpr(op, addr.slice()),
-    );
-  });
+  return new AddressPart(proto, field, addr, bits, opts.not === true);
 }
 
 /**
  * An IPv4 address or prefix as `address * 64 + length`, host bits cleared; -1 for anything
  * else (addressMatch's general path then parses it, or words the error). Parsed in place: no
- * substring, no Prefix object, no byte array per rule of a big batch.
+ * substring and no Prefix object per rule of a big batch.
  */
 function ipv4Prefix(value: string): number {
   const slash = value.indexOf('/');
@@ -253,42 +240,41 @@ function ipv4Prefix(value: string): number {
   return masked * 64 + bits;
 }
 
-/** `ip saddr|daddr [!=] A.B.C.D[/N]` in an ip, inet, bridge or netdev table: what addressMatch builds, from fields. */
-class Ipv4AddressPart extends Part {
-  constructor(private readonly field: 'saddr' | 'daddr', private readonly address: number, private readonly bits: number, private readonly not: boolean) {
+/** `ip|ip6 saddr|daddr [!=] ADDRESS[/N]` (host bits of addr already cleared), its values in fields. */
+class AddressPart extends Part {
+  constructor(
+    private readonly proto: 'ip' | 'ip6', private readonly field: 'saddr' | 'daddr',
+    private readonly addr: Uint8Array, private readonly bits: number, private readonly not: boolean,
+  ) {
     super();
   }
   emit(ctx: BuildContext, out: Expression[]): void {
-    guardL3(ctx, false, `match.ip.${this.field}`, out);
+    const v6 = this.proto === 'ip6';
+    guardL3(ctx, v6, `match.${this.proto}.${this.field}`, out);
     const bits = this.bits;
     if (bits === 0) return; // /0 matches everything
-    const offset = this.field === 'saddr' ? 12 : 16;
+    const offset = v6 ? (this.field === 'saddr' ? 8 : 24) : (this.field === 'saddr' ? 12 : 16);
+    const width = this.addr.length;
     const op: CmpOp = this.not ? 'neq' : 'eq';
-    const a = this.address;
+    // Each rule gets its own bytes: expressions are the caller's to change.
     if (bits % 8 === 0) {
       // Byte-aligned prefixes load only the prefix bytes and compare them: no mask needed.
       const len = bits / 8;
-      const data = new Uint8Array(len);
-      for (let i = 0; i < len; i++) data[i] = (a >>> (24 - 8 * i)) & 0xff;
-      out.push({ type: 'payload', base: 'network', offset, len, dreg: NFT_REG_1 }, cmpExpr(op, data));
+      out.push({ type: 'payload', base: 'network', offset, len, dreg: NFT_REG_1 }, cmpExpr(op, this.addr.slice(0, len)));
       return;
     }
-    const mask = new Uint8Array(4), data = new Uint8Array(4);
-    const m = (0xffffffff << (32 - bits)) >>> 0;
-    for (let i = 0; i < 4; i++) {
-      mask[i] = (m >>> (24 - 8 * i)) & 0xff;
-      data[i] = (a >>> (24 - 8 * i)) & 0xff;
-    }
+    const mask = new Uint8Array(width);
+    for (let i = 0; i < width; i++) mask[i] = (0xff << (8 - Math.max(0, Math.min(8, bits - i * 8)))) & 0xff;
     out.push(
-      { type: 'payload', base: 'network', offset, len: 4, dreg: NFT_REG_1 },
-      { type: 'bitwise', sreg: NFT_REG_1, dreg: NFT_REG_1, len: 4, mask, xor: new Uint8Array(4) },
-      cmpExpr(op, data),
+      { type: 'payload', base: 'network', offset, len: width, dreg: NFT_REG_1 },
+      { type: 'bitwise', sreg: NFT_REG_1, dreg: NFT_REG_1, len: width, mask, xor: new Uint8Array(width) },
+      cmpExpr(op, this.addr.slice()),
     );
   }
   protected describe(): string {
-    const a = this.address;
-    const dotted = `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`;
-    return `ip ${this.field} ${this.not ? '!= ' : ''}${dotted}${this.bits < 32 ? `/${this.bits}` : ''}`;
+    const v6 = this.proto === 'ip6';
+    const full = this.addr.length * 8;
+    return `${this.proto} ${this.field} ${this.not ? '!= ' : ''}${v6 ? formatIPv6(this.addr) : formatIPv4(this.addr)}${this.bits < full ? `/${this.bits}` : ''}`;
   }
 }
 
