@@ -2,8 +2,11 @@
 // message, on real kernel dumps of varied links and routes (the CLI uses them for speed only:
 // src/cli/link-decode.ts, src/cli/route-json.ts, src/cli/json-text.ts).
 import test from 'ava';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { NetlinkSocket } from '../src/netlink/socket.js';
-import type { MessageRef } from '../src/netlink/message.js';
+import { chunkMessages, type MessageRef } from '../src/netlink/message.js';
+import { NetlinkBuffer } from '../src/netlink/reader.js';
 import { decodeLink, encodeLinkDump, resolveLinkNames, type LinkRef } from '../src/rtnl/link.js';
 import { decodeRoute, encodeRouteDump } from '../src/rtnl/route.js';
 import { decodeLinkForPrint, linkNames, listLinksForPrint, printLinkJson } from '../src/cli/link-decode.js';
@@ -12,9 +15,11 @@ import { routeJsonString, routeJsonWriter } from '../src/cli/route-json.js';
 import { LinkTable, netnsBytes } from '../src/cli/link-json.js';
 import { routeJsonText } from '../src/cli/json-text.js';
 import { routeJson } from '../src/cli/rtnl-format.js';
-import { assertPrivate, ip, tryRun, withIpNetns } from './helpers/env.js';
+import { assertPrivate, ip, run, tryRun, withIpNetns } from './helpers/env.js';
 
 test.before(() => assertPrivate());
+
+const MAIN = fileURLToPath(new URL('../dist/src/cli/main.cjs', import.meta.url));
 
 async function dump(sock: NetlinkSocket, req: Uint8Array): Promise<MessageRef[]> {
   const out: MessageRef[] = [];
@@ -108,6 +113,95 @@ test('links: the byte writer of dump-links --json prints what rtnl decodeLink + 
       sock.close();
     }
   });
+});
+
+/** What the decoder path prints for a whole dump: JSON.stringify(linkJson()) of each link, resolved as dump-links does. */
+function decoderText(msgs: MessageRef[], ns: string | null): string {
+  const links = msgs.filter((m) => m.type === 16).map((m) => decodeLink(m));
+  const refs = new Map<number, LinkRef>(links.map((l) => [l.ifindex, { name: l.ifname, up: l.flags.includes('UP') }]));
+  for (const l of links) resolveLinkNames(l, (i) => refs.get(i));
+  const items = links.map((l) => {
+    const peerName = l.linkinfo?.info_kind === 'veth' && typeof l.link === 'string' && !/^if\d+$/.test(l.link) ? l.link : undefined;
+    return JSON.stringify(linkJson(l, ns, peerName ? { peer_ifname: peerName, peer_netns: ns } : undefined));
+  });
+  return `[${items.join(',')}]\n`;
+}
+
+test('links: dump-links --json prints links while the dump runs, as the decoder path would print them all at the end', async (t) => {
+  await withIpNetns('cfe', async (a) => {
+    // 301 veth pairs over many datagrams, two of them up, and m0 enslaved to a bridge made
+    // last (m0 and the bridge go through the general path, in the middle and at the end). A
+    // veth's peer comes right after it (the kernel registers the peer first), and the kernel's
+    // datagrams hold 3, then 28 links: an ifb made first (a plain link, printed as bytes)
+    // puts a pair across every datagram edge, so each edge's last veth waits for its peer.
+    const ifb = tryRun('ip', ['-n', a, 'link', 'add', 'ifbF', 'type', 'ifb']).status === 0;
+    const lines: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      if (i === 150) lines.push('link add m0 type veth peer name m1');
+      lines.push(`link add e${i}a type veth peer name e${i}b`);
+    }
+    lines.push('link add brL type bridge', 'link set m0 master brL', 'link set e7a up', 'link set e7b up');
+    run('ip', ['-n', a, '-batch', '-'], `${lines.join('\n')}\n`);
+    const sock = new NetlinkSocket({ netns: `/run/netns/${a}` });
+    try {
+      // Datagrams whose last link is a veth named by the next link (its peer, in the next datagram).
+      let datagrams = 0;
+      let split = 0;
+      for await (const c of sock.dumpDatagrams(encodeLinkDump({}))) {
+        if (c.count === 0) continue;
+        datagrams++;
+        const last = chunkMessages(c)[c.count - 1]!;
+        const l = decodeLink(last);
+        if (l.linkinfo?.info_kind === 'veth' && l.link_index === l.ifindex + 1) split++;
+      }
+      t.true(datagrams >= 10, `datagrams: ${datagrams}`);
+      if (ifb) t.true(split >= 5, `veths whose peer is in the next datagram: ${split}`);
+      else t.log(`no ifb here (${tryRun('ip', ['-n', a, 'link', 'add', 'ifbG', 'type', 'ifb']).stderr.trim()}): pairs do not straddle datagrams`);
+      const expected = decoderText(await dump(sock, encodeLinkDump({})), a);
+      for (const env of [{}, { NETLINKTS_READ_AHEAD: '0' }]) {
+        const r = spawnSync(process.execPath, [MAIN, 'dump-links', '--json', '--netns', a], { encoding: 'utf8', env: { ...process.env, ...env, DEBUG: '' } });
+        t.is(r.status, 0, r.stderr);
+        if (r.stdout === expected) {
+          t.pass();
+          continue;
+        }
+        const ours = JSON.parse(r.stdout) as unknown[];
+        const theirs = JSON.parse(expected) as unknown[];
+        const i = ours.findIndex((l, k) => JSON.stringify(l) !== JSON.stringify(theirs[k]));
+        t.fail(`${JSON.stringify(env)}: link ${i} differs:\n${JSON.stringify(ours[i])}\n${JSON.stringify(theirs[i])}`);
+      }
+    } finally {
+      sock.close();
+    }
+  });
+});
+
+test('links: an ifindex that comes twice in a dump marks the table', (t) => {
+  // Two RTM_NEWLINK messages for ifindex 7 (a link renamed while the kernel dumped), then 8.
+  const msg = (index: number, name: string): Buffer => {
+    const attr = Buffer.alloc(4 + ((name.length + 1 + 3) & ~3));
+    attr.writeUInt16LE(4 + name.length + 1, 0);
+    attr.writeUInt16LE(3, 2); // IFLA_IFNAME
+    attr.write(name, 4, 'latin1');
+    const m = Buffer.alloc(32 + attr.length);
+    m.writeUInt32LE(m.length, 0);
+    m.writeUInt16LE(16, 4); // RTM_NEWLINK
+    m.writeInt32LE(index, 20);
+    attr.copy(m, 32);
+    return m;
+  };
+  const chunk = (msgs: Buffer[]) => {
+    const bytes = new Uint8Array(Buffer.concat(msgs));
+    return { buf: new NetlinkBuffer(bytes), start: 0, end: bytes.length, count: msgs.length };
+  };
+  const once = new LinkTable();
+  once.add(chunk([msg(7, 'a'), msg(8, 'b')]));
+  t.false(once.repeated);
+  const twice = new LinkTable();
+  twice.add(chunk([msg(7, 'a')]));
+  twice.add(chunk([msg(7, 'renamed'), msg(8, 'b')]));
+  t.true(twice.repeated);
+  t.is(twice.lookup(7)?.name, 'renamed', 'the later message names the link');
 });
 
 test('links: a filtered listing resolves names outside the filter', async (t) => {

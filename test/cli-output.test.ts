@@ -72,6 +72,35 @@ test('Output: a reader that goes away (EPIPE) ends the writer quietly', async (t
   }
 });
 
+test('Output: held text is written in order on release, and a discard drops exactly what was held', async (t) => {
+  const { Output } = await import('../src/cli/output.js');
+  const { PassThrough } = await import('node:stream');
+  const sink = new PassThrough();
+  const got: Buffer[] = [];
+  sink.on('data', (d: Buffer) => got.push(d));
+  const out = new Output(1, sink);
+  const bytes = (n: number, c: number): void => {
+    for (let i = 0; i < n; i++) {
+      out.room(1);
+      out.buf[out.pos++] = c;
+    }
+  };
+  out.hold();
+  bytes(300_000, 0x61); // more than a chunk: one is held full
+  out.discard();
+  bytes(600_000, 0x62);
+  t.is(got.length, 0, 'nothing leaves while held');
+  t.is(out.write('c'.repeat(300_000)), undefined); // text while held (a chunk's worth and more)
+  await out.release();
+  bytes(10, 0x64);
+  await out.end();
+  await new Promise((r) => setImmediate(r));
+  const text = Buffer.concat(got).toString('latin1');
+  t.is(text.length, 600_000 + 300_000 + 10);
+  t.true(text === `${'b'.repeat(600_000)}${'c'.repeat(300_000)}${'d'.repeat(10)}`, 'order or content differs');
+  t.throws(() => out.discard(), { message: /not holding/ });
+});
+
 test('addon: build/Release by its fixed path, node-gyp-build (prebuilds) when it is missing', (t) => {
   const here = loadAddon(packageRoot);
   t.is(here.source, 'build/Release');

@@ -213,6 +213,13 @@ export class LinkTable {
   private readonly sparse = new Map<number, number>();
   /** The longest IFLA_IFNAME payload (names of other links are copied into a link's JSON). */
   private maxName = 16;
+  /**
+   * Whether an ifindex came twice (a link changed while the kernel dumped): the later message
+   * names it, so text written before the dump ended may have used the earlier one.
+   */
+  repeated = false;
+  /** How many links carry IFLA_LINK_NETNSID (a peer or lower device in another namespace). */
+  withNetnsid = 0;
 
   /** Scans the RTM_NEWLINK messages of a chunk of dumpDatagrams(). */
   add(c: MessageChunk): void {
@@ -230,7 +237,9 @@ export class LinkTable {
         if (w !== undefined) this.scanWords(w, pos + NLMSG_HDRLEN + IFINFOMSG_LEN, pos + len, base);
         else this.scanBytes(b, pos + NLMSG_HDRLEN + IFINFOMSG_LEN, pos + len, base);
         const n = this.rows[base + S_IFNAME]!;
-        if (n < 0 || this.rows[base + S_NETNSID]! >= 0 || w === undefined) this.rows[base + R_PLAIN] = 0;
+        const nsid = this.rows[base + S_NETNSID]! >= 0;
+        if (nsid) this.withNetnsid++;
+        if (n < 0 || nsid || w === undefined) this.rows[base + R_PLAIN] = 0;
         else if (u16(b, n - 4) - 4 > this.maxName) this.maxName = u16(b, n - 4) - 4;
       }
       pos += (len + 3) & ~3;
@@ -266,8 +275,12 @@ export class LinkTable {
         d.set(this.dense);
         this.dense = d;
       }
+      if (this.dense[index] !== 0) this.repeated = true;
       this.dense[index] = base + 1;
-    } else this.sparse.set(index, base);
+    } else {
+      if (this.sparse.has(index)) this.repeated = true;
+      this.sparse.set(index, base);
+    }
     return base;
   }
 
@@ -649,19 +662,36 @@ export class LinkTable {
   /**
    * Writes the plain links from `row` on, each after its separator ('[' first when `first`,
    * then ','); returns the first row not written: one for the general path, `end`, or the row
-   * after a flush (the caller then waits for the output if it must).
+   * after a flush (the caller then waits for the output if it must). `dumping`: the dump is
+   * still coming, so a link naming one not scanned yet waits (its row is returned).
    */
-  writeRun(row: number, out: Output, first: boolean, netnsQ: Uint8Array): number {
+  writeRun(row: number, out: Output, first: boolean, netnsQ: Uint8Array, dumping = false): number {
     const end = this.count * STRIDE;
     const rows = this.rows;
     let sep = first ? 0x5b : 0x2c;
     for (; row < end; row += STRIDE) {
       const before = out.pos;
-      if (rows[row + R_PLAIN] !== 1 || !this.write(row, out, sep, netnsQ)) return row;
+      if (rows[row + R_PLAIN] !== 1 || (dumping && !this.resolved(row)) || !this.write(row, out, sep, netnsQ)) return row;
       sep = 0x2c;
       if (out.pos < before) return row + STRIDE;
     }
     return row;
+  }
+
+  /**
+   * Whether the links a row names (IFLA_LINK, IFLA_MASTER) are in the table already: while the
+   * dump runs, one that is not may still come (a veth's peer usually follows it).
+   */
+  private resolved(row: number): boolean {
+    const rows = this.rows;
+    const b = this.bufs[rows[row + R_BUF]!]!.bytes;
+    const lo = rows[row + S_LINK]!;
+    if (lo >= 0) {
+      const li = u32(b, lo);
+      if (li !== 0 && this.rowOf(li) < 0) return false;
+    }
+    const mo = rows[row + S_MASTER]!;
+    return mo < 0 || this.rowOf(u32(b, mo)) >= 0;
   }
 
   /** Whether a link's name matches /^if\d+$/. */

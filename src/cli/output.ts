@@ -22,8 +22,13 @@ function quietExit(): never {
 
 export class Output {
   /** The chunk, and how much of it is filled: byte writers (route-json.ts) write here directly after room(). */
-  readonly buf: Buffer;
+  buf: Buffer;
   pos = 0;
+  /**
+   * While holding (hold()), full chunks are kept here instead of being written: text that may
+   * still be taken back (discard()) or let go (release()).
+   */
+  private held: Buffer[] | undefined;
   /** A 'drain' to wait for, left by a flush that room() could not wait for. */
   private waiting: Promise<void> | undefined;
   /** Set once fd writes met EAGAIN (or a stream was given): everything then goes through it. */
@@ -48,6 +53,13 @@ export class Output {
 
   /** Append text; returns a promise only when the caller must wait before writing more. */
   write(s: string): Promise<void> | undefined {
+    if (this.held && s.length * MAX_BYTES_PER_UNIT > CHUNK - this.pos) {
+      this.room(CHUNK);
+      if (s.length * MAX_BYTES_PER_UNIT > CHUNK) {
+        this.held.push(Buffer.from(s, 'utf8'));
+        return undefined;
+      }
+    }
     if (s.length * MAX_BYTES_PER_UNIT > CHUNK - this.pos) {
       const p = this.flush();
       if (s.length * MAX_BYTES_PER_UNIT > CHUNK) {
@@ -67,6 +79,12 @@ export class Output {
   /** Makes n bytes free in `buf` from `pos` (n <= the chunk size), flushing if needed. */
   room(n: number): void {
     if (CHUNK - this.pos >= n) return;
+    if (this.held) {
+      this.held.push(this.buf.subarray(0, this.pos));
+      this.buf = Buffer.allocUnsafe(CHUNK);
+      this.pos = 0;
+      return;
+    }
     const p = this.flush();
     if (p) this.waiting = this.waiting ? this.waiting.then(() => p) : p;
   }
@@ -78,8 +96,38 @@ export class Output {
     return p;
   }
 
+  /**
+   * From now on keep what is written (byte writers only: room() and buf/pos) until release() or
+   * discard(); nothing may be buffered yet. What a dump prints while the kernel is still
+   * producing it is held this way, because a dump the kernel flags inconsistent
+   * (NLM_F_DUMP_INTR) is run again and its first text must not have been printed.
+   */
+  hold(): void {
+    if (this.pos !== 0 || this.held) throw new Error('Output.hold: output already buffered or held');
+    this.held = [];
+  }
+
+  /** Drops everything written since hold(), and keeps holding. */
+  discard(): void {
+    if (!this.held) throw new Error('Output.discard: not holding');
+    this.held = [];
+    this.pos = 0;
+  }
+
+  /** Stops holding: what was held is written out (in order) with the current chunk's text after it. */
+  async release(): Promise<void> {
+    const held = this.held;
+    if (!held) throw new Error('Output.release: not holding');
+    this.held = undefined;
+    for (const chunk of held) {
+      const p = this.send(chunk);
+      if (p) await p;
+    }
+  }
+
   /** Write out what is buffered; resolves when more may be written. */
   flush(): Promise<void> | undefined {
+    if (this.held) throw new Error('Output.flush: holding (release() first)');
     if (this.pos === 0) return undefined;
     const n = this.pos;
     this.pos = 0;

@@ -28,16 +28,47 @@ const IF_LIKE = /^if\d+$/;
  * `--json` over whole dumps: each namespace's datagrams are scanned once as they arrive
  * (link-json.ts), then printed; plain links as bytes, the rest through the decoder. Same text
  * as the two-pass path below (names, peers and namespaces resolved the same way).
+ *
+ * The first namespace's links are printed while its dump is still coming: the kernel builds
+ * each datagram inside the read of it (on the read-ahead thread), so the JSON thread would
+ * otherwise wait for it between scans and then write everything. A link is printed as soon
+ * as every link it names (peer or lower device, master) has been scanned and every link
+ * before it is printed; the text is held (Output.hold) until the dump is complete, because an
+ * interrupted dump runs again and one that names an ifindex twice is printed afresh.
  */
 async function wholeJson(targets: Target[]): Promise<void> {
+  const out = new Output();
+  const arr = new JsonArrayWriter(out);
   const tables: LinkTable[] = [];
-  for (const t of targets) {
+  /** Rows of the first table printed while it was dumped. */
+  let early = 0;
+  let attempt = 0;
+  for (let i = 0; i < targets.length; i++) {
+    const t = targets[i]!;
+    const netnsQ = i === 0 ? netnsBytes(t.name) : undefined;
     tables.push(await retryInterrupted(async () => {
       const table = new LinkTable();
-      for await (const c of t.sock.dumpDatagrams(encodeLinkDump({}), { operation: 'list links', headerSize: 16 })) table.add(c);
+      if (netnsQ) {
+        if (attempt++ === 0) out.hold();
+        else out.discard(); // a retry: the interrupted dump's text goes
+        early = 0;
+      }
+      for await (const c of t.sock.dumpDatagrams(encodeLinkDump({}), { operation: 'list links', headerSize: 16 })) {
+        table.add(c);
+        if (netnsQ) early = writeWhileDumping(table, early, out, netnsQ);
+      }
       return table;
     }));
+    if (netnsQ) {
+      if (tables[0]!.repeated) {
+        out.discard();
+        early = 0;
+      }
+      await out.release();
+    }
   }
+  if (early > 0) arr.started = true;
+
   // Veths whose peer is in another namespace (rare): found as the two-pass path finds them.
   const remotes: Map<number, PeerInfo>[] = [];
   let dir: import('../peers.js').NamespaceDirectory | undefined;
@@ -46,7 +77,7 @@ async function wholeJson(targets: Target[]): Promise<void> {
     const peers = new Map<number, PeerInfo>();
     remotes.push(peers);
     const jobs: Promise<void>[] = [];
-    for (let row = 0; row < table.end; row += LinkTable.STRIDE) {
+    for (let row = 0; table.withNetnsid > 0 && row < table.end; row += LinkTable.STRIDE) {
       const id = table.netnsid(row);
       if (id === undefined) continue;
       if (!dir) {
@@ -64,14 +95,12 @@ async function wholeJson(targets: Target[]): Promise<void> {
     await Promise.all(jobs);
   }
 
-  const out = new Output();
-  const arr = new JsonArrayWriter(out);
   for (let i = 0; i < targets.length; i++) {
     const t = targets[i]!;
     const table = tables[i]!;
     const netnsQ = netnsBytes(t.name);
     const lookup = (k: number): LinkRef | undefined => table.lookup(k);
-    for (let row = 0; row < table.end;) {
+    for (let row = i === 0 ? early : 0; row < table.end;) {
       const next = table.writeRun(row, out, !arr.started, netnsQ);
       if (next !== row) {
         arr.started = true;
@@ -98,6 +127,15 @@ async function wholeJson(targets: Target[]): Promise<void> {
   const e = arr.end();
   if (e) await e;
   await out.end();
+}
+
+/** Prints the table's plain links from `row` on while its dump runs, as far as they are ready; returns the next row. */
+function writeWhileDumping(table: LinkTable, row: number, out: Output, netnsQ: Uint8Array): number {
+  for (;;) {
+    const next = table.writeRun(row, out, row === 0, netnsQ, true);
+    if (next === row) return row;
+    row = next;
+  }
 }
 
 /** The master's ifindex in t; undefined when t has no such link (--all-netns: nothing to show there). */
