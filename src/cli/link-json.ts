@@ -456,12 +456,13 @@ export class LinkTable {
     o[p++] = 0x22;
     p = put(o, p, K_FLAGS);
     p = put(o, p, flagBytes(rows[row + R_FLAGS]! >>> 0, mdown));
-    p = this.mid(o, p, b, w, row, msg);
-    if (p < 0) return false;
+    const shaped = this.shaped(row, b, w, msg);
+    if (shaped) p = put(o, p, this.midSeg);
+    else if ((p = this.midText(o, p, b, row, msg)) < 0) return false;
     p = this.hw(o, p, b, rows[row + S_ADDRESS]!, K_ADDRESS);
-    p = this.tail(o, p, b, w, row);
-    if (p < 0) return false;
-    const veth = this.tailVeth;
+    if (shaped) p = put(o, p, this.tailSeg);
+    else if ((p = this.tailText(o, p, b, w, row)) < 0) return false;
+    const veth = shaped ? this.shapeVeth : this.tailVeth;
     p = put(o, p, netnsQ);
     // A veth's peer in this namespace (dump-links' own fields), unless its name looks like
     // ip's "ifN" for an unknown link: then the general path decides.
@@ -480,24 +481,70 @@ export class LinkTable {
   }
 
   /**
-   * mtu through link_type (no master) as the previous link's text when the attributes it is made
-   * of are the same (midKey), which in a dump is nearly always: then a link costs a few word
-   * comparisons here instead of a dozen field writes (cold code: fewer operations, and little
-   * for the optimizing compiler to do). -1: the general path.
+   * mtu through link_type (midText) and broadcast through the queue sizes (tailText) are the
+   * same text for nearly every link of a dump (links of one kind share their limits, queues
+   * and state). They are written once for `shapeRow` and copied for each link whose attributes
+   * they are made of are those of shapeRow, compared word for word (sameShape): cold code
+   * does a few loads and comparisons per attribute instead of writing a dozen fields.
    */
-  private mid(o: Uint8Array, p: number, b: Uint8Array, w: Int32Array, row: number, msg: number): number {
-    if (!midKey(this.rows, row, w, b, msg, KEY)) return this.midText(o, p, b, row, msg);
-    if (!sameKey(KEY, this.lastMid, MID_KEY)) {
-      const t = new Uint8Array(1024);
-      const n = this.midText(t, 0, b, row, msg);
-      if (n < 0) {
-        this.lastMid[0] = NaN;
-        return -1;
+  private shapeRow = -1;
+  private midSeg = new Uint8Array(0);
+  private tailSeg = new Uint8Array(0);
+  /** shapeRow's IFLA_INET6_ADDR_GEN_MODE (genMode) and whether it is a veth. */
+  private shapeMode = -1;
+  private shapeVeth = false;
+  /** Whether the link tailText() wrote last is a veth. */
+  private tailVeth = false;
+
+  /**
+   * Whether midSeg and tailSeg are this link's texts: it has the attributes of shapeRow, or it
+   * becomes shapeRow. False for a link with a master (mid names it) or whose texts the general
+   * path must write; the caller then writes the texts itself.
+   */
+  private shaped(row: number, b: Uint8Array, w: Int32Array, msg: number): boolean {
+    const rows = this.rows;
+    if (rows[row + S_MASTER]! >= 0) return false;
+    const af = rows[row + S_AF_SPEC]!;
+    const mode = af < 0 ? -1 : genMode(b, af, u16(b, af - 4) - 4, w);
+    if (mode === -2) return false;
+    if (this.shapeRow >= 0 && mode === this.shapeMode && this.sameShape(row, w, msg)) return true;
+    const mid = new Uint8Array(1024);
+    const m = this.midText(mid, 0, b, row, msg);
+    if (m < 0) return false;
+    const tail = new Uint8Array(2048);
+    const n = this.tailText(tail, 0, b, w, row);
+    if (n < 0) return false;
+    this.midSeg = mid.subarray(0, m);
+    this.tailSeg = tail.subarray(0, n);
+    this.shapeRow = row;
+    this.shapeMode = mode;
+    this.shapeVeth = this.tailVeth;
+    return true;
+  }
+
+  /** Whether the row's SHAPE attributes (header and payload words) and ifi_type are shapeRow's. */
+  private sameShape(row: number, w: Int32Array, msg: number): boolean {
+    const rows = this.rows;
+    const s = this.shapeRow;
+    const sw = this.words[rows[s + R_BUF]!]!;
+    // ifi_family, padding and ifi_type: one word
+    if (w[(msg + NLMSG_HDRLEN) >> 2] !== sw[(rows[s + R_MSG]! + NLMSG_HDRLEN) >> 2]) return false;
+    for (let k = 0; k < SHAPE.length; k++) {
+      const slot = SHAPE[k]!;
+      const a = rows[row + slot]!;
+      const c = rows[s + slot]!;
+      if (a < 0 || c < 0) {
+        if (a !== c) return false;
+        continue;
       }
-      this.midSeg = t.subarray(0, n);
+      let i = (a >> 2) - 1;
+      let j = (c >> 2) - 1;
+      const h = w[i]!;
+      if (h !== sw[j]) return false; // length and type
+      // payload words, padding included (the kernel zeroes it; other padding only misses)
+      for (const e = i + (((h & 0xffff) + 3) >> 2); ++i < e;) if (w[i] !== sw[++j]) return false;
     }
-    o.set(this.midSeg, p);
-    return p + this.midSeg.length;
+    return true;
   }
 
   private midText(o: Uint8Array, p: number, b: Uint8Array, row: number, msg: number): number {
@@ -550,32 +597,6 @@ export class LinkTable {
     p = put(o, p, K_LINK_TYPE);
     p = put(o, p, linkTypeBytes(u16(b, msg + NLMSG_HDRLEN + 2)));
     return p;
-  }
-
-  private readonly lastMid = new Float64Array(MID_KEY).fill(NaN);
-  private midSeg = new Uint8Array(0);
-  private readonly lastTail = new Float64Array(TAIL_KEY).fill(NaN);
-  private tailSeg = new Uint8Array(0);
-  private lastVeth = false;
-  /** Whether the link tail() wrote last is a veth. */
-  private tailVeth = false;
-
-  /** broadcast through the queue sizes, cached as mid() is (tailKey). */
-  private tail(o: Uint8Array, p: number, b: Uint8Array, w: Int32Array, row: number): number {
-    if (!tailKey(this.rows, row, w, b, KEY)) return this.tailText(o, p, b, w, row);
-    if (!sameKey(KEY, this.lastTail, TAIL_KEY)) {
-      const t = new Uint8Array(2048);
-      const n = this.tailText(t, 0, b, w, row);
-      if (n < 0) {
-        this.lastTail[0] = NaN;
-        return -1;
-      }
-      this.tailSeg = t.subarray(0, n);
-      this.lastVeth = this.tailVeth;
-    }
-    this.tailVeth = this.lastVeth;
-    o.set(this.tailSeg, p);
-    return p + this.tailSeg.length;
   }
 
   private tailText(o: Uint8Array, p: number, b: Uint8Array, w: Int32Array, row: number): number {
@@ -766,82 +787,12 @@ export function netnsBytes(netns: string | null): Uint8Array {
   return Buffer.from(`${NETNS_KEY}${JSON.stringify(netns)}`, 'utf8');
 }
 
-const MID_KEY = 10;
-const TAIL_KEY = 27;
-const KEY = new Float64Array(TAIL_KEY);
-
-/** A u32 attribute's value, -1 when absent. */
-const val = (rows: Int32Array, row: number, slot: number, w: Int32Array): number => {
-  const at = rows[row + slot]!;
-  return at < 0 ? -1 : w[at >> 2]! >>> 0;
-};
-
-/** The words of a short attribute's payload (up to `words` of them, zero-padded by the kernel) and its length. */
-function shortAttr(w: Int32Array, b: Uint8Array, at: number, words: number, key: Float64Array, k: number): boolean {
-  if (at < 0) {
-    key[k] = -1;
-    for (let i = 1; i <= words; i++) key[k + i] = 0;
-    return true;
-  }
-  const len = u16(b, at - 4) - 4;
-  if (len > words * 4) return false;
-  key[k] = len;
-  for (let i = 0; i < words; i++) key[k + 1 + i] = i * 4 < len ? w[(at >> 2) + i]! : 0;
-  return true;
-}
-
-/** Everything midText() reads, in KEY; false when it cannot be keyed (a master, a long qdisc). */
-function midKey(rows: Int32Array, row: number, w: Int32Array, b: Uint8Array, msg: number, key: Float64Array): boolean {
-  if (rows[row + S_MASTER]! >= 0) return false;
-  key[0] = val(rows, row, S_MTU, w);
-  if (!shortAttr(w, b, rows[row + S_QDISC]!, 3, key, 1)) return false;
-  const os = rows[row + S_OPERSTATE]!;
-  key[5] = os < 0 ? -1 : b[os]!;
-  const lm = rows[row + S_LINKMODE]!;
-  key[6] = lm < 0 ? -1 : b[lm]!;
-  key[7] = val(rows, row, S_GROUP, w);
-  key[8] = val(rows, row, S_TXQLEN, w);
-  key[9] = u16(b, msg + NLMSG_HDRLEN + 2);
-  return true;
-}
-
-/** Everything tailText() reads, in KEY; false when it cannot be keyed. */
-function tailKey(rows: Int32Array, row: number, w: Int32Array, b: Uint8Array, key: Float64Array): boolean {
-  if (!shortAttr(w, b, rows[row + S_BROADCAST]!, 2, key, 0)) return false;
-  const pd = rows[row + S_PROTO_DOWN]!;
-  key[3] = pd < 0 ? -1 : b[pd]!;
-  key[4] = val(rows, row, S_PROMISC, w);
-  key[5] = val(rows, row, S_ALLMULTI, w);
-  key[6] = val(rows, row, S_MIN_MTU, w);
-  key[7] = val(rows, row, S_MAX_MTU, w);
-  // IFLA_LINKINFO whole (a veth's is 12 bytes: its kind only).
-  if (!shortAttr(w, b, rows[row + S_LINKINFO]!, 4, key, 8)) return false;
-  const af = rows[row + S_AF_SPEC]!;
-  key[13] = af < 0 ? -1 : genMode(b, af, u16(b, af - 4) - 4, w);
-  if (key[13] === -2) return false;
-  key[14] = val(rows, row, S_TXQ, w);
-  key[15] = val(rows, row, S_RXQ, w);
-  key[16] = val(rows, row, S_GSO_SIZE, w);
-  key[17] = val(rows, row, S_GSO_SEGS, w);
-  key[18] = val(rows, row, S_TSO_SIZE, w);
-  key[19] = val(rows, row, S_TSO_SEGS, w);
-  key[20] = val(rows, row, S_GRO_SIZE, w);
-  key[21] = val(rows, row, S_GSO4, w);
-  key[22] = val(rows, row, S_GRO4, w);
-  return true;
-}
-
-/** Compares the first n of key with last, copying key over it; true when they were equal. */
-function sameKey(key: Float64Array, last: Float64Array, n: number): boolean {
-  let same = true;
-  for (let i = 0; i < n; i++) {
-    if (key[i] !== last[i]) {
-      same = false;
-      last[i] = key[i]!;
-    }
-  }
-  return same;
-}
+/** The attributes midText() and tailText() print (besides ifi_type and the gen mode in IFLA_AF_SPEC). */
+const SHAPE = Int8Array.from([
+  S_MTU, S_QDISC, S_OPERSTATE, S_LINKMODE, S_GROUP, S_TXQLEN, S_BROADCAST, S_PROTO_DOWN, S_PROMISC, S_ALLMULTI,
+  S_MIN_MTU, S_MAX_MTU, S_LINKINFO, S_TXQ, S_RXQ, S_GSO_SIZE, S_GSO_SEGS, S_TSO_SIZE, S_TSO_SEGS, S_GRO_SIZE,
+  S_GSO4, S_GRO4,
+]);
 
 /** IFLA_INET6_ADDR_GEN_MODE inside IFLA_AF_SPEC: the value, -1 none, -2 for the general path. */
 function genMode(b: Uint8Array, off: number, len: number, w: Int32Array): number {
