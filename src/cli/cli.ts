@@ -4,6 +4,7 @@
 import { COMMANDS, commandHelp, findCommand, globalHelp } from './commands.js';
 import { parseArgs, type ParsedArgs } from './args.js';
 import { UsageError, reportError } from './errors.js';
+import { finish as endProcess } from './exit.js';
 import { readFileSync } from 'node:fs';
 
 type CommandModule = { run(args: ParsedArgs): Promise<number | void> };
@@ -26,6 +27,14 @@ function load(name: string): Promise<CommandModule> {
 async function version(): Promise<string> {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
+}
+
+/** Whether a command ran (help and --version never load the addon). */
+let commandRan = false;
+
+/** Ends the process with the status run() gave (src/cli/exit.ts). */
+export function finish(code: number): Promise<never> {
+  return endProcess(code, commandRan);
 }
 
 /** Runs one command line; resolves to the exit status (errors become it too). */
@@ -64,6 +73,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(commandHelp(spec));
     return 0;
   }
+  commandRan = true;
   const mod = await load(spec.name);
   return (await mod.run(args)) ?? 0;
 }

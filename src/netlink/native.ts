@@ -114,6 +114,12 @@ export interface NativeBinding {
   netnsDelete(dir: string, name: string): void;
   /** [st_dev, st_ino] of a namespace fd; fd -1: the calling (JS) thread's network namespace. */
   nsIdentity(fd: number): [number, number];
+  /**
+   * _exit(code): ends the process at once, without node's teardown (which waits for V8's
+   * worker threads). For the CLI's last 'exit' listener (src/cli/exit.ts) only. Missing in
+   * addons built before it.
+   */
+  quickExit?(code: number): never;
 }
 
 function findPackageRoot(from: string): string {
@@ -175,6 +181,11 @@ export function loadAddon(root: string, require: NodeJS.Require = createRequire(
   }
   const load = require('node-gyp-build') as (dir: string) => unknown;
   return { binding: load(root) as NativeBinding, source: 'node-gyp-build' };
+}
+
+/** The addon if something has loaded it, without loading it. */
+export function loadedNative(): NativeBinding | undefined {
+  return binding;
 }
 
 /** Loads the addon (once): build/Release by its path, then node-gyp-build (prebuilds/). */
