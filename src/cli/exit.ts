@@ -7,7 +7,9 @@
 // loaded the addon and no stdio stream holds unwritten data, the last 'exit' listener ends the
 // process with _exit() (the addon's quickExit): the listeners before it (the code-cache
 // writer) still run, and the output is already with the kernel (Output writes with writeSync;
-// a stream's queue is checked). NETLINKTS_QUICK_EXIT=0 leaves the end to node.
+// a stream's queue is checked). Not when node runs with flags or NODE_OPTIONS (--cpu-prof,
+// --inspect, --heap-prof...) or NODE_V8_COVERAGE: those write their results in node's
+// teardown. NETLINKTS_QUICK_EXIT=0 leaves the end to node.
 
 /** The stdio streams this process has made (node makes them on first use of process.stdout/stderr). */
 const made: NodeJS.WritableStream[] = [];
@@ -36,7 +38,9 @@ function drained(): boolean {
 
 /** Ends the process with `code`; `addonLoaded`: a command ran that may have loaded the addon. */
 export async function finish(code: number, addonLoaded: boolean): Promise<never> {
-  if (addonLoaded && process.env.NETLINKTS_QUICK_EXIT !== '0') {
+  const env = process.env;
+  const plain = process.execArgv.length === 0 && !env.NODE_OPTIONS && !env.NODE_V8_COVERAGE;
+  if (addonLoaded && plain && env.NETLINKTS_QUICK_EXIT !== '0') {
     const { loadedNative } = await import('../netlink/native.js');
     const quickExit = loadedNative()?.quickExit;
     if (quickExit) {
