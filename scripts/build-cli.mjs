@@ -50,6 +50,12 @@ const lazy = await lazyNamespaces(`${root}dist/src/`);
 async function bundle(file, command) {
   const r = await esbuild.build({
     ...BUNDLE_OPTIONS,
+    // Whitespace and syntax only (names stay): the dump-links bundle 300 -> 164 KiB and its
+    // cache 227 -> 177 KiB; reading it and deserializing the cache took 1.2 ms less from the
+    // launcher's start to the addon's load (medians of 30 runs). NETLINKTS_BUNDLE=0 runs the
+    // readable modules.
+    minifyWhitespace: true,
+    minifySyntax: true,
     entryPoints: [`${cliDir}cli.js`],
     plugins: command ? [onlyCommand(command), lazy] : [lazy],
   });
