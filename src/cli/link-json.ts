@@ -122,19 +122,19 @@ function put(o: Uint8Array, p: number, a: Uint8Array): number {
   return p + a.length;
 }
 
+/**
+ * The decimal digits of v (an unsigned 32-bit value). Integer operations only: in cold code a
+ * division with a fraction allocates a heap number, and Math.floor is a call.
+ */
 function putNum(o: Uint8Array, p: number, v: number): number {
-  if (v < 10) {
-    o[p] = 48 + v;
-    return p + 1;
+  let n = 1;
+  for (let t = v; t >= 10; n++) t = (t - (t % 10)) / 10;
+  for (let i = p + n - 1; i >= p; i--) {
+    const d = v % 10;
+    o[i] = 48 + d;
+    v = (v - d) / 10;
   }
-  let d = 10;
-  while (d <= v / 10) d *= 10;
-  for (; d >= 1; d /= 10) {
-    const q = Math.floor(v / d);
-    o[p++] = 48 + q;
-    v -= q * d;
-  }
-  return p;
+  return p + n;
 }
 
 /**
@@ -429,6 +429,9 @@ export class LinkTable {
     // Peer and lower device: the referenced link's own name bytes.
     let mdown = false;
     let ref = -1;
+    /** Where the referenced link's name was written (a veth's peer: written again below). */
+    let refAt = 0;
+    let refEnd = 0;
     const lo = rows[row + S_LINK]!;
     if (lo >= 0) {
       const li = u32(b, lo);
@@ -442,8 +445,10 @@ export class LinkTable {
           mdown = true;
         } else {
           if (rows[r + S_IFNAME]! < 0) return false;
+          refAt = p;
           p = this.putName(o, p, r);
           if (p < 0) return false;
+          refEnd = p;
           ref = r;
           mdown = (rows[r + R_FLAGS]! & 1) === 0;
         }
@@ -469,7 +474,8 @@ export class LinkTable {
     if (veth && ref >= 0) {
       if (this.ifLike(ref)) return false;
       p = put(o, p, K_PEER);
-      p = this.putName(o, p, ref);
+      o.copyWithin(p, refAt, refEnd);
+      p += refEnd - refAt;
       p = put(o, p, K_PEER_NETNS);
       // The namespace's JSON value, copied from netnsQ past its key (a subarray would allocate a
       // Buffer for every veth).
