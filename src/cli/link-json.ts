@@ -65,7 +65,7 @@ for (const t of [54, 20, 38, 57, 56, 34, 36, 52]) MINLEN[t] = 255;
 
 const enc = (s: string): Uint8Array => Buffer.from(s, 'latin1');
 const K_LINK = enc(',"link":"'), K_LINK_NULL = enc(',"link":null'), K_IFNAME = enc(',"ifname":"');
-const K_FLAGS = enc(',"flags":'), K_MTU = enc(',"mtu":'), K_QDISC = enc(',"qdisc":"'), K_MASTER = enc(',"master":');
+const K_MTU = enc(',"mtu":'), K_QDISC = enc(',"qdisc":"'), K_MASTER = enc(',"master":');
 const K_OPERSTATE_INDEX = enc(',"operstate_index":'), K_GROUP = enc(',"group":');
 const K_TXQLEN = enc(',"txqlen":'), K_LINK_TYPE = enc(',"link_type":'), K_ADDRESS = enc(',"address":"');
 const K_BROADCAST = enc(',"broadcast":"'), K_PROTO_DOWN = enc(',"proto_down":true'), K_PROMISC = enc(',"promiscuity":');
@@ -101,14 +101,17 @@ function linkTypeBytes(type: number): Uint8Array {
   return (linkTypes[type] ??= enc(JSON.stringify(ARPHRD_NAMES.get(type) ?? `[${type}]`)));
 }
 
-/** The flags array as printed, with M-DOWN when `mdown` (as resolveLinkNames adds it). */
+/**
+ * The end of the ifname string and the flags array as printed (`","flags":[...]`), with M-DOWN
+ * when `mdown` (as resolveLinkNames adds it): one copy a link.
+ */
 function flagBytes(flags: number, mdown: boolean): Uint8Array {
   const key = mdown ? flags + 0x100000000 : flags;
   let v = flagTexts.get(key);
   if (v === undefined) {
     const names = linkFlagNames(flags);
     if (mdown && !names.includes('M-DOWN')) names.push('M-DOWN');
-    flagTexts.set(key, (v = Buffer.from(JSON.stringify(names), 'utf8')));
+    flagTexts.set(key, (v = Buffer.from(`","flags":${JSON.stringify(names)}`, 'utf8')));
   }
   return v;
 }
@@ -458,8 +461,6 @@ export class LinkTable {
     p = put(o, p, K_IFNAME);
     p = this.putName(o, p, row);
     if (p < 0) return false;
-    o[p++] = 0x22;
-    p = put(o, p, K_FLAGS);
     p = put(o, p, flagBytes(rows[row + R_FLAGS]! >>> 0, mdown));
     const shaped = this.shaped(row, b, w, msg);
     if (shaped) p = put(o, p, this.midSeg);
@@ -468,6 +469,7 @@ export class LinkTable {
     if (shaped) p = put(o, p, this.tailSeg);
     else if ((p = this.tailText(o, p, b, w, row)) < 0) return false;
     const veth = shaped ? this.shapeVeth : this.tailVeth;
+    const nsAt = p;
     p = put(o, p, netnsQ);
     // A veth's peer in this namespace (dump-links' own fields), unless its name looks like
     // ip's "ifN" for an unknown link: then the general path decides.
@@ -477,9 +479,9 @@ export class LinkTable {
       o.copyWithin(p, refAt, refEnd);
       p += refEnd - refAt;
       p = put(o, p, K_PEER_NETNS);
-      // The namespace's JSON value, copied from netnsQ past its key (a subarray would allocate a
-      // Buffer for every veth).
-      for (let i = NETNS_KEY_LEN; i < netnsQ.length; i++) o[p++] = netnsQ[i]!;
+      // The namespace's JSON value: netnsQ past its key.
+      o.copyWithin(p, nsAt + NETNS_KEY_LEN, nsAt + netnsQ.length);
+      p += netnsQ.length - NETNS_KEY_LEN;
     }
     o[p++] = 0x7d; // }
     out.pos = p;
