@@ -1366,8 +1366,9 @@ static napi_value NsIdentity(napi_env env, napi_callback_info info) {
  * own exit first joins V8's worker threads, and a command that just ran hot
  * code leaves optimizing compiles running there that nothing will use (measured:
  * ~6 ms of a 2,000-link dump-links --json spent after 'exit'). The caller runs
- * the 'exit' listeners first (this is the last one) and makes sure nothing is
- * left in a stream's queue; JavaScript has no way to end without the join. */
+ * the 'exit' listeners first (this is the last one) and only when no stdio
+ * stream was made (nothing queued, no O_NONBLOCK for node's teardown to undo);
+ * JavaScript has no way to end without the join. */
 static napi_value QuickExit(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   int32_t code;
