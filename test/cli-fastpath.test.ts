@@ -232,6 +232,9 @@ test('routes: the JSON writer gives routeJsonText(decodeRoute()) byte for byte, 
       'route add 10.7.0.0/16 via 10.0.0.2 src 10.0.0.1 proto 99', 'route add 10.8.0.0/16 dev d0 tos 0x10',
       'route add 2001:db8:5::/48 via 2001:db8::2', 'route add 2001:db8:6::/48 dev d0 metric 5 pref high',
       'route add 2001:db8:7::1 dev d0',
+      // u32 values past 2^31 (the byte writer leaves such metrics to the decoder; tables are kept as u32)
+      'route add 10.9.0.0/16 dev d0 metric 4294967295', 'route add 10.9.0.0/16 dev d0 table 4000000000',
+      'route add 10.10.0.0/16 dev d0 metric 2147483648 table 2147483648',
     ];
     for (const c of cmds) {
       const r = tryRun('bash', ['-c', `ip -n ${a} ${c}`]);

@@ -109,7 +109,10 @@ export function routeJsonWriter(
   const restQ = new Map<number, Map<number, Uint8Array>>();
   const tail = opts.netns === undefined ? '}' : `,"netns":${opts.netns === null ? 'null' : quote(opts.netns)}}`;
   const { family, table, showTable } = opts;
-  const at = new Float64Array(AT_SIZE);
+  // Int32 slots: a Float64Array element read by cold code is a new heap number each time (~8
+  // reads a route). Values that do not fit (an oif or metric of 2^31 and up) make the route
+  // the general path's; a table is kept as its 32 bits and read back with >>> 0.
+  const at = new Int32Array(AT_SIZE);
   // The last rest seen: a table's routes mostly share device, protocol, scope and metric.
   let lastPrio = -2, lastKey = -1;
   let lastRest: Uint8Array = DEFAULT_B;
@@ -162,7 +165,7 @@ export function routeJsonWriter(
     at[AT_TABLE] = b[off + 4]!;
     const alen = fam === AF_INET ? 4 : 16;
     const plain = scanRoute(b, off + RTMSG_LEN, end, alen, at);
-    if (!(b[msg + 6]! & NLM_F_DUMP_FILTERED) && table && at[AT_TABLE] !== table) return false;
+    if (!(b[msg + 6]! & NLM_F_DUMP_FILTERED) && table && at[AT_TABLE]! >>> 0 !== table) return false;
     if (!plain || (fam !== AF_INET && fam !== AF_INET6) || b[off + 2] !== 0 || b[off + 3] !== 0 || (rflags & RTM_F_CLONED)) {
       writeGeneral(buf, msg, out, sep);
       return true;
@@ -204,7 +207,7 @@ export function routeJsonWriter(
         if (!inner) restQ.set(prio, (inner = new Map()));
         let rest = inner.get(key);
         if (rest === undefined) {
-          rest = restBytes(b, fam, protocol, scope, rflags, at[AT_TABLE]!);
+          rest = restBytes(b, fam, protocol, scope, rflags, at[AT_TABLE]! >>> 0);
           if (inner.size < 4096) inner.set(key, rest);
         }
         lastKey = key;
@@ -214,7 +217,7 @@ export function routeJsonWriter(
       out.pos = put(o, p, lastRest);
       return true;
     }
-    out.pos = put(o, p, restBytes(b, fam, protocol, scope, rflags, at[AT_TABLE]!));
+    out.pos = put(o, p, restBytes(b, fam, protocol, scope, rflags, at[AT_TABLE]! >>> 0));
     return true;
   };
 }
@@ -229,10 +232,10 @@ function u32(b: Uint8Array, o: number): number {
 /**
  * Walks a route's attributes [pos, end) into `at` (AT_TABLE keeps rtm_table unless RTA_TABLE
  * is there); false when the route is not plain (an attribute other than those below, or one
- * of an unexpected size). Malformed attributes throw, as rtnl's decoder does. Bytes are read
+ * of an unexpected size, an oif or metric of 2^31 and up). Malformed attributes throw, as rtnl's decoder does. Bytes are read
  * one by one: in the interpreter that is cheaper than DataView calls.
  */
-function scanRoute(b: Uint8Array, pos: number, end: number, alen: number, at: Float64Array): boolean {
+function scanRoute(b: Uint8Array, pos: number, end: number, alen: number, at: Int32Array): boolean {
   let plain = true;
   at[AT_DST] = at[AT_GW] = at[AT_SRC] = at[AT_OIF] = at[AT_PRIO] = at[AT_PREF] = -1;
   while (end - pos >= 4) {
@@ -248,8 +251,8 @@ function scanRoute(b: Uint8Array, pos: number, end: number, alen: number, at: Fl
       case 1 /* RTA_DST */: if (l === alen) at[AT_DST] = o; else plain = false; break;
       case 5 /* RTA_GATEWAY */: if (l === alen) at[AT_GW] = o; else plain = false; break;
       case 7 /* RTA_PREFSRC */: if (l === alen) at[AT_SRC] = o; else plain = false; break;
-      case 4 /* RTA_OIF */: if (l >= 4) at[AT_OIF] = u32(b, o); else plain = false; break;
-      case 6 /* RTA_PRIORITY */: if (l >= 4) at[AT_PRIO] = u32(b, o); else plain = false; break;
+      case 4 /* RTA_OIF */: if (l >= 4 && b[o + 3]! < 0x80) at[AT_OIF] = u32(b, o); else plain = false; break;
+      case 6 /* RTA_PRIORITY */: if (l >= 4 && b[o + 3]! < 0x80) at[AT_PRIO] = u32(b, o); else plain = false; break;
       case 20 /* RTA_PREF */: if (l >= 1 && PREF_Q[b[o]!] !== undefined) at[AT_PREF] = b[o]!; else plain = false; break;
       default: plain = false;
     }
