@@ -107,6 +107,13 @@ export class Output {
     this.held = [];
   }
 
+  /** How many bytes are held (full chunks; the current one not counted). */
+  get heldBytes(): number {
+    let n = 0;
+    for (const c of this.held ?? []) n += c.length;
+    return n;
+  }
+
   /** Drops everything written since hold(), and keeps holding. */
   discard(): void {
     if (!this.held) throw new Error('Output.discard: not holding');

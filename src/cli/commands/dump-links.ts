@@ -129,9 +129,16 @@ async function wholeJson(targets: Target[]): Promise<void> {
   await out.end();
 }
 
+/**
+ * The most text held while a dump runs (~50,000 links): past it, the rest is written after the
+ * dump as before, so memory stays about what the dump's own datagrams take.
+ */
+const HOLD_MAX = 32 << 20;
+
 /** Prints the table's plain links from `row` on while its dump runs, as far as they are ready; returns the next row. */
 function writeWhileDumping(table: LinkTable, row: number, out: Output, netnsQ: Uint8Array): number {
   for (;;) {
+    if (out.heldBytes >= HOLD_MAX) return row;
     const next = table.writeRun(row, out, row === 0, netnsQ, true);
     if (next === row) return row;
     row = next;
