@@ -10,7 +10,7 @@ import { NetlinkBuffer } from '../src/netlink/reader.js';
 import { decodeLink, encodeLinkDump, resolveLinkNames, type LinkRef } from '../src/rtnl/link.js';
 import { decodeRoute, encodeRouteDump } from '../src/rtnl/route.js';
 import { decodeLinkForPrint, linkNames, listLinksForPrint, printLinkJson } from '../src/cli/link-decode.js';
-import { linkJson } from '../src/cli/link-format.js';
+import { linkJson, type PeerInfo } from '../src/cli/link-format.js';
 import { routeJsonString, routeJsonWriter } from '../src/cli/route-json.js';
 import { LinkTable, netnsBytes } from '../src/cli/link-json.js';
 import { routeJsonText } from '../src/cli/json-text.js';
@@ -72,17 +72,23 @@ test('links: decodeLinkForPrint prints like rtnl decodeLink for every kind this 
 });
 
 test('links: the byte writer of dump-links --json prints what rtnl decodeLink + linkJson give', async (t) => {
-  await withIpNetns('cfj', async (a) => {
+  await withIpNetns('cfj', async (a) => withIpNetns('cfk', async (other) => withIpNetns('cfl', async (third) => {
     // Plain links of several shapes (veth pairs up and down, lo, a dummy-like ifb, a name
-    // needing escapes, a peer whose name looks like "ifN", a master) and ones the writer must
-    // leave to the general path (bridge data, port data, alias, altname).
+    // needing escapes, a peer whose name looks like "ifN", a master, veths whose peers are in
+    // another namespace: link_index and link_netnsid, one up with a master) and ones the
+    // writer must leave to the general path (bridge data, port data, alias, altname).
     ip(['link', 'add', 'v0', 'type', 'veth', 'peer', 'name', 'v1'], a);
+    ip(['link', 'add', 'x0', 'type', 'veth', 'peer', 'name', 'y0', 'netns', other], a);
+    ip(['link', 'add', 'x1', 'mtu', '1300', 'type', 'veth', 'peer', 'name', 'y1', 'netns', other], a);
+    // x2 is x0's shape with its peer in a third namespace: the cached text, another link_netnsid
+    ip(['link', 'add', 'x2', 'type', 'veth', 'peer', 'name', 'y2', 'netns', third], a);
     ip(['link', 'add', 'd0', 'mtu', '1400', 'txqlen', '7', 'type', 'veth', 'peer', 'name', 'if77'], a);
     ip(['link', 'add', 'w0', 'type', 'veth', 'peer', 'name', 'w"1\\'], a);
     ip(['link', 'set', 'v0', 'up'], a);
     ip(['link', 'set', 'd0', 'group', '5'], a);
     ip(['link', 'add', 'br0', 'type', 'bridge'], a);
     ip(['link', 'set', 'v1', 'master', 'br0'], a);
+    ip(['link', 'set', 'x1', 'up'], a);
     ip(['link', 'set', 'w0', 'alias', 'an alias'], a);
     ip(['link', 'property', 'add', 'dev', 'd0', 'altname', 'a-long-alternative-name'], a);
     tryRun('ip', ['-n', a, 'link', 'add', 'ifb0', 'type', 'ifb']);
@@ -96,23 +102,33 @@ test('links: the byte writer of dump-links --json prints what rtnl decodeLink + 
       for (const l of slow) resolveLinkNames(l, (i) => refs.get(i));
       t.is(table.count, slow.length);
       let plain = 0;
+      let remoteWritten = 0;
       for (const ns of [a, null]) {
         for (let i = 0, row = 0; i < slow.length; i++, row += LinkTable.STRIDE) {
           const l = slow[i]!;
           const peerName = l.linkinfo?.info_kind === 'veth' && typeof l.link === 'string' && !/^if\d+$/.test(l.link) ? l.link : undefined;
-          const expected = JSON.stringify(linkJson(l, ns, peerName ? { peer_ifname: peerName, peer_netns: ns } : undefined));
-          const sink = { buf: Buffer.alloc(1 << 18), pos: 0, room(): void {} };
-          if (!table.plain(row) || !table.write(row, sink, 0x2c, netnsBytes(ns))) continue;
-          plain++;
-          t.is(sink.buf.toString('utf8', 1, sink.pos), expected, l.ifname);
+          // A peer in another namespace comes from the namespace directory after the dump
+          // (here: made up, with a name that needs escaping); without one there are no peer fields.
+          const remotes: (PeerInfo | undefined)[] = l.link_netnsid === undefined ? [undefined] : [undefined, { peer_ifname: `y"${l.ifname}`, peer_netns: other }];
+          for (const remote of remotes) {
+            const peer = remote ?? (peerName ? { peer_ifname: peerName, peer_netns: ns } : undefined);
+            const expected = JSON.stringify(linkJson(l, ns, peer));
+            const sink = { buf: Buffer.alloc(1 << 18), pos: 0, room(): void {} };
+            if (!table.plain(row) || !table.write(row, sink, 0x2c, netnsBytes(ns), remote)) continue;
+            plain++;
+            if (l.link_netnsid !== undefined) remoteWritten++;
+            t.is(sink.buf.toString('utf8', 1, sink.pos), expected, l.ifname);
+          }
         }
       }
       // veths, lo, the bridge without its data: at least the veths are written as bytes
       t.true(plain >= 8, `plain links written: ${plain}`);
+      t.is(remoteWritten, 12, 'x0, x1 and x2, with and without their peer, in both netns values');
+      t.not(slow.find((l) => l.ifname === 'x0')!.link_netnsid, slow.find((l) => l.ifname === 'x2')!.link_netnsid);
     } finally {
       sock.close();
     }
-  });
+  })));
 });
 
 /** What the decoder path prints for a whole dump: JSON.stringify(linkJson()) of each link, resolved as dump-links does. */

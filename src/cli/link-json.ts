@@ -11,8 +11,9 @@
 // types) encoded once.
 //
 // Only the common shape of link is written here: the attributes a veth, a dummy or a plain
-// device carries. Anything else (kind data, bridge ports, altnames, aliases, a peer in another
-// namespace, non-ASCII names, anything malformed) goes through the general path, so the text
+// device carries, and a veth whose peer is in another namespace (link_index, link_netnsid and the
+// peer found after the dump). Anything else (kind data, bridge ports, altnames, aliases,
+// non-ASCII names, anything malformed) goes through the general path, so the text
 // stays byte-for-byte what JSON.stringify of the decoded link gives (test/cli-fastpath.test.ts
 // compares the two on real dumps, link by link).
 import type { MessageChunk, MessageRef } from '../netlink/message.js';
@@ -22,6 +23,7 @@ import { linkFlagNames, type LinkRef } from '../rtnl/link.js';
 import { NetlinkDecodeError } from '../netlink/errors.js';
 import type { ByteSink } from './route-json.js';
 import type { Output } from './output.js';
+import type { PeerInfo } from './link-format.js';
 
 const RTM_NEWLINK = 16;
 const NLMSG_HDRLEN = 16;
@@ -76,6 +78,7 @@ const K_TXQ = enc(',"num_tx_queues":'), K_RXQ = enc(',"num_rx_queues":'), K_GSO_
 const K_GSO_SEGS = enc(',"gso_max_segs":'), K_TSO_SIZE = enc(',"tso_max_size":'), K_TSO_SEGS = enc(',"tso_max_segs":');
 const K_GRO_SIZE = enc(',"gro_max_size":'), K_GSO4 = enc(',"gso_ipv4_max_size":'), K_GRO4 = enc(',"gro_ipv4_max_size":');
 const K_PEER = enc(',"peer_ifname":"'), K_PEER_NETNS = enc('","peer_netns":');
+const K_LINK_INDEX = enc(',"link_index":'), K_LINK_NETNSID = enc(',"link_netnsid":');
 const OPERSTATE_B = OPERSTATE_NAMES.map((n) => enc(`,"operstate":"${n}"`));
 const LINKMODE_B = LINKMODE_NAMES.map((n) => enc(`,"linkmode":"${n}"`));
 const GROUP_DEFAULT = enc('"default"');
@@ -240,9 +243,8 @@ export class LinkTable {
         if (w !== undefined) this.scanWords(w, pos + NLMSG_HDRLEN + IFINFOMSG_LEN, pos + len, base);
         else this.scanBytes(b, pos + NLMSG_HDRLEN + IFINFOMSG_LEN, pos + len, base);
         const n = this.rows[base + S_IFNAME]!;
-        const nsid = this.rows[base + S_NETNSID]! >= 0;
-        if (nsid) this.withNetnsid++;
-        if (n < 0 || nsid || w === undefined) this.rows[base + R_PLAIN] = 0;
+        if (this.rows[base + S_NETNSID]! >= 0) this.withNetnsid++;
+        if (n < 0 || w === undefined) this.rows[base + R_PLAIN] = 0;
         else if (u16(b, n - 4) - 4 > this.maxName) this.maxName = u16(b, n - 4) - 4;
       }
       pos += (len + 3) & ~3;
@@ -414,12 +416,15 @@ export class LinkTable {
    * Writes `sep` (a byte) and the JSON of the plain link at `row`; false, with nothing written,
    * when it needs the general path. `netnsQ`: the "netns" value as JSON bytes.
    */
-  write(row: number, out: ByteSink, sep: number, netnsQ: Uint8Array): boolean {
+  write(row: number, out: ByteSink, sep: number, netnsQ: Uint8Array, remote?: PeerInfo): boolean {
     const rows = this.rows;
     const b = this.bufs[rows[row + R_BUF]!]!.bytes;
     const w = this.words[rows[row + R_BUF]!]!;
     const msg = rows[row + R_MSG]!;
-    const need = FIXED_MAX + 6 * (rows[row + R_END]! - msg + 2 * this.maxName);
+    // A link in another namespace's peer (found after the dump): its two strings as JSON.
+    const nsid = rows[row + S_NETNSID]!;
+    const remoteText = nsid >= 0 && remote ? `,"peer_ifname":${JSON.stringify(remote.peer_ifname)},"peer_netns":${JSON.stringify(remote.peer_netns)}` : '';
+    const need = FIXED_MAX + 6 * (rows[row + R_END]! - msg + 2 * this.maxName) + 3 * remoteText.length;
     if (need > ROOM_MAX) return false;
     out.room(need);
     const o = out.buf;
@@ -436,7 +441,11 @@ export class LinkTable {
     let refAt = 0;
     let refEnd = 0;
     const lo = rows[row + S_LINK]!;
-    if (lo >= 0) {
+    if (nsid >= 0) {
+      // IFLA_LINK names a link of the other namespace: its index only (as linkJson has it).
+      const li = lo >= 0 ? u32(b, lo) : 0;
+      if (li !== 0) p = putNum(o, put(o, p, K_LINK_INDEX), li);
+    } else if (lo >= 0) {
       const li = u32(b, lo);
       if (li === 0) p = put(o, p, K_LINK_NULL);
       else {
@@ -466,8 +475,11 @@ export class LinkTable {
     if (shaped) p = put(o, p, this.midSeg);
     else if ((p = this.midText(o, p, b, row, msg)) < 0) return false;
     p = this.hw(o, p, b, rows[row + S_ADDRESS]!, K_ADDRESS);
-    if (shaped) p = put(o, p, this.tailSeg);
-    else if ((p = this.tailText(o, p, b, w, row)) < 0) return false;
+    if (shaped) {
+      p = put(o, p, this.tailHead);
+      if (nsid >= 0 && (p = this.putNetnsid(o, p, w, row)) < 0) return false;
+      p = put(o, p, this.tailRest);
+    } else if ((p = this.tailText(o, p, b, w, row, true)) < 0) return false;
     const veth = shaped ? this.shapeVeth : this.tailVeth;
     const nsAt = p;
     p = put(o, p, netnsQ);
@@ -482,6 +494,8 @@ export class LinkTable {
       // The namespace's JSON value: netnsQ past its key.
       o.copyWithin(p, nsAt + NETNS_KEY_LEN, nsAt + netnsQ.length);
       p += netnsQ.length - NETNS_KEY_LEN;
+    } else if (remoteText) {
+      p += Buffer.prototype.write.call(o, remoteText, p, 'utf8') as number;
     }
     o[p++] = 0x7d; // }
     out.pos = p;
@@ -497,7 +511,10 @@ export class LinkTable {
    */
   private shapeRow = -1;
   private midSeg = new Uint8Array(0);
-  private tailSeg = new Uint8Array(0);
+  /** The cached tail before and after where link_netnsid goes (tailSplit: that offset in tailText's output). */
+  private tailHead = new Uint8Array(0);
+  private tailRest = new Uint8Array(0);
+  private tailSplit = 0;
   /** shapeRow's IFLA_INET6_ADDR_GEN_MODE (genMode) and whether it is a veth. */
   private shapeMode = -1;
   private shapeVeth = false;
@@ -505,7 +522,7 @@ export class LinkTable {
   private tailVeth = false;
 
   /**
-   * Whether midSeg and tailSeg are this link's texts: it has the attributes of shapeRow, or it
+   * Whether midSeg and tailHead/tailRest are this link's texts: it has the attributes of shapeRow, or it
    * becomes shapeRow. False for a link with a master (mid names it) or whose texts the general
    * path must write; the caller then writes the texts itself.
    */
@@ -520,10 +537,11 @@ export class LinkTable {
     const m = this.midText(mid, 0, b, row, msg);
     if (m < 0) return false;
     const tail = new Uint8Array(2048);
-    const n = this.tailText(tail, 0, b, w, row);
+    const n = this.tailText(tail, 0, b, w, row, false);
     if (n < 0) return false;
     this.midSeg = mid.subarray(0, m);
-    this.tailSeg = tail.subarray(0, n);
+    this.tailHead = tail.subarray(0, this.tailSplit);
+    this.tailRest = tail.subarray(this.tailSplit, n);
     this.shapeRow = row;
     this.shapeMode = mode;
     this.shapeVeth = this.tailVeth;
@@ -607,9 +625,18 @@ export class LinkTable {
     return p;
   }
 
-  private tailText(o: Uint8Array, p: number, b: Uint8Array, w: Int32Array, row: number): number {
+  /**
+   * broadcast through the queue sizes. link_netnsid goes right after broadcast: written when
+   * `nsid`, else left out and tailSplit set to where it goes (a cached tail is shared by links
+   * of different namespace ids: every container's veth has one of its own).
+   */
+  private tailText(o: Uint8Array, p: number, b: Uint8Array, w: Int32Array, row: number, nsid: boolean): number {
     const rows = this.rows;
     p = this.hw(o, p, b, rows[row + S_BROADCAST]!, K_BROADCAST);
+    if (nsid) {
+      p = this.putNetnsid(o, p, w, row);
+      if (p < 0) return -1;
+    } else this.tailSplit = p;
     const pd = rows[row + S_PROTO_DOWN]!;
     if (pd >= 0 && b[pd] !== 0) p = put(o, p, K_PROTO_DOWN);
     p = this.group(o, p, w, b, row, 0);
@@ -648,6 +675,14 @@ export class LinkTable {
     p = this.group(o, p, w, b, row, 1);
     this.tailVeth = veth;
     return p;
+  }
+
+  /** `,"link_netnsid":N` when the link has IFLA_LINK_NETNSID; -1 for a negative id (the general path's). */
+  private putNetnsid(o: Uint8Array, p: number, w: Int32Array, row: number): number {
+    const ns = this.rows[row + S_NETNSID]!;
+    if (ns < 0) return p;
+    const id = w[ns >> 2]!; // s32
+    return id < 0 ? -1 : putNum(o, put(o, p, K_LINK_NETNSID), id);
   }
 
   /**
@@ -692,15 +727,16 @@ export class LinkTable {
    * Writes the plain links from `row` on, each after its separator ('[' first when `first`,
    * then ','); returns the first row not written: one for the general path, `end`, or the row
    * after a flush (the caller then waits for the output if it must). `dumping`: the dump is
-   * still coming, so a link naming one not scanned yet waits (its row is returned).
+   * still coming, so a link naming one not scanned yet waits (its row is returned), as does one
+   * whose peer is in another namespace. `remotes`: those peers by row, once found.
    */
-  writeRun(row: number, out: Output, first: boolean, netnsQ: Uint8Array, dumping = false): number {
+  writeRun(row: number, out: Output, first: boolean, netnsQ: Uint8Array, dumping = false, remotes?: Map<number, PeerInfo>): number {
     const end = this.count * STRIDE;
     const rows = this.rows;
     let sep = first ? 0x5b : 0x2c;
     for (; row < end; row += STRIDE) {
       const before = out.pos;
-      if (rows[row + R_PLAIN] !== 1 || (dumping && !this.resolved(row)) || !this.write(row, out, sep, netnsQ)) return row;
+      if (rows[row + R_PLAIN] !== 1 || (dumping && !this.resolved(row)) || !this.write(row, out, sep, netnsQ, remotes?.get(row))) return row;
       sep = 0x2c;
       if (out.pos < before) return row + STRIDE;
     }
@@ -713,6 +749,8 @@ export class LinkTable {
    */
   private resolved(row: number): boolean {
     const rows = this.rows;
+    // A peer in another namespace is looked up after the dump (NamespaceDirectory).
+    if (rows[row + S_NETNSID]! >= 0) return false;
     const b = this.bufs[rows[row + R_BUF]!]!.bytes;
     const lo = rows[row + S_LINK]!;
     if (lo >= 0) {

@@ -101,7 +101,7 @@ async function wholeJson(targets: Target[]): Promise<void> {
     const netnsQ = netnsBytes(t.name);
     const lookup = (k: number): LinkRef | undefined => table.lookup(k);
     for (let row = i === 0 ? early : 0; row < table.end;) {
-      const next = table.writeRun(row, out, !arr.started, netnsQ);
+      const next = table.writeRun(row, out, !arr.started, netnsQ, false, remotes[i]);
       if (next !== row) {
         arr.started = true;
         row = next;
