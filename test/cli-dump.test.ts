@@ -4,7 +4,9 @@
 // the nftables ruleset; --raw/--hex; errors for missing namespaces and links.
 import test from 'ava';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assertPrivate, ip, ipJson, nftJson, NFT, run, uniqueName, withIpNetns } from './helpers/env.js';
 
@@ -110,6 +112,43 @@ test('veth peers: same namespace and across namespaces, with --netns and --all-n
     t.regex(text, new RegExp(`link-netns ${b} peer y0 peer-netns ${b}`));
     t.regex(text, /^\d+: v1@v0: /m);
   });
+});
+
+test('veth peers in other namespaces: asked by namespace id one by one, or that namespace dumped when it holds many', async (t) => {
+  // Host H: 12 veths whose peers are in B (more than are asked for one by one: the rest come
+  // from a dump of B) and 2 whose peers are in C (asked for by IFLA_TARGET_NETNSID).
+  await withIpNetns('clh', (h) => withIpNetns('clp', (b) => withIpNetns('clq', (c) => {
+    const lines: string[] = [];
+    for (let i = 0; i < 12; i++) lines.push(`link add h${i} type veth peer name p${i} netns ${b}`);
+    for (let i = 0; i < 2; i++) lines.push(`link add g${i} type veth peer name eth${i} netns ${c}`);
+    run('ip', ['-n', h, '-batch', '-'], `${lines.join('\n')}\n`);
+    const inB = new Map(ipJson<any[]>(['link', 'show'], b).map((l) => [l.ifindex, l.ifname]));
+    const inC = new Map(ipJson<any[]>(['link', 'show'], c).map((l) => [l.ifindex, l.ifname]));
+    for (const json of [true, false]) {
+      const ours = json ? cliJson<any[]>(['dump-links', '--netns', h]) : undefined;
+      const text = json ? '' : cli(['dump-links', '--netns', h]).stdout;
+      for (const l of ipJson<any[]>(['-d', 'link', 'show'], h).filter((x) => x.link_netnsid !== undefined)) {
+        const [ns, names] = l.ifname.startsWith('h') ? [b, inB] : [c, inC];
+        const peer = names.get(l.link_index);
+        t.truthy(peer, `${l.ifname}: ip shows its peer's index ${l.link_index} in ${ns}`);
+        if (ours) {
+          const o = ours.find((x) => x.ifname === l.ifname);
+          t.deepEqual([o.peer_ifname, o.peer_netns, o.link_index, o.link_netnsid], [peer, ns, l.link_index, l.link_netnsid], l.ifname);
+        } else {
+          t.regex(text, new RegExp(`^\\d+: ${l.ifname}@if${l.link_index}: .*\\n.*link-netns ${ns} peer ${peer} peer-netns ${ns}`, 'm'), l.ifname);
+        }
+      }
+    }
+    // The requests as strace decodes them: 8 peers asked for in B (then B is dumped from a
+    // socket inside it), 2 in C; each an RTM_GETLINK carrying IFLA_TARGET_NETNSID. Run inside H
+    // (strace decodes netlink only for sockets of its own namespace).
+    const trace = join(mkdtempSync(join(tmpdir(), 'netlinkts-peers-')), 'strace');
+    const r = spawnSync('ip', ['netns', 'exec', h, 'strace', '-f', '-qq', '-e', 'trace=sendto,sendmsg', '-o', trace, process.execPath, MAIN, 'dump-links', '--json'], { encoding: 'utf8', env: { ...process.env, DEBUG: '' } });
+    t.is(r.status, 0, r.stderr);
+    const asked = readFileSync(trace, 'utf8').match(/nla_type=IFLA_(IF|TARGET)_NETNSID\}/g)?.length ?? 0;
+    rmSync(dirname(trace), { recursive: true, force: true });
+    t.is(asked, 10, 'RTM_GETLINK requests with IFLA_TARGET_NETNSID');
+  })));
 });
 
 test('--type and --master are filtered like `ip link show type/master`', async (t) => {

@@ -120,6 +120,17 @@ test('a veth peer created directly in another namespace (IFLA_NET_NS_FD in VETH_
     t.is(ns!.name, b!.name);
     t.true(ns!.equals(b!.ns));
     ns!.close();
+    // The peer from a's socket, by the id a knows b by (IFLA_TARGET_NETNSID): no socket in b.
+    const there = await getLink(a!.sock, v!.link_index!, { targetNetnsid: v!.link_netnsid });
+    t.is(there.ifname, 'ceth0');
+    t.is(there.mtu, 1450);
+    t.is(there.link_index, v!.ifindex, 'its own peer index, unresolved (a name here would be from a)');
+    t.is(there.link, undefined);
+    await t.throwsAsync(getLink(a!.sock, v!.link_index!, { targetNetnsid: 4242 }), { instanceOf: NetlinkError, message: /get link \d+ in namespace id 4242.*EINVAL/ });
+    await t.throwsAsync(getLink(a!.sock, 99999, { targetNetnsid: v!.link_netnsid }), { instanceOf: NetlinkError, message: /ENODEV/ });
+    for (const bad of [-1, 1.5, 2 ** 31]) {
+      await t.throwsAsync(getLink(a!.sock, 1, { targetNetnsid: bad }), { message: /targetNetnsid/ }, `targetNetnsid ${bad}`);
+    }
     // By name works too, and ip sees the peer only in b.
     await createLink(a!.sock, { name: 'veth1', kind: 'veth', peer: { name: 'ceth1', netns: b!.name } });
     t.is(tryRun('ip', ['-n', a!.name, 'link', 'show', 'ceth1']).status, 1);

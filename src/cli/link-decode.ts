@@ -351,6 +351,25 @@ export async function getLinkForPrint(sock: NetlinkSocket, ref: string | number)
 }
 
 /**
+ * The name of link `ifindex` in the namespace the socket's namespace knows as `nsid` (a veth's
+ * IFLA_LINK_NETNSID), asked of the socket's own kernel with IFLA_TARGET_NETNSID; undefined when
+ * there is no such link. Throws NetlinkError otherwise (a kernel before 4.20, an unknown id,
+ * no CAP_NET_ADMIN over that namespace).
+ */
+export async function linkNameByNsid(sock: NetlinkSocket, nsid: number, ifindex: number): Promise<string | undefined> {
+  try {
+    const replies = await sock.request(encodeGetLink(ifindex, { targetNetnsid: nsid }), listReq(`get link ${ifindex} in namespace id ${nsid}`));
+    const m = replies.find((r) => r.type === RTM_NEWLINK);
+    if (!m) return undefined;
+    const b = linkBrief(m);
+    return b.index === ifindex && b.name !== '' ? b.name : undefined;
+  } catch (err) {
+    if (err instanceof NetlinkError && err.code === 'ENODEV') return undefined;
+    throw err;
+  }
+}
+
+/**
  * The links of the socket's namespace (`ip -d link show [type KIND] [master N]`), filtered by
  * the kernel, with master and peer names resolved as ip does (rtnl's resolveLinkNames).
  */

@@ -225,14 +225,27 @@ function checkSelector(ref: unknown, field: string): asserts ref is LinkSelector
   if (/[/:\s]/.test(ref)) throw new ValidationError(field, `link name "${ref}" contains '/', ':' or whitespace`);
 }
 
-/** One link by name (or altname) or index, names resolved. NetlinkError ENODEV if there is none. */
-export async function getLink(sock: NetlinkSocket, ref: LinkSelector, opts: { stats?: boolean; vf?: boolean; resolveNames?: boolean } = {}): Promise<Link> {
+/**
+ * One link by name (or altname) or index, names resolved. NetlinkError ENODEV if there is none.
+ * `targetNetnsid`: look in the namespace the socket's namespace knows by that id (what a veth's
+ * `link_netnsid` is; Linux 4.20+, CAP_NET_ADMIN over that namespace): a veth's peer without a
+ * socket inside the peer's namespace. Names are then not resolved unless asked for (they would
+ * be looked up in the socket's namespace).
+ */
+export async function getLink(
+  sock: NetlinkSocket, ref: LinkSelector, opts: { stats?: boolean; vf?: boolean; resolveNames?: boolean; targetNetnsid?: number } = {},
+): Promise<Link> {
   checkSelector(ref, 'link');
-  const replies = await sock.request(encodeGetLink(ref, opts), linkReq(`get link ${ref}`));
+  const nsid = opts.targetNetnsid;
+  if (nsid !== undefined && (!Number.isInteger(nsid) || nsid < 0 || nsid > 0x7fffffff)) {
+    throw new ValidationError('targetNetnsid', `a namespace id is an integer from 0 to 2147483647, got ${nsid}`);
+  }
+  const operation = nsid === undefined ? `get link ${ref}` : `get link ${ref} in namespace id ${nsid}`;
+  const replies = await sock.request(encodeGetLink(ref, opts), linkReq(operation));
   const m = replies.find(isNewLink);
-  if (!m) throw new NetlinkError({ errno: 19, operation: `get link ${ref}` });
+  if (!m) throw new NetlinkError({ errno: 19, operation });
   const link = decodeLink(m, opts);
-  if (opts.resolveNames ?? true) await resolveNames(sock, [link], true);
+  if (opts.resolveNames ?? nsid === undefined) await resolveNames(sock, [link], true);
   return link;
 }
 

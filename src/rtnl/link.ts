@@ -1272,14 +1272,20 @@ export function encodeLinkDump(filter: LinkDumpFilter = {}, w = new MessageWrite
   return w.copy();
 }
 
-/** RTM_GETLINK for one link by index, or by name (IFLA_IFNAME; IFLA_ALT_IFNAME for longer altnames). */
-export function encodeGetLink(ref: number | string, opts: { stats?: boolean; vf?: boolean } = {}, w = new MessageWriter(128)): Uint8Array {
+/**
+ * RTM_GETLINK for one link by index, or by name (IFLA_IFNAME; IFLA_ALT_IFNAME for longer
+ * altnames). `targetNetnsid`: the link is looked up in the namespace the socket's namespace
+ * knows by that id (IFLA_TARGET_NETNSID, Linux 4.20+; CAP_NET_ADMIN over that namespace), as a
+ * veth's IFLA_LINK_NETNSID names its peer's: no socket inside that namespace is needed.
+ */
+export function encodeGetLink(ref: number | string, opts: { stats?: boolean; vf?: boolean; targetNetnsid?: number } = {}, w = new MessageWriter(128)): Uint8Array {
   const start = w.begin(C.RTM_GETLINK, NLM_F_REQUEST);
   writeIfInfoMsg(w, typeof ref === 'number' ? ref : 0);
   if (typeof ref === 'string') {
     if (new TextEncoder().encode(ref).length < C.IFNAMSIZ) w.attrString(C.IFLA_IFNAME, ref);
     else w.attrString(C.IFLA_ALT_IFNAME, ref);
   }
+  if (opts.targetNetnsid !== undefined) w.attrS32(C.IFLA_TARGET_NETNSID, opts.targetNetnsid);
   w.attrU32(C.IFLA_EXT_MASK, extMask(opts.stats, opts.vf));
   w.end(start);
   return w.copy();
