@@ -324,6 +324,20 @@ export class LinkTable {
     return this.count * STRIDE;
   }
 
+  /** ifindex -> IFLA_LINK of the links with IFLA_LINK_NETNSID (NamespaceDirectory's crossings). */
+  crossings(): Map<number, number> {
+    const m = new Map<number, number>();
+    for (let row = 0; this.withNetnsid > 0 && row < this.end; row += STRIDE) {
+      if (this.rows[row + S_NETNSID]! >= 0) m.set(this.rows[row + R_INDEX]!, this.linkOf(row));
+    }
+    return m;
+  }
+
+  /** The ifindex of a row. */
+  ifindex(row: number): number {
+    return this.rows[row + R_INDEX]!;
+  }
+
   /** ifindex -> name of every link (for peers seen from other namespaces). */
   names(): Map<number, string> {
     const m = new Map<number, string>();

@@ -26,13 +26,25 @@ interface Candidate {
   path: string;
 }
 
+/** Per namespace key (its name, '' for the current one): ifindex -> IFLA_LINK of its links that have IFLA_LINK_NETNSID. */
+export type Crossings = Map<string, Map<number, number>>;
+
 export class NamespaceDirectory {
   private candidates: Promise<Candidate[]> | undefined;
   private readonly maps = new Map<Target, Promise<Map<number, Candidate>>>();
+  private readonly byId = new Map<Target, Map<number, Promise<Candidate | undefined>>>();
   private readonly linkNames = new Map<string, Promise<Map<number, string>>>();
+  /** "ifindex>link" -> the namespaces (keys) holding such a link with IFLA_LINK_NETNSID. */
+  private back: Map<string, string[]> | undefined;
 
-  /** ifindex -> name of the links already dumped, by namespace name ('' for the current one). */
-  constructor(private readonly known: Map<string, Map<number, string>>) {}
+  /**
+   * `known`: ifindex -> name of the links already dumped, by namespace key ('' for the current
+   * one). `crossings`: the dumped links whose IFLA_LINK is in another namespace; a veth's peer
+   * is usually among them, pointing back, which names the namespace an id stands for with one
+   * request instead of one per namespace there is (a container host's --all-netns: hundreds of
+   * namespaces, each with its own ids).
+   */
+  constructor(private readonly known: Map<string, Map<number, string>>, private readonly crossings: Crossings = new Map()) {}
 
   private list(): Promise<Candidate[]> {
     return (this.candidates ??= (async () => {
@@ -67,9 +79,55 @@ export class NamespaceDirectory {
     return p;
   }
 
-  /** The name of the namespace behind `nsid` as seen from t: null = current, undefined = unknown. */
-  async nsName(t: Target, nsid: number): Promise<string | null | undefined> {
-    const c = (await this.idMap(t)).get(nsid);
+  /**
+   * The namespace t calls `nsid`. With `self` and `peer` (a link of t at index self whose
+   * IFLA_LINK, `peer`, lives there) the dumped links that point back are tried first, each
+   * checked with one RTM_GETNSID; otherwise, or when none matches, every candidate is asked.
+   */
+  private namespaceOf(t: Target, nsid: number, self?: number, peer?: number): Promise<Candidate | undefined> {
+    let ids = this.byId.get(t);
+    if (!ids) this.byId.set(t, (ids = new Map()));
+    let p = ids.get(nsid);
+    if (!p) {
+      p = (async () => {
+        if (self !== undefined && peer) {
+          const cands = await this.list();
+          for (const key of this.pointingBack(self, peer)) {
+            const c = cands.find((x) => (x.name ?? '') === key);
+            if (!c) continue;
+            const id = await getNsid(t.sock, c.path).catch(() => undefined);
+            if (id === nsid) return c;
+          }
+        }
+        return (await this.idMap(t)).get(nsid);
+      })();
+      ids.set(nsid, p);
+    }
+    return p;
+  }
+
+  /** Keys of the namespaces holding a link at index `peer` whose IFLA_LINK is `self` (across namespaces). */
+  private pointingBack(self: number, peer: number): string[] {
+    if (!this.back) {
+      this.back = new Map();
+      for (const [key, links] of this.crossings) {
+        for (const [index, link] of links) {
+          const k = `${index}>${link}`;
+          const list = this.back.get(k);
+          if (list) list.push(key);
+          else this.back.set(k, [key]);
+        }
+      }
+    }
+    return this.back.get(`${peer}>${self}`) ?? [];
+  }
+
+  /**
+   * The name of the namespace behind `nsid` as seen from t: null = current, undefined = unknown.
+   * `self`, `peer`: see namespaceOf.
+   */
+  async nsName(t: Target, nsid: number, self?: number, peer?: number): Promise<string | null | undefined> {
+    const c = await this.namespaceOf(t, nsid, self, peer);
     return c ? c.name : undefined;
   }
 
@@ -95,9 +153,12 @@ export class NamespaceDirectory {
 
   partial = false;
 
-  /** Name and namespace of the link with `ifindex` in the namespace t calls `nsid`. */
-  async peer(t: Target, nsid: number, ifindex: number): Promise<{ peer_ifname: string; peer_netns: string | null } | undefined> {
-    const c = (await this.idMap(t)).get(nsid);
+  /**
+   * Name and namespace of the link with `ifindex` in the namespace t calls `nsid`; `self`: the
+   * index in t of the link that names it (see namespaceOf).
+   */
+  async peer(t: Target, nsid: number, ifindex: number, self?: number): Promise<{ peer_ifname: string; peer_netns: string | null } | undefined> {
+    const c = await this.namespaceOf(t, nsid, self, ifindex);
     if (!c) return undefined;
     let name: string | undefined;
     const key = c.name ?? '';

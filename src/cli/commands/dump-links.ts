@@ -83,14 +83,18 @@ async function wholeJson(targets: Target[]): Promise<void> {
       if (!dir) {
         const { NamespaceDirectory } = await import('../peers.js');
         const names = new Map<string, Map<number, string>>();
-        targets.forEach((t, k) => names.set(t.name ?? '', tables[k]!.names()));
-        dir = new NamespaceDirectory(names);
+        const crossings = new Map<string, Map<number, number>>();
+        targets.forEach((t, k) => {
+          names.set(t.name ?? '', tables[k]!.names());
+          crossings.set(t.name ?? '', tables[k]!.crossings());
+        });
+        dir = new NamespaceDirectory(names, crossings);
       }
       const d = dir;
       const t = targets[i]!;
       const link = table.linkOf(row);
       if (table.kind(row) !== 'veth' || !link || id < 0) continue;
-      jobs.push(d.peer(t, id, link).then((p) => { if (p) peers.set(row, p); }));
+      jobs.push(d.peer(t, id, link, table.ifindex(row)).then((p) => { if (p) peers.set(row, p); }));
     }
     await Promise.all(jobs);
   }
@@ -218,8 +222,12 @@ export async function run(args: ParsedArgs): Promise<number> {
     if (shown.some((s) => s.briefs.some((b) => b.netnsid !== undefined))) {
       const { NamespaceDirectory } = await import('../peers.js');
       const names = new Map<string, Map<number, string>>();
-      for (const s of shown) names.set(s.t.name ?? '', new Map(s.briefs.map((b) => [b.index, b.name])));
-      dir = new NamespaceDirectory(names);
+      const crossings = new Map<string, Map<number, number>>();
+      for (const s of shown) {
+        names.set(s.t.name ?? '', new Map(s.briefs.map((b) => [b.index, b.name])));
+        crossings.set(s.t.name ?? '', new Map(s.briefs.filter((b) => b.netnsid !== undefined).map((b) => [b.index, b.link])));
+      }
+      dir = new NamespaceDirectory(names, crossings);
       dir.partial = filtered;
     }
     for (const s of shown) {
@@ -238,9 +246,9 @@ export async function run(args: ParsedArgs): Promise<number> {
       // Only links whose peer or lower device is in another namespace need the kernel's help.
       await Promise.all(remote.map(async (b) => {
         const id = b.netnsid!;
-        if (!s.nsNames.has(id)) s.nsNames.set(id, await dir!.nsName(s.t, id));
+        if (!s.nsNames.has(id)) s.nsNames.set(id, await dir!.nsName(s.t, id, b.index, b.link));
         if (b.kind !== 'veth' || !b.link || id < 0) return;
-        const p = await dir!.peer(s.t, id, b.link);
+        const p = await dir!.peer(s.t, id, b.link, b.index);
         if (p) s.peers.set(b.index, p);
       }));
     }
