@@ -200,7 +200,8 @@ function nestedOk(b: Uint8Array, off: number, len: number): boolean {
 export class LinkTable {
   /** Rows are numbered by their first int: 0, STRIDE, 2 * STRIDE... up to `end`. */
   static readonly STRIDE = STRIDE;
-  rows = new Int32Array(STRIDE * 256);
+  /** Rows for 16 links to start with (a container's namespace has two or three), doubled as needed. */
+  rows = new Int32Array(STRIDE * 16);
   count = 0;
   readonly bufs: NetlinkBuffer[] = [];
   /**
@@ -215,7 +216,7 @@ export class LinkTable {
    * looks up one or two links per link, and a typed-array load is cheaper than Map.get both
    * interpreted and for the optimizing compiler (a smaller graph, compiled sooner).
    */
-  private dense = new Int32Array(4096);
+  private dense = new Int32Array(64);
   private readonly sparse = new Map<number, number>();
   /** The longest IFLA_IFNAME payload (names of other links are copied into a link's JSON). */
   private maxName = 16;
