@@ -1,8 +1,9 @@
 // Which namespace an nsid stands for, and the peer of a veth across namespaces. A link in
 // namespace T whose peer lives elsewhere carries IFLA_LINK_NETNSID (an id in T's own table)
 // and IFLA_LINK (the peer's ifindex over there). The id is mapped back to a namespace by
-// asking T's kernel for the id of each candidate (RTM_GETNSID with NETNSA_FD): every named
-// namespace and the current one. The peer's name is asked of T's kernel too, by that id
+// asking T's kernel for the id of a candidate (RTM_GETNSID with NETNSA_FD): first a dumped
+// namespace holding a link that points back (the peer itself, when it was dumped), then, if
+// that does not settle it, every named namespace and the current one. The peer's name is asked of T's kernel too, by that id
 // (RTM_GETLINK with IFLA_TARGET_NETNSID): no socket inside the peer's namespace, which on a
 // container host would be one socket and one dump per container. Where the kernel refuses that
 // (before 4.20, no CAP_NET_ADMIN over the other namespace), the other namespace is dumped from
