@@ -157,6 +157,8 @@ test('links: dump-links --json prints links while the dump runs, as the decoder 
       lines.push(`link add e${i}a type veth peer name e${i}b`);
     }
     lines.push('link add brL type bridge', 'link set m0 master brL', 'link set e7a up', 'link set e7b up');
+    // one end up and the other down: the links alternate between two cached shapes
+    for (let i = 20; i < 80; i++) lines.push(`link set e${i}a up`);
     run('ip', ['-n', a, '-batch', '-'], `${lines.join('\n')}\n`);
     const sock = new NetlinkSocket({ netns: `/run/netns/${a}` });
     try {

@@ -486,16 +486,16 @@ export class LinkTable {
     p = this.putName(o, p, row);
     if (p < 0) return false;
     p = put(o, p, flagBytes(rows[row + R_FLAGS]! >>> 0, mdown));
-    const shaped = this.shaped(row, b, w, msg);
-    if (shaped) p = put(o, p, this.midSeg);
+    const shape = this.shaped(row, b, w, msg);
+    if (shape) p = put(o, p, shape.mid);
     else if ((p = this.midText(o, p, b, row, msg)) < 0) return false;
     p = this.hw(o, p, b, rows[row + S_ADDRESS]!, K_ADDRESS);
-    if (shaped) {
-      p = put(o, p, this.tailHead);
+    if (shape) {
+      p = put(o, p, shape.tailHead);
       if (nsid >= 0 && (p = this.putNetnsid(o, p, w, row)) < 0) return false;
-      p = put(o, p, this.tailRest);
+      p = put(o, p, shape.tailRest);
     } else if ((p = this.tailText(o, p, b, w, row, true)) < 0) return false;
-    const veth = shaped ? this.shapeVeth : this.tailVeth;
+    const veth = shape ? shape.veth : this.tailVeth;
     const nsAt = p;
     p = put(o, p, netnsQ);
     // A veth's peer in this namespace (dump-links' own fields), unless its name looks like
@@ -520,53 +520,55 @@ export class LinkTable {
   /**
    * mtu through link_type (midText) and broadcast through the queue sizes (tailText) are the
    * same text for nearly every link of a dump (links of one kind share their limits, queues
-   * and state). They are written once for `shapeRow` and copied for each link whose attributes
-   * they are made of are those of shapeRow, compared word for word (sameShape): cold code
-   * does a few loads and comparisons per attribute instead of writing a dozen fields.
+   * and state). They are written once for a row (a Shape) and copied for each link whose
+   * attributes they are made of are that row's, compared word for word (sameShape): cold code
+   * does a few loads and comparisons per attribute instead of writing a dozen fields. Two
+   * shapes are kept, the last used first: veth pairs with one end up and the other down
+   * alternate between two (with one, every link of such a dump missed: +109 ms over 2,000).
    */
-  private shapeRow = -1;
-  private midSeg = new Uint8Array(0);
-  /** The cached tail before and after where link_netnsid goes (tailSplit: that offset in tailText's output). */
-  private tailHead = new Uint8Array(0);
-  private tailRest = new Uint8Array(0);
+  private shapes: Shape[] = [];
+  /** Where tailText(..., false) left out link_netnsid (an offset in its output). */
   private tailSplit = 0;
-  /** shapeRow's IFLA_INET6_ADDR_GEN_MODE (genMode) and whether it is a veth. */
-  private shapeMode = -1;
-  private shapeVeth = false;
   /** Whether the link tailText() wrote last is a veth. */
   private tailVeth = false;
 
   /**
-   * Whether midSeg and tailHead/tailRest are this link's texts: it has the attributes of shapeRow, or it
-   * becomes shapeRow. False for a link with a master (mid names it) or whose texts the general
-   * path must write; the caller then writes the texts itself.
+   * The cached texts of this link: a kept shape's whose attributes it has, or new ones made
+   * from it. Undefined for a link with a master (mid names it) or whose texts the general path
+   * must write; the caller then writes the texts itself.
    */
-  private shaped(row: number, b: Uint8Array, w: Int32Array, msg: number): boolean {
+  private shaped(row: number, b: Uint8Array, w: Int32Array, msg: number): Shape | undefined {
     const rows = this.rows;
-    if (rows[row + S_MASTER]! >= 0) return false;
+    if (rows[row + S_MASTER]! >= 0) return undefined;
     const af = rows[row + S_AF_SPEC]!;
     const mode = af < 0 ? -1 : genMode(b, af, u16(b, af - 4) - 4, w);
-    if (mode === -2) return false;
-    if (this.shapeRow >= 0 && mode === this.shapeMode && this.sameShape(row, w, msg)) return true;
-    const mid = new Uint8Array(1024);
-    const m = this.midText(mid, 0, b, row, msg);
-    if (m < 0) return false;
-    const tail = new Uint8Array(2048);
-    const n = this.tailText(tail, 0, b, w, row, false);
-    if (n < 0) return false;
-    this.midSeg = mid.subarray(0, m);
-    this.tailHead = tail.subarray(0, this.tailSplit);
-    this.tailRest = tail.subarray(this.tailSplit, n);
-    this.shapeRow = row;
-    this.shapeMode = mode;
-    this.shapeVeth = this.tailVeth;
-    return true;
+    if (mode === -2) return undefined;
+    const shapes = this.shapes;
+    for (let k = 0; k < shapes.length; k++) {
+      const s = shapes[k]!;
+      if (s.mode !== mode || !this.sameShape(row, w, msg, s.row)) continue;
+      if (k > 0) {
+        shapes[k] = shapes[0]!;
+        shapes[0] = s;
+      }
+      return s;
+    }
+    const m = this.midText(MID_SCRATCH, 0, b, row, msg);
+    if (m < 0) return undefined;
+    const n = this.tailText(TAIL_SCRATCH, 0, b, w, row, false);
+    if (n < 0) return undefined;
+    const s: Shape = {
+      row, mode, veth: this.tailVeth, mid: MID_SCRATCH.slice(0, m),
+      tailHead: TAIL_SCRATCH.slice(0, this.tailSplit), tailRest: TAIL_SCRATCH.slice(this.tailSplit, n),
+    };
+    shapes.unshift(s);
+    if (shapes.length > 2) shapes.pop();
+    return s;
   }
 
-  /** Whether the row's SHAPE attributes (header and payload words) and ifi_type are shapeRow's. */
-  private sameShape(row: number, w: Int32Array, msg: number): boolean {
+  /** Whether the row's SHAPE attributes (header and payload words) and ifi_type are those of row `s`. */
+  private sameShape(row: number, w: Int32Array, msg: number, s: number): boolean {
     const rows = this.rows;
-    const s = this.shapeRow;
     const sw = this.words[rows[s + R_BUF]!]!;
     // ifi_family, padding and ifi_type: one word
     if (w[(msg + NLMSG_HDRLEN) >> 2] !== sw[(rows[s + R_MSG]! + NLMSG_HDRLEN) >> 2]) return false;
@@ -847,6 +849,23 @@ const NETNS_KEY_LEN = NETNS_KEY.length;
 export function netnsBytes(netns: string | null): Uint8Array {
   return Buffer.from(`${NETNS_KEY}${JSON.stringify(netns)}`, 'utf8');
 }
+
+/** Texts shared by links of one shape (LinkTable.shaped). */
+interface Shape {
+  /** The row they were made from. */
+  row: number;
+  /** Its IFLA_INET6_ADDR_GEN_MODE (genMode), and whether it is a veth. */
+  mode: number;
+  veth: boolean;
+  mid: Uint8Array;
+  /** The tail before and after where link_netnsid goes: every container's veth has an id of its own. */
+  tailHead: Uint8Array;
+  tailRest: Uint8Array;
+}
+
+/** Where a new shape's texts are written before they are copied out at their size. */
+const MID_SCRATCH = new Uint8Array(1024);
+const TAIL_SCRATCH = new Uint8Array(2048);
 
 /** The attributes midText() and tailText() print (besides ifi_type and the gen mode in IFLA_AF_SPEC). */
 const SHAPE = Int8Array.from([
