@@ -90,6 +90,7 @@ test('Output: held text is written in order on release, and a discard drops exac
   out.discard();
   bytes(600_000, 0x62);
   t.is(got.length, 0, 'nothing leaves while held');
+  t.is(out.heldBytes, 600_000 - out.pos, 'full chunks held (the current one not counted)');
   t.is(out.write('c'.repeat(300_000)), undefined); // text while held (a chunk's worth and more)
   await out.release();
   bytes(10, 0x64);

@@ -29,6 +29,8 @@ export class Output {
    * still be taken back (discard()) or let go (release()).
    */
   private held: Buffer[] | undefined;
+  /** The bytes in `held`. */
+  private heldSize = 0;
   /** A 'drain' to wait for, left by a flush that room() could not wait for. */
   private waiting: Promise<void> | undefined;
   /** Set once fd writes met EAGAIN (or a stream was given): everything then goes through it. */
@@ -56,7 +58,9 @@ export class Output {
     if (this.held && s.length * MAX_BYTES_PER_UNIT > CHUNK - this.pos) {
       this.room(CHUNK);
       if (s.length * MAX_BYTES_PER_UNIT > CHUNK) {
-        this.held.push(Buffer.from(s, 'utf8'));
+        const b = Buffer.from(s, 'utf8');
+        this.held.push(b);
+        this.heldSize += b.length;
         return undefined;
       }
     }
@@ -81,6 +85,7 @@ export class Output {
     if (CHUNK - this.pos >= n) return;
     if (this.held) {
       this.held.push(this.buf.subarray(0, this.pos));
+      this.heldSize += this.pos;
       this.buf = Buffer.allocUnsafe(CHUNK);
       this.pos = 0;
       return;
@@ -109,15 +114,14 @@ export class Output {
 
   /** How many bytes are held (full chunks; the current one not counted). */
   get heldBytes(): number {
-    let n = 0;
-    for (const c of this.held ?? []) n += c.length;
-    return n;
+    return this.heldSize;
   }
 
   /** Drops everything written since hold(), and keeps holding. */
   discard(): void {
     if (!this.held) throw new Error('Output.discard: not holding');
     this.held = [];
+    this.heldSize = 0;
     this.pos = 0;
   }
 
@@ -126,6 +130,7 @@ export class Output {
     const held = this.held;
     if (!held) throw new Error('Output.release: not holding');
     this.held = undefined;
+    this.heldSize = 0;
     for (const chunk of held) {
       const p = this.send(chunk);
       if (p) await p;
