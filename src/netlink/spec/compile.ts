@@ -1,0 +1,510 @@
+// The generic codec: compiles a family declaration's attribute sets into decoders and encoders,
+// once per set, on first use. A compiled set holds one reader and one writer per attribute
+// type, chosen from the declaration at compile time, so decoding an attribute is an array
+// lookup and a direct call. Attributes the declaration does not know are kept raw ($raw: type
+// and bytes), every length is checked against what remains before it is read, and nesting is
+// capped at MAX_NESTING_DEPTH.
+import { NLA_F_NESTED, NLA_F_NET_BYTEORDER, NLA_HDRLEN, NLA_TYPE_MASK } from '../constants.js';
+import { NetlinkDecodeError, ValidationError } from '../errors.js';
+import { MAX_NESTING_DEPTH, type NetlinkBuffer, type RawAttribute } from '../reader.js';
+import { MessageWriter } from '../writer.js';
+import type { AttrDecl, FamilyDecl, IntType, StructDecl, SubMessageFormat } from './types.js';
+import {
+  INT_SIZE, checkInt, compileStruct, enumMaps, enumName, enumValue, flagNames, hexOf, hinted, intReader, intWriter,
+  unhinted, type CompiledStruct, type EnumMaps,
+} from './values.js';
+
+const LE = true;
+const utf8 = new TextEncoder();
+
+export interface CompileOptions {
+  /**
+   * Set NLA_F_NESTED on nests written. nfnetlink and genetlink want it; rtnetlink's tools
+   * (iproute2) do not set it, and golden tests compare bytes with theirs.
+   */
+  nestedFlag?: boolean;
+}
+
+type Reader = (buf: NetlinkBuffer, off: number, len: number, depth: number) => unknown;
+type Writer = (w: MessageWriter, type: number, v: unknown, path: string, siblings: Record<string, unknown>) => void;
+
+export interface CompiledAttr {
+  readonly decl: AttrDecl;
+  readonly name: string;
+  readonly type: number;
+  readonly multi: boolean;
+  /** Sub-messages are decoded after their level, once the selector's value is known. */
+  readonly deferred: boolean;
+  readonly read: Reader;
+  readonly write: Writer;
+}
+
+export interface CompiledSet {
+  readonly name: string;
+  readonly attrs: readonly CompiledAttr[];
+  attr(name: string): CompiledAttr | undefined;
+  byType(type: number): CompiledAttr | undefined;
+  /** Decodes the attributes in [off, end) into an object keyed by attribute name. */
+  decode(buf: NetlinkBuffer, off: number, end: number, depth?: number): Record<string, unknown>;
+  /** Writes the attributes of `value` (keys are attribute names; `$raw` entries as they are). */
+  encode(w: MessageWriter, value: Record<string, unknown>, path?: string): void;
+}
+
+/** A family's declaration with its sets, structs and enums compiled on first use. */
+export class CompiledFamily<F extends FamilyDecl = FamilyDecl> {
+  private readonly sets = new Map<string, CompiledSet>();
+  private readonly structs = new Map<string, CompiledStruct>();
+  private readonly enums = new Map<string, EnumMaps>();
+  readonly nestedFlag: number;
+
+  constructor(readonly decl: F, opts: CompileOptions = {}) {
+    this.nestedFlag = opts.nestedFlag === false ? 0 : NLA_F_NESTED;
+  }
+
+  set(name: string): CompiledSet {
+    let s = this.sets.get(name);
+    if (!s) {
+      const attrs = this.decl.attributeSets[name];
+      if (!attrs) throw new Error(`${this.decl.name}: no attribute set ${name}`);
+      s = compileSet(this, name, attrs);
+      this.sets.set(name, s);
+    }
+    return s;
+  }
+
+  struct(name: string): CompiledStruct {
+    let s = this.structs.get(name);
+    if (!s) {
+      const d = this.decl.definitions[name];
+      if (!d || d.type !== 'struct') throw new Error(`${this.decl.name}: no struct ${name}`);
+      s = compileStruct(this.decl, name, d as StructDecl, (n) => this.enumOf(n), (n) => this.struct(n));
+      this.structs.set(name, s);
+    }
+    return s;
+  }
+
+  enumOf(name: string): EnumMaps | undefined {
+    let e = this.enums.get(name);
+    if (!e) {
+      const d = this.decl.definitions[name];
+      if (!d || (d.type !== 'enum' && d.type !== 'flags')) return undefined;
+      e = enumMaps(d);
+      this.enums.set(name, e);
+    }
+    return e;
+  }
+
+  subMessage(name: string): readonly SubMessageFormat[] {
+    const f = this.decl.subMessages?.[name];
+    if (!f) throw new Error(`${this.decl.name}: no sub-message ${name}`);
+    return f;
+  }
+}
+
+function compileSet(family: CompiledFamily, name: string, decls: readonly AttrDecl[]): CompiledSet {
+  const attrs: CompiledAttr[] = [];
+  const table: (CompiledAttr | undefined)[] = [];
+  const byName = new Map<string, CompiledAttr>();
+  // The set is registered before its attributes are compiled (nests refer to sets lazily), so
+  // recursive declarations (a nest holding its own set) compile.
+  for (const d of decls) {
+    if (d.type === 'pad') continue;
+    const a = compileAttr(family, d);
+    attrs.push(a);
+    table[d.value] = a;
+    byName.set(d.name, a);
+  }
+  const setName = name;
+
+  function decode(buf: NetlinkBuffer, start: number, end: number, depth = 0): Record<string, unknown> {
+    if (depth > MAX_NESTING_DEPTH) throw new NetlinkDecodeError(`attributes nested deeper than ${MAX_NESTING_DEPTH} levels`, start);
+    if (end > buf.length) throw new NetlinkDecodeError(`attribute area ends at ${end}, past the buffer (${buf.length})`, start);
+    const out: Record<string, unknown> = {};
+    const view = buf.view;
+    let later: number[] | undefined;
+    let pos = start;
+    while (end - pos >= NLA_HDRLEN) {
+      const len = view.getUint16(pos, LE);
+      const rawType = view.getUint16(pos + 2, LE);
+      if (len < NLA_HDRLEN) throw new NetlinkDecodeError(`attribute length ${len} is below the 4-byte header`, pos);
+      if (len > end - pos) throw new NetlinkDecodeError(`attribute type ${rawType & NLA_TYPE_MASK} claims ${len} bytes, only ${end - pos} remain`, pos);
+      const a = table[rawType & NLA_TYPE_MASK];
+      if (a === undefined) {
+        ((out.$raw as RawAttribute[] | undefined) ?? (out.$raw = [] as RawAttribute[]) as RawAttribute[]).push(raw(buf, rawType, pos + NLA_HDRLEN, len - NLA_HDRLEN));
+      } else if (a.deferred) {
+        (later ??= []).push(pos);
+      } else {
+        const v = a.read(buf, pos + NLA_HDRLEN, len - NLA_HDRLEN, depth);
+        if (a.multi) {
+          const arr = out[a.name] as unknown[] | undefined;
+          if (arr) arr.push(v);
+          else out[a.name] = [v];
+        } else {
+          out[a.name] = v;
+        }
+      }
+      pos += (len + 3) & ~3;
+    }
+    for (; pos < end; pos++) {
+      if (buf.bytes[pos] !== 0) throw new NetlinkDecodeError(`${end - pos} trailing bytes after the last attribute`, pos);
+    }
+    if (later) {
+      for (const p of later) {
+        const len = view.getUint16(p, LE);
+        const a = table[view.getUint16(p + 2, LE) & NLA_TYPE_MASK]!;
+        out[a.name] = decodeSubMessage(family, a.decl, out, buf, p + NLA_HDRLEN, len - NLA_HDRLEN, depth);
+      }
+    }
+    return out;
+  }
+
+  function encode(w: MessageWriter, value: Record<string, unknown>, path = setName): void {
+    for (const key of Object.keys(value)) {
+      const v = value[key];
+      if (v === undefined) continue;
+      if (key === '$raw') {
+        for (const r of v as RawAttribute[]) writeRaw(w, r);
+        continue;
+      }
+      const a = byName.get(key);
+      if (!a) throw new ValidationError(`${path}.${key}`, `not an attribute of ${setName} (known: ${[...byName.keys()].join(', ')})`);
+      const p = `${path}.${key}`;
+      if (a.multi && Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) a.write(w, a.type, v[i], `${p}[${i}]`, value);
+      } else {
+        a.write(w, a.type, v, p, value);
+      }
+    }
+  }
+
+  return { name, attrs, decode, encode, attr: (n) => byName.get(n), byType: (t) => table[t] };
+}
+
+function raw(buf: NetlinkBuffer, rawType: number, off: number, len: number): RawAttribute {
+  const r: RawAttribute = { type: rawType & NLA_TYPE_MASK, data: buf.attrBytes(off, len) };
+  if (rawType & NLA_F_NESTED) r.nested = true;
+  if (rawType & NLA_F_NET_BYTEORDER) r.netByteOrder = true;
+  return r;
+}
+
+function writeRaw(w: MessageWriter, r: RawAttribute): void {
+  let t = r.type;
+  if (r.nested) t |= NLA_F_NESTED;
+  if (r.netByteOrder) t |= NLA_F_NET_BYTEORDER;
+  w.attrBytes(t, r.data);
+}
+
+function decodeSubMessage(
+  family: CompiledFamily, d: AttrDecl, siblings: Record<string, unknown>, buf: NetlinkBuffer, off: number, len: number, depth: number,
+): unknown {
+  const fmt = subFormat(family, d, siblings);
+  if (!fmt) return buf.attrBytes(off, len);
+  if (fmt.fixedHeader) {
+    const s = family.struct(fmt.fixedHeader);
+    const head = s.decode(buf, off, len);
+    if (!fmt.attributeSet) return head;
+    return { ...head, ...family.set(fmt.attributeSet).decode(buf, off + s.size, off + len, depth + 1) };
+  }
+  return fmt.attributeSet ? family.set(fmt.attributeSet).decode(buf, off, off + len, depth + 1) : buf.attrBytes(off, len);
+}
+
+function subFormat(family: CompiledFamily, d: AttrDecl, siblings: Record<string, unknown>): SubMessageFormat | undefined {
+  const sel = siblings[d.selector!];
+  if (sel === undefined) return undefined;
+  const key = String(sel);
+  return family.subMessage(d.subMessage!).find((f) => f.value === key);
+}
+
+function compileAttr(family: CompiledFamily, d: AttrDecl): CompiledAttr {
+  const { read, write } = codecFor(family, d);
+  return { decl: d, name: d.name, type: d.value, multi: d.multi === true, deferred: d.type === 'sub-message', read, write };
+}
+
+function lengthError(d: AttrDecl, want: number, len: number, off: number): never {
+  throw new NetlinkDecodeError(`${d.name} (${d.type}) has ${len} bytes, needs ${want}`, off);
+}
+
+function codecFor(family: CompiledFamily, d: AttrDecl): { read: Reader; write: Writer } {
+  const nf = family.nestedFlag;
+  switch (d.type) {
+    case 'flag':
+      return { read: () => true, write: (w, t, v, p) => { if (v === true) w.attrFlag(t); else if (v !== false) throw new ValidationError(p, 'a flag is true or false'); } };
+    case 'string': {
+      const max = d.checks?.maxLen;
+      return {
+        read: (buf, off, len) => buf.attrString(off, len),
+        write(w, t, v, p) {
+          if (typeof v !== 'string') throw new ValidationError(p, `expected a string, got ${typeof v}`);
+          if (max !== undefined && utf8.encode(v).length > max) throw new ValidationError(p, `longer than ${max} bytes`);
+          w.attrString(t, v, true);
+        },
+      };
+    }
+    case 'binary': return binaryCodec(family, d);
+    case 'nest': {
+      const setName = d.nested;
+      if (!setName) return { read: (buf, off, len) => buf.attrBytes(off, len), write: bytesWriter(d) };
+      return {
+        read: (buf, off, len, depth) => family.set(setName).decode(buf, off, off + len, depth + 1),
+        write(w, t, v, p) {
+          if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ValidationError(p, 'expected an object of attributes');
+          const s = w.nestStart(t | nf);
+          family.set(setName).encode(w, v as Record<string, unknown>, p);
+          w.nestEnd(s);
+        },
+      };
+    }
+    case 'indexed-array': return indexedArrayCodec(family, d);
+    case 'nest-type-value': {
+      const setName = d.nested!;
+      return {
+        read(buf, off, len, depth) {
+          const items: unknown[] = [];
+          walk(buf, off, len, (type, o, l) => { items.push({ type, ...family.set(setName).decode(buf, o, o + l, depth + 2) }); });
+          return items;
+        },
+        write(w, t, v, p) {
+          if (!Array.isArray(v)) throw new ValidationError(p, 'expected an array');
+          const s = w.nestStart(t | nf);
+          v.forEach((item: Record<string, unknown>, i) => {
+            const { type, ...rest } = item;
+            const inner = w.nestStart((checkInt('u16', type, `${p}[${i}].type`) as number) | nf);
+            family.set(setName).encode(w, rest, `${p}[${i}]`);
+            w.nestEnd(inner);
+          });
+          w.nestEnd(s);
+        },
+      };
+    }
+    case 'sub-message':
+      return {
+        read: (buf, off, len) => buf.attrBytes(off, len), // replaced by decodeSubMessage (deferred)
+        write(w, t, v, p, siblings) {
+          const fmt = subFormat(family, d, siblings);
+          if (!fmt) {
+            if (v instanceof Uint8Array) { w.attrBytes(t, v); return; }
+            throw new ValidationError(p, `no format of ${d.subMessage} for ${d.selector} = ${JSON.stringify(siblings[d.selector!])}`);
+          }
+          const s = w.nestStart(fmt.fixedHeader ? t : t | nf);
+          const obj = v as Record<string, unknown>;
+          if (fmt.fixedHeader) {
+            const st = family.struct(fmt.fixedHeader);
+            const fields = new Set(family.decl.definitions[fmt.fixedHeader]!.type === 'struct' ? (family.decl.definitions[fmt.fixedHeader] as StructDecl).members.map((m) => m.name) : []);
+            const head: Record<string, unknown> = {};
+            const rest: Record<string, unknown> = {};
+            for (const k of Object.keys(obj)) (fields.has(k) ? head : rest)[k] = obj[k];
+            st.encode(w, head, p);
+            if (fmt.attributeSet) family.set(fmt.attributeSet).encode(w, rest, p);
+            else if (Object.keys(rest).length) throw new ValidationError(p, `unknown fields ${Object.keys(rest).join(', ')}`);
+          } else if (fmt.attributeSet) {
+            family.set(fmt.attributeSet).encode(w, obj, p);
+          }
+          w.nestEnd(s);
+        },
+      };
+    case 'bitfield32':
+      return {
+        read(buf, off, len) {
+          if (len < 8) lengthError(d, 8, len, off);
+          return { value: buf.view.getUint32(off, LE), selector: buf.view.getUint32(off + 4, LE) };
+        },
+        write(w, t, v, p) {
+          const o = v as { value?: unknown; selector?: unknown };
+          const b = new Uint8Array(8);
+          const dv = new DataView(b.buffer);
+          dv.setUint32(0, checkInt('u32', o?.value, `${p}.value`) as number, LE);
+          dv.setUint32(4, checkInt('u32', o?.selector, `${p}.selector`) as number, LE);
+          w.attrBytes(t, b);
+        },
+      };
+    case 'uint': case 'sint': {
+      const signed = d.type === 'sint';
+      const e = d.enum ? family.enumOf(d.enum) : undefined;
+      return {
+        read(buf, off, len) {
+          let n: number;
+          if (len === 4) n = signed ? buf.view.getInt32(off, LE) : buf.view.getUint32(off, LE);
+          else if (len === 8) {
+            const b = signed ? buf.view.getBigInt64(off, LE) : buf.view.getBigUint64(off, LE);
+            if (b > BigInt(Number.MAX_SAFE_INTEGER) || b < BigInt(Number.MIN_SAFE_INTEGER)) return b;
+            n = Number(b);
+          } else return lengthError(d, 4, len, off);
+          return e ? (e.flags ? flagNames(e, n) : enumName(e, n)) : n;
+        },
+        write(w, t, v, p) {
+          const x = e ? enumValue(e, v, p) : v;
+          const big = checkInt(signed ? 's64' : 'u64', x, p) as bigint;
+          // NLA_UINT: 4 bytes when the value fits, as the kernel's own nla_put_uint does.
+          if (signed ? big >= -0x80000000n && big <= 0x7fffffffn : big <= 0xffffffffn) {
+            if (signed) w.attrS32(t, Number(big)); else w.attrU32(t, Number(big));
+          } else w.attrU64(t, BigInt.asUintN(64, big));
+        },
+      };
+    }
+    case 'pad':
+      return { read: () => undefined, write: () => undefined };
+    default:
+      return intCodec(family, d, d.type as IntType);
+  }
+}
+
+function intCodec(family: CompiledFamily, d: AttrDecl, type: IntType): { read: Reader; write: Writer } {
+  const size = INT_SIZE[type];
+  const be = d.byteOrder === 'big-endian';
+  const rd = intReader(type, be);
+  const e = d.enum ? family.enumOf(d.enum) : undefined;
+  const hint = d.hint;
+  const min = d.checks?.min;
+  const max = d.checks?.max;
+  const read: Reader = e
+    ? (e.flags
+      ? (buf, off, len) => { if (len < size) lengthError(d, size, len, off); return flagNames(e, Number(rd(buf.view, off))); }
+      : (buf, off, len) => { if (len < size) lengthError(d, size, len, off); return enumName(e, Number(rd(buf.view, off))); })
+    : hint
+      ? (buf, off, len) => { if (len < size) lengthError(d, size, len, off); return hinted(hint, buf.bytes, off, size); }
+      : (buf, off, len) => { if (len < size) lengthError(d, size, len, off); return rd(buf.view, off); };
+  return {
+    read,
+    write(w, t, v, p) {
+      if (hint && (typeof v === 'string' || v instanceof Uint8Array)) {
+        const b = unhinted(hint, v, p);
+        if (b.length !== size) throw new ValidationError(p, `${b.length} bytes, expected ${size}`);
+        w.attrBytes(t, b);
+        return;
+      }
+      const n = checkInt(type, e ? enumValue(e, v, p) : v, p);
+      if (min !== undefined && n < min) throw new ValidationError(p, `${n} is below the minimum ${min}`);
+      if (max !== undefined && n > max) throw new ValidationError(p, `${n} is above the maximum ${max}`);
+      writeInt(w, type, be, t, n);
+    },
+  };
+}
+
+function bytesWriter(d: AttrDecl): Writer {
+  const exact = d.checks?.exactLen;
+  const maxLen = d.checks?.maxLen;
+  return (w, t, v, p) => {
+    if (!(v instanceof Uint8Array)) throw new ValidationError(p, 'expected bytes (Uint8Array)');
+    if (exact !== undefined && v.length !== exact) throw new ValidationError(p, `${v.length} bytes, expected ${exact}`);
+    if (maxLen !== undefined && v.length > maxLen) throw new ValidationError(p, `${v.length} bytes, at most ${maxLen}`);
+    w.attrBytes(t, v);
+  };
+}
+
+function binaryCodec(family: CompiledFamily, d: AttrDecl): { read: Reader; write: Writer } {
+  if (d.struct) {
+    const structName = d.struct;
+    return {
+      read: (buf, off, len) => family.struct(structName).decode(buf, off, len),
+      write(w, t, v, p) {
+        if (v instanceof Uint8Array) { w.attrBytes(t, v); return; }
+        w.attrBytes(t, scratch((x) => family.struct(structName).encode(x, v as Record<string, unknown>, p)));
+      },
+    };
+  }
+  if (d.subType && d.subType in INT_SIZE) {
+    const type = d.subType as IntType;
+    const size = INT_SIZE[type];
+    const rd = intReader(type, d.byteOrder === 'big-endian');
+    const wr = intWriter(type, d.byteOrder === 'big-endian');
+    return {
+      read(buf, off, len) {
+        const out: unknown[] = [];
+        for (let o = off; o + size <= off + len; o += size) out.push(rd(buf.view, o));
+        return out;
+      },
+      write(w, t, v, p) {
+        if (v instanceof Uint8Array) { w.attrBytes(t, v); return; }
+        if (!Array.isArray(v)) throw new ValidationError(p, `expected an array of ${type}`);
+        w.attrBytes(t, scratch((x) => v.forEach((n, i) => wr(x, checkInt(type, n, `${p}[${i}]`)))));
+      },
+    };
+  }
+  const hint = d.hint;
+  if (hint) {
+    const plain = bytesWriter(d);
+    return {
+      read: (buf, off, len) => hinted(hint, buf.bytes, off, len),
+      write: (w, t, v, p, sib) => plain(w, t, unhinted(hint, v, p), p, sib),
+    };
+  }
+  return { read: (buf, off, len) => buf.attrBytes(off, len), write: bytesWriter(d) };
+}
+
+function indexedArrayCodec(family: CompiledFamily, d: AttrDecl): { read: Reader; write: Writer } {
+  const nf = family.nestedFlag;
+  const sub = d.subType ?? 'nest';
+  let readItem: Reader;
+  let writeItem: (w: MessageWriter, t: number, v: unknown, p: string) => void;
+  if (sub === 'nest') {
+    const setName = d.nested!;
+    readItem = (buf, off, len, depth) => family.set(setName).decode(buf, off, off + len, depth + 2);
+    writeItem = (w, t, v, p) => {
+      const s = w.nestStart(t | nf);
+      family.set(setName).encode(w, v as Record<string, unknown>, p);
+      w.nestEnd(s);
+    };
+  } else if (sub in INT_SIZE) {
+    const type = sub as IntType;
+    const size = INT_SIZE[type];
+    const be = d.byteOrder === 'big-endian';
+    const rd = intReader(type, be);
+    readItem = (buf, off, len) => { if (len < size) lengthError(d, size, len, off); return rd(buf.view, off); };
+    writeItem = (w, t, v, p) => { writeInt(w, type, be, t, checkInt(type, v, p)); };
+  } else {
+    readItem = (buf, off, len) => buf.attrBytes(off, len);
+    writeItem = (w, t, v, p) => bytesWriter(d)(w, t, v, p, {});
+  }
+  return {
+    read(buf, off, len, depth) {
+      if (depth + 1 > MAX_NESTING_DEPTH) throw new NetlinkDecodeError(`attributes nested deeper than ${MAX_NESTING_DEPTH} levels`, off);
+      const items: unknown[] = [];
+      walk(buf, off, len, (_type, o, l) => { items.push(readItem(buf, o, l, depth)); });
+      return items;
+    },
+    write(w, t, v, p) {
+      if (!Array.isArray(v)) throw new ValidationError(p, 'expected an array');
+      const s = w.nestStart(t | nf);
+      // The kernel numbers the entries of an indexed array from 1 (type 0 is never valid).
+      v.forEach((x, i) => writeItem(w, i + 1, x, `${p}[${i}]`));
+      w.nestEnd(s);
+    },
+  };
+}
+
+/** One integer attribute, as the writer's typed methods lay it out (length without padding). */
+function writeInt(w: MessageWriter, type: IntType, be: boolean, t: number, n: number | bigint): void {
+  switch (type) {
+    case 'u8': case 's8': w.attrU8(t, Number(n) & 0xff); return;
+    case 'u16': case 's16': if (be) w.attrBe16(t, Number(n) & 0xffff); else w.attrU16(t, Number(n) & 0xffff); return;
+    case 'u32': case 's32': if (be) w.attrBe32(t, Number(n) >>> 0); else w.attrU32(t, Number(n) >>> 0); return;
+    case 'u64': case 's64': {
+      const u = BigInt.asUintN(64, BigInt(n));
+      if (be) w.attrBe64(t, u); else w.attrU64(t, u);
+    }
+  }
+}
+
+/** Bytes written by fn into a scratch writer (for the few payloads built before their header: structs, arrays). */
+function scratch(fn: (w: MessageWriter) => void): Uint8Array {
+  const x = new MessageWriter(64);
+  fn(x);
+  return x.copy();
+}
+
+/** A bounds-checked TLV walk of one level (used for arrays; sets inline their own loop). */
+function walk(buf: NetlinkBuffer, off: number, len: number, visit: (type: number, off: number, len: number) => void): void {
+  const end = off + len;
+  const view = buf.view;
+  let pos = off;
+  while (end - pos >= NLA_HDRLEN) {
+    const l = view.getUint16(pos, LE);
+    const t = view.getUint16(pos + 2, LE);
+    if (l < NLA_HDRLEN) throw new NetlinkDecodeError(`attribute length ${l} is below the 4-byte header`, pos);
+    if (l > end - pos) throw new NetlinkDecodeError(`attribute type ${t & NLA_TYPE_MASK} claims ${l} bytes, only ${end - pos} remain`, pos);
+    visit(t & NLA_TYPE_MASK, pos + NLA_HDRLEN, l - NLA_HDRLEN);
+    pos += (l + 3) & ~3;
+  }
+}
+
+export { hexOf };
