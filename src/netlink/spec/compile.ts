@@ -116,39 +116,14 @@ function compileSet(family: CompiledFamily, name: string, decls: readonly AttrDe
   }
   const setName = name;
 
+  const decodeLevel = setDecoder(name, attrs);
   function decode(buf: NetlinkBuffer, start: number, end: number, depth = 0): Record<string, unknown> {
     if (depth > MAX_NESTING_DEPTH) throw new NetlinkDecodeError(`attributes nested deeper than ${MAX_NESTING_DEPTH} levels`, start);
     if (end > buf.length) throw new NetlinkDecodeError(`attribute area ends at ${end}, past the buffer (${buf.length})`, start);
-    const out: Record<string, unknown> = {};
-    const view = buf.view;
-    let later: number[] | undefined;
-    let pos = start;
-    while (end - pos >= NLA_HDRLEN) {
-      const len = view.getUint16(pos, LE);
-      const rawType = view.getUint16(pos + 2, LE);
-      if (len < NLA_HDRLEN) throw new NetlinkDecodeError(`attribute length ${len} is below the 4-byte header`, pos);
-      if (len > end - pos) throw new NetlinkDecodeError(`attribute type ${rawType & NLA_TYPE_MASK} claims ${len} bytes, only ${end - pos} remain`, pos);
-      const a = table[rawType & NLA_TYPE_MASK];
-      if (a === undefined) {
-        ((out.$raw as RawAttribute[] | undefined) ?? (out.$raw = [] as RawAttribute[]) as RawAttribute[]).push(raw(buf, rawType, pos + NLA_HDRLEN, len - NLA_HDRLEN));
-      } else if (a.deferred) {
-        (later ??= []).push(pos);
-      } else {
-        const v = a.read(buf, pos + NLA_HDRLEN, len - NLA_HDRLEN, depth);
-        if (a.multi) {
-          const arr = out[a.name] as unknown[] | undefined;
-          if (arr) arr.push(v);
-          else out[a.name] = [v];
-        } else {
-          out[a.name] = v;
-        }
-      }
-      pos += (len + 3) & ~3;
-    }
-    for (; pos < end; pos++) {
-      if (buf.bytes[pos] !== 0) throw new NetlinkDecodeError(`${end - pos} trailing bytes after the last attribute`, pos);
-    }
-    if (later) {
+    const later: number[] = [];
+    const out = decodeLevel(buf, start, end, depth, later);
+    if (later.length) {
+      const view = buf.view;
       for (const p of later) {
         const len = view.getUint16(p, LE);
         const a = table[view.getUint16(p + 2, LE) & NLA_TYPE_MASK]!;
@@ -178,6 +153,60 @@ function compileSet(family: CompiledFamily, name: string, decls: readonly AttrDe
   }
 
   return { name, attrs, decode, encode, attr: (n) => byName.get(n), byType: (t) => table[t] };
+}
+
+const INLINE_INT: Partial<Record<string, [number, string]>> = {
+  u8: [1, 'view.getUint8(off)'], s8: [1, 'view.getInt8(off)'], u16: [2, 'view.getUint16(off, true)'],
+  s16: [2, 'view.getInt16(off, true)'], u32: [4, 'view.getUint32(off, true)'], s32: [4, 'view.getInt32(off, true)'],
+};
+
+type LevelDecoder = (buf: NetlinkBuffer, start: number, end: number, depth: number, later: number[]) => Record<string, unknown>;
+
+/**
+ * One level of a set as generated straight-line code: a switch on the attribute type with the
+ * attribute names as constant property keys, plain integers read inline, everything else
+ * through the attribute's compiled reader. Measured on a 65k-route dump: the closure loop it
+ * replaced took ~3x the time of the hand-written route decoder; this is within ~1.3x of it.
+ */
+function setDecoder(name: string, attrs: readonly CompiledAttr[]): LevelDecoder {
+  const cases: string[] = [];
+  attrs.forEach((a, i) => {
+    const key = JSON.stringify(a.name);
+    const d = a.decl;
+    let stmt: string;
+    const inline = INLINE_INT[d.type];
+    if (a.deferred) stmt = 'later.push(pos);';
+    else {
+      const value = inline && !d.enum && !d.hint && d.byteOrder !== 'big-endian'
+        ? `(l >= ${inline[0]} ? ${inline[1]} : short(R[${i}], ${inline[0]}, l, off))`
+        : `R[${i}].read(buf, off, l, depth)`;
+      stmt = a.multi
+        ? `{ const v = ${value}; const arr = out[${key}]; if (arr === undefined) out[${key}] = [v]; else arr.push(v); }`
+        : `out[${key}] = ${value};`;
+    }
+    cases.push(`case ${a.type}: ${stmt} break;`);
+  });
+  const body = `return function ${name.replace(/[^A-Za-z0-9_]/g, '_')}(buf, start, end, depth, later) {
+  const view = buf.view; const bytes = buf.bytes; const out = {}; let pos = start;
+  while (end - pos >= 4) {
+    const len = view.getUint16(pos, true); const rawType = view.getUint16(pos + 2, true);
+    if (len < 4) bad('attribute length ' + len + ' is below the 4-byte header', pos);
+    if (len > end - pos) bad('attribute type ' + (rawType & 0x3fff) + ' claims ' + len + ' bytes, only ' + (end - pos) + ' remain', pos);
+    const off = pos + 4; const l = len - 4;
+    switch (rawType & 0x3fff) {
+    ${cases.join('\n    ')}
+    default: (out.$raw || (out.$raw = [])).push(raw(buf, rawType, off, l));
+    }
+    pos += (len + 3) & ~3;
+  }
+  for (; pos < end; pos++) if (bytes[pos] !== 0) bad((end - pos) + ' trailing bytes after the last attribute', pos);
+  return out;
+};
+//# sourceURL=netlinkts-attrs/${name}`;
+  const bad = (what: string, off: number): never => { throw new NetlinkDecodeError(what, off); };
+  const short = (a: CompiledAttr, want: number, len: number, off: number): never => lengthError(a.decl, want, len, off);
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  return new Function('R', 'bad', 'short', 'raw', body)(attrs, bad, short, raw) as LevelDecoder;
 }
 
 function raw(buf: NetlinkBuffer, rawType: number, off: number, len: number): RawAttribute {
