@@ -14,6 +14,7 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { FIXES } from './spec-fixes.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const [specDir, revision] = process.argv.slice(2);
@@ -201,6 +202,13 @@ for (const [file, [out, constName]] of Object.entries(OUTPUTS)) {
   const spec = parse(readFileSync(join(specDir, `${file}.yaml`), 'utf8'));
   const { defs, consts } = definitions(spec);
   const sets = attributeSets(spec, consts);
+  for (const fix of FIXES.filter((f) => f.spec === file)) {
+    for (const name of fix.attrs) {
+      const a = sets[fix.set]?.find((x) => x.name === name);
+      if (!a) throw new Error(`fix for ${file} ${fix.set}.${name} matches nothing: remove it`);
+      Object.assign(a, fix.change);
+    }
+  }
   const ops = operations(spec);
   const family = clean({
     name: spec.name,
