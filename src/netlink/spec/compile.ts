@@ -22,7 +22,7 @@ export interface CompileOptions {
    * Set NLA_F_NESTED on nests written. nfnetlink and genetlink want it; rtnetlink's tools
    * (iproute2) do not set it, and golden tests compare bytes with theirs.
    */
-  nestedFlag?: boolean;
+  nestedFlag?: boolean | ((set: string, attr: string) => boolean);
 }
 
 type Reader = (buf: NetlinkBuffer, off: number, len: number, depth: number) => unknown;
@@ -55,10 +55,16 @@ export class CompiledFamily<F extends FamilyDecl = FamilyDecl> {
   private readonly sets = new Map<string, CompiledSet>();
   private readonly structs = new Map<string, CompiledStruct>();
   private readonly enums = new Map<string, EnumMaps>();
-  readonly nestedFlag: number;
+  private readonly nested: CompileOptions['nestedFlag'];
 
   constructor(readonly decl: F, opts: CompileOptions = {}) {
-    this.nestedFlag = opts.nestedFlag === false ? 0 : NLA_F_NESTED;
+    this.nested = opts.nestedFlag ?? true;
+  }
+
+  /** NLA_F_NESTED or 0 for nests written as attribute `attr` of set `set`. */
+  nestedFlag(set: string, attr: string): number {
+    const n = this.nested;
+    return (typeof n === 'function' ? n(set, attr) : n !== false) ? NLA_F_NESTED : 0;
   }
 
   set(name: string): CompiledSet {
@@ -109,7 +115,7 @@ function compileSet(family: CompiledFamily, name: string, decls: readonly AttrDe
   // recursive declarations (a nest holding its own set) compile.
   for (const d of decls) {
     if (d.type === 'pad') continue;
-    const a = compileAttr(family, d);
+    const a = compileAttr(family, name, d);
     attrs.push(a);
     table[d.value] = a;
     byName.set(d.name, a);
@@ -244,8 +250,8 @@ function subFormat(family: CompiledFamily, d: AttrDecl, siblings: Record<string,
   return family.subMessage(d.subMessage!).find((f) => f.value === key);
 }
 
-function compileAttr(family: CompiledFamily, d: AttrDecl): CompiledAttr {
-  const { read, write } = codecFor(family, d);
+function compileAttr(family: CompiledFamily, set: string, d: AttrDecl): CompiledAttr {
+  const { read, write } = codecFor(family, d, family.nestedFlag(set, d.name));
   return { decl: d, name: d.name, type: d.value, multi: d.multi === true, deferred: d.type === 'sub-message', read, write };
 }
 
@@ -253,8 +259,7 @@ function lengthError(d: AttrDecl, want: number, len: number, off: number): never
   throw new NetlinkDecodeError(`${d.name} (${d.type}) has ${len} bytes, needs ${want}`, off);
 }
 
-function codecFor(family: CompiledFamily, d: AttrDecl): { read: Reader; write: Writer } {
-  const nf = family.nestedFlag;
+function codecFor(family: CompiledFamily, d: AttrDecl, nf: number): { read: Reader; write: Writer } {
   switch (d.type) {
     case 'flag':
       return { read: () => true, write: (w, t, v, p) => { if (v === true) w.attrFlag(t); else if (v !== false) throw new ValidationError(p, 'a flag is true or false'); } };
@@ -263,6 +268,9 @@ function codecFor(family: CompiledFamily, d: AttrDecl): { read: Reader; write: W
       return {
         read: (buf, off, len) => buf.attrString(off, len),
         write(w, t, v, p) {
+          // Bytes are written as given: some tools send a string without its NUL (iproute2's
+          // IFLA_INFO_KIND), and golden tests compare with their bytes.
+          if (v instanceof Uint8Array) { w.attrBytes(t, v); return; }
           if (typeof v !== 'string') throw new ValidationError(p, `expected a string, got ${typeof v}`);
           if (max !== undefined && utf8.encode(v).length > max) throw new ValidationError(p, `longer than ${max} bytes`);
           w.attrString(t, v, true);
@@ -283,7 +291,7 @@ function codecFor(family: CompiledFamily, d: AttrDecl): { read: Reader; write: W
         },
       };
     }
-    case 'indexed-array': return indexedArrayCodec(family, d);
+    case 'indexed-array': return indexedArrayCodec(family, d, nf);
     case 'nest-type-value': {
       const setName = d.nested!;
       return {
@@ -460,8 +468,7 @@ function binaryCodec(family: CompiledFamily, d: AttrDecl): { read: Reader; write
   return { read: (buf, off, len) => buf.attrBytes(off, len), write: bytesWriter(d) };
 }
 
-function indexedArrayCodec(family: CompiledFamily, d: AttrDecl): { read: Reader; write: Writer } {
-  const nf = family.nestedFlag;
+function indexedArrayCodec(family: CompiledFamily, d: AttrDecl, nf: number): { read: Reader; write: Writer } {
   const sub = d.subType ?? 'nest';
   let readItem: Reader;
   let writeItem: (w: MessageWriter, t: number, v: unknown, p: string) => void;

@@ -1,0 +1,15 @@
+// The rtnetlink families, compiled from their generated tables (spec/*.gen.ts) on first use of
+// each attribute set. rtnetlink's tools (iproute2) do not set NLA_F_NESTED on the nests they
+// write, and the kernel does not ask for it here, so requests stay byte-equal to ip's.
+import { NetlinkFamily } from '../netlink/spec/family.js';
+import { rtAddrSpec } from './spec/rt-addr.gen.js';
+import { rtLinkSpec } from './spec/rt-link.gen.js';
+import { rtNeighSpec } from './spec/rt-neigh.gen.js';
+import { rtRouteSpec } from './spec/rt-route.gen.js';
+import { rtRuleSpec } from './spec/rt-rule.gen.js';
+
+export const rtLink = new NetlinkFamily(rtLinkSpec, { nestedFlag: false });
+export const rtAddr = new NetlinkFamily(rtAddrSpec, { nestedFlag: false });
+export const rtRoute = new NetlinkFamily(rtRouteSpec, { nestedFlag: false });
+export const rtNeigh = new NetlinkFamily(rtNeighSpec, { nestedFlag: false });
+export const rtRule = new NetlinkFamily(rtRuleSpec, { nestedFlag: false });
