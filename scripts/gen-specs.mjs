@@ -166,20 +166,36 @@ function operations(spec) {
   const model = ops['enum-model'] ?? 'unified';
   const list = [];
   let next = 1;
+  // Directional numbering, where a spec leaves values out (ethtool): messages to the kernel
+  // and messages from it are counted separately, each from 1; an operation with a request
+  // takes the next request value, one with a reply the next reply value; a notification or
+  // event takes a reply value only. (Checked against ETHTOOL_MSG_* in the UAPI header.)
+  let req = 1;
+  let rsp = 1;
   for (const o of ops.list ?? []) {
-    // Unified numbering: one value per operation, counting from 1 (or from an explicit value).
     let value = num(o.value);
+    let reqValue;
+    let rspValue;
     if (model !== 'directional') {
       if (value === undefined) value = next;
       next = value + 1;
+    } else if (o.notify || o.event) {
+      if (value !== undefined) rsp = value;
+      value = rsp++;
+    } else {
+      const mode = o.do ?? o.dump ?? {};
+      if (num(mode.request?.value) !== undefined) req = num(mode.request.value);
+      if (num(mode.reply?.value) !== undefined) rsp = num(mode.reply.value);
+      reqValue = req++;
+      if (mode.reply) rspValue = rsp++;
     }
     const part = (p) => {
       if (!p) return undefined;
-      const side = (r) => (r ? clean({ value: num(r.value), attributes: r.attributes ?? [] }) : undefined);
-      return clean({ request: side(p.request), reply: side(p.reply) });
+      const side = (r, implicit) => (r ? clean({ value: num(r.value) ?? implicit, attributes: r.attributes ?? [] }) : undefined);
+      return clean({ request: side(p.request, reqValue), reply: side(p.reply, rspValue) });
     };
     list.push(clean({
-      name: o.name, value: model === 'directional' ? undefined : value, attributeSet: o['attribute-set'],
+      name: o.name, value: model === 'directional' && !(o.notify || o.event) ? undefined : value, attributeSet: o['attribute-set'],
       fixedHeader: o['fixed-header'] ?? ops['fixed-header'], do: part(o.do), dump: part(o.dump),
       notify: o.notify, event: o.event ? clean({ attributes: o.event.attributes ?? [] }) : undefined,
       mcgrp: o.mcgrp,

@@ -414,38 +414,41 @@ export const ethtoolSpec = {
         name: "strset-get",
         attributeSet: "strset",
         do: {
-          request: {attributes: ["header", "stringsets", "counts-only"]},
-          reply: {attributes: ["header", "stringsets"]},
+          request: {value: 1, attributes: ["header", "stringsets", "counts-only"]},
+          reply: {value: 1, attributes: ["header", "stringsets"]},
         },
         dump: {
-          request: {attributes: ["header", "stringsets", "counts-only"]},
-          reply: {attributes: ["header", "stringsets"]},
+          request: {value: 1, attributes: ["header", "stringsets", "counts-only"]},
+          reply: {value: 1, attributes: ["header", "stringsets"]},
         },
       },
       {
         name: "linkinfo-get",
         attributeSet: "linkinfo",
         do: {
-          request: {attributes: ["header"]},
-          reply: {attributes: ["header", "port", "phyaddr", "tp-mdix", "tp-mdix-ctrl", "transceiver"]},
+          request: {value: 2, attributes: ["header"]},
+          reply: {value: 2, attributes: ["header", "port", "phyaddr", "tp-mdix", "tp-mdix-ctrl", "transceiver"]},
         },
         dump: {
-          request: {attributes: ["header"]},
-          reply: {attributes: ["header", "port", "phyaddr", "tp-mdix", "tp-mdix-ctrl", "transceiver"]},
+          request: {value: 2, attributes: ["header"]},
+          reply: {value: 2, attributes: ["header", "port", "phyaddr", "tp-mdix", "tp-mdix-ctrl", "transceiver"]},
         },
       },
       {
         name: "linkinfo-set",
         attributeSet: "linkinfo",
-        do: {request: {attributes: ["header", "port", "phyaddr", "tp-mdix", "tp-mdix-ctrl", "transceiver"]}},
+        do: {
+          request: {value: 3, attributes: ["header", "port", "phyaddr", "tp-mdix", "tp-mdix-ctrl", "transceiver"]},
+        },
       },
-      {name: "linkinfo-ntf", notify: "linkinfo-get"},
+      {name: "linkinfo-ntf", value: 3, notify: "linkinfo-get"},
       {
         name: "linkmodes-get",
         attributeSet: "linkmodes",
         do: {
-          request: {attributes: ["header"]},
+          request: {value: 4, attributes: ["header"]},
           reply: {
+            value: 4,
             attributes: [
               "header",
               "autoneg",
@@ -461,8 +464,9 @@ export const ethtoolSpec = {
           },
         },
         dump: {
-          request: {attributes: ["header"]},
+          request: {value: 4, attributes: ["header"]},
           reply: {
+            value: 4,
             attributes: [
               "header",
               "autoneg",
@@ -483,6 +487,7 @@ export const ethtoolSpec = {
         attributeSet: "linkmodes",
         do: {
           request: {
+            value: 5,
             attributes: [
               "header",
               "autoneg",
@@ -498,70 +503,89 @@ export const ethtoolSpec = {
           },
         },
       },
-      {name: "linkmodes-ntf", notify: "linkmodes-get"},
+      {name: "linkmodes-ntf", value: 5, notify: "linkmodes-get"},
       {
         name: "linkstate-get",
         attributeSet: "linkstate",
         do: {
-          request: {attributes: ["header"]},
-          reply: {attributes: ["header", "link", "sqi", "sqi-max", "ext-state", "ext-substate", "ext-down-cnt"]},
+          request: {value: 6, attributes: ["header"]},
+          reply: {value: 6, attributes: ["header", "link", "sqi", "sqi-max", "ext-state", "ext-substate", "ext-down-cnt"]},
         },
         dump: {
-          request: {attributes: ["header"]},
-          reply: {attributes: ["header", "link", "sqi", "sqi-max", "ext-state", "ext-substate", "ext-down-cnt"]},
+          request: {value: 6, attributes: ["header"]},
+          reply: {value: 6, attributes: ["header", "link", "sqi", "sqi-max", "ext-state", "ext-substate", "ext-down-cnt"]},
         },
       },
       {
         name: "debug-get",
         attributeSet: "debug",
-        do: {request: {attributes: ["header"]}, reply: {attributes: ["header", "msgmask"]}},
-        dump: {request: {attributes: ["header"]}, reply: {attributes: ["header", "msgmask"]}},
+        do: {request: {value: 7, attributes: ["header"]}, reply: {value: 7, attributes: ["header", "msgmask"]}},
+        dump: {request: {value: 7, attributes: ["header"]}, reply: {value: 7, attributes: ["header", "msgmask"]}},
       },
-      {name: "debug-set", attributeSet: "debug", do: {request: {attributes: ["header", "msgmask"]}}},
-      {name: "debug-ntf", notify: "debug-get"},
+      {
+        name: "debug-set",
+        attributeSet: "debug",
+        do: {request: {value: 8, attributes: ["header", "msgmask"]}},
+      },
+      {name: "debug-ntf", value: 8, notify: "debug-get"},
       {
         name: "wol-get",
         attributeSet: "wol",
-        do: {request: {attributes: ["header"]}, reply: {attributes: ["header", "modes", "sopass"]}},
-        dump: {request: {attributes: ["header"]}, reply: {attributes: ["header", "modes", "sopass"]}},
+        do: {
+          request: {value: 9, attributes: ["header"]},
+          reply: {value: 9, attributes: ["header", "modes", "sopass"]},
+        },
+        dump: {
+          request: {value: 9, attributes: ["header"]},
+          reply: {value: 9, attributes: ["header", "modes", "sopass"]},
+        },
       },
-      {name: "wol-set", attributeSet: "wol", do: {request: {attributes: ["header", "modes", "sopass"]}}},
-      {name: "wol-ntf", notify: "wol-get"},
+      {
+        name: "wol-set",
+        attributeSet: "wol",
+        do: {request: {value: 10, attributes: ["header", "modes", "sopass"]}},
+      },
+      {name: "wol-ntf", value: 10, notify: "wol-get"},
       {
         name: "features-get",
         attributeSet: "features",
         do: {
-          request: {attributes: ["header"]},
-          reply: {attributes: ["header", "hw", "wanted", "active", "nochange"]},
+          request: {value: 11, attributes: ["header"]},
+          reply: {value: 11, attributes: ["header", "hw", "wanted", "active", "nochange"]},
         },
         dump: {
-          request: {attributes: ["header"]},
-          reply: {attributes: ["header", "hw", "wanted", "active", "nochange"]},
+          request: {value: 11, attributes: ["header"]},
+          reply: {value: 11, attributes: ["header", "hw", "wanted", "active", "nochange"]},
         },
       },
       {
         name: "features-set",
         attributeSet: "features",
         do: {
-          request: {attributes: ["header", "hw", "wanted", "active", "nochange"]},
-          reply: {attributes: ["header", "hw", "wanted", "active", "nochange"]},
+          request: {value: 12, attributes: ["header", "hw", "wanted", "active", "nochange"]},
+          reply: {value: 12, attributes: ["header", "hw", "wanted", "active", "nochange"]},
         },
       },
-      {name: "features-ntf", notify: "features-get"},
+      {name: "features-ntf", value: 13, notify: "features-get"},
       {
         name: "privflags-get",
         attributeSet: "privflags",
-        do: {request: {attributes: ["header"]}, reply: {attributes: ["header", "flags"]}},
-        dump: {request: {attributes: ["header"]}, reply: {attributes: ["header", "flags"]}},
+        do: {request: {value: 13, attributes: ["header"]}, reply: {value: 14, attributes: ["header", "flags"]}},
+        dump: {request: {value: 13, attributes: ["header"]}, reply: {value: 14, attributes: ["header", "flags"]}},
       },
-      {name: "privflags-set", attributeSet: "privflags", do: {request: {attributes: ["header", "flags"]}}},
-      {name: "privflags-ntf", notify: "privflags-get"},
+      {
+        name: "privflags-set",
+        attributeSet: "privflags",
+        do: {request: {value: 14, attributes: ["header", "flags"]}},
+      },
+      {name: "privflags-ntf", value: 15, notify: "privflags-get"},
       {
         name: "rings-get",
         attributeSet: "rings",
         do: {
-          request: {attributes: ["header"]},
+          request: {value: 15, attributes: ["header"]},
           reply: {
+            value: 16,
             attributes: [
               "header",
               "rx-max",
@@ -585,8 +609,9 @@ export const ethtoolSpec = {
           },
         },
         dump: {
-          request: {attributes: ["header"]},
+          request: {value: 15, attributes: ["header"]},
           reply: {
+            value: 16,
             attributes: [
               "header",
               "rx-max",
@@ -615,6 +640,7 @@ export const ethtoolSpec = {
         attributeSet: "rings",
         do: {
           request: {
+            value: 16,
             attributes: [
               "header",
               "rx-max",
@@ -638,13 +664,14 @@ export const ethtoolSpec = {
           },
         },
       },
-      {name: "rings-ntf", notify: "rings-get"},
+      {name: "rings-ntf", value: 17, notify: "rings-get"},
       {
         name: "channels-get",
         attributeSet: "channels",
         do: {
-          request: {attributes: ["header"]},
+          request: {value: 17, attributes: ["header"]},
           reply: {
+            value: 18,
             attributes: [
               "header",
               "rx-max",
@@ -659,8 +686,9 @@ export const ethtoolSpec = {
           },
         },
         dump: {
-          request: {attributes: ["header"]},
+          request: {value: 17, attributes: ["header"]},
           reply: {
+            value: 18,
             attributes: [
               "header",
               "rx-max",
@@ -680,6 +708,7 @@ export const ethtoolSpec = {
         attributeSet: "channels",
         do: {
           request: {
+            value: 18,
             attributes: [
               "header",
               "rx-max",
@@ -694,13 +723,14 @@ export const ethtoolSpec = {
           },
         },
       },
-      {name: "channels-ntf", notify: "channels-get"},
+      {name: "channels-ntf", value: 19, notify: "channels-get"},
       {
         name: "coalesce-get",
         attributeSet: "coalesce",
         do: {
-          request: {attributes: ["header"]},
+          request: {value: 19, attributes: ["header"]},
           reply: {
+            value: 20,
             attributes: [
               "header",
               "rx-usecs",
@@ -736,8 +766,9 @@ export const ethtoolSpec = {
           },
         },
         dump: {
-          request: {attributes: ["header"]},
+          request: {value: 19, attributes: ["header"]},
           reply: {
+            value: 20,
             attributes: [
               "header",
               "rx-usecs",
@@ -778,6 +809,7 @@ export const ethtoolSpec = {
         attributeSet: "coalesce",
         do: {
           request: {
+            value: 20,
             attributes: [
               "header",
               "rx-usecs",
@@ -813,37 +845,39 @@ export const ethtoolSpec = {
           },
         },
       },
-      {name: "coalesce-ntf", notify: "coalesce-get"},
+      {name: "coalesce-ntf", value: 21, notify: "coalesce-get"},
       {
         name: "pause-get",
         attributeSet: "pause",
         do: {
-          request: {attributes: ["header"]},
-          reply: {attributes: ["header", "autoneg", "rx", "tx", "stats", "stats-src"]},
+          request: {value: 21, attributes: ["header"]},
+          reply: {value: 22, attributes: ["header", "autoneg", "rx", "tx", "stats", "stats-src"]},
         },
         dump: {
-          request: {attributes: ["header"]},
-          reply: {attributes: ["header", "autoneg", "rx", "tx", "stats", "stats-src"]},
+          request: {value: 21, attributes: ["header"]},
+          reply: {value: 22, attributes: ["header", "autoneg", "rx", "tx", "stats", "stats-src"]},
         },
       },
       {
         name: "pause-set",
         attributeSet: "pause",
-        do: {request: {attributes: ["header", "autoneg", "rx", "tx", "stats", "stats-src"]}},
+        do: {request: {value: 22, attributes: ["header", "autoneg", "rx", "tx", "stats", "stats-src"]}},
       },
-      {name: "pause-ntf", notify: "pause-get"},
+      {name: "pause-ntf", value: 23, notify: "pause-get"},
       {
         name: "eee-get",
         attributeSet: "eee",
         do: {
-          request: {attributes: ["header"]},
+          request: {value: 23, attributes: ["header"]},
           reply: {
+            value: 24,
             attributes: ["header", "modes-ours", "modes-peer", "active", "enabled", "tx-lpi-enabled", "tx-lpi-timer"],
           },
         },
         dump: {
-          request: {attributes: ["header"]},
+          request: {value: 23, attributes: ["header"]},
           reply: {
+            value: 24,
             attributes: ["header", "modes-ours", "modes-peer", "active", "enabled", "tx-lpi-enabled", "tx-lpi-timer"],
           },
         },
@@ -853,107 +887,137 @@ export const ethtoolSpec = {
         attributeSet: "eee",
         do: {
           request: {
+            value: 24,
             attributes: ["header", "modes-ours", "modes-peer", "active", "enabled", "tx-lpi-enabled", "tx-lpi-timer"],
           },
         },
       },
-      {name: "eee-ntf", notify: "eee-get"},
+      {name: "eee-ntf", value: 25, notify: "eee-get"},
       {
         name: "tsinfo-get",
         attributeSet: "tsinfo",
         do: {
-          request: {attributes: ["header", "hwtstamp-provider"]},
+          request: {value: 25, attributes: ["header", "hwtstamp-provider"]},
           reply: {
+            value: 26,
             attributes: ["header", "timestamping", "tx-types", "rx-filters", "phc-index", "stats", "hwtstamp-provider"],
           },
         },
         dump: {
-          request: {attributes: ["header", "hwtstamp-provider"]},
+          request: {value: 25, attributes: ["header", "hwtstamp-provider"]},
           reply: {
+            value: 26,
             attributes: ["header", "timestamping", "tx-types", "rx-filters", "phc-index", "stats", "hwtstamp-provider"],
           },
         },
       },
-      {name: "cable-test-act", attributeSet: "cable-test", do: {request: {attributes: ["header"]}}},
-      {name: "cable-test-ntf", attributeSet: "cable-test-ntf", event: {attributes: ["header", "status"]}},
-      {name: "cable-test-tdr-act", attributeSet: "cable-test-tdr", do: {request: {attributes: ["header"]}}},
+      {
+        name: "cable-test-act",
+        attributeSet: "cable-test",
+        do: {request: {value: 26, attributes: ["header"]}},
+      },
+      {
+        name: "cable-test-ntf",
+        value: 27,
+        attributeSet: "cable-test-ntf",
+        event: {attributes: ["header", "status"]},
+      },
+      {
+        name: "cable-test-tdr-act",
+        attributeSet: "cable-test-tdr",
+        do: {request: {value: 27, attributes: ["header"]}},
+      },
       {
         name: "cable-test-tdr-ntf",
+        value: 28,
         attributeSet: "cable-test-tdr-ntf",
         event: {attributes: ["header", "status", "nest"]},
       },
       {
         name: "tunnel-info-get",
         attributeSet: "tunnel-info",
-        do: {request: {attributes: ["header"]}, reply: {attributes: ["header", "udp-ports"]}},
-        dump: {request: {attributes: ["header"]}, reply: {attributes: ["header", "udp-ports"]}},
+        do: {
+          request: {value: 28, attributes: ["header"]},
+          reply: {value: 29, attributes: ["header", "udp-ports"]},
+        },
+        dump: {
+          request: {value: 28, attributes: ["header"]},
+          reply: {value: 29, attributes: ["header", "udp-ports"]},
+        },
       },
       {
         name: "fec-get",
         attributeSet: "fec",
         do: {
-          request: {attributes: ["header"]},
-          reply: {attributes: ["header", "modes", "auto", "active", "stats"]},
+          request: {value: 29, attributes: ["header"]},
+          reply: {value: 30, attributes: ["header", "modes", "auto", "active", "stats"]},
         },
         dump: {
-          request: {attributes: ["header"]},
-          reply: {attributes: ["header", "modes", "auto", "active", "stats"]},
+          request: {value: 29, attributes: ["header"]},
+          reply: {value: 30, attributes: ["header", "modes", "auto", "active", "stats"]},
         },
       },
       {
         name: "fec-set",
         attributeSet: "fec",
-        do: {request: {attributes: ["header", "modes", "auto", "active", "stats"]}},
+        do: {request: {value: 30, attributes: ["header", "modes", "auto", "active", "stats"]}},
       },
-      {name: "fec-ntf", notify: "fec-get"},
+      {name: "fec-ntf", value: 31, notify: "fec-get"},
       {
         name: "module-eeprom-get",
         attributeSet: "module-eeprom",
         do: {
-          request: {attributes: ["header"]},
-          reply: {attributes: ["header", "offset", "length", "page", "bank", "i2c-address", "data"]},
+          request: {value: 31, attributes: ["header"]},
+          reply: {value: 32, attributes: ["header", "offset", "length", "page", "bank", "i2c-address", "data"]},
         },
         dump: {
-          request: {attributes: ["header"]},
-          reply: {attributes: ["header", "offset", "length", "page", "bank", "i2c-address", "data"]},
+          request: {value: 31, attributes: ["header"]},
+          reply: {value: 32, attributes: ["header", "offset", "length", "page", "bank", "i2c-address", "data"]},
         },
       },
       {
         name: "stats-get",
         attributeSet: "stats",
-        do: {request: {attributes: ["header", "groups"]}, reply: {attributes: ["header", "groups", "grp", "src"]}},
-        dump: {request: {attributes: ["header", "groups"]}, reply: {attributes: ["header", "groups", "grp", "src"]}},
+        do: {
+          request: {value: 32, attributes: ["header", "groups"]},
+          reply: {value: 33, attributes: ["header", "groups", "grp", "src"]},
+        },
+        dump: {
+          request: {value: 32, attributes: ["header", "groups"]},
+          reply: {value: 33, attributes: ["header", "groups", "grp", "src"]},
+        },
       },
       {
         name: "phc-vclocks-get",
         attributeSet: "phc-vclocks",
-        do: {request: {attributes: ["header"]}, reply: {attributes: ["header", "num"]}},
-        dump: {request: {attributes: ["header"]}, reply: {attributes: ["header", "num"]}},
+        do: {request: {value: 33, attributes: ["header"]}, reply: {value: 34, attributes: ["header", "num"]}},
+        dump: {request: {value: 33, attributes: ["header"]}, reply: {value: 34, attributes: ["header", "num"]}},
       },
       {
         name: "module-get",
         attributeSet: "module",
         do: {
-          request: {attributes: ["header"]},
-          reply: {attributes: ["header", "power-mode-policy", "power-mode"]},
+          request: {value: 34, attributes: ["header"]},
+          reply: {value: 35, attributes: ["header", "power-mode-policy", "power-mode"]},
         },
         dump: {
-          request: {attributes: ["header"]},
-          reply: {attributes: ["header", "power-mode-policy", "power-mode"]},
+          request: {value: 34, attributes: ["header"]},
+          reply: {value: 35, attributes: ["header", "power-mode-policy", "power-mode"]},
         },
       },
       {
         name: "module-set",
         attributeSet: "module",
-        do: {request: {attributes: ["header", "power-mode-policy", "power-mode"]}},
+        do: {request: {value: 35, attributes: ["header", "power-mode-policy", "power-mode"]}},
       },
-      {name: "module-ntf", notify: "module-get"},
+      {name: "module-ntf", value: 36, notify: "module-get"},
       {
         name: "pse-get",
         attributeSet: "pse",
         do: {
-          request: {attributes: ["header"]},
+          request: {value: 36, attributes: ["header"]},
           reply: {
+            value: 37,
             attributes: [
               "header",
               "podl-pse-admin-state",
@@ -972,8 +1036,9 @@ export const ethtoolSpec = {
           },
         },
         dump: {
-          request: {attributes: ["header"]},
+          request: {value: 36, attributes: ["header"]},
           reply: {
+            value: 37,
             attributes: [
               "header",
               "podl-pse-admin-state",
@@ -996,33 +1061,38 @@ export const ethtoolSpec = {
         name: "pse-set",
         attributeSet: "pse",
         do: {
-          request: {attributes: ["header", "podl-pse-admin-control", "c33-pse-admin-control", "c33-pse-avail-pw-limit"]},
+          request: {
+            value: 37,
+            attributes: ["header", "podl-pse-admin-control", "c33-pse-admin-control", "c33-pse-avail-pw-limit"],
+          },
         },
       },
       {
         name: "rss-get",
         attributeSet: "rss",
         do: {
-          request: {attributes: ["header", "context"]},
-          reply: {attributes: ["header", "context", "hfunc", "indir", "hkey", "input_xfrm"]},
+          request: {value: 38, attributes: ["header", "context"]},
+          reply: {value: 38, attributes: ["header", "context", "hfunc", "indir", "hkey", "input_xfrm"]},
         },
         dump: {
-          request: {attributes: ["header", "start-context"]},
-          reply: {attributes: ["header", "context", "hfunc", "indir", "hkey", "input_xfrm"]},
+          request: {value: 38, attributes: ["header", "start-context"]},
+          reply: {value: 38, attributes: ["header", "context", "hfunc", "indir", "hkey", "input_xfrm"]},
         },
       },
       {
         name: "plca-get-cfg",
         attributeSet: "plca",
         do: {
-          request: {attributes: ["header"]},
+          request: {value: 39, attributes: ["header"]},
           reply: {
+            value: 39,
             attributes: ["header", "version", "enabled", "status", "node-cnt", "node-id", "to-tmr", "burst-cnt", "burst-tmr"],
           },
         },
         dump: {
-          request: {attributes: ["header"]},
+          request: {value: 39, attributes: ["header"]},
           reply: {
+            value: 39,
             attributes: ["header", "version", "enabled", "status", "node-cnt", "node-id", "to-tmr", "burst-cnt", "burst-tmr"],
           },
         },
@@ -1032,6 +1102,7 @@ export const ethtoolSpec = {
         attributeSet: "plca",
         do: {
           request: {
+            value: 40,
             attributes: ["header", "version", "enabled", "status", "node-cnt", "node-id", "to-tmr", "burst-cnt", "burst-tmr"],
           },
         },
@@ -1040,25 +1111,28 @@ export const ethtoolSpec = {
         name: "plca-get-status",
         attributeSet: "plca",
         do: {
-          request: {attributes: ["header"]},
+          request: {value: 41, attributes: ["header"]},
           reply: {
+            value: 40,
             attributes: ["header", "version", "enabled", "status", "node-cnt", "node-id", "to-tmr", "burst-cnt", "burst-tmr"],
           },
         },
         dump: {
-          request: {attributes: ["header"]},
+          request: {value: 41, attributes: ["header"]},
           reply: {
+            value: 40,
             attributes: ["header", "version", "enabled", "status", "node-cnt", "node-id", "to-tmr", "burst-cnt", "burst-tmr"],
           },
         },
       },
-      {name: "plca-ntf", notify: "plca-get-cfg"},
+      {name: "plca-ntf", value: 41, notify: "plca-get-cfg"},
       {
         name: "mm-get",
         attributeSet: "mm",
         do: {
-          request: {attributes: ["header"]},
+          request: {value: 42, attributes: ["header"]},
           reply: {
+            value: 42,
             attributes: [
               "header",
               "pmac-enabled",
@@ -1074,8 +1148,9 @@ export const ethtoolSpec = {
           },
         },
         dump: {
-          request: {attributes: ["header"]},
+          request: {value: 42, attributes: ["header"]},
           reply: {
+            value: 42,
             attributes: [
               "header",
               "pmac-enabled",
@@ -1096,18 +1171,20 @@ export const ethtoolSpec = {
         attributeSet: "mm",
         do: {
           request: {
+            value: 43,
             attributes: ["header", "verify-enabled", "verify-time", "tx-enabled", "pmac-enabled", "tx-min-frag-size"],
           },
         },
       },
-      {name: "mm-ntf", notify: "mm-get"},
+      {name: "mm-ntf", value: 43, notify: "mm-get"},
       {
         name: "module-fw-flash-act",
         attributeSet: "module-fw-flash",
-        do: {request: {attributes: ["header", "file-name", "password"]}},
+        do: {request: {value: 44, attributes: ["header", "file-name", "password"]}},
       },
       {
         name: "module-fw-flash-ntf",
+        value: 44,
         attributeSet: "module-fw-flash",
         event: {attributes: ["header", "status", "status-msg", "done", "total"]},
       },
@@ -1115,8 +1192,9 @@ export const ethtoolSpec = {
         name: "phy-get",
         attributeSet: "phy",
         do: {
-          request: {attributes: ["header"]},
+          request: {value: 45, attributes: ["header"]},
           reply: {
+            value: 45,
             attributes: [
               "header",
               "index",
@@ -1130,8 +1208,9 @@ export const ethtoolSpec = {
           },
         },
         dump: {
-          request: {attributes: ["header"]},
+          request: {value: 45, attributes: ["header"]},
           reply: {
+            value: 45,
             attributes: [
               "header",
               "index",
@@ -1145,25 +1224,25 @@ export const ethtoolSpec = {
           },
         },
       },
-      {name: "phy-ntf", notify: "phy-get"},
+      {name: "phy-ntf", value: 46, notify: "phy-get"},
       {
         name: "tsconfig-get",
         attributeSet: "tsconfig",
         do: {
-          request: {attributes: ["header"]},
-          reply: {attributes: ["header", "hwtstamp-provider", "tx-types", "rx-filters", "hwtstamp-flags"]},
+          request: {value: 46, attributes: ["header"]},
+          reply: {value: 47, attributes: ["header", "hwtstamp-provider", "tx-types", "rx-filters", "hwtstamp-flags"]},
         },
         dump: {
-          request: {attributes: ["header"]},
-          reply: {attributes: ["header", "hwtstamp-provider", "tx-types", "rx-filters", "hwtstamp-flags"]},
+          request: {value: 46, attributes: ["header"]},
+          reply: {value: 47, attributes: ["header", "hwtstamp-provider", "tx-types", "rx-filters", "hwtstamp-flags"]},
         },
       },
       {
         name: "tsconfig-set",
         attributeSet: "tsconfig",
         do: {
-          request: {attributes: ["header", "hwtstamp-provider", "tx-types", "rx-filters", "hwtstamp-flags"]},
-          reply: {attributes: ["header", "hwtstamp-provider", "tx-types", "rx-filters", "hwtstamp-flags"]},
+          request: {value: 47, attributes: ["header", "hwtstamp-provider", "tx-types", "rx-filters", "hwtstamp-flags"]},
+          reply: {value: 48, attributes: ["header", "hwtstamp-provider", "tx-types", "rx-filters", "hwtstamp-flags"]},
         },
       },
     ],

@@ -60,9 +60,11 @@ export class NetlinkFamily<F extends FamilyDecl = FamilyDecl> extends CompiledFa
   constructor(decl: F, opts: CompileOptions = {}) {
     super(decl, opts);
     this.generic = decl.protocol !== 'netlink-raw';
+    for (const op of decl.operations.list) this.ops.set(op.name, op);
     for (const op of decl.operations.list) {
-      this.ops.set(op.name, op);
-      const shape: Shape = { op, set: op.attributeSet, header: op.fixedHeader };
+      // A notification (notify: OP) carries the attributes of the operation it names.
+      const base = op.notify ? this.ops.get(op.notify) : undefined;
+      const shape: Shape = { op, set: op.attributeSet ?? base?.attributeSet, header: op.fixedHeader ?? base?.fixedHeader };
       for (const part of [op.do, op.dump]) {
         if (!part) continue;
         const req = part.request?.value ?? op.value;
@@ -130,7 +132,8 @@ export class NetlinkFamily<F extends FamilyDecl = FamilyDecl> extends CompiledFa
     const mode = req.mode ?? 'do';
     const part = op[mode];
     if (!part) throw new ValidationError('mode', `${op.name} has no ${mode} (it has ${['do', 'dump'].filter((m) => op[m as Mode]).join(' and ') || 'neither'})`);
-    const value = part.request?.value ?? op.value;
+    // A dump whose spec lists no request of its own is asked with the do request's message.
+    const value = part.request?.value ?? op.do?.request?.value ?? op.value;
     if (value === undefined) throw new ValidationError('op', `${op.name} ${mode} has no request message`);
     let type: number;
     if (this.generic) {

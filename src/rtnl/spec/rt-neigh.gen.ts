@@ -192,7 +192,7 @@ export const rtNeighSpec = {
         fixedHeader: "ndmsg",
         do: {request: {value: 29, attributes: ["dst", "ifindex"]}},
       },
-      {name: "delneigh-ntf", fixedHeader: "ndmsg", notify: "delneigh"},
+      {name: "delneigh-ntf", value: 29, fixedHeader: "ndmsg", notify: "delneigh"},
       {
         name: "getneigh",
         attributeSet: "neighbour-attrs",
@@ -218,8 +218,9 @@ export const rtNeighSpec = {
           },
         },
         dump: {
-          request: {attributes: ["ifindex", "master"]},
+          request: {value: 30, attributes: ["ifindex", "master"]},
           reply: {
+            value: 28,
             attributes: [
               "dst",
               "lladdr",
@@ -237,7 +238,7 @@ export const rtNeighSpec = {
           },
         },
       },
-      {name: "newneigh-ntf", fixedHeader: "ndmsg", notify: "getneigh"},
+      {name: "newneigh-ntf", value: 28, fixedHeader: "ndmsg", notify: "getneigh"},
       {
         name: "getneightbl",
         attributeSet: "ndt-attrs",

@@ -107,7 +107,7 @@ export const rtRuleSpec = {
           },
         },
       },
-      {name: "newrule-ntf", fixedHeader: "fib-rule-hdr", notify: "newrule"},
+      {name: "newrule-ntf", value: 32, fixedHeader: "fib-rule-hdr", notify: "newrule"},
       {
         name: "delrule",
         attributeSet: "fib-rule-attrs",
@@ -140,7 +140,7 @@ export const rtRuleSpec = {
           },
         },
       },
-      {name: "delrule-ntf", fixedHeader: "fib-rule-hdr", notify: "delrule"},
+      {name: "delrule-ntf", value: 33, fixedHeader: "fib-rule-hdr", notify: "delrule"},
       {
         name: "getrule",
         attributeSet: "fib-rule-attrs",
