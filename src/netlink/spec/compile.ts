@@ -421,7 +421,9 @@ function bytesWriter(d: AttrDecl): Writer {
   const exact = d.checks?.exactLen;
   const maxLen = d.checks?.maxLen;
   return (w, t, v, p) => {
-    if (!(v instanceof Uint8Array)) throw new ValidationError(p, 'expected bytes (Uint8Array)');
+    // Hex text is accepted for bytes, so JSON input (the ynl command) can carry them.
+    if (typeof v === 'string' && /^([0-9a-fA-F]{2})*$/.test(v)) v = Uint8Array.from(v.match(/../g) ?? [], (x) => parseInt(x, 16));
+    if (!(v instanceof Uint8Array)) throw new ValidationError(p, 'expected bytes (Uint8Array or hex text)');
     if (exact !== undefined && v.length !== exact) throw new ValidationError(p, `${v.length} bytes, expected ${exact}`);
     if (maxLen !== undefined && v.length > maxLen) throw new ValidationError(p, `${v.length} bytes, at most ${maxLen}`);
     w.attrBytes(t, v);

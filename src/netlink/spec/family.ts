@@ -116,6 +116,25 @@ export class NetlinkFamily<F extends FamilyDecl = FamilyDecl> extends CompiledFa
     return out;
   }
 
+  /**
+   * Names an attribute path of a request (types from the outermost, as extended ACKs give
+   * them): "header.dev-name". Nests, arrays and sub-messages are followed where the
+   * declaration says what they hold.
+   */
+  describeAttribute(opName: string, path: readonly number[]): string | undefined {
+    const op = this.ops.get(opName);
+    let setName = op?.attributeSet;
+    const names: string[] = [];
+    for (const t of path) {
+      if (!setName) return undefined;
+      const a = this.set(setName).byType(t);
+      if (!a) { names.push(String(t)); setName = undefined; continue; }
+      names.push(a.name);
+      setName = a.decl.type === 'nest' || a.decl.type === 'indexed-array' ? a.decl.nested : undefined;
+    }
+    return names.length ? names.join('.') : undefined;
+  }
+
   /** The operation named, or a ValidationError listing the family's operations. */
   op(name: string): OperationDecl {
     const op = this.ops.get(name);
