@@ -6,6 +6,7 @@ import { NETLINK_GENERIC } from '../netlink/constants.js';
 import { NetlinkSocket, type NamespaceTarget } from '../netlink/socket.js';
 import type { DecodedMessage, Mode } from '../netlink/spec/family.js';
 import { resolveGenlFamily } from '../genl/resolve.js';
+import { NETNS_RUN_DIR } from '../netlink/namespace.js';
 import { loadFamily } from './registry.js';
 
 export interface YnlRequest {
@@ -36,7 +37,9 @@ export async function ynl(req: YnlRequest): Promise<DecodedMessage[]> {
   const probe = () => family.encode({ op: req.op, mode, attrs: req.attrs, header: req.header, flags: req.flags, familyId: family.generic ? 0 : undefined });
   probe();
   const protocol = family.generic ? NETLINK_GENERIC : family.decl.protonum ?? 0;
-  const sock = req.socket ?? new NetlinkSocket({ protocol, netns: req.netns, name: `ynl ${family.decl.name}` });
+  // A bare name is an `ip netns` name; paths and fds are used as they are.
+  const netns = typeof req.netns === 'string' && !req.netns.includes('/') ? `${NETNS_RUN_DIR}/${req.netns}` : req.netns;
+  const sock = req.socket ?? new NetlinkSocket({ protocol, netns, name: `ynl ${family.decl.name}` });
   try {
     let familyId: number | undefined;
     if (family.generic) familyId = (await resolveGenlFamily(sock, family.decl.name)).id;
