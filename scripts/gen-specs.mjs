@@ -38,6 +38,8 @@ const OUTPUTS = {
   netdev: ['src/genl/spec/netdev.gen.ts', 'netdevSpec'],
   'mptcp-pm': ['src/genl/spec/mptcp-pm.gen.ts', 'mptcpPmSpec'],
   'tcp-metrics': ['src/genl/spec/tcp-metrics.gen.ts', 'tcpMetricsSpec'],
+  // Not in 6.14's tree: the spec came with a later kernel (torvalds/linux at 31a3ed49).
+  wireguard: ['src/genl/spec/wireguard.gen.ts', 'wireguardSpec', 'torvalds/linux 31a3ed49'],
 };
 
 function num(v) {
@@ -214,7 +216,7 @@ function render(value, indent = '') {
   return `{\n${keys.map((k) => `${inner}${/^[a-zA-Z_$][\w$]*$/.test(k) ? k : JSON.stringify(k)}: ${render(value[k], inner)}`).join(',\n')},\n${indent}}`;
 }
 
-for (const [file, [out, constName]] of Object.entries(OUTPUTS)) {
+for (const [file, [out, constName, rev]] of Object.entries(OUTPUTS)) {
   const spec = parse(readFileSync(join(specDir, `${file}.yaml`), 'utf8'));
   const { defs, consts } = definitions(spec);
   const sets = attributeSets(spec, consts);
@@ -231,7 +233,7 @@ for (const [file, [out, constName]] of Object.entries(OUTPUTS)) {
     protocol: spec.protocol ?? 'genetlink',
     protonum: spec.protonum,
     version: spec.version,
-    source: `Linux ${revision} Documentation/netlink/specs/${file}.yaml`,
+    source: `${rev ?? `Linux ${revision}`} Documentation/netlink/specs/${file}.yaml`,
     definitions: defs,
     attributeSets: sets,
     subMessages: subMessages(spec),

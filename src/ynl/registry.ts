@@ -2,12 +2,14 @@
 // is large, and a program speaking one family should not parse the others).
 import type { FamilyDecl } from '../netlink/spec/types.js';
 import { NetlinkFamily } from '../netlink/spec/family.js';
+import type { CompileOptions } from '../netlink/spec/compile.js';
 import { ValidationError } from '../netlink/errors.js';
 
 interface Entry {
   load: () => Promise<FamilyDecl>;
   /** rtnetlink's tools write nests without NLA_F_NESTED; golden bytes follow them. */
   nestedFlag: boolean;
+  arrayIndex?: CompileOptions['arrayIndex'];
 }
 
 const ENTRIES: Record<string, Entry> = {
@@ -23,6 +25,7 @@ const ENTRIES: Record<string, Entry> = {
   ethtool: { load: async () => (await import('../genl/spec/ethtool.gen.js')).ethtoolSpec, nestedFlag: true },
   netdev: { load: async () => (await import('../genl/spec/netdev.gen.js')).netdevSpec, nestedFlag: true },
   mptcp_pm: { load: async () => (await import('../genl/spec/mptcp-pm.gen.js')).mptcpPmSpec, nestedFlag: true },
+  wireguard: { load: async () => (await import('../genl/spec/wireguard.gen.js')).wireguardSpec, nestedFlag: true, arrayIndex: () => 0 },
   tcp_metrics: { load: async () => (await import('../genl/spec/tcp-metrics.gen.js')).tcpMetricsSpec, nestedFlag: true },
 };
 
@@ -46,7 +49,7 @@ export function loadFamily(name: string): Promise<NetlinkFamily> {
   let p = loaded.get(k);
   if (!p) {
     const e = ENTRIES[k]!;
-    p = e.load().then((decl) => new NetlinkFamily(decl, { nestedFlag: e.nestedFlag }));
+    p = e.load().then((decl) => new NetlinkFamily(decl, { nestedFlag: e.nestedFlag, arrayIndex: e.arrayIndex }));
     loaded.set(k, p);
   }
   return p;

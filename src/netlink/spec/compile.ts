@@ -23,6 +23,11 @@ export interface CompileOptions {
    * (iproute2) do not set it, and golden tests compare bytes with theirs.
    */
   nestedFlag?: boolean | ((set: string, attr: string) => boolean);
+  /**
+   * The attribute type written for entry i of an indexed array. Default i + 1 (tc numbers its
+   * actions from 1); WireGuard's tool writes every peer and allowed IP with type 0.
+   */
+  arrayIndex?: (set: string, attr: string, i: number) => number;
 }
 
 type Reader = (buf: NetlinkBuffer, off: number, len: number, depth: number) => unknown;
@@ -56,9 +61,11 @@ export class CompiledFamily<F extends FamilyDecl = FamilyDecl> {
   private readonly structs = new Map<string, CompiledStruct>();
   private readonly enums = new Map<string, EnumMaps>();
   private readonly nested: CompileOptions['nestedFlag'];
+  readonly arrayIndex: NonNullable<CompileOptions['arrayIndex']>;
 
   constructor(readonly decl: F, opts: CompileOptions = {}) {
     this.nested = opts.nestedFlag ?? true;
+    this.arrayIndex = opts.arrayIndex ?? ((_s, _a, i) => i + 1);
   }
 
   /** NLA_F_NESTED or 0 for nests written as attribute `attr` of set `set`. */
@@ -251,7 +258,7 @@ function subFormat(family: CompiledFamily, d: AttrDecl, siblings: Record<string,
 }
 
 function compileAttr(family: CompiledFamily, set: string, d: AttrDecl): CompiledAttr {
-  const { read, write } = codecFor(family, d, family.nestedFlag(set, d.name));
+  const { read, write } = codecFor(family, set, d, family.nestedFlag(set, d.name));
   return { decl: d, name: d.name, type: d.value, multi: d.multi === true, deferred: d.type === 'sub-message', read, write };
 }
 
@@ -259,7 +266,7 @@ function lengthError(d: AttrDecl, want: number, len: number, off: number): never
   throw new NetlinkDecodeError(`${d.name} (${d.type}) has ${len} bytes, needs ${want}`, off);
 }
 
-function codecFor(family: CompiledFamily, d: AttrDecl, nf: number): { read: Reader; write: Writer } {
+function codecFor(family: CompiledFamily, set: string, d: AttrDecl, nf: number): { read: Reader; write: Writer } {
   switch (d.type) {
     case 'flag':
       return { read: () => true, write: (w, t, v, p) => { if (v === true) w.attrFlag(t); else if (v !== false) throw new ValidationError(p, 'a flag is true or false'); } };
@@ -291,7 +298,7 @@ function codecFor(family: CompiledFamily, d: AttrDecl, nf: number): { read: Read
         },
       };
     }
-    case 'indexed-array': return indexedArrayCodec(family, d, nf);
+    case 'indexed-array': return indexedArrayCodec(family, set, d, nf);
     case 'nest-type-value': {
       const setName = d.nested!;
       return {
@@ -470,7 +477,7 @@ function binaryCodec(family: CompiledFamily, d: AttrDecl): { read: Reader; write
   return { read: (buf, off, len) => buf.attrBytes(off, len), write: bytesWriter(d) };
 }
 
-function indexedArrayCodec(family: CompiledFamily, d: AttrDecl, nf: number): { read: Reader; write: Writer } {
+function indexedArrayCodec(family: CompiledFamily, set: string, d: AttrDecl, nf: number): { read: Reader; write: Writer } {
   const sub = d.subType ?? 'nest';
   let readItem: Reader;
   let writeItem: (w: MessageWriter, t: number, v: unknown, p: string) => void;
@@ -503,8 +510,7 @@ function indexedArrayCodec(family: CompiledFamily, d: AttrDecl, nf: number): { r
     write(w, t, v, p) {
       if (!Array.isArray(v)) throw new ValidationError(p, 'expected an array');
       const s = w.nestStart(t | nf);
-      // The kernel numbers the entries of an indexed array from 1 (type 0 is never valid).
-      v.forEach((x, i) => writeItem(w, i + 1, x, `${p}[${i}]`));
+      v.forEach((x, i) => writeItem(w, family.arrayIndex(set, d.name, i), x, `${p}[${i}]`));
       w.nestEnd(s);
     },
   };
