@@ -2,7 +2,7 @@
 // from the cache when nlctrl announces that a family went away or came back), sends requests
 // and dumps through a family's table, and subscribes to multicast groups by name.
 import { NETLINK_GENERIC } from '../netlink/constants.js';
-import { NetlinkError } from '../netlink/errors.js';
+import { NetlinkError, ValidationError } from '../netlink/errors.js';
 import type { MessageRef } from '../netlink/message.js';
 import { NetlinkSocket, type NamespaceTarget } from '../netlink/socket.js';
 import type { DecodedMessage, Mode, NetlinkFamily } from '../netlink/spec/family.js';
@@ -101,14 +101,15 @@ export class GenlClient {
   }
 
   /**
-   * Notifications of a family's multicast group, decoded, as an async iterable. Ends when the
-   * loop breaks or the signal aborts.
+   * Joins a family's multicast group and returns its notifications, decoded, as an async
+   * iterable. The group is joined when the returned promise resolves, so nothing sent after
+   * that is missed (notifications queue until they are read). Ends when the loop breaks or
+   * the signal aborts.
    */
-  async *subscribe(family: NetlinkFamily, group: string, opts: { signal?: AbortSignal } = {}): AsyncGenerator<DecodedMessage, void, undefined> {
+  async subscribe(family: NetlinkFamily, group: string, opts: { signal?: AbortSignal } = {}): Promise<AsyncGenerator<DecodedMessage, void, undefined>> {
     const info = await this.family(family.decl.name);
     const id = info.mcastGroups.get(group);
     if (id === undefined) {
-      const { ValidationError } = await import('../netlink/errors.js');
       throw new ValidationError('group', `${family.decl.name} has no multicast group ${JSON.stringify(group)} (groups: ${[...info.mcastGroups.keys()].join(', ') || 'none'})`);
     }
     const queue: DecodedMessage[] = [];
@@ -122,19 +123,24 @@ export class GenlClient {
     this.socket.joinGroup(id);
     this.socket.keepAlive(true);
     const aborted = new Promise<void>((resolve) => opts.signal?.addEventListener('abort', () => resolve(), { once: true }));
-    try {
-      while (!opts.signal?.aborted) {
-        while (queue.length) yield queue.shift()!;
-        await Promise.race([new Promise<void>((r) => { wake = r; }), aborted]);
-        wake = undefined;
-      }
-    } finally {
-      this.listeners.delete(listener);
-      if (!this.isClosed) {
-        this.socket.leaveGroup(id);
-        if (this.listeners.size === 0) this.socket.keepAlive(false);
+    const leave = (): void => {
+      if (!this.listeners.delete(listener) || this.isClosed) return;
+      this.socket.leaveGroup(id);
+      if (this.listeners.size === 0) this.socket.keepAlive(false);
+    };
+    const self = this;
+    async function* notifications(): AsyncGenerator<DecodedMessage, void, undefined> {
+      try {
+        while (!opts.signal?.aborted && !self.isClosed) {
+          while (queue.length) yield queue.shift()!;
+          await Promise.race([new Promise<void>((r) => { wake = r; }), aborted]);
+          wake = undefined;
+        }
+      } finally {
+        leave();
       }
     }
+    return notifications();
   }
 
   private isClosed = false;

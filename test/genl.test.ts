@@ -1,0 +1,141 @@
+// Generic netlink families through the generated tables, against the system tools: ethtool
+// features and channels of a veth as `ethtool` reads and writes them, MPTCP endpoints and
+// limits as `ip mptcp` does (state made by ip read back, state made here read by ip, and the
+// requests byte-equal to ip's), and notifications by group name.
+import test from 'ava';
+import { assertPrivate, run, withIpNetns, ipJson } from './helpers/env.js';
+import { messagesOf, requestHex, sentDatagrams } from './helpers/strace.js';
+import { ValidationError } from '../src/netlink/errors.js';
+import { GenlClient } from '../src/genl/client.js';
+import { Ethtool, ethtoolFamily } from '../src/genl/ethtool/index.js';
+import { addEndpoint, endpointAttrs, deleteEndpoint, flushEndpoints, getLimits, listEndpoints, mptcpFamily, setLimits } from '../src/genl/mptcp.js';
+
+const ETHTOOL = '/usr/sbin/ethtool';
+test.before(() => assertPrivate());
+
+function ethtoolK(ns: string, dev: string): Record<string, unknown> {
+  return JSON.parse(run('ip', ['netns', 'exec', ns, ETHTOOL, '--json', '-k', dev]))[0];
+}
+
+test('features read as `ethtool --json -k` prints them, after ethtool -K changed them', async (t) => {
+  await withIpNetns('gfk', async (ns) => {
+    run('ip', ['-n', ns, 'link', 'add', 'fv0', 'type', 'veth', 'peer', 'name', 'fv1']);
+    const e = new Ethtool({ netns: ns });
+    try {
+      t.deepEqual(await e.featuresJson('fv0'), ethtoolK(ns, 'fv0'));
+      run('ip', ['netns', 'exec', ns, ETHTOOL, '-K', 'fv0', 'tx-checksumming', 'off', 'gro', 'on', 'tso', 'off']);
+      t.deepEqual(await e.featuresJson('fv0'), ethtoolK(ns, 'fv0'));
+    } finally {
+      e.close();
+    }
+  });
+});
+
+test('features changed by name and by group; ethtool -k agrees; bad names are refused naming what exists', async (t) => {
+  await withIpNetns('gfs', async (ns) => {
+    run('ip', ['-n', ns, 'link', 'add', 'fs0', 'type', 'veth', 'peer', 'name', 'fs1']);
+    const e = new Ethtool({ netns: ns });
+    try {
+      const before = ethtoolK(ns, 'fs0') as Record<string, { active: boolean }>;
+      t.true(before['tx-checksum-ip-generic']!.active);
+      t.false(before['generic-receive-offload']!.active); // ethtool -k names rx-gro by its group
+      const r = await e.setFeatures('fs0', { 'tx-checksumming': false, 'rx-gro': true });
+      t.deepEqual(r.notApplied, []);
+      const after = ethtoolK(ns, 'fs0') as Record<string, { active: boolean }>;
+      t.false(after['tx-checksum-ip-generic']!.active);
+      t.false(after['tx-checksum-sctp']!.active);
+      t.true(after['generic-receive-offload']!.active);
+      t.is(r.features.get('rx-gro')!.active, true);
+      const unknown = await t.throwsAsync(e.setFeatures('fs0', { 'tx-checksuming': false }), { instanceOf: ValidationError });
+      t.regex(unknown!.message, /fs0 has no feature "tx-checksuming" \(features: .*tx-checksum-ip-generic.*groups: .*tx-checksumming/);
+      await t.throwsAsync(e.setFeatures('fs0', { 'rx-lro': true }), { instanceOf: ValidationError, message: /rx-lro is fixed off on fs0/ });
+      // Nothing was changed by the refused calls.
+      t.deepEqual(ethtoolK(ns, 'fs0'), after);
+    } finally {
+      e.close();
+    }
+  });
+});
+
+test('channels: read as ethtool -l shows them, changed and read back by ethtool', async (t) => {
+  await withIpNetns('gch', async (ns) => {
+    run('ip', ['-n', ns, 'link', 'add', 'ch0', 'numrxqueues', '4', 'numtxqueues', '4', 'type', 'veth', 'peer', 'name', 'ch1']);
+    const e = new Ethtool({ netns: ns });
+    try {
+      const text = () => run('ip', ['netns', 'exec', ns, ETHTOOL, '-l', 'ch0']);
+      const field = (s: string, section: string, key: string): number => Number(new RegExp(`${section}[\\s\\S]*?${key}:\\s+(\\d+)`).exec(s)![1]);
+      const ch = await e.channels('ch0');
+      t.is(ch['rx-max'], field(text(), 'Pre-set maximums', 'RX'));
+      t.is(ch['rx-count'], field(text(), 'Current hardware settings', 'RX'));
+      await e.setChannels('ch0', { 'rx-count': 3, 'tx-count': 2 });
+      t.is(field(text(), 'Current hardware settings', 'RX'), 3);
+      t.is(field(text(), 'Current hardware settings', 'TX'), 2);
+      await t.throwsAsync(e.setChannels('ch0', { 'rx-count': -1 }), { instanceOf: ValidationError, message: /rx-count/ });
+    } finally {
+      e.close();
+    }
+  });
+});
+
+test('features notifications arrive by group name ("monitor") when ethtool -K changes a device', async (t) => {
+  await withIpNetns('gmo', async (ns) => {
+    run('ip', ['-n', ns, 'link', 'add', 'mo0', 'type', 'veth', 'peer', 'name', 'mo1']);
+    const client = new GenlClient({ netns: ns });
+    const ac = new AbortController();
+    try {
+      const it = await client.subscribe(ethtoolFamily, 'monitor', { signal: ac.signal });
+      run('ip', ['netns', 'exec', ns, ETHTOOL, '-K', 'mo0', 'gro', 'on']);
+      const { value } = await it.next();
+      t.is(value!.op, 'features-ntf');
+      t.is((value!.attrs.header as Record<string, unknown>)['dev-name'], 'mo0');
+      ac.abort();
+      await t.throwsAsync(client.subscribe(ethtoolFamily, 'nope'), { instanceOf: ValidationError, message: /no multicast group "nope" \(groups: monitor\)/ });
+    } finally {
+      ac.abort();
+      client.close();
+    }
+  });
+});
+
+test('MPTCP endpoints made by ip are listed as ip -j mptcp shows them; ones made here are read back by ip', async (t) => {
+  await withIpNetns('gmp', async (ns) => {
+    run('ip', ['-n', ns, 'link', 'add', 'mp0', 'type', 'veth', 'peer', 'name', 'mp1']);
+    run('ip', ['-n', ns, 'mptcp', 'endpoint', 'add', '10.0.0.1', 'dev', 'mp0', 'subflow', 'signal', 'id', '5']);
+    // A signal endpoint with a port listens on it: the address must exist.
+    run('ip', ['-n', ns, 'addr', 'add', '2001:db8::1/64', 'dev', 'lo', 'nodad']);
+    run('ip', ['-n', ns, 'mptcp', 'endpoint', 'add', '2001:db8::1', 'port', '8080', 'signal']);
+    const client = new GenlClient({ netns: ns });
+    try {
+      const ifnames = new Map(ipJson<any[]>(['link', 'show'], ns).map((l) => [l.ifindex, l.ifname]));
+      const asIp = (list: Awaited<ReturnType<typeof listEndpoints>>) => list.map(({ ifindex, ...e }) => (ifindex ? { ...e, dev: ifnames.get(ifindex) } : e));
+      t.deepEqual(asIp(await listEndpoints(client)), ipJson(['mptcp', 'endpoint', 'show'], ns));
+      await addEndpoint(client, { address: '10.0.0.9', id: 9, flags: ['signal', 'backup'] });
+      t.deepEqual(asIp(await listEndpoints(client)), ipJson(['mptcp', 'endpoint', 'show'], ns));
+      t.true(ipJson<any[]>(['mptcp', 'endpoint', 'show'], ns).some((e) => e.id === 9 && e.backup === true && e.signal === true));
+      await deleteEndpoint(client, 9);
+      t.false(ipJson<any[]>(['mptcp', 'endpoint', 'show'], ns).some((e) => e.id === 9));
+      await setLimits(client, { subflows: 3, add_addr_accepted: 2 });
+      t.regex(run('ip', ['-n', ns, 'mptcp', 'limits', 'show']), /add_addr_accepted 2 subflows 3/);
+      run('ip', ['-n', ns, 'mptcp', 'limits', 'set', 'subflows', '1', 'add_addr_accepted', '4']);
+      t.deepEqual(await getLimits(client), { subflows: 1, add_addr_accepted: 4 });
+      await flushEndpoints(client);
+      t.deepEqual(ipJson(['mptcp', 'endpoint', 'show'], ns), []);
+      await t.throwsAsync(addEndpoint(client, { address: '10.0.0.300' }), { instanceOf: ValidationError, message: /not an IPv4 or IPv6 address/ });
+      await t.throwsAsync(addEndpoint(client, { address: '10.0.0.3', flags: ['sgnal' as never] }), { instanceOf: ValidationError, message: /unknown flag "sgnal"/ });
+    } finally {
+      client.close();
+    }
+  });
+});
+
+test('an MPTCP endpoint request is byte-equal to the one ip mptcp sends', async (t) => {
+  await withIpNetns('gmb', async (ns) => {
+    const { datagrams } = sentDatagrams(['ip', 'mptcp', 'endpoint', 'add', '10.0.0.9', 'id', '9', 'signal'], ns);
+    const ipMsg = messagesOf(datagrams).find((m) => m[16] === 1)!; // genlmsghdr.cmd = MPTCP_PM_CMD_ADD_ADDR
+    t.truthy(ipMsg, 'ip sent an add-addr request');
+    const familyId = new DataView(ipMsg.buffer, ipMsg.byteOffset).getUint16(4, true);
+    const mine = mptcpFamily.encode({ op: 'add-addr', familyId, attrs: { addr: endpointAttrs({ address: '10.0.0.9', id: 9, flags: ['signal'] }) } });
+    t.is(requestHex(mine), requestHex(ipMsg));
+    t.deepEqual(ipJson<any[]>(['mptcp', 'endpoint', 'show'], ns).map((e) => e.id), [9]);
+  });
+});

@@ -1,0 +1,57 @@
+// strace as the oracle for bytes on the wire: every netlink message a program sends, whole
+// (strace -e write=all dumps each sendmsg/sendto buffer in hex), even when the kernel refuses it.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const STRACE = '/usr/bin/strace';
+
+/** The messages `argv` sent (inside `ip netns exec NS` when ns is given), one Uint8Array per datagram. */
+export function sentDatagrams(argv: string[], ns?: string): { datagrams: Uint8Array[]; status: number | null; stderr: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'netlinkts-strace-'));
+  const log = join(dir, 'trace');
+  const cmd = [STRACE, '-f', '-qq', '-e', 'trace=sendmsg,sendto', '-e', 'write=all', '-e', 'signal=none', '-o', log, ...argv];
+  const r = ns ? spawnSync('ip', ['netns', 'exec', ns, ...cmd], { encoding: 'utf8' }) : spawnSync(cmd[0]!, cmd.slice(1), { encoding: 'utf8' });
+  let trace = '';
+  try {
+    trace = readFileSync(log, 'utf8');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const datagrams: Uint8Array[] = [];
+  let cur: number[] | undefined;
+  for (const line of trace.split('\n')) {
+    if (/\b(sendmsg|sendto)\(/.test(line)) {
+      if (cur) datagrams.push(Uint8Array.from(cur));
+      cur = [];
+      continue;
+    }
+    const m = /^\s*(?:\[pid\s+\d+\]\s*)?\| [0-9a-f]{5}  ((?:[0-9a-f]{2} {1,2})+)/.exec(line);
+    if (m && cur) for (const h of m[1]!.trim().split(/\s+/)) cur.push(parseInt(h, 16));
+  }
+  if (cur) datagrams.push(Uint8Array.from(cur));
+  return { datagrams, status: r.status, stderr: r.stderr };
+}
+
+/** Splits datagrams into netlink messages (by nlmsg_len). */
+export function messagesOf(datagrams: Uint8Array[]): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (const d of datagrams) {
+    let off = 0;
+    while (off + 16 <= d.length) {
+      const len = new DataView(d.buffer, d.byteOffset + off).getUint32(0, true);
+      if (len < 16 || off + len > d.length) break;
+      out.push(d.subarray(off, off + len));
+      off += (len + 3) & ~3;
+    }
+  }
+  return out;
+}
+
+/** A message with its sequence number and port id zeroed, as hex, for comparing requests. */
+export function requestHex(m: Uint8Array): string {
+  const c = Uint8Array.from(m);
+  c.fill(0, 8, 16);
+  return Buffer.from(c).toString('hex');
+}
