@@ -114,3 +114,20 @@ export function featuresJson(ifname: string, features: Map<string, FeatureState>
   for (const [name, s] of features) if (!grouped.has(name) && name !== '') out[name] = { ...s };
   return out;
 }
+
+/** The features as `ethtool -k` prints them (group members indented under their group). */
+export function featuresText(ifname: string, features: Map<string, FeatureState>): string {
+  const json = featuresJson(ifname, features);
+  const members = new Set<string>();
+  for (const list of Object.values(FEATURE_GROUPS)) if (list.length > 1) for (const m of list) members.add(m);
+  let s = `Features for ${ifname}:\n`;
+  for (const [name, v] of Object.entries(json)) {
+    if (name === 'ifname') continue;
+    const st = v as { active: boolean; fixed: boolean | null; requested: boolean | null };
+    let suffix = '';
+    if (st.fixed === true) suffix = ' [fixed]';
+    else if (st.requested !== null && st.requested !== st.active) suffix = ` [requested ${st.requested ? 'on' : 'off'}]`;
+    s += `${members.has(name) ? '\t' : ''}${name}: ${st.active ? 'on' : 'off'}${suffix}\n`;
+  }
+  return s;
+}

@@ -3,7 +3,7 @@ import { GenlClient, type GenlClientOptions } from '../client.js';
 import { featuresJson, getFeatures, setFeatures, type FeatureChange, type FeatureState } from './features.js';
 import { getSetting, getStringSet, setSetting, type Setting, SETTINGS } from './settings.js';
 
-export { FEATURE_GROUPS, featuresJson, getFeatures, setFeatures, type FeatureChange, type FeatureState } from './features.js';
+export { FEATURE_GROUPS, featuresJson, featuresText, getFeatures, setFeatures, type FeatureChange, type FeatureState } from './features.js';
 export { getSetting, setSetting, getStringSet, SETTINGS, type Setting } from './settings.js';
 export { ethtoolFamily } from './family.js';
 
