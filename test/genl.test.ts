@@ -139,3 +139,60 @@ test('an MPTCP endpoint request is byte-equal to the one ip mptcp sends', async 
     t.deepEqual(ipJson<any[]>(['mptcp', 'endpoint', 'show'], ns).map((e) => e.id), [9]);
   });
 });
+
+test('dump-genl prints exactly what genl ctrl list prints; --json has the same ids and groups', async (t) => {
+  const { dumpGenlCommand } = await import('../src/cli/commands/dump-genl.js');
+  await withIpNetns('gdg', async (ns) => {
+    let text = '';
+    await dumpGenlCommand(['--netns', ns], (s) => { text += s; });
+    t.is(text, run('ip', ['netns', 'exec', ns, 'genl', 'ctrl', 'list']));
+    let json = '';
+    await dumpGenlCommand(['--netns', ns, '--json', 'ethtool', 'nlctrl'], (s) => { json += s; });
+    const [ethtool, nlctrl] = JSON.parse(json);
+    t.is(ethtool.name, 'ethtool');
+    t.is(nlctrl.id, 0x10);
+    t.deepEqual(nlctrl.mcast_groups, [{ name: 'notify', id: 0x10 }]);
+  });
+});
+
+test('netlinkts ethtool DEV prints exactly what ethtool -k and ethtool --json -k print, before and after --set', async (t) => {
+  const { ethtoolCommand } = await import('../src/cli/commands/ethtool.js');
+  await withIpNetns('get', async (ns) => {
+    run('ip', ['-n', ns, 'link', 'add', 'et0', 'type', 'veth', 'peer', 'name', 'et1']);
+    const cli = async (...args: string[]): Promise<string> => {
+      let out = '';
+      await ethtoolCommand([...args, '--netns', ns], (s) => { out += s; });
+      return out;
+    };
+    t.is(await cli('et0'), run('ip', ['netns', 'exec', ns, ETHTOOL, '-k', 'et0']));
+    run('ip', ['netns', 'exec', ns, ETHTOOL, '-K', 'et0', 'tso', 'off', 'gro', 'on']);
+    t.is(await cli('et0'), run('ip', ['netns', 'exec', ns, ETHTOOL, '-k', 'et0']));
+    t.is(await cli('et0', '--json'), run('ip', ['netns', 'exec', ns, ETHTOOL, '--json', '-k', 'et0']));
+    const after = await cli('et0', '--set', 'tx-checksumming=off', '--set', 'generic-receive-offload=off');
+    t.is(after, run('ip', ['netns', 'exec', ns, ETHTOOL, '-k', 'et0']));
+    t.regex(after, /^tx-checksumming: off$/m);
+    await t.throwsAsync(cli('et0', '--set', 'gro'), { instanceOf: ValidationError, message: /NAME=on or NAME=off/ });
+  });
+});
+
+test('monitor genl ethtool prints the notification ethtool -K causes', async (t) => {
+  const { monitorGenlCommand } = await import('../src/cli/commands/monitor-genl.js');
+  await withIpNetns('gmg', async (ns) => {
+    run('ip', ['-n', ns, 'link', 'add', 'mg0', 'type', 'veth', 'peer', 'name', 'mg1']);
+    const ac = new AbortController();
+    let out = '';
+    let seen: () => void;
+    const got = new Promise<void>((r) => { seen = r; });
+    const done = monitorGenlCommand(['ethtool:monitor', '--netns', ns], (s) => { out += s; seen(); }, ac.signal);
+    // The command joins the group before it reads; give it the time to get there.
+    for (let i = 0; i < 50 && !out; i++) {
+      run('ip', ['netns', 'exec', ns, ETHTOOL, '-K', 'mg0', 'gro', i % 2 ? 'off' : 'on']);
+      await Promise.race([got, new Promise((r) => setTimeout(r, 100))]);
+    }
+    ac.abort();
+    t.is(await done, 0);
+    const first = JSON.parse(out.split('\n')[0]!);
+    t.like(first, { family: 'ethtool', group: 'monitor', op: 'features-ntf' });
+    t.is(first.attrs.header['dev-name'], 'mg0');
+  });
+});
