@@ -90,19 +90,27 @@ export class CompiledFamily<F extends FamilyDecl = FamilyDecl> {
     if (!s) {
       const d = this.decl.definitions[name];
       if (!d || d.type !== 'struct') throw new Error(`${this.decl.name}: no struct ${name}`);
-      s = compileStruct(this.decl, name, d as StructDecl, (n) => this.enumOf(n), (n) => this.struct(n));
+      s = compileStruct(this.decl, name, d as StructDecl, (n, f) => this.enumOf(n, f), (n) => this.struct(n));
       this.structs.set(name, s);
     }
     return s;
   }
 
-  enumOf(name: string): EnumMaps | undefined {
-    let e = this.enums.get(name);
+  /**
+   * An enum's names. A `flags` definition is always a bit mask; an `enum` one is read as a mask
+   * too when the attribute says enum-as-flags, its values then being bit positions (as YNL
+   * reads them).
+   */
+  enumOf(name: string, asFlags = false): EnumMaps | undefined {
+    const key = asFlags ? `${name}\0flags` : name;
+    let e = this.enums.get(key);
     if (!e) {
       const d = this.decl.definitions[name];
       if (!d || (d.type !== 'enum' && d.type !== 'flags')) return undefined;
-      e = enumMaps(d);
-      this.enums.set(name, e);
+      e = asFlags && d.type === 'enum'
+        ? enumMaps({ type: 'flags', entries: d.entries.map(([n, v]) => [n, 2 ** v] as const) })
+        : enumMaps(d);
+      this.enums.set(key, e);
     }
     return e;
   }
@@ -363,7 +371,7 @@ function codecFor(family: CompiledFamily, set: string, d: AttrDecl, nf: number):
       };
     case 'uint': case 'sint': {
       const signed = d.type === 'sint';
-      const e = d.enum ? family.enumOf(d.enum) : undefined;
+      const e = d.enum ? family.enumOf(d.enum, d.flags) : undefined;
       return {
         read(buf, off, len) {
           let n: number;
@@ -396,7 +404,7 @@ function intCodec(family: CompiledFamily, d: AttrDecl, type: IntType): { read: R
   const size = INT_SIZE[type];
   const be = d.byteOrder === 'big-endian';
   const rd = intReader(type, be);
-  const e = d.enum ? family.enumOf(d.enum) : undefined;
+  const e = d.enum ? family.enumOf(d.enum, d.flags) : undefined;
   const hint = d.hint;
   const min = d.checks?.min;
   const max = d.checks?.max;

@@ -190,7 +190,7 @@ export function memberSize(family: FamilyDecl, m: MemberDecl, structs: (name: st
 
 export function compileStruct(
   family: FamilyDecl, name: string, decl: StructDecl,
-  enums: (name: string) => EnumMaps | undefined, structs: (name: string) => CompiledStruct,
+  enums: (name: string, asFlags?: boolean) => EnumMaps | undefined, structs: (name: string) => CompiledStruct,
 ): CompiledStruct {
   const fields: Field[] = [];
   let off = 0;
@@ -256,7 +256,7 @@ export function ident(name: string): string {
 
 function memberField(
   m: MemberDecl, off: number, size: number,
-  enums: (name: string) => EnumMaps | undefined, structs: (name: string) => CompiledStruct,
+  enums: (name: string, asFlags?: boolean) => EnumMaps | undefined, structs: (name: string) => CompiledStruct,
 ): Field {
   const name = m.name;
   if (m.struct) {
@@ -283,12 +283,12 @@ function memberField(
   const be = m.byteOrder === 'big-endian';
   const read = intReader(type, be);
   const write = intWriter(type, be);
-  const e = m.enum ? enums(m.enum) : undefined;
+  const e = m.enum ? enums(m.enum, m.flags) : undefined;
   const hint = m.hint;
   return {
     name, off, size,
     read: e
-      ? (m.flags ? (buf, o) => flagNames(e, Number(read(buf.view, o))) : (buf, o) => enumName(e, Number(read(buf.view, o))))
+      ? (e.flags ? (buf, o) => flagNames(e, Number(read(buf.view, o))) : (buf, o) => enumName(e, Number(read(buf.view, o))))
       : hint ? (buf, o, len) => hinted(hint, buf.bytes, o, len) : (buf, o) => read(buf.view, o),
     write(w, v, p) {
       if (hint && (typeof v === 'string' || v instanceof Uint8Array)) {
