@@ -31,6 +31,8 @@ import {
   type LinkRequest, routeFromDecoded, encodeRouteRequest, routeRequestArb, type RouteRequest,
 } from './lib/rtnl-adapters.js';
 
+import { SPEC_TARGETS } from './spec-targets.js';
+
 type FC = typeof fcType;
 type Arb<T> = fcType.Arbitrary<T>;
 
@@ -438,6 +440,7 @@ export const TARGETS = {
   'nft.chain': nftChain,
   'nft.rule': nftRule,
   'nft.set': nftSet,
+  ...SPEC_TARGETS,
 } satisfies Record<string, Target<any, any>>;
 
 export type TargetName = keyof typeof TARGETS;

@@ -117,7 +117,7 @@ function attrDecl(a, value, consts) {
     name: a.name, value, type: a.type, byteOrder: a['byte-order'], nested: a['nested-attributes'],
     subMessage: a['sub-message'], selector: a.selector, struct: a.struct, enum: a.enum,
     flags: a['enum-as-flags'] || undefined, hint: a['display-hint'], multi: a['multi-attr'] || undefined,
-    subType: a['sub-type'], typeValue: a['type-value'] ? true : undefined, checks: checks(a.checks, consts),
+    subType: a['sub-type'], typeValue: a['type-value'], checks: checks(a.checks, consts),
   });
 }
 

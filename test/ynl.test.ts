@@ -111,7 +111,7 @@ test('rt-link dump through the generic client matches ip -j -d link show', async
 test('bad input is refused before any socket is opened; kernel errors name the attribute from the table', async (t) => {
   // A namespace that does not exist would fail the socket: a ValidationError proves nothing was opened.
   const cases: Array<[Parameters<typeof ynl>[0], RegExp]> = [
-    [{ family: 'wireguard', op: 'get-device' }, /no declared family "wireguard"/],
+    [{ family: 'devlink', op: 'get' }, /no declared family "devlink"/],
     [{ family: 'ethtool', op: 'features-gett' }, /"features-gett" is not an operation of ethtool/],
     [{ family: 'ethtool', op: 'features-get', attrs: { header: { 'dev-nam': 'x' } } }, /header\.dev-nam.*not an attribute/],
     [{ family: 'rt-link', op: 'getlink', attrs: { mtu: -1 } }, /link-attrs\.mtu.*out of range/],

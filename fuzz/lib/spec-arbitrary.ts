@@ -57,7 +57,7 @@ function enumArb(fc: FC, family: CompiledFamily, name: string, flags: boolean | 
   return unique.length ? fc.constantFrom(...unique.map(([n]) => n)) : undefined;
 }
 
-function structArb(fc: FC, family: CompiledFamily, name: string): Arb | undefined {
+export function structArb(fc: FC, family: CompiledFamily, name: string): Arb | undefined {
   const d = family.decl.definitions[name] as StructDecl | undefined;
   if (!d || d.type !== 'struct') return undefined;
   const rec: Record<string, Arb> = {};
@@ -97,7 +97,14 @@ function attrArb(fc: FC, family: CompiledFamily, d: AttrDecl, depth: number): Ar
     case 'bitfield32': return fc.record({ value: intArb(fc, 'u32'), selector: intArb(fc, 'u32') });
     case 'uint': return d.enum ? undefined : fc.integer({ min: 0, max: 0xffffffff });
     case 'sint': return d.enum ? undefined : fc.integer({ min: -0x80000000, max: 0x7fffffff });
-    case 'sub-message': case 'nest-type-value': case 'pad': return undefined;
+    case 'nest-type-value': {
+      if (depth <= 0 || !d.nested) return undefined;
+      const levels = Math.max(1, d.typeValue?.length ?? 1);
+      let leaf: Arb = setArb(fc, family, d.nested, depth - 1);
+      for (let i = 0; i < levels; i++) leaf = fc.dictionary(fc.nat({ max: 40 }).map(String), leaf, { maxKeys: 2 });
+      return leaf;
+    }
+    case 'sub-message': case 'pad': return undefined;
     default: {
       const type = d.type as IntType;
       if (d.hint) return d.hint === 'ipv4' && type === 'u32' ? fc.uint8Array({ minLength: 4, maxLength: 4 }).map((b) => formatIP(b, 0, 4)) : undefined;

@@ -314,7 +314,7 @@ export const ethtoolSpec = {
       {name: "pad", value: 1, type: "pad"},
       {name: "id", value: 2, type: "u32"},
       {name: "ss-id", value: 3, type: "u32"},
-      {name: "stat", value: 4, type: "u64", typeValue: true},
+      {name: "stat", value: 4, type: "u64", typeValue: ["id"]},
       {name: "hist-rx", value: 5, type: "nest", nested: "stats-grp-hist"},
       {name: "hist-tx", value: 6, type: "nest", nested: "stats-grp-hist"},
       {name: "hist-bkt-low", value: 7, type: "u32"},

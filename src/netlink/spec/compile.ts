@@ -198,12 +198,15 @@ function setDecoder(name: string, attrs: readonly CompiledAttr[]): LevelDecoder 
     const inline = INLINE_INT[d.type];
     if (a.deferred) stmt = 'later.push(pos);';
     else {
-      const value = inline && !d.enum && !d.hint && d.byteOrder !== 'big-endian'
+      const value = inline && !d.enum && !d.hint && d.byteOrder !== 'big-endian' && !d.checks
         ? `(l >= ${inline[0]} ? ${inline[1]} : short(R[${i}], ${inline[0]}, l, off))`
         : `R[${i}].read(buf, off, l, depth)`;
-      stmt = a.multi
-        ? `{ const v = ${value}; const arr = out[${key}]; if (arr === undefined) out[${key}] = [v]; else arr.push(v); }`
-        : `out[${key}] = ${value};`;
+      const store = a.multi
+        ? `const arr = out[${key}]; if (arr === undefined) out[${key}] = [v]; else arr.push(v);`
+        : `out[${key}] = v;`;
+      stmt = d.checks
+        ? `{ const v = ${value}; if (v === RAW) (out.$raw || (out.$raw = [])).push(raw(buf, rawType, off, l)); else { ${store} } }`
+        : a.multi ? `{ const v = ${value}; ${store} }` : `out[${key}] = ${value};`;
     }
     cases.push(`case ${a.type}: ${stmt} break;`);
   });
@@ -227,7 +230,7 @@ function setDecoder(name: string, attrs: readonly CompiledAttr[]): LevelDecoder 
   const bad = (what: string, off: number): never => { throw new NetlinkDecodeError(what, off); };
   const short = (a: CompiledAttr, want: number, len: number, off: number): never => lengthError(a.decl, want, len, off);
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  return new Function('R', 'bad', 'short', 'raw', body)(attrs, bad, short, raw) as LevelDecoder;
+  return new Function('R', 'bad', 'short', 'raw', 'RAW', body)(attrs, bad, short, raw, RAW) as LevelDecoder;
 }
 
 function raw(buf: NetlinkBuffer, rawType: number, off: number, len: number): RawAttribute {
@@ -265,9 +268,45 @@ function subFormat(family: CompiledFamily, d: AttrDecl, siblings: Record<string,
   return family.subMessage(d.subMessage!).find((f) => f.value === key);
 }
 
+/** What a reader returns for a value that breaks its declared checks: kept raw, not interpreted. */
+export const RAW: unique symbol = Symbol('netlinkts.raw');
+
 function compileAttr(family: CompiledFamily, set: string, d: AttrDecl): CompiledAttr {
   const { read, write } = codecFor(family, set, d, family.nestedFlag(set, d.name));
-  return { decl: d, name: d.name, type: d.value, multi: d.multi === true, deferred: d.type === 'sub-message', read, write };
+  return { decl: d, name: d.name, type: d.value, multi: d.multi === true, deferred: d.type === 'sub-message', read: checked(d, read), write };
+}
+
+/**
+ * An attribute whose payload breaks the declaration's checks (a key of the wrong length, a
+ * name longer than the kernel allows, a value out of range) is not a value of that attribute:
+ * it is kept raw, so that whatever was decoded can be encoded again unchanged.
+ */
+function checked(d: AttrDecl, read: Reader): Reader {
+  const c = d.checks;
+  if (!c) return read;
+  const { exactLen, minLen, maxLen, min, max } = c;
+  if (d.type === 'string') {
+    if (maxLen === undefined) return read;
+    return (buf, off, len, depth) => {
+      const v = read(buf, off, len, depth) as string;
+      return utf8.encode(v).length > maxLen ? RAW : v;
+    };
+  }
+  if (d.type === 'binary' || d.type === 'nest') {
+    if (exactLen === undefined && minLen === undefined && maxLen === undefined) return read;
+    return (buf, off, len, depth) => {
+      if ((exactLen !== undefined && len !== exactLen) || (minLen !== undefined && len < minLen) || (maxLen !== undefined && len > maxLen)) return RAW;
+      return read(buf, off, len, depth);
+    };
+  }
+  if (min === undefined && max === undefined) return read;
+  return (buf, off, len, depth) => {
+    const v = read(buf, off, len, depth);
+    if (typeof v === 'number' || typeof v === 'bigint') {
+      if ((min !== undefined && v < min) || (max !== undefined && v > max)) return RAW;
+    }
+    return v;
+  };
 }
 
 function lengthError(d: AttrDecl, want: number, len: number, off: number): never {
@@ -308,22 +347,32 @@ function codecFor(family: CompiledFamily, set: string, d: AttrDecl, nf: number):
     }
     case 'indexed-array': return indexedArrayCodec(family, set, d, nf);
     case 'nest-type-value': {
+      // Levels whose attribute types are ids (nlctrl's policy: policy id, then attribute id),
+      // decoded as objects keyed by those ids, the last level's payload as the nested set.
       const setName = d.nested!;
+      const levels = Math.max(1, d.typeValue?.length ?? 1);
+      const readLevel = (buf: NetlinkBuffer, off: number, len: number, depth: number, level: number): Record<number, unknown> => {
+        if (depth > MAX_NESTING_DEPTH) throw new NetlinkDecodeError(`attributes nested deeper than ${MAX_NESTING_DEPTH} levels`, off);
+        const out: Record<number, unknown> = {};
+        walk(buf, off, len, (type, o, l) => {
+          out[type] = level + 1 < levels ? readLevel(buf, o, l, depth + 1, level + 1) : family.set(setName).decode(buf, o, o + l, depth + 1);
+        });
+        return out;
+      };
+      const writeLevel = (w: MessageWriter, v: unknown, p: string, level: number): void => {
+        if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ValidationError(p, 'expected an object keyed by id');
+        for (const [k, x] of Object.entries(v)) {
+          const inner = w.nestStart((checkInt('u16', Number(k), `${p}[${k}]`) as number) | nf);
+          if (level + 1 < levels) writeLevel(w, x, `${p}[${k}]`, level + 1);
+          else family.set(setName).encode(w, x as Record<string, unknown>, `${p}[${k}]`);
+          w.nestEnd(inner);
+        }
+      };
       return {
-        read(buf, off, len, depth) {
-          const items: unknown[] = [];
-          walk(buf, off, len, (type, o, l) => { items.push({ type, ...family.set(setName).decode(buf, o, o + l, depth + 2) }); });
-          return items;
-        },
+        read: (buf, off, len, depth) => readLevel(buf, off, len, depth + 1, 0),
         write(w, t, v, p) {
-          if (!Array.isArray(v)) throw new ValidationError(p, 'expected an array');
           const s = w.nestStart(t | nf);
-          v.forEach((item: Record<string, unknown>, i) => {
-            const { type, ...rest } = item;
-            const inner = w.nestStart((checkInt('u16', type, `${p}[${i}].type`) as number) | nf);
-            family.set(setName).encode(w, rest, `${p}[${i}]`);
-            w.nestEnd(inner);
-          });
+          writeLevel(w, v, p, 0);
           w.nestEnd(s);
         },
       };

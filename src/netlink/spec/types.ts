@@ -41,7 +41,8 @@ export interface AttrDecl {
   readonly multi?: boolean;
   /** Element type of an indexed-array or of a binary array of integers. */
   readonly subType?: string;
-  readonly typeValue?: boolean;
+  /** nest-type-value: the names of the levels whose attribute types are values (ids). */
+  readonly typeValue?: readonly string[];
   readonly checks?: Checks;
 }
 
@@ -134,7 +135,7 @@ export type AttrValue<F extends FamilyDecl, A extends AttrDecl> =
   A['type'] extends 'nest' ? (A['nested'] extends string ? Decoded<F, A['nested']> : Uint8Array)
   : A['type'] extends 'indexed-array'
     ? (A['subType'] extends 'nest' ? (A['nested'] extends string ? Decoded<F, A['nested']>[] : unknown[]) : A['subType'] extends 'binary' ? Uint8Array[] : number[])
-  : A['type'] extends 'nest-type-value' ? Array<{ type: number } & (A['nested'] extends string ? Decoded<F, A['nested']> : object)>
+  : A['type'] extends 'nest-type-value' ? Record<number, unknown>
   : A['type'] extends 'sub-message' ? SubMessageValue<F, A['subMessage']>
   : A['type'] extends 'flag' ? true
   : A['type'] extends 'string' ? string

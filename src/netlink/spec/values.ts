@@ -108,6 +108,8 @@ export function enumValue(m: EnumMaps, v: unknown, path: string): number {
   if (typeof v === 'string') {
     const n = m.value.get(v);
     if (n !== undefined) return n;
+    // Values and bits the table does not name are decoded as hex text: take them back.
+    if (/^0x[0-9a-f]+$/i.test(v)) return parseInt(v.slice(2), 16);
     throw new ValidationError(path, `unknown value ${JSON.stringify(v)} (known: ${[...m.value.keys()].join(', ')})`);
   }
   if (m.flags && Array.isArray(v)) {
@@ -131,12 +133,15 @@ function uuidOf(b: Uint8Array, off: number, len: number): string {
   return len === 16 ? `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}` : h;
 }
 
-/** Bytes shown by a display hint. Addresses go by their length (4: IPv4, 16: IPv6). */
-export function hinted(hint: DisplayHint, b: Uint8Array, off: number, len: number): string {
+/**
+ * Bytes shown by a display hint. Addresses go by their length (4: IPv4, 16: IPv6); a length
+ * no address has stays bytes, so that what was decoded can always be encoded again.
+ */
+export function hinted(hint: DisplayHint, b: Uint8Array, off: number, len: number): string | Uint8Array {
   switch (hint) {
     case 'ipv4': case 'ipv6': case 'ipv4-or-v6':
-      return len === 4 || len === 16 ? formatIP(b, off, len) : hexOf(b, off, len);
-    case 'mac': return formatHardwareAddress(b, off, len);
+      return len === 4 || len === 16 ? formatIP(b, off, len) : b.slice(off, off + len);
+    case 'mac': return len >= 1 && len <= 32 ? formatHardwareAddress(b, off, len) : b.slice(off, off + len);
     case 'uuid': return uuidOf(b, off, len);
     case 'hex': return hexOf(b, off, len);
   }
@@ -162,6 +167,12 @@ export function unhinted(hint: DisplayHint, v: unknown, path: string): Uint8Arra
 
 // ---------------------------------------------------------------------------------------------
 // Fixed structs (family headers such as ifinfomsg, binary attributes such as rtnl_link_stats64).
+
+/**
+ * Set (not enumerable) on a struct decoded from fewer bytes than its declaration has (an older
+ * kernel's): encoding it writes that many bytes again, so a decoded value re-encodes as it came.
+ */
+export const STRUCT_LENGTH = Symbol('netlinkts.structLength');
 
 export interface CompiledStruct {
   readonly name: string;
@@ -208,15 +219,17 @@ export function compileStruct(
     size,
     decode: structDecoder(name, fields, decl),
     encode(w, v, path) {
+      const limit = (v as { [STRUCT_LENGTH]?: number } | undefined)?.[STRUCT_LENGTH] ?? size;
       let at = 0;
       for (const f of fields) {
+        if (f.off + f.size > limit) break;
         if (f.off > at) w.zeros(f.off - at);
         const x = v?.[f.name];
         if (x === undefined) w.zeros(f.size);
         else f.write(w, x, `${path}.${f.name}`);
         at = f.off + f.size;
       }
-      if (size > at) w.zeros(size - at);
+      if (limit > at) w.zeros(limit - at);
       if (v) for (const k of Object.keys(v)) {
         if (!fields.some((f) => f.name === k)) throw new ValidationError(path, `unknown field ${JSON.stringify(k)} of ${name} (fields: ${fields.map((f) => f.name).join(', ')})`);
       }
@@ -243,11 +256,15 @@ function structDecoder(name: string, fields: Field[], decl: StructDecl): Compile
     const read = plain
       ? INLINE[m.type]!.replace('(o', `(start + ${f.off}`).replace('LE)', m.byteOrder === 'big-endian' ? 'false)' : 'true)')
       : `f[${i}].read(buf, start + ${f.off}, ${f.size})`;
-    lines.push(`if (len < ${f.off + f.size}) return out;`, `out[${JSON.stringify(f.name)}] = ${read};`);
+    lines.push(`if (len < ${f.off + f.size}) return short(out, len);`, `out[${JSON.stringify(f.name)}] = ${read};`);
   });
   const body = `return function ${ident(name)}(buf, start, len) {\n const v = buf.view; const out = {};\n ${lines.join('\n ')}\n return out;\n};\n//# sourceURL=netlinkts-struct/${name}`;
+  const short = (out: Record<string, unknown>, len: number): Record<string, unknown> => {
+    Object.defineProperty(out, STRUCT_LENGTH, { value: len, enumerable: false });
+    return out;
+  };
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  return new Function('f', body)(fields) as CompiledStruct['decode'];
+  return new Function('f', 'short', body)(fields, short) as CompiledStruct['decode'];
 }
 
 export function ident(name: string): string {

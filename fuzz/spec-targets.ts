@@ -1,0 +1,76 @@
+// Fuzz targets for the families spoken only through their declared tables (generic netlink,
+// conntrack, tc): the generic codec's message decode, and the encoder fed values built from
+// the declarations (fuzz/lib/spec-arbitrary.ts). One row per family, added to TARGETS.
+import type fcType from 'fast-check';
+import { MessageWriter, NetlinkBuffer, walkMessages } from '../src/netlink/index.js';
+import type { NetlinkFamily } from '../src/netlink/spec/family.js';
+import { loadFamily } from '../src/ynl/registry.js';
+import { setArb, structArb } from './lib/spec-arbitrary.js';
+import type { Target } from './targets.js';
+
+type FC = typeof fcType;
+
+export interface Form { op: string; header?: Record<string, unknown>; attrs: Record<string, unknown> }
+
+/** A placeholder generic netlink family id: decoding a generic family does not look at it. */
+const FAKE_ID = 0x30;
+
+function target(family: NetlinkFamily, description: string): Target<Form[]> {
+  // One operation per request value: the one decode() names for it.
+  const byValue = new Map<number, string>();
+  for (const op of family.decl.operations.list) {
+    const v = op.do?.request?.value ?? op.value;
+    if (op.do && v !== undefined && op.attributeSet && !byValue.has(v)) byValue.set(v, op.name);
+  }
+  const ops = [...byValue.values()];
+  return {
+    description,
+    protocol: family.generic ? 'any' : 'netfilter',
+    headerSize: family.generic ? 4 : undefined,
+    decode(bytes) {
+      const out: Form[] = [];
+      walkMessages(new NetlinkBuffer(bytes), (m) => {
+        if (m.type < 16) return;
+        const d = family.decode(m, 'request');
+        // A message type the family does not declare is not this family's: left out.
+        if (d.op === undefined || !family.op(d.op).do) return;
+        const f: Form = { op: d.op, attrs: d.attrs };
+        if (d.header) f.header = d.header;
+        out.push(f);
+      });
+      return out;
+    },
+    encode(forms) {
+      const w = new MessageWriter(512);
+      for (const f of forms) {
+        const m = family.encode({ op: f.op, header: f.header, attrs: f.attrs, familyId: family.generic ? FAKE_ID : undefined, noAck: true });
+        w.raw(m);
+      }
+      return w.copy();
+    },
+    canonical: (forms) => forms.map((f) => {
+      // The writer adds NLM_F_REQUEST | NLM_F_ACK; the form keeps only what the caller gives.
+      const out: Form = { op: f.op, attrs: f.attrs };
+      if (f.header) out.header = f.header;
+      return out;
+    }),
+    arbitrary: (fc: FC) => fc.array(fc.constantFrom(...ops).chain((opName) => {
+      const op = family.op(opName);
+      const header = op.fixedHeader ? structArb(fc, family, op.fixedHeader) : undefined;
+      return fc.record({ op: fc.constant(opName), attrs: setArb(fc, family, op.attributeSet!, 2), ...(header ? { header } : {}) }) as fcType.Arbitrary<Form>;
+    }), { maxLength: 3 }),
+  };
+}
+
+const [ethtool, nlctrl, wireguard, mptcp, conntrack, tc] = await Promise.all(
+  ['ethtool', 'nlctrl', 'wireguard', 'mptcp_pm', 'conntrack', 'tc'].map((n) => loadFamily(n)),
+);
+
+export const SPEC_TARGETS = {
+  'genl.ethtool': target(ethtool!, 'ethtool messages through the generated table (generic codec)'),
+  'genl.nlctrl': target(nlctrl!, 'nlctrl (family resolution) messages through the generated table'),
+  'genl.wireguard': target(wireguard!, 'WireGuard device messages through the generated table'),
+  'genl.mptcp': target(mptcp!, 'MPTCP path-manager messages through the generated table'),
+  'conntrack.table': target(conntrack!, 'ctnetlink messages through the generated conntrack table'),
+  'tc.table': target(tc!, 'tc qdisc/class/filter messages through the generated tc table'),
+} satisfies Record<string, Target<any, any>>;
