@@ -8,8 +8,10 @@
 # (`nft --version` says "nftables"). test/helpers/tools.ts applies the same rule to the
 # tests themselves.
 #
-#   --bench     also the benchmark peers (hyperfine, pyroute2)
-#   --prebuild  also the compilers scripts/prebuild.mjs uses (gcc, arm64 cross gcc, musl)
+#   --bench       also the benchmark peers (hyperfine, pyroute2)
+#   --prebuild    also the compilers scripts/prebuild.mjs uses (gcc, make, arm64 cross gcc and
+#                 libc, musl-gcc); `npm test` asks for them because its pack test runs the prebuild
+#   --no-oracles  not the test oracles (`npm run prebuild` on a release machine)
 #
 # NETLINKTS_TOOL_DIRS (colon-separated) replaces the system directories searched; it exists
 # so test/install-tools.test.ts can present a machine without nftables. apt-get itself is
@@ -38,6 +40,28 @@ check() {
 check_all() {
   need=()
   wrong=()
+  if ((oracles)); then check_oracles; fi
+  if ((bench)); then
+    check hyperfine hyperfine '^hyperfine'
+    # Debian's module lives under /usr/bin/python3 (the PATH python3 may be a pyenv shim).
+    /usr/bin/python3 -c 'import pyroute2' 2>/dev/null || need+=(python3-pyroute2)
+  fi
+  if ((prebuild)); then
+    check gcc gcc 'gcc'
+    check make make 'GNU Make'
+    check aarch64-linux-gnu-gcc gcc-aarch64-linux-gnu 'aarch64-linux-gnu-gcc'
+    # The cross gcc alone cannot compile even <stdio.h>, nor link -static.
+    [[ -f /usr/aarch64-linux-gnu/include/stdio.h && -f /usr/aarch64-linux-gnu/lib/libc.a ]] || need+=(libc6-dev-arm64-cross)
+    # musl-gcc is a wrapper around gcc with musl's specs; -v names the specs file first.
+    check musl-gcc musl-tools 'musl-gcc\.specs' -v
+  fi
+  # One package can provide several tools (iproute2: ip and tc): ask for it once.
+  if ((${#need[@]})); then
+    mapfile -t need < <(printf '%s\n' "${need[@]}" | sort -u)
+  fi
+}
+
+check_oracles() {
   check ip iproute2 'iproute2' -V
   check tc iproute2 'iproute2' -V
   check nft nftables 'nftables'
@@ -48,26 +72,17 @@ check_all() {
   check ethtool ethtool '^ethtool'
   # The tests drive iptables-nft (the nf_tables back end), the one Debian selects by default.
   check iptables-nft iptables 'nf_tables'
-  if [[ $mode == --bench ]]; then
-    check hyperfine hyperfine '^hyperfine'
-    # Debian's module lives under /usr/bin/python3 (the PATH python3 may be a pyenv shim).
-    /usr/bin/python3 -c 'import pyroute2' 2>/dev/null || need+=(python3-pyroute2)
-  fi
-  if [[ $mode == --prebuild ]]; then
-    check gcc gcc 'gcc'
-    check make make 'GNU Make'
-    check aarch64-linux-gnu-gcc gcc-aarch64-linux-gnu 'aarch64-linux-gnu-gcc'
-    # Without the cross libc headers the cross gcc cannot compile even <stdio.h>.
-    [[ -f /usr/aarch64-linux-gnu/include/stdio.h ]] || need+=(libc6-dev-arm64-cross)
-    check musl-gcc musl-tools '.' -v
-  fi
-  # One package can provide several tools (iproute2: ip and tc): ask for it once.
-  if ((${#need[@]})); then
-    mapfile -t need < <(printf '%s\n' "${need[@]}" | sort -u)
-  fi
 }
 
-mode=${1:-}
+oracles=1 bench=0 prebuild=0
+for arg in "$@"; do
+  case $arg in
+    --bench) bench=1 ;;
+    --prebuild) prebuild=1 ;;
+    --no-oracles) oracles=0 ;;
+    *) echo "usage: ensure-tools.sh [--bench] [--prebuild] [--no-oracles]" >&2; exit 2 ;;
+  esac
+done
 check_all
 ((${#need[@]})) || exit 0
 
