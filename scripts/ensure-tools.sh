@@ -10,7 +10,8 @@
 #
 #   --bench       also the benchmark peers (hyperfine, pyroute2)
 #   --prebuild    also the compilers scripts/prebuild.mjs uses (gcc, make, arm64 cross gcc and
-#                 libc, musl-gcc); `npm test` asks for them because its pack test runs the prebuild
+#                 libc, musl-gcc) and node-gyp's (g++, python3); `npm test` asks for them
+#                 because its pack test runs the prebuild
 #   --no-oracles  not the test oracles (`npm run prebuild` on a release machine)
 #
 # NETLINKTS_TOOL_DIRS (colon-separated) replaces the system directories searched; it exists
@@ -49,6 +50,10 @@ check_all() {
   if ((prebuild)); then
     check gcc gcc 'gcc'
     check make make 'GNU Make'
+    # Not for the prebuild itself: for the from-source build `npm install` does in a checkout
+    # (node-gyp runs python3, and its Makefiles link with g++ even for C).
+    check g++ g++ 'g\+\+'
+    check python3 python3 '^Python 3'
     check aarch64-linux-gnu-gcc gcc-aarch64-linux-gnu 'aarch64-linux-gnu-gcc'
     # The cross gcc alone cannot compile even <stdio.h>, nor link -static.
     [[ -f /usr/aarch64-linux-gnu/include/stdio.h && -f /usr/aarch64-linux-gnu/lib/libc.a ]] || need+=(libc6-dev-arm64-cross)

@@ -133,3 +133,13 @@ for (const b of blocks) {
     glue.check(t, r);
   });
 }
+
+test("README's two fresh-machine commands: the main job and the test command, which .ci/run runs", (t) => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const quick = readme.slice(readme.indexOf('## Quick start'), readme.indexOf('\n## ', readme.indexOf('## Quick start') + 1));
+  const commands = codeBlocks(quick).filter((b) => b.lang === 'sh').map((b) => b.code.trim());
+  t.deepEqual(commands, ['npm install && npx netlinkts dump-links', 'npm test']);
+  const ci = readFileSync(join(root, '.ci/run'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
+  t.is(ci.at(-1), commands[1], '.ci/run ends with the README test command');
+  t.true(ci.includes('npm install --no-audit --no-fund'), '.ci/run installs as the README says (quietly)');
+});
