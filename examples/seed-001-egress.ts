@@ -2,7 +2,7 @@
 // through forwarding and masquerade. The internet is a namespace of our own holding a
 // documentation address (203.0.113.1), joined to the host by a veth, with no route back to
 // 192.168.0.0/16: only masquerade makes replies find their way.
-import { NetlinkError } from '../src/index.js';
+import { NetlinkError } from 'netlinkts';
 import { ping, runLab, tcpConnect, tcpEchoSourceServer } from './lib/lab.js';
 
 await runLab('seed 001: egress traffic from ns0 through br0, forwarding and masquerade', 'seed001-host', async (lab) => {

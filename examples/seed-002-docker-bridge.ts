@@ -3,7 +3,7 @@
 // the outside, then the seed's inspection: which veth belongs to which container.
 import { randomBytes } from 'node:crypto';
 import { ping, runLab, tcpConnect, tcpEchoSourceServer } from './lib/lab.js';
-import { linkPeerNamespace } from '../src/rtnl/index.js';
+import { linkPeerNamespace } from 'netlinkts/rtnl';
 
 /** Docker names the host side "veth" + 7 hex digits. */
 const vethName = (): string => `veth${randomBytes(4).toString('hex').slice(0, 7)}`;
@@ -28,7 +28,7 @@ await runLab('seed 002: docker0 bridge, two containers, NAT-ed traffic', 'seed00
     await ns.link('eth0').up().address(`${c.ip}/16`);
     await ns.routes.add({ to: 'default', via: '172.17.0.1' });
   }
-  const [c1, c2] = await Promise.all(containers.map(async (c) => (await import('../src/index.js')).netns.open(c.name)));
+  const [c1, c2] = await Promise.all(containers.map(async (c) => (await import('netlinkts')).netns.open(c.name)));
 
   lab.step('forwarding and NAT: sysctl -w net.ipv4.ip_forward=1; masquerade 172.17.0.0/16');
   await host.sysctl.set('net.ipv4.ip_forward', 1);

@@ -1,6 +1,6 @@
 // Seed 004, "network-namespaces": two namespaces joined by a veth pair, like two computers.
 // Every `ip` command of the tutorial is shown beside its library call.
-import { NetlinkError } from '../src/index.js';
+import { NetlinkError } from 'netlinkts';
 import { ping, runLab } from './lib/lab.js';
 
 await runLab('seed 004: two namespaces, red and green, joined by a veth pair', 'seed004-host', async (lab) => {
@@ -8,7 +8,7 @@ await runLab('seed 004: two namespaces, red and green, joined by a veth pair', '
   lab.step('ip netns add red; ip netns add green; ip netns list');
   const red = await lab.namespace('red');
   const green = await lab.namespace('green');
-  const names = await (await import('../src/index.js')).netns.list();
+  const names = await (await import('netlinkts')).netns.list();
   lab.check(names.includes('red') && names.includes('green'), `namespaces listed: ${names.join(' ')}`);
 
   lab.step('ip link add rveth type veth peer name gveth; ip link list');

@@ -13,7 +13,7 @@ import { nftSchema } from '../src/cli/schema/nft.js';
 import { parseHex } from '../src/cli/commands/decode.js';
 import { loadGolden } from './helpers/fixtures.js';
 
-const MAIN = fileURLToPath(new URL('../dist/src/cli/main.cjs', import.meta.url));
+const MAIN = fileURLToPath(new URL('../dist/src/cli/main.js', import.meta.url));
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/netlink/${name}.hex`, import.meta.url));
 
 function cli(args: string[], input: string | Uint8Array) {

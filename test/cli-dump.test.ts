@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assertPrivate, ip, ipJson, nftJson, NFT, run, uniqueName, withIpNetns } from './helpers/env.js';
 
-const MAIN = fileURLToPath(new URL('../dist/src/cli/main.cjs', import.meta.url));
+const MAIN = fileURLToPath(new URL('../dist/src/cli/main.js', import.meta.url));
 
 function cli(args: string[], input = '') {
   const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', input, env: { ...process.env, DEBUG: '' }, timeout: 60_000 });
@@ -373,7 +373,7 @@ test('read-only commands load neither zod nor debug (start-up cost)', async (t) 
         { encoding: 'utf8', env: { ...process.env, DEBUG: '' } });
       t.is(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
       const loads = r.stderr.split('\n').filter((l) => /^(LOAD|REQUIRE) /.test(l));
-      t.true(loads.some((l) => l.includes('cli/main.cjs')), 'the hook saw the launcher');
+      t.true(loads.some((l) => l.includes('cli/main.js')), 'the hook saw the launcher');
       t.deepEqual(loads.filter((l) => /\bzod\b|[/ ]debug\b|node_modules\/debug/.test(l)), [], args.join(' '));
     }
   });

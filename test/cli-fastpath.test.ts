@@ -19,7 +19,7 @@ import { assertPrivate, ip, run, tryRun, withIpNetns } from './helpers/env.js';
 
 test.before(() => assertPrivate());
 
-const MAIN = fileURLToPath(new URL('../dist/src/cli/main.cjs', import.meta.url));
+const MAIN = fileURLToPath(new URL('../dist/src/cli/main.js', import.meta.url));
 
 async function dump(sock: NetlinkSocket, req: Uint8Array): Promise<MessageRef[]> {
   const out: MessageRef[] = [];

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const MAIN = fileURLToPath(new URL('../dist/src/cli/main.cjs', import.meta.url));
+const MAIN = fileURLToPath(new URL('../dist/src/cli/main.js', import.meta.url));
 const COMMANDS = ['dump-links', 'dump-addrs', 'dump-routes', 'dump-neigh', 'dump-nft', 'netns', 'monitor', 'decode'];
 
 function cli(args: string[], input?: string, env: NodeJS.ProcessEnv = {}) {

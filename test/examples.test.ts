@@ -3,6 +3,7 @@
 // address it sees. Serial: the tutorials' namespace names (internet, ...) overlap.
 import test from 'ava';
 import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { assertPrivate, ipJson, nftText, run, tryRun } from './helpers/env.js';
 
 test.before(() => assertPrivate());
@@ -97,4 +98,23 @@ test.serial('examples clean up after themselves without --keep', (t) => {
   t.is(r.code, 0, r.out);
   const left = run('ip', ['netns', 'list']);
   t.notRegex(left, /\bred\b|\bgreen\b|seed004-host/);
+});
+
+test('examples and docs import the package by name, never ../src (users copy them into their own projects)', (t) => {
+  const files = [
+    ...readdirSync('examples', { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => `examples/${f}`),
+    ...readdirSync('docs').filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`),
+    'README.md',
+  ];
+  t.true(files.length > 5);
+  let imports = 0;
+  for (const f of files) {
+    const text = readFileSync(f, 'utf8');
+    for (const m of text.matchAll(/(?:from\s+|import\()\s*'([^']+)'/g)) {
+      const spec = m[1]!;
+      if (spec.startsWith('netlinkts')) imports++;
+      t.false(/(^|\/)src(\/|$)/.test(spec) || (spec.startsWith('.') && !/^\.\/lib\//.test(spec)), `${f} imports '${spec}'`);
+    }
+  }
+  t.true(imports >= 10, `${imports} imports of netlinkts`);
 });

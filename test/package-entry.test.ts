@@ -1,67 +1,113 @@
-// The package's entry points ('netlinkts', 'netlinkts/netlink', 'netlinkts/rtnl',
-// 'netlinkts/nft': dist/src/entry/*.mjs, scripts/build-lib.mjs) take their exports from one
-// bundle run with its V8 code cache. They must export exactly what the modules export, share one
-// copy of every class across entry points, work without the bundle, and talk to the kernel.
+// The package's entry points are what tsc emits: plain ES modules with source maps and types,
+// no bundle, no loader of our own (no vm.Script, no code cache), and importing the root entry
+// loads neither zod nor debug (they load on first validation / first log).
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tool } from './helpers/tools.js';
 
-const distSrc = fileURLToPath(new URL('../dist/src/', import.meta.url));
-const ENTRIES = { 'netlinkts': 'index.js', 'netlinkts/netlink': 'netlink/index.js', 'netlinkts/rtnl': 'rtnl/index.js', 'netlinkts/nft': 'nft/index.js' };
+const root = fileURLToPath(new URL('..', import.meta.url));
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  main: string; types: string; bin: Record<string, string>; sideEffects: unknown;
+  exports: Record<string, string | { types: string; default: string }>;
+};
+const entries = Object.entries(pkg.exports).filter((e): e is [string, { types: string; default: string }] => typeof e[1] === 'object');
+const spec = (key: string) => (key === '.' ? 'netlinkts' : `netlinkts/${key.slice(2)}`);
 
-/** Names each entry exports, and a few identity checks, from a fresh node process. */
-function probe(env: Record<string, string>) {
-  const script = `
-    const out = {};
-    for (const [spec, mod] of Object.entries(${JSON.stringify(ENTRIES)})) {
-      out[spec] = { entry: Object.keys(await import(spec)).sort(), modules: Object.keys(await import(${JSON.stringify(distSrc)} + mod)).sort() };
-    }
-    const root = await import('netlinkts'), netlink = await import('netlinkts/netlink'), nft = await import('netlinkts/nft');
-    out.same = { NetlinkError: root.NetlinkError === netlink.NetlinkError, NftBatch: root.NftBatch === nft.NftBatch };
-    out.fromBundle = root.NetlinkError !== (await import(${JSON.stringify(distSrc)} + 'netlink/errors.js')).NetlinkError;
-    // rtnl's constants namespace: in the bundle a frozen object made from a list (bundling.mjs).
-    const rtnl = await import('netlinkts/rtnl'), C = await import(${JSON.stringify(distSrc)} + 'rtnl/constants.js');
-    out.constants = { same: JSON.stringify(Object.entries(rtnl.constants)) === JSON.stringify(Object.entries(C)),
-      frozen: Object.isFrozen(rtnl.constants), tag: Object.prototype.toString.call(rtnl.constants), names: ['IFLA_', 'RTA_', 'IFA_', 'NDA_', 'RTM_', 'IFLA_INFO_'].every((p) => [...Array(64).keys()].every((v) => rtnl.constants.constantName(p, v, ['IFLA_BR_']) === C.constantName(p, v, ['IFLA_BR_']))) };
-    console.log(JSON.stringify(out));`;
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: distSrc, encoding: 'utf8', env: { ...process.env, ...env } });
-  if (r.status !== 0) throw new Error(r.stderr);
-  return JSON.parse(r.stdout) as Record<string, { entry: string[]; modules: string[] }> & { same: Record<string, boolean>; fromBundle: boolean; constants: { same: boolean; frozen: boolean; tag: string; names: boolean } };
+/** The .ts file tsc compiled FILE (a path under dist/) from, per its source map. */
+function mappedSource(file: string): string {
+  const js = readFileSync(file, 'utf8');
+  const m = /\n\/\/# sourceMappingURL=(\S+)\s*$/.exec(js);
+  if (!m) throw new Error(`${file} has no sourceMappingURL comment`);
+  const map = JSON.parse(readFileSync(join(dirname(file), m[1]!), 'utf8')) as { sources: string[] };
+  if (map.sources.length !== 1) throw new Error(`${file}'s map has ${map.sources.length} sources: a bundle, not one module`);
+  return join(dirname(file), map.sources[0]!);
 }
 
-test('each entry exports what its module exports, one copy of each class, from the bundle', (t) => {
-  const r = probe({ NETLINKTS_BUNDLE: '' });
-  for (const spec of Object.keys(ENTRIES)) {
-    t.true(r[spec]!.entry.length > 5, spec);
-    t.deepEqual(r[spec]!.entry, r[spec]!.modules, spec);
+test('package.json: every entry, the bin and the types are tsc output next to its source map', (t) => {
+  t.is(pkg.sideEffects, false);
+  t.true(entries.length >= 4);
+  const files = [pkg.main, ...Object.values(pkg.bin), ...entries.map(([, e]) => e.default)];
+  for (const f of files) {
+    const abs = join(root, f);
+    t.true(f.startsWith('./dist/src/') && f.endsWith('.js'), f);
+    const src = mappedSource(abs);
+    t.is(relative(root, src), relative(join(root, 'dist'), abs).replace(/\.js$/, '.ts'), `${f} comes from its own .ts file`);
+    t.true(existsSync(src), `${src} exists (the map resolves inside the package)`);
   }
-  t.deepEqual(r.same, { NetlinkError: true, NftBatch: true });
-  t.true(r.fromBundle, 'the entries ran the bundle, not the modules');
-  t.deepEqual(r.constants, { same: true, frozen: true, tag: '[object Module]', names: true });
+  for (const [, e] of entries) t.true(existsSync(join(root, e.types)), e.types);
+  t.is(pkg.types, (pkg.exports['.'] as { types: string }).types);
 });
 
-test('NETLINKTS_BUNDLE=0: the entries import the modules, same names', (t) => {
-  const r = probe({ NETLINKTS_BUNDLE: '0' });
-  for (const spec of Object.keys(ENTRIES)) t.deepEqual(r[spec]!.entry, r[spec]!.modules, spec);
-  t.false(r.fromBundle);
+test('dist/src holds only tsc output: one .js per .ts, no vm.Script, no code cache, no bundle', (t) => {
+  const dist = join(root, 'dist/src');
+  const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? walk(join(dir, d.name)) : [join(dir, d.name)]));
+  const all = walk(dist);
+  const js = all.filter((f) => f.endsWith('.js'));
+  t.true(js.length > 50, `${js.length} modules`);
+  for (const f of all) t.regex(f, /\.(js|js\.map|d\.ts)$/, `unexpected file in dist: ${relative(root, f)}`);
+  for (const f of js) {
+    const text = readFileSync(f, 'utf8');
+    t.false(/\bnode:vm\b|\bvm\.Script\b|\bcachedData\b|runInThisContext|NETLINKTS_BUNDLE|NETLINKTS_CODE_CACHE/.test(text), `${relative(root, f)} uses vm or a code cache`);
+    t.true(existsSync(join(root, relative(join(root, 'dist'), f).replace(/\.js$/, '.ts'))), `${relative(root, f)} has a source`);
+  }
 });
 
-test('the bundle has a code cache for its hash, and the entries list links as ip does', (t) => {
-  const src = readFileSync(`${distSrc}netlinkts-lib.cjs`, 'latin1');
-  const m = /^\/\/ netlinkts-bundle ([0-9a-f]{64})\n/.exec(src);
-  t.truthy(m);
-  const head = readFileSync(`${distSrc}netlinkts-lib.cjs.cache`).subarray(0, 200).toString('latin1');
-  t.true(head.startsWith(`netlinkts-code-cache ${m![1]} ${process.version} ${process.arch}\n`), head.split('\n')[0]);
-  // Through the package entries, in this test run's private namespace.
+/** The files a node process opens while it runs SCRIPT (an ES module), by strace. */
+function filesOpened(script: string): string[] {
+  const dir = mkdtempSync(join(tmpdir(), 'netlinkts-entry-'));
+  try {
+    const trace = join(dir, 'trace');
+    const r = spawnSync(tool('strace'), ['-f', '-qq', '-e', 'trace=openat,open', '-o', trace, process.execPath, '--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(r.stderr);
+    return [...readFileSync(trace, 'utf8').matchAll(/open(?:at)?\([^"]*"([^"]+)"/g)].map((m) => m[1]!);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test("import('netlinkts') loads neither zod nor debug", (t) => {
+  const heavy = (files: string[]) => files.filter((f) => /node_modules\/(zod|debug)\//.test(f));
+  const opened = filesOpened("await import('netlinkts')");
+  t.true(opened.some((f) => f.endsWith('/dist/src/index.js')), 'the trace saw the entry');
+  t.deepEqual(heavy(opened), []);
+  // The probe can see them: importing them by hand shows both.
+  const control = heavy(filesOpened("await import('netlinkts'); await import('zod/v3'); await import('debug')"));
+  t.true(control.some((f) => f.includes('/zod/')) && control.some((f) => f.includes('/debug/')), JSON.stringify(control));
+});
+
+test('every entry loads under its package name, one copy of each class, and lists links as ip does', (t) => {
+  const specs = entries.map(([k]) => spec(k));
   const script = `
-    const { NetlinkSocket } = await import('netlinkts/netlink');
+    const out = { names: {} };
+    for (const s of ${JSON.stringify(specs)}) out.names[s] = Object.keys(await import(s)).length;
+    const root = await import('netlinkts'), netlink = await import('netlinkts/netlink'), nft = await import('netlinkts/nft');
+    out.same = root.NetlinkError === netlink.NetlinkError && root.NftBatch === nft.NftBatch;
+    const { NetlinkSocket } = netlink;
     const { listLinks } = await import('netlinkts/rtnl');
     const sock = new NetlinkSocket();
-    console.log(JSON.stringify((await listLinks(sock)).map((l) => [l.ifindex, l.ifname])));
-    sock.close();`;
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: distSrc, encoding: 'utf8' });
+    out.links = (await listLinks(sock)).map((l) => [l.ifindex, l.ifname]);
+    sock.close();
+    console.log(JSON.stringify(out));`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' });
   t.is(r.status, 0, r.stderr);
-  const ip = JSON.parse(spawnSync('ip', ['-j', 'link', 'show'], { encoding: 'utf8' }).stdout) as { ifindex: number; ifname: string }[];
-  t.deepEqual(JSON.parse(r.stdout), ip.map((l) => [l.ifindex, l.ifname]));
+  const out = JSON.parse(r.stdout) as { names: Record<string, number>; same: boolean; links: [number, string][] };
+  for (const s of specs) t.true(out.names[s]! > 5, `${s} exports ${out.names[s]} names`);
+  t.true(out.same);
+  const ip = JSON.parse(spawnSync(tool('ip'), ['-j', 'link', 'show'], { encoding: 'utf8' }).stdout) as { ifindex: number; ifname: string }[];
+  t.deepEqual(out.links, ip.map((l) => [l.ifindex, l.ifname]));
+});
+
+test('a stack trace from the library names the real file, and its .ts source with --enable-source-maps', (t) => {
+  // A namespace that does not exist: the library's own error, raised in src/netlink.
+  const script = "const { netns } = await import('netlinkts'); try { await netns.open('netlinkts-no-such-ns'); } catch (e) { console.log(e.stack); }";
+  const plain = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' });
+  t.is(plain.status, 0, plain.stderr);
+  t.regex(plain.stdout, /dist\/src\/[\w/-]+\.js:\d+:\d+/);
+  const mapped = spawnSync(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' });
+  t.regex(mapped.stdout, /\/src\/[\w/-]+\.ts:\d+:\d+/);
+  t.notRegex(mapped.stdout, /dist\/src\/[\w/-]+\.js:\d+/);
 });

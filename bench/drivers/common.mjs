@@ -13,14 +13,11 @@ const DIST = process.env.NETLINKTS_BENCH_DIST
   : new URL('../../dist/src/', import.meta.url);
 
 /**
- * import() a public entry of the built library as a user's `import 'netlinkts/rtnl'` does:
- * load('rtnl/index.js') takes dist/src/entry/rtnl.mjs (package.json's exports; the bundle with
- * its code cache), NETLINKTS_BENCH_MODULES=1 the module itself (dist/src/rtnl/index.js).
+ * import() a module of the built library (package.json's exports point at these same files:
+ * load('rtnl/index.js') is what a user's `import 'netlinkts/rtnl'` loads).
  */
 export async function load(path) {
-  const entry = /^(?:(\w+)\/)?index\.js$/.exec(path);
-  const file = entry && process.env.NETLINKTS_BENCH_MODULES !== '1' ? `entry/${entry[1] ?? 'index'}.mjs` : path;
-  return import(new URL(file, DIST).href);
+  return import(new URL(path, DIST).href);
 }
 
 /** Milliseconds since this module was evaluated (the driver's own start). */

@@ -22,7 +22,7 @@ export const DRIVERS = join(ROOT, 'bench', 'drivers');
 export const PEERS = join(ROOT, 'bench', 'peers');
 export const TOOLS = join(ROOT, 'bench', 'tools');
 export const NODE = process.execPath;
-export let CLI = join(DIST, 'cli', 'main.cjs');
+export let CLI = join(DIST, 'cli', 'main.js');
 
 /** A scratch directory for this bench run (batch files, binaries, captures). */
 export const SCRATCH = mkdtempSync(join(tmpdir(), 'netlinkts-bench-'));
@@ -46,7 +46,7 @@ export function snapshotBuild(): string {
   });
   symlinkSync(join(ROOT, 'node_modules'), join(pkg, 'node_modules'));
   DIST = join(pkg, 'dist', 'src');
-  CLI = join(DIST, 'cli', 'main.cjs');
+  CLI = join(DIST, 'cli', 'main.js');
   process.env.NETLINKTS_BENCH_DIST = DIST;
   return pkg;
 }

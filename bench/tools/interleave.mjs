@@ -2,7 +2,7 @@
 // Interleaved A/B timing of whole commands: each round runs every command once, in turn, so a
 // load that comes and goes on the machine touches them alike; prints each command's median
 // wall time and its difference to the first command's median. Two warm-up rounds first.
-//   node bench/tools/interleave.mjs ROUNDS 'node -e 0' 'node dist/src/cli/main.cjs dump-links --json' ...
+//   node bench/tools/interleave.mjs ROUNDS 'node -e 0' 'node dist/src/cli/main.js dump-links --json' ...
 // A command is split on spaces; leading NAME=value words set its environment. Output goes to
 // /dev/null. Run it inside the namespace under test, e.g.
 //   node scripts/in-private-netns.mjs bash -c 'ip -batch veths.txt && node bench/tools/interleave.mjs 30 ...'

@@ -5,7 +5,7 @@
 // the one playing the tutorial's "host" (root) namespace, so running it never changes your
 // machine's own network. `--here` uses the current namespace as the host instead (the test
 // suite does that inside its private namespace). `--keep` leaves everything in place.
-import { netns, type Namespace } from '../../src/index.js';
+import { netns, type Namespace } from 'netlinkts';
 
 export interface Lab {
   host: Namespace;

@@ -2,6 +2,11 @@
 // Each call appends a step; awaiting the chain validates every step's input first (nothing
 // reaches the kernel if any is bad), then runs the steps in order. A failing step rejects
 // with ChainStepError, after the chain removed what it had itself created.
+//
+// A chain is a real Promise (`instanceof Promise`, then/catch/finally, Promise.all) whose work
+// starts on the first then(): the steps are still being appended while the chain is built, so
+// the plan cannot run at construction. catch(), finally(), await and Promise.resolve() all go
+// through then(), so any way of waiting for it starts it; a chain nobody waits for never runs.
 import { ValidationError } from '../netlink/errors.js';
 import { validate } from '../netlink/validate.js';
 import type { NamespaceRef } from '../netlink/namespace.js';
@@ -35,14 +40,28 @@ interface RunState extends PlanState {
   createdHere: boolean;
 }
 
-export class LinkChain implements PromiseLike<Link | undefined> {
-  private readonly steps: Step[] = [];
-  private running: Promise<Link | undefined> | undefined;
+type Settle = { resolve(link: Link | undefined): void; reject(err: unknown): void };
 
-  constructor(private readonly ns: Namespace, private readonly name: string) {}
+export class LinkChain extends Promise<Link | undefined> {
+  // Promises derived from a chain (then/catch/finally results) are plain promises: Promise's
+  // machinery constructs them with an executor, which this constructor does not take.
+  static override get [Symbol.species](): PromiseConstructor {
+    return Promise;
+  }
+
+  private readonly steps: Step[] = [];
+  private readonly settle: Settle;
+  private started = false;
+
+  constructor(private readonly ns: Namespace, private readonly name: string) {
+    let settle: Settle | undefined;
+    super((resolve, reject) => { settle = { resolve, reject }; });
+    // Promise runs its executor synchronously, so settle is set here.
+    this.settle = settle!;
+  }
 
   private add(step: Step): this {
-    if (this.running) throw new Error(`link chain for ${this.name} has already run; start a new one with ns.link('${this.name}')`);
+    if (this.started) throw new Error(`link chain for ${this.name} has already run; start a new one with ns.link('${this.name}')`);
     this.steps.push(step);
     return this;
   }
@@ -161,16 +180,21 @@ export class LinkChain implements PromiseLike<Link | undefined> {
     });
   }
 
-  /** Run the plan; resolves with the link as the kernel has it at the end (undefined after delete()). */
-  run(): Promise<Link | undefined> {
-    return (this.running ??= this.execute());
+  /** Run the plan (once); the chain itself, which resolves with the link as the kernel has it at the end (undefined after delete()). */
+  run(): this {
+    if (!this.started) {
+      this.started = true;
+      this.execute().then(this.settle.resolve, this.settle.reject);
+    }
+    return this;
   }
 
-  then<R1 = Link | undefined, R2 = never>(
+  override then<R1 = Link | undefined, R2 = never>(
     onfulfilled?: ((value: Link | undefined) => R1 | PromiseLike<R1>) | null,
-    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+    onrejected?: ((reason: any) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
-    return this.run().then(onfulfilled, onrejected);
+    this.run();
+    return super.then(onfulfilled, onrejected);
   }
 
   private async execute(): Promise<Link | undefined> {

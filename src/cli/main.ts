@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The command's path before the launcher became main.cjs, kept so that it still runs: npx links
-// a local project's bin once into its cache (~/.npm/_npx) and does not renew the link when
-// package.json's bin changes, so a checkout where `npx netlinkts` ran before would find no
-// command; scripts may name this file too. It costs the ES module start-up main.cjs avoids.
-import './main.cjs';
+// The `netlinkts` command (package.json's bin). A plain ES module that tsc compiles like every
+// other: no bundle, no code cache, no forced exit. The process ends by itself once the command
+// is done; one that does not is a bug (a handle left open), not something to paper over here.
+import { run } from './cli.js';
+
+process.exitCode = await run(process.argv.slice(2));

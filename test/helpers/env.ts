@@ -2,7 +2,8 @@
 // inside the private namespace made by scripts/in-private-netns.mjs; `assertPrivate` refuses
 // to go on anywhere else, so a test run by hand can never touch the host's network.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readlinkSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
+import { isOracle, locate, tool } from './tools.js';
 
 export function assertPrivate(): void {
   if (process.env.NETLINKTS_PRIVATE_NETNS !== '1') {
@@ -19,14 +20,23 @@ export function assertPrivate(): void {
   if (host && host === readlinkSync('/proc/self/ns/net')) throw new Error('refusing to run: this is the host network namespace');
 }
 
+/**
+ * A bare oracle name (`ip`, `nft`, `strace`, ...) becomes its verified system path, so no
+ * same-named command earlier on PATH can stand in for it, and a missing oracle fails the test
+ * with a message naming the tool and its package instead of an ENOENT.
+ */
+function resolveCmd(cmd: string): string {
+  return isOracle(cmd) ? tool(cmd) : cmd;
+}
+
 /** Run a program, return stdout; throws with stderr on failure. */
 export function run(cmd: string, args: string[], input?: string): string {
-  return execFileSync(cmd, args, { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] });
+  return execFileSync(resolveCmd(cmd), args, { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
 /** Run a program and return its status and output without throwing. */
 export function tryRun(cmd: string, args: string[]): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  const r = spawnSync(resolveCmd(cmd), args, { encoding: 'utf8' });
   return { status: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 }
 
@@ -62,21 +72,25 @@ export async function withIpNetns<T>(prefix: string, fn: (name: string) => Promi
 }
 
 /**
- * The system's nft binary. Not plain 'nft': under npm/npx, PATH starts with
- * node_modules/.bin, where ava's dependency @vercel/nft installs a command of the same name.
+ * The system's nft binary, for commands that pass it as an argument (`ip netns exec NS NFT`).
+ * Not plain 'nft': under npm/npx, PATH starts with node_modules/.bin, where ava's dependency
+ * @vercel/nft installs a command of the same name. Resolved without throwing so that files
+ * which never use nft still load on a machine without it; nftJson/nftText and
+ * test/install-tools.test.ts fail naming nftables there.
  */
-export const NFT = ['/usr/sbin/nft', '/sbin/nft', '/usr/bin/nft'].find((p) => existsSync(p)) ?? '/usr/sbin/nft';
+export const NFT = ((l) => ('path' in l ? l.path : '/usr/sbin/nft'))(locate('nft'));
 
 /** `nft -j list ruleset` in a namespace, parsed. */
 export function nftJson(ns?: string): any {
-  const args = ns ? ['netns', 'exec', ns, NFT, '-j', 'list', 'ruleset'] : [NFT, '-j', 'list', 'ruleset'];
-  const out = ns ? run('ip', args) : run(args[0]!, args.slice(1));
+  const nft = tool('nft');
+  const out = ns ? run('ip', ['netns', 'exec', ns, nft, '-j', 'list', 'ruleset']) : run(nft, ['-j', 'list', 'ruleset']);
   return JSON.parse(out);
 }
 
 /** `nft list ruleset` text in a namespace. */
 export function nftText(ns?: string): string {
-  return ns ? run('ip', ['netns', 'exec', ns, NFT, 'list', 'ruleset']) : run(NFT, ['list', 'ruleset']);
+  const nft = tool('nft');
+  return ns ? run('ip', ['netns', 'exec', ns, nft, 'list', 'ruleset']) : run(nft, ['list', 'ruleset']);
 }
 
 /** Open file descriptors of this process (for leak checks). */
