@@ -77,6 +77,12 @@ check_oracles() {
   check ethtool ethtool '^ethtool'
   # The tests drive iptables-nft (the nf_tables back end), the one Debian selects by default.
   check iptables-nft iptables 'nf_tables'
+  # WireGuard's tool: this kernel lacks the module, so wg's own requests are the oracle.
+  check wg wireguard-tools 'wireguard-tools'
+  # genl ctrl list is the oracle for generic netlink families (iproute2 ships genl).
+  check genl iproute2 'iproute2' -V
+  # The wg byte-equality test builds its LD_PRELOAD pretend kernel with cc.
+  check cc gcc 'gcc|cc'
 }
 
 oracles=1 bench=0 prebuild=0
