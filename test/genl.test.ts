@@ -196,3 +196,18 @@ test('monitor genl ethtool prints the notification ethtool -K causes', async (t)
     t.is(first.attrs.header['dev-name'], 'mg0');
   });
 });
+
+test('the netlinkts command runs dump-genl and ethtool (passthrough commands), with their own --help', async (t) => {
+  const { fileURLToPath } = await import('node:url');
+  const bin = fileURLToPath(new URL('../dist/src/cli/main.js', import.meta.url));
+  await withIpNetns('gbin', async (ns) => {
+    run('ip', ['-n', ns, 'link', 'add', 'bn0', 'type', 'veth', 'peer', 'name', 'bn1']);
+    t.is(run(process.execPath, [bin, 'dump-genl', '--netns', ns]), run('ip', ['netns', 'exec', ns, 'genl', 'ctrl', 'list']));
+    t.is(run(process.execPath, [bin, 'ethtool', 'bn0', '--netns', ns]), run('ip', ['netns', 'exec', ns, ETHTOOL, '-k', 'bn0']));
+    t.regex(run(process.execPath, [bin, 'ynl', '--help']), /^usage: netlinkts ynl --family NAME/);
+    const { spawnSync } = await import('node:child_process');
+    const bad = spawnSync(process.execPath, [bin, 'ynl', '--famly', 'x'], { encoding: 'utf8' });
+    t.is(bad.status, 2);
+    t.regex(bad.stderr, /Unknown option '--famly'/);
+  });
+});

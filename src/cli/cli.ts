@@ -24,6 +24,41 @@ function load(name: string): Promise<CommandModule> {
   }
 }
 
+type RawCommand = (argv: string[], write: (text: string) => void, signal?: AbortSignal) => Promise<number>;
+
+/** Commands that parse their own arguments (spec.passthrough), and `monitor genl`. */
+async function loadRaw(name: string): Promise<RawCommand> {
+  switch (name) {
+    case 'ynl': return (await import('./commands/ynl.js')).ynlCommand;
+    case 'dump-genl': return (await import('./commands/dump-genl.js')).dumpGenlCommand;
+    case 'ethtool': return (await import('./commands/ethtool.js')).ethtoolCommand;
+    case 'monitor-genl': return (await import('./commands/monitor-genl.js')).monitorGenlCommand;
+    default: throw new UsageError(`unknown command "${name}"`);
+  }
+}
+
+async function runRaw(name: string, argv: string[]): Promise<number> {
+  commandRan = true;
+  const cmd = await loadRaw(name);
+  // Interrupting a monitor ends it cleanly (exit status 0 after what it printed).
+  const ac = new AbortController();
+  const stop = (): void => ac.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    return await cmd(argv, (text) => { process.stdout.write(text); }, ac.signal);
+  } catch (e) {
+    // node:util parseArgs reports bad options with a code of its own: a usage error here.
+    if (e instanceof TypeError && typeof (e as { code?: unknown }).code === 'string' && String((e as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')) {
+      throw new UsageError(e.message, name);
+    }
+    throw e;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}
+
 async function version(): Promise<string> {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
@@ -66,8 +101,16 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(commandHelp(spec));
     return 0;
   }
+  if (first === 'monitor' && rest[0] === 'genl') return runRaw('monitor-genl', rest.slice(1));
   const spec = findCommand(first);
   if (!spec) throw new UsageError(`unknown command "${first}"; commands: ${COMMANDS.map((c) => c.name).join(', ')}`);
+  if (spec.passthrough) {
+    if (rest.includes('--help') || rest.includes('-h')) {
+      process.stdout.write(`usage: ${spec.usage.replace(/^usage: /, '')}\n\n${spec.summary}\n\n${spec.details ?? ''}\n`);
+      return 0;
+    }
+    return runRaw(spec.name, rest);
+  }
   const args = parseArgs(spec, rest);
   if (args.help) {
     process.stdout.write(commandHelp(spec));

@@ -18,6 +18,11 @@ export interface CommandSpec {
   exclusive?: string[][];
   /** More text after the options. */
   details?: string;
+  /**
+   * The command parses its own arguments (node:util parseArgs in its module): it gets the
+   * words after its name untouched, and `usage` with `details` is its help.
+   */
+  passthrough?: true;
 }
 
 const HELP: OptionSpec = { name: 'help', help: 'show this help' };
@@ -105,7 +110,8 @@ from the current namespace ("id" is left out when none is assigned, as ip does).
   {
     name: 'monitor',
     summary: 'print link/address/route/neighbour events as they happen, until interrupted',
-    usage: 'netlinkts monitor [--netns NAME] [--json] [link] [address] [route] [neigh]',
+    usage: `netlinkts monitor [--netns NAME] [--json] [link] [address] [route] [neigh]
+       netlinkts monitor genl FAMILY[:GROUP]... [--netns NAME]`,
     options: [
       NETNS,
       { name: 'json', help: 'one JSON object a line: {"event": "newlink", ...the object as dump-* --json prints it}' },
@@ -113,6 +119,7 @@ from the current namespace ("id" is left out when none is assigned, as ip does).
     ],
     positionals: { min: 0, max: 4, names: 'objects' },
     details: `Objects: link, address (addr), route, neigh; default all of them. Stops on Ctrl-C (exit 0).
+\`monitor genl ethtool\` (or ethtool:monitor) prints generic netlink notifications, one JSON object a line.
 If the kernel drops events (the receive queue overflowed), a line says so and monitoring goes on.`,
   },
   {
@@ -128,6 +135,35 @@ If the kernel drops events (the receive queue overflowed), a line says so and mo
 (the format of test/fixtures/netlink/*.hex) is one datagram of its own. Anything else that is
 not text is read as raw binary (e.g. a capture of one datagram).
 Malformed input: one line naming the byte offset, exit status 1.`,
+  },
+  {
+    name: 'ynl',
+    summary: 'speak any declared netlink family generically (as the kernel\'s tools/net/ynl)',
+    usage: `netlinkts ynl --family NAME (--do OP | --dump OP) [--json ATTRS] [--header FIELDS] [--netns NAME] [--pretty]
+       netlinkts ynl --family NAME --list-ops
+       netlinkts ynl --list-families`,
+    options: [],
+    passthrough: true,
+    details: `Attributes and header fields are JSON with the kernel spec's names; bytes are hex text.
+Each reply is printed as one JSON object a line: {"op", "header", "attrs"}.
+Example: netlinkts ynl --family ethtool --do channels-get --json '{"header": {"dev-name": "eth0"}}'`,
+  },
+  {
+    name: 'dump-genl',
+    summary: 'list generic netlink families (like `genl ctrl list`)',
+    usage: 'netlinkts dump-genl [--json] [--netns NAME] [FAMILY...]',
+    options: [],
+    passthrough: true,
+    details: 'Text is what `genl ctrl list` prints; --json gives ids, versions, operations and multicast groups.',
+  },
+  {
+    name: 'ethtool',
+    summary: 'a device\'s offload features (like `ethtool -k`), changed with --set',
+    usage: 'netlinkts ethtool DEV [--set NAME=on|off ...] [--channels] [--json] [--netns NAME]',
+    options: [],
+    passthrough: true,
+    details: `Feature names are the kernel's (rx-gro) or ethtool's group names (generic-receive-offload).
+--json prints what \`ethtool --json -k\` prints.`,
   },
 ];
 
