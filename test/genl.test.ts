@@ -4,13 +4,15 @@
 // requests byte-equal to ip's), and notifications by group name.
 import test from 'ava';
 import { assertPrivate, run, withIpNetns, ipJson } from './helpers/env.js';
+import { tool } from './helpers/tools.js';
 import { messagesOf, requestHex, sentDatagrams } from './helpers/strace.js';
 import { ValidationError } from '../src/netlink/errors.js';
 import { GenlClient } from '../src/genl/client.js';
 import { Ethtool, ethtoolFamily } from '../src/genl/ethtool/index.js';
 import { addEndpoint, endpointAttrs, deleteEndpoint, flushEndpoints, getLimits, listEndpoints, mptcpFamily, setLimits } from '../src/genl/mptcp.js';
 
-const ETHTOOL = '/usr/sbin/ethtool';
+const ETHTOOL = tool('ethtool');
+const GENL = tool('genl');
 test.before(() => assertPrivate());
 
 function ethtoolK(ns: string, dev: string): Record<string, unknown> {
@@ -145,7 +147,7 @@ test('dump-genl prints exactly what genl ctrl list prints; --json has the same i
   await withIpNetns('gdg', async (ns) => {
     let text = '';
     await dumpGenlCommand(['--netns', ns], (s) => { text += s; });
-    t.is(text, run('ip', ['netns', 'exec', ns, 'genl', 'ctrl', 'list']));
+    t.is(text, run('ip', ['netns', 'exec', ns, GENL, 'ctrl', 'list']));
     let json = '';
     await dumpGenlCommand(['--netns', ns, '--json', 'ethtool', 'nlctrl'], (s) => { json += s; });
     const [ethtool, nlctrl] = JSON.parse(json);
@@ -202,7 +204,7 @@ test('the netlinkts command runs dump-genl and ethtool (passthrough commands), w
   const bin = fileURLToPath(new URL('../dist/src/cli/main.js', import.meta.url));
   await withIpNetns('gbin', async (ns) => {
     run('ip', ['-n', ns, 'link', 'add', 'bn0', 'type', 'veth', 'peer', 'name', 'bn1']);
-    t.is(run(process.execPath, [bin, 'dump-genl', '--netns', ns]), run('ip', ['netns', 'exec', ns, 'genl', 'ctrl', 'list']));
+    t.is(run(process.execPath, [bin, 'dump-genl', '--netns', ns]), run('ip', ['netns', 'exec', ns, GENL, 'ctrl', 'list']));
     t.is(run(process.execPath, [bin, 'ethtool', 'bn0', '--netns', ns]), run('ip', ['netns', 'exec', ns, ETHTOOL, '-k', 'bn0']));
     t.regex(run(process.execPath, [bin, 'ynl', '--help']), /^usage: netlinkts ynl --family NAME/);
     const { spawnSync } = await import('node:child_process');

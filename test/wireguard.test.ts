@@ -5,24 +5,24 @@
 // against `wg pubkey`.
 import test from 'ava';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseMessages } from '../src/netlink/message.js';
+import { tool } from './helpers/tools.js';
 import { ValidationError } from '../src/netlink/errors.js';
 import {
   encodeSetDevice, generatePresharedKey, generatePrivateKey, mergeDevice, parseWgConfig, publicKey, wireguardFamily,
 } from '../src/genl/wireguard.js';
 
-const WG = '/usr/bin/wg';
+const WG = tool('wg');
 const FAKE_SOURCE = fileURLToPath(new URL('./fixtures/genl/fake-genl.c', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'netlinkts-wg-'));
 const FAKE = join(dir, 'fake-genl.so');
 
 test.before(() => {
-  if (!existsSync(WG)) throw new Error(`${WG} is missing: the wireguard-tools package is the oracle here (scripts/ensure-tools.sh installs it)`);
-  execFileSync('cc', ['-shared', '-fPIC', '-O1', '-o', FAKE, FAKE_SOURCE, '-ldl', '-lpthread']);
+  execFileSync(tool('cc'), ['-shared', '-fPIC', '-O1', '-o', FAKE, FAKE_SOURCE, '-ldl', '-lpthread']);
 });
 test.after.always(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -3,6 +3,7 @@
 // `ethtool` reads them, links as `ip -j -d` prints them. Nothing here is family-specific code:
 // every request and reply goes through the generated tables.
 import test from 'ava';
+import { tool } from './helpers/tools.js';
 import { assertPrivate, ipJson, run, withIpNetns } from './helpers/env.js';
 import { NetlinkSocket } from '../src/netlink/socket.js';
 import { NETLINK_GENERIC } from '../src/netlink/constants.js';
@@ -10,7 +11,8 @@ import { ValidationError, NetlinkError } from '../src/netlink/errors.js';
 import { listGenlFamilies, resolveGenlFamily, ynl, ynlJson } from '../src/ynl/index.js';
 import { ynlCommand } from '../src/cli/commands/ynl.js';
 
-const ETHTOOL = '/usr/sbin/ethtool';
+const ETHTOOL = tool('ethtool');
+const GENL = tool('genl');
 
 test.before(() => assertPrivate());
 
@@ -18,7 +20,7 @@ test.before(() => assertPrivate());
 function genlCtrlList(ns: string): Map<string, { id: number; groups: Map<string, number> }> {
   const out = new Map<string, { id: number; groups: Map<string, number> }>();
   let cur: { id: number; groups: Map<string, number> } | undefined;
-  for (const line of run('ip', ['netns', 'exec', ns, 'genl', 'ctrl', 'list']).split('\n')) {
+  for (const line of run('ip', ['netns', 'exec', ns, GENL, 'ctrl', 'list']).split('\n')) {
     let m;
     if ((m = /^Name: (\S+)/.exec(line))) out.set(m[1]!, (cur = { id: -1, groups: new Map() }));
     else if (cur && (m = /^\s+ID: (0x[0-9a-f]+)\s+Version/.exec(line))) cur.id = Number(m[1]);

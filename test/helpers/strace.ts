@@ -1,11 +1,12 @@
 // strace as the oracle for bytes on the wire: every netlink message a program sends, whole
 // (strace -e write=all dumps each sendmsg/sendto buffer in hex), even when the kernel refuses it.
 import { spawnSync } from 'node:child_process';
+import { tool } from './tools.js';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export const STRACE = '/usr/bin/strace';
+export const STRACE = tool('strace');
 
 /** The messages `argv` sent (inside `ip netns exec NS` when ns is given), one Uint8Array per datagram. */
 export function sentDatagrams(argv: string[], ns?: string): { datagrams: Uint8Array[]; status: number | null; stderr: string } {

@@ -25,6 +25,10 @@ export const ORACLES = {
   conntrack: { pkg: 'conntrack', flag: '--version', identity: /conntrack-tools/ },
   ethtool: { pkg: 'ethtool', flag: '--version', identity: /^ethtool/ },
   'iptables-nft': { pkg: 'iptables', flag: '--version', identity: /nf_tables/ },
+  genl: { pkg: 'iproute2', flag: '-V', identity: /iproute2/ },
+  wg: { pkg: 'wireguard-tools', flag: '--version', identity: /wireguard-tools/ },
+  // Builds the LD_PRELOAD pretend kernel of the WireGuard test.
+  cc: { pkg: 'gcc', flag: '--version', identity: /gcc|GCC|\(Debian/ },
 } as const satisfies Record<string, OracleSpec>;
 
 export type OracleName = keyof typeof ORACLES;
