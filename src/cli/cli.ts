@@ -1,10 +1,10 @@
-// The `netlinkts` command (main.cts launches it, from the bundle when there is one). Start-up
+// The `netlinkts` command (main.ts launches it: `process.exitCode = await run(argv)`; the
+// process then ends by itself, and one that does not has a handle left open: a bug). Start-up
 // is kept lean: this file parses the arguments with data only (commands.ts), then loads the
 // one command's module; nothing else is imported here.
 import { COMMANDS, commandHelp, findCommand, globalHelp } from './commands.js';
 import { parseArgs, type ParsedArgs } from './args.js';
 import { UsageError, reportError } from './errors.js';
-import { finish as endProcess } from './exit.js';
 import { readFileSync } from 'node:fs';
 
 type CommandModule = { run(args: ParsedArgs): Promise<number | void> };
@@ -27,14 +27,6 @@ function load(name: string): Promise<CommandModule> {
 async function version(): Promise<string> {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
-}
-
-/** Whether a command ran (help and --version never load the addon). */
-let commandRan = false;
-
-/** Ends the process with the status run() gave (src/cli/exit.ts). */
-export function finish(code: number): Promise<never> {
-  return endProcess(code, commandRan);
 }
 
 /** Runs one command line; resolves to the exit status (errors become it too). */
@@ -73,7 +65,6 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(commandHelp(spec));
     return 0;
   }
-  commandRan = true;
   const mod = await load(spec.name);
   return (await mod.run(args)) ?? 0;
 }
