@@ -1,5 +1,7 @@
-// A tiny hand-written argument parser (no dependency: every module loaded costs start-up time).
-// Accepts --name, --name VALUE, --name=VALUE, -h, and `--` to end options.
+// Command-line parsing: node's util.parseArgs over the options a command declares
+// (commands.ts), in its non-strict token mode so the errors stay the CLI's own, each naming
+// the option and what to do ("did you mean --json?", "needs a value (NAME)").
+import { parseArgs as parseTokens, type ParseArgsConfig } from 'node:util';
 import type { CommandSpec } from './commands.js';
 import { UsageError } from './errors.js';
 
@@ -12,42 +14,32 @@ export interface ParsedArgs {
 }
 
 export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArgs {
+  const config: NonNullable<ParseArgsConfig['options']> = { help: { type: 'boolean', short: 'h' } };
+  for (const o of spec.options) config[o.name] = { type: o.value ? 'string' : 'boolean' };
+  const { tokens } = parseTokens({ args: [...argv], options: config, strict: false, allowPositionals: true, tokens: true });
   const options: ParsedArgs['options'] = {};
   const positionals: string[] = [];
   let help = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--') {
-      positionals.push(...argv.slice(i + 1));
-      break;
-    }
-    if (arg === '-h' || arg === '--help') {
+  for (const tok of tokens) {
+    if (tok.kind === 'positional') positionals.push(tok.value);
+    if (tok.kind !== 'option') continue;
+    if (tok.name === 'help') {
       help = true;
       continue;
     }
-    if (arg.startsWith('--')) {
-      const eq = arg.indexOf('=');
-      const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
-      const opt = spec.options.find((o) => o.name === name);
-      if (!opt) throw new UsageError(`unknown option --${name}${suggest(name, spec)}`, spec.name);
-      if (opt.value) {
-        let value: string | undefined;
-        if (eq > 0) value = arg.slice(eq + 1);
-        else {
-          value = argv[i + 1];
-          if (value === undefined || (value.startsWith('--') && value.length > 2)) throw new UsageError(`option --${name} needs a value (${opt.value})`, spec.name);
-          i++;
-        }
-        if (value === '') throw new UsageError(`option --${name} needs a value (${opt.value})`, spec.name);
-        options[name] = value;
-      } else {
-        if (eq > 0) throw new UsageError(`option --${name} takes no value`, spec.name);
-        options[name] = true;
-      }
+    const opt = spec.options.find((o) => o.name === tok.name);
+    if (!opt || !tok.rawName.startsWith('--')) throw new UsageError(`unknown option ${tok.rawName}${opt ? '' : suggest(tok.name, spec)}`, spec.name);
+    if (!opt.value) {
+      if (tok.value !== undefined) throw new UsageError(`option --${opt.name} takes no value`, spec.name);
+      options[opt.name] = true;
       continue;
     }
-    if (arg.startsWith('-') && arg.length > 1) throw new UsageError(`unknown option ${arg}`, spec.name);
-    positionals.push(arg);
+    // parseArgs takes the next word as the value whatever it is: an option there means none was given.
+    const v = tok.value;
+    if (v === undefined || v === '' || (!tok.inlineValue && v.startsWith('--') && v.length > 2)) {
+      throw new UsageError(`option --${opt.name} needs a value (${opt.value})`, spec.name);
+    }
+    options[opt.name] = v;
   }
   if (!help) {
     const max = spec.positionals?.max ?? 0;

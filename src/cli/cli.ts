@@ -1,10 +1,10 @@
-// The `netlinkts` command (main.cts launches it, from the bundle when there is one). Start-up
+// The `netlinkts` command (main.ts launches it: `process.exitCode = await run(argv)`; the
+// process then ends by itself, and one that does not has a handle left open: a bug). Start-up
 // is kept lean: this file parses the arguments with data only (commands.ts), then loads the
 // one command's module; nothing else is imported here.
 import { COMMANDS, commandHelp, findCommand, globalHelp } from './commands.js';
 import { parseArgs, type ParsedArgs } from './args.js';
 import { UsageError, reportError } from './errors.js';
-import { finish as endProcess } from './exit.js';
 import { readFileSync } from 'node:fs';
 
 type CommandModule = { run(args: ParsedArgs): Promise<number | void> };
@@ -64,14 +64,6 @@ async function version(): Promise<string> {
   return pkg.version;
 }
 
-/** Whether a command ran (help and --version never load the addon). */
-let commandRan = false;
-
-/** Ends the process with the status run() gave (src/cli/exit.ts). */
-export function finish(code: number): Promise<never> {
-  return endProcess(code, commandRan);
-}
-
 /** Runs one command line; resolves to the exit status (errors become it too). */
 export function run(argv: string[]): Promise<number> {
   return main(argv).then((code) => code, (err: unknown) => reportError(err));
@@ -116,7 +108,6 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(commandHelp(spec));
     return 0;
   }
-  commandRan = true;
   const mod = await load(spec.name);
   return (await mod.run(args)) ?? 0;
 }

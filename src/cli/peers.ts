@@ -9,7 +9,8 @@
 // (before 4.20, no CAP_NET_ADMIN over the other namespace), the other namespace is dumped from
 // a socket opened inside it. Loaded only when some link has a link_netnsid.
 import { getNsid } from '../rtnl/nsid-ops.js';
-import { linkNameByNsid, linkNames } from './link-decode.js';
+import { getLink, linkNameMap } from '../rtnl/link-ops.js';
+import { NetlinkError } from '../netlink/errors.js';
 import { NetlinkSocket } from '../netlink/socket.js';
 import { namedNamespaces, NETNS_DIR, type Target } from './targets.js';
 
@@ -142,7 +143,7 @@ export class NamespaceDirectory {
         if (known && !this.partial) return known;
         const sock = new NetlinkSocket({ netns: c.name === null ? undefined : c.path, name: `peers:${key}` });
         try {
-          return await linkNames(sock);
+          return await linkNameMap(sock);
         } finally {
           sock.close();
         }
@@ -187,4 +188,19 @@ export class NamespaceDirectory {
   private noTargetNetnsid = false;
   /** Peers asked for by id, per namespace name ('' for the current one). */
   private readonly asked = new Map<string, number>();
+}
+
+/**
+ * The name of link `ifindex` in the namespace the socket's namespace knows as `nsid`, asked of
+ * the socket's own kernel (IFLA_TARGET_NETNSID); undefined when there is no such link. Throws
+ * NetlinkError otherwise (a kernel before 4.20, an unknown id, no CAP_NET_ADMIN there).
+ */
+async function linkNameByNsid(sock: NetlinkSocket, nsid: number, ifindex: number): Promise<string | undefined> {
+  try {
+    const l = await getLink(sock, ifindex, { targetNetnsid: nsid });
+    return l.ifindex === ifindex && l.ifname !== '' ? l.ifname : undefined;
+  } catch (err) {
+    if (err instanceof NetlinkError && err.code === 'ENODEV') return undefined;
+    throw err;
+  }
 }

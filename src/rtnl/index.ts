@@ -83,3 +83,7 @@ export function decodeRtnlMessage(m: MessageRef, resolve?: (ifindex: number) => 
     default: return { msg: 'unknown', type: m.type };
   }
 }
+export { linkJson, linkInfoJson, linkText, type PeerInfo } from './print/link.js';
+export { routeJson, routeJsonText, routeText } from './print/route.js';
+export { addrInfoJson, addrLinkJson, addrText } from './print/address.js';
+export { neighJson, neighText } from './print/neighbour.js';

@@ -7,7 +7,7 @@ import { flag, stringOption, type ParsedArgs } from '../args.js';
 import { retryInterrupted } from '../retry.js';
 import { parseFamily } from '../family.js';
 import { JsonArrayWriter, Output } from '../output.js';
-import { addrLinkJson, addrText } from '../rtnl-format.js';
+import { addrLinkJson, addrText } from '../../rtnl/print/address.js';
 import { closeTargets, openTargets, targetTitle } from '../targets.js';
 import { deviceIndex, rawDumpByDevice } from '../device-filter.js';
 

@@ -6,7 +6,7 @@ import { flag, stringOption, type ParsedArgs } from '../args.js';
 import { retryInterrupted } from '../retry.js';
 import { parseFamily } from '../family.js';
 import { JsonArrayWriter, Output } from '../output.js';
-import { neighJson, neighText } from '../rtnl-format.js';
+import { neighJson, neighText } from '../../rtnl/print/neighbour.js';
 import { closeTargets, openTargets, targetTitle } from '../targets.js';
 import { deviceIndex, rawDumpByDevice } from '../device-filter.js';
 

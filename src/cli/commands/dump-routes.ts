@@ -2,14 +2,13 @@
 // is decoded and written before the next is read (backpressure from stdout pauses the socket),
 // so memory stays flat whatever the table size.
 import { DumpInterruptedError, NetlinkError } from '../../netlink/errors.js';
-import { retryInterrupted } from '../retry.js';
 import { encodeRouteDump } from '../../rtnl/route.js';
-import type { ListRoutesOptions } from '../../rtnl/route-ops.js';
+import { routeBatches, type ListRoutesOptions } from '../../rtnl/route-ops.js';
 import * as C from '../../rtnl/constants.js';
 import { flag, stringOption, type ParsedArgs } from '../args.js';
 import { UsageError } from '../errors.js';
 import { JsonArrayWriter, Output } from '../output.js';
-import { routeText } from '../rtnl-format.js';
+import { routeJsonText, routeText } from '../../rtnl/print/route.js';
 import { closeTargets, openTargets, targetTitle } from '../targets.js';
 import { parseFamily } from '../family.js';
 
@@ -51,25 +50,13 @@ export async function run(args: ParsedArgs): Promise<number> {
     let interrupted = false;
     for (const t of targets) {
       const netns = many ? t.name : undefined;
-      if (arr) {
-        const [{ dumpRoutesJson }, { linkNames }] = await Promise.all([import('../route-json.js'), import('../link-decode.js')]);
-        const tableId = all ? 0 : typeof table === 'number' ? table : table === 'local' ? C.RT_TABLE_LOCAL : table === 'default' ? C.RT_TABLE_DEFAULT : C.RT_TABLE_MAIN;
-        const af = fam === undefined ? C.AF_UNSPEC : fam === 4 ? C.AF_INET : C.AF_INET6;
-        // Streamed: each datagram's routes are written before the next datagram is read.
-        try {
-          await dumpRoutesJson(t.sock, await retryInterrupted(() => linkNames(t.sock)), { family: af, table: tableId, showTable: all, netns }, out, arr);
-        } catch (err) {
-          if (!(err instanceof DumpInterruptedError)) throw err;
-          interrupted = true;
-        }
-        continue;
-      }
-      if (many) out.write(`${targetTitle(t)}\n`);
-      const { routeBatches } = await import('../../rtnl/route-ops.js');
+      if (!arr && many) out.write(`${targetTitle(t)}\n`);
       try {
+        // Streamed: each datagram's routes are written before the next datagram is read.
         for await (const batch of routeBatches(t.sock, { table, family: fam })) {
           let text = '';
-          for (const r of batch) text += routeText(r, all);
+          if (arr) for (const r of batch) text += arr.sep() + routeJsonText(r, all, netns);
+          else for (const r of batch) text += routeText(r, all);
           const p = out.write(text);
           if (p) await p;
         }

@@ -1,7 +1,77 @@
-// JSON text written field by field, for the dumps that can be large (100k routes): no
-// intermediate object per item and no generic JSON.stringify walk over mostly-undefined keys.
-// The output is byte-for-byte what JSON.stringify(routeJson(...)) gives (tested).
-import type { Route } from '../rtnl/route.js';
+// Routes as `ip -d route show` prints them (routeText) and as `ip -j -d route show` does
+// (routeJson: ip's keys in ip's order, the decoder's extra fields left out). routeJsonText is
+// JSON.stringify(routeJson(...)) written field by field: a dump of 100k routes builds no
+// intermediate object per route and no generic walk over mostly-undefined keys.
+import type { Route, RouteNexthop } from '../route.js';
+
+function nexthopJson(n: RouteNexthop): Record<string, unknown> {
+  return { gateway: n.gateway, via: n.via, dev: n.dev, weight: n.weight, flags: n.flags, to: n.to, flow: n.flow };
+}
+
+/** `ip -j -d route show` keys and order; `table` only when every table is shown, as ip -d does. */
+export function routeJson(r: Route, showTable: boolean, netns?: string | null): Record<string, unknown> {
+  return {
+    type: r.type,
+    dst: r.dst,
+    from: r.from,
+    src: r.src,
+    nhid: r.nhid,
+    to: r.to,
+    tos: r.tos,
+    gateway: r.gateway,
+    via: r.via,
+    dev: r.dev,
+    table: showTable ? r.table : undefined,
+    protocol: r.protocol,
+    scope: r.scope,
+    prefsrc: r.prefsrc,
+    metric: r.metric,
+    flags: r.flags,
+    mark: r.mark,
+    flow: r.flow,
+    uid: r.uid,
+    cache: r.cache,
+    expires: r.expires,
+    error: r.error,
+    ipid: r.ipid,
+    ts: r.ts,
+    tsage: r.tsage,
+    pref: r.pref,
+    'ttl-propogate': r['ttl-propogate'],
+    metrics: r.metrics,
+    iif: r.iif,
+    nexthops: r.nexthops?.map(nexthopJson),
+    netns,
+  };
+}
+
+export function routeText(r: Route, showTable: boolean): string {
+  let s = r.type !== 'unicast' ? `${r.type} ${r.dst}` : r.dst;
+  if (r.from) s += ` from ${r.from}`;
+  if (r.tos) s += ` tos ${r.tos}`;
+  if (r.nhid !== undefined) s += ` nhid ${r.nhid}`;
+  if (r.gateway) s += ` via ${r.gateway}`;
+  if (r.via) s += ` via ${r.via.family} ${r.via.host}`;
+  if (r.dev) s += ` dev ${r.dev}`;
+  if (showTable) s += ` table ${r.table}`;
+  if (r.protocol && r.protocol !== 'boot') s += ` proto ${r.protocol}`;
+  if (r.scope && r.scope !== 'global') s += ` scope ${r.scope}`;
+  if (r.prefsrc) s += ` src ${r.prefsrc}`;
+  if (r.metric !== undefined) s += ` metric ${r.metric}`;
+  for (const f of r.flags) s += ` ${f}`;
+  if (r.pref !== undefined) s += ` pref ${r.pref}`;
+  if (r.metrics) for (const m of r.metrics) for (const [k, v] of Object.entries(m)) s += ` ${k} ${v}`;
+  if (r.nexthops) {
+    for (const n of r.nexthops) {
+      s += '\n\tnexthop';
+      if (n.gateway) s += ` via ${n.gateway}`;
+      if (n.dev) s += ` dev ${n.dev}`;
+      s += ` weight ${n.weight}`;
+      for (const f of n.flags) s += ` ${f}`;
+    }
+  }
+  return `${s}\n`;
+}
 
 // Names (devices, protocols, scopes, tables) repeat: each is escaped once. Interface names may
 // hold '"' or '\\' (the kernel refuses only '/', ':', whitespace), so they go through

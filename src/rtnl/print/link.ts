@@ -1,6 +1,6 @@
-// Links as dump-links prints them: JSON under `ip -j -d link show`'s keys in ip's order (plus
-// netns, peer_ifname, peer_netns), and text lines shaped like `ip -d link show`.
-import type { Link } from '../rtnl/link.js';
+// Links as `ip -d link show` prints them (linkText) and as `ip -j -d link show` does (linkJson:
+// ip's keys in ip's order, plus netns, peer_ifname and peer_netns, which netlinkts adds).
+import type { Link } from '../link.js';
 
 export interface PeerInfo {
   peer_ifname: string;
