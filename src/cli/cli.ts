@@ -38,7 +38,6 @@ async function loadRaw(name: string): Promise<RawCommand> {
 }
 
 async function runRaw(name: string, argv: string[]): Promise<number> {
-  commandRan = true;
   const cmd = await loadRaw(name);
   // Interrupting a monitor ends it cleanly (exit status 0 after what it printed).
   const ac = new AbortController();
