@@ -22,10 +22,10 @@ function runWriter(opts: { nonBlocking: boolean; lines: number; closeAfter?: num
       const p = out.write('line ' + i + ' ' + 'x'.repeat(i % 200) + '\\n');
       if (p) await p;
     }
-    // One write larger than the chunk, then a byte writer's direct access.
+    // One write larger than the chunk, then a small one after it.
     const big = 'B'.repeat(600000) + '\\n';
     const p = out.write(big); if (p) await p;
-    out.room(3); out.buf[out.pos++] = 0x45; out.buf[out.pos++] = 0x4e; out.buf[out.pos++] = 0x44;
+    const e = out.write("END"); if (e) await e;
     await out.end();
   `;
   return new Promise((resolve) => {

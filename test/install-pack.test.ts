@@ -100,7 +100,8 @@ test('npm pack -> install --ignore-scripts without a compiler -> import netlinkt
     const real = sh('bash', ['-c', `command -v ${name}`]).trim();
     symlinkSync(real, join(bin, name));
   }
-  for (const name of Object.keys(ORACLES) as OracleName[]) symlinkSync(tool(name), join(bin, name));
+  // The oracles, less the C compiler (an oracle for the WireGuard fixture, absent here on purpose).
+  for (const name of Object.keys(ORACLES) as OracleName[]) if (name !== 'cc') symlinkSync(tool(name), join(bin, name));
   const env = { ...process.env, PATH: bin, npm_config_nodedir: '', npm_config_update_notifier: 'false' };
   for (const name of ['cc', 'gcc', 'c++', 'make', 'python', 'python3', 'node-gyp']) {
     t.not(spawnSync('sh', ['-c', `command -v ${name}`], { env }).status, 0, `${name} is not on the test PATH`);
