@@ -125,15 +125,18 @@ If the kernel drops events (the receive queue overflowed), a line says so and mo
   {
     name: 'decode',
     summary: 'decode netlink bytes read on stdin',
-    usage: 'netlinkts decode [--json] [--protocol route|netfilter|generic|...] [--input auto|hex|binary] < FILE',
+    usage: 'netlinkts decode [--json] [--protocol route|netfilter|generic|...] [--family NAME=ID,...] [--input auto|hex|binary] < FILE',
     options: [
       { name: 'json', help: 'a JSON array of decoded messages' },
       { name: 'protocol', value: 'PROTO', help: 'route (default), netfilter, or a number; auto-detected for nftables messages' },
       { name: 'input', value: 'FORMAT', help: 'hex (whitespace ignored; lines may start with "send"/"recv"), binary, or auto (default)' },
+      { name: 'family', value: 'NAME=ID,...', help: 'generic netlink: the families behind these message types (ids nlctrl replies in the input name are known already); implies --protocol generic' },
     ],
     details: `Hex input: whitespace and #-comments are ignored; a line starting with "send" or "recv"
 (the format of test/fixtures/netlink/*.hex) is one datagram of its own. Anything else that is
 not text is read as raw binary (e.g. a capture of one datagram).
+Generic netlink: nlctrl is always known; other ids are named by nlctrl replies in the input
+or by --family, and decoded by the family's declared table (netlinkts ynl --list-families).
 Malformed input: one line naming the byte offset, exit status 1.`,
   },
   {

@@ -90,6 +90,11 @@ export interface MessageSchema {
   attributes?: AttrSchema;
   /** Facts from the decoded header that attribute specs may use (e.g. { family: 2 }). */
   facts?: (header: Record<string, unknown>) => Record<string, unknown>;
+  /**
+   * The attributes when they depend on the header (generic netlink: the command picks the
+   * set); `flags` are the message's, telling a request from a reply. Default: `attributes`.
+   */
+  attributesFor?: (header: Record<string, unknown>, flags: number) => AttrSchema | undefined;
 }
 
 /** Chooses the schema of a message by its type (and, for nfnetlink, by what the header says). */
@@ -365,7 +370,8 @@ export function messageTree(m: MessageRef, lookup: SchemaLookup | undefined, dep
     attrStart = start + ((h.size + 3) & ~3);
   }
   if (attrStart < end) {
-    if (schema.attributes || schema.header) t.attributes = attributeTree(buf, Math.min(attrStart, end), end, schema.attributes, depth, undefined, facts);
+    const attrs = schema.attributesFor && t.header ? schema.attributesFor(t.header.fields, m.flags) : schema.attributes;
+    if (attrs || schema.header) t.attributes = attributeTree(buf, Math.min(attrStart, end), end, attrs, depth, undefined, facts);
     else t.payload_hex = toHex(buf.bytes, attrStart, end - attrStart);
   }
   return t;

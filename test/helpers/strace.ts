@@ -35,6 +35,38 @@ export function sentDatagrams(argv: string[], ns?: string): { datagrams: Uint8Ar
   return { datagrams, status: r.status, stderr: r.stderr };
 }
 
+/**
+ * Both directions of `argv`'s netlink conversation (inside `ip netns exec NS`), as the hex text
+ * `netlinkts decode` reads: one "send" or "recv" line per datagram.
+ */
+export function conversationHex(argv: string[], ns: string): { hex: string; status: number | null; stderr: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'netlinkts-strace-'));
+  const log = join(dir, 'trace');
+  const cmd = [STRACE, '-f', '-qq', '-e', 'trace=sendmsg,sendto,recvmsg,recvfrom', '-e', 'write=all', '-e', 'read=all', '-e', 'signal=none', '-o', log, ...argv];
+  const r = spawnSync('ip', ['netns', 'exec', ns, ...cmd], { encoding: 'utf8' });
+  let trace = '';
+  try {
+    trace = readFileSync(log, 'utf8');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const lines: string[] = [];
+  let cur: string[] | undefined;
+  const finish = (): void => { if (cur && cur.length > 1) lines.push(cur.join(' ')); };
+  for (const line of trace.split('\n')) {
+    const call = /\b(sendmsg|sendto|recvmsg|recvfrom)\(/.exec(line);
+    if (call) {
+      finish();
+      cur = [call[1]!.startsWith('send') ? 'send' : 'recv'];
+      continue;
+    }
+    const m = /^\s*(?:\[pid\s+\d+\]\s*)?(?:\d+\s+)?\| [0-9a-f]{5}  ((?:[0-9a-f]{2} {1,2})+)/.exec(line);
+    if (m && cur) cur.push(m[1]!.trim());
+  }
+  finish();
+  return { hex: `${lines.join('\n')}\n`, status: r.status, stderr: r.stderr };
+}
+
 /** Splits datagrams into netlink messages (by nlmsg_len). */
 export function messagesOf(datagrams: Uint8Array[]): Uint8Array[] {
   const out: Uint8Array[] = [];

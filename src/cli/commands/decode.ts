@@ -90,11 +90,17 @@ export function parseInput(input: Uint8Array, format: string): Datagram[] {
   return parseHex(Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('latin1'));
 }
 
-async function lookupFor(protocol: number, datagrams: Datagram[]): Promise<SchemaLookup | undefined> {
+async function lookupFor(protocol: number, datagrams: Datagram[], familyArg: string | undefined): Promise<SchemaLookup | undefined> {
   if (protocol === 0) return (await import('../schema/rtnl.js')).rtnlSchema;
   if (protocol === 12) return (await import('../schema/nft.js')).nftSchema;
+  if (protocol === 16) {
+    const g = await import('../schema/genl.js');
+    // --family wins over what the capture's nlctrl replies say.
+    const names = await g.idsFromCapture(datagrams.map((d) => d.bytes));
+    for (const [id, name] of g.parseFamilyIds(familyArg)) names.set(id, name);
+    return g.genlSchema(names);
+  }
   return undefined;
-  void datagrams;
 }
 
 /** nfnetlink types are subsystem << 8 | message; rtnetlink's stay below 256. */
@@ -134,7 +140,10 @@ export async function run(args: ParsedArgs): Promise<number> {
   if (input.length === 0) throw new CliError('decode: stdin is empty, nothing to decode');
   const datagrams = parseInput(input, format);
   if (!datagrams.some((d) => d.bytes.length)) throw new CliError('decode: the input holds no bytes');
-  const lookup = await lookupFor(protocol ?? guessProtocol(datagrams), datagrams);
+  const familyArg = stringOption(args, 'family');
+  if (familyArg !== undefined && protocol === undefined) protocol = 16;
+  if (familyArg !== undefined && protocol !== 16) throw new UsageError('--family names generic netlink families: it goes with --protocol generic', 'decode');
+  const lookup = await lookupFor(protocol ?? guessProtocol(datagrams), datagrams, familyArg);
 
   const trees: Array<{ d: number; dg: Datagram; messages: MessageTree[] }> = [];
   for (let i = 0; i < datagrams.length; i++) {

@@ -30,7 +30,7 @@ export interface DecodedMessage {
   attrs: Record<string, unknown>;
 }
 
-interface Shape {
+export interface Shape {
   op: OperationDecl;
   set?: string;
   header?: string;
@@ -86,7 +86,15 @@ export class NetlinkFamily<F extends FamilyDecl = FamilyDecl> extends CompiledFa
   }
 
   private shapeOf(m: MessageRef, dir: Direction, cmd: number): Shape | undefined {
-    const key = this.generic ? cmd : m.type;
+    return this.shapeFor(this.generic ? cmd : m.type, dir);
+  }
+
+  /**
+   * What a message of this number carries (the command for genetlink, the message type
+   * otherwise): its operation, attribute set and fixed header. `dir` picks the numbering
+   * (directional families such as ethtool number requests and replies apart).
+   */
+  shapeFor(key: number, dir: Direction): Shape | undefined {
     return (dir === 'reply' ? this.replies : this.requests).get(key) ?? (dir === 'reply' ? this.requests : this.replies).get(key);
   }
 
