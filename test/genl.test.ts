@@ -213,3 +213,26 @@ test('the netlinkts command runs dump-genl and ethtool (passthrough commands), w
     t.regex(bad.stderr, /Unknown option '--famly'/);
   });
 });
+
+test('fluent: ns.link(name).ethtool reads and changes features and channels; ethtool agrees', async (t) => {
+  const { netns } = await import('../src/index.js');
+  const { uniqueName } = await import('./helpers/env.js');
+  const ns = await netns.add(uniqueName('gfl'));
+  try {
+    await ns.link('fl0').create({ kind: 'veth', peer: { name: 'fl1' } });
+    const link = ns.link('fl0');
+    t.deepEqual(await link.ethtool.features.json(), ethtoolK(ns.name!, 'fl0'));
+    const r = await link.ethtool.features.set({ 'tx-checksumming': false });
+    t.deepEqual(r.notApplied, []);
+    t.false((ethtoolK(ns.name!, 'fl0') as Record<string, { active: boolean }>)['tx-checksum-ip-generic']!.active);
+    t.false((await link.ethtool.features.get()).get('tx-checksum-ip-generic')!.active);
+    await link.ethtool.channels.set({ 'rx-count': 2 });
+    t.regex(run('ip', ['netns', 'exec', ns.name!, ETHTOOL, '-l', 'fl0']), /Current hardware settings:\nRX:\s+2\n/);
+    t.is((await link.ethtool.channels.get())['rx-count'], 2);
+    // One generic netlink client per namespace, shared by every link's facade.
+    t.is(await ns.genl(), await ns.genl());
+    await t.throwsAsync(ns.link('nosuch0').ethtool.channels.get(), { message: /nosuch0|ENODEV/ });
+  } finally {
+    await ns.delete();
+  }
+});

@@ -3,6 +3,7 @@ export { netns } from './netns.js';
 export { Namespace } from './namespace.js';
 export { LinkChain, type CreateSpec, type ChainAddress } from './link-chain.js';
 export { ChainStepError } from './chain-error.js';
+export { LinkEthtool, type EthtoolSetting } from './link-ethtool.js';
 export { Listing, LinkCollection, AddressCollection, RouteCollection, NeighbourCollection } from './collections.js';
 export { SysctlAccess } from './sysctl.js';
 export { NftAccess } from './nft.js';

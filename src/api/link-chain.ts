@@ -15,6 +15,7 @@ import {
   type AddressSpec, type Link, type LinkSettings, type LinkSpec,
 } from '../rtnl/index.js';
 import { ChainStepError } from './chain-error.js';
+import { LinkEthtool } from './link-ethtool.js';
 import { loadSchemas } from '../rtnl/lazy-schemas.js';
 import type { Namespace } from './namespace.js';
 
@@ -58,6 +59,14 @@ export class LinkChain extends Promise<Link | undefined> {
     super((resolve, reject) => { settle = { resolve, reject }; });
     // Promise runs its executor synchronously, so settle is set here.
     this.settle = settle!;
+  }
+
+  /**
+   * The link's ethtool settings (offloads, channels, rings, coalesce, pause, EEE): requests of
+   * their own, answered at once, not steps of this chain.
+   */
+  get ethtool(): LinkEthtool {
+    return new LinkEthtool(() => this.ns.ethtool(), this.name);
   }
 
   private add(step: Step): this {

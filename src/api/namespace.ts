@@ -10,9 +10,13 @@ import { LinkChain } from './link-chain.js';
 import { AddressCollection, LinkCollection, NeighbourCollection, RouteCollection } from './collections.js';
 import { SysctlAccess } from './sysctl.js';
 import { NftAccess } from './nft.js';
+import type { GenlClient } from '../genl/client.js';
+import type { Ethtool } from '../genl/ethtool/index.js';
 
 export class Namespace implements AsyncDisposable {
   private rtnlSocket: NetlinkSocket | undefined;
+  private genlClient: GenlClient | undefined;
+  private ethtoolClient: Ethtool | undefined;
   private nftClient: Nftables | undefined;
   /** Is this the namespace the process itself runs in (sockets need no helper thread)? */
   readonly isCurrent: boolean;
@@ -55,6 +59,28 @@ export class Namespace implements AsyncDisposable {
     return this.nftClient;
   }
 
+  /**
+   * The generic netlink client of this namespace (ethtool, MPTCP, WireGuard...), opened on
+   * first use; its module loads then too, so programs that never use it do not pay for it.
+   */
+  async genl(): Promise<GenlClient> {
+    if (!this.genlClient || this.genlClient.socket.isClosed) {
+      const { GenlClient } = await import('../genl/client.js');
+      if (!this.genlClient || this.genlClient.socket.isClosed) this.genlClient = new GenlClient(this.isCurrent ? {} : { netns: this.handle.fd });
+    }
+    return this.genlClient;
+  }
+
+  /** ethtool over this namespace's generic netlink client (see also link(name).ethtool). */
+  async ethtool(): Promise<Ethtool> {
+    const client = await this.genl();
+    if (!this.ethtoolClient || this.ethtoolClient.client !== client) {
+      const { Ethtool } = await import('../genl/ethtool/index.js');
+      this.ethtoolClient = new Ethtool({ client });
+    }
+    return this.ethtoolClient;
+  }
+
   /** The namespace fd: a Namespace can be passed wherever the lower layers take a namespace. */
   get fd(): number {
     return this.handle.fd;
@@ -83,6 +109,7 @@ export class Namespace implements AsyncDisposable {
   close(): void {
     this.rtnlSocket?.close();
     this.nftClient?.close();
+    this.genlClient?.close();
     this.handle.close();
   }
 
