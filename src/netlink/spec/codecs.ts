@@ -114,6 +114,8 @@ export function codecFor(family: CompiledFamily, set: string, d: AttrDecl, nf: n
             if (v instanceof Uint8Array) { w.attrBytes(t, v); return; }
             throw new ValidationError(p, `no format of ${d.subMessage} for ${d.selector} = ${JSON.stringify(siblings[d.selector!])}`);
           }
+          // A format that declares no content (tc's ingress, mq): whatever bytes came stay as they are.
+          if (!fmt.fixedHeader && !fmt.attributeSet && v instanceof Uint8Array) { w.attrBytes(t, v); return; }
           const s = w.nestStart(fmt.fixedHeader ? t : t | nf);
           const obj = v as Record<string, unknown>;
           if (fmt.fixedHeader) {
