@@ -6,7 +6,9 @@ import { NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_R
 import { NetlinkDecodeError } from '../netlink/errors.js';
 import { formatIP, parsePrefix } from '../netlink/address.js';
 import type { MessageRef } from '../netlink/message.js';
-import { rawAttribute, walkNested, type NetlinkBuffer, type RawAttribute } from '../netlink/reader.js';
+import type { RawAttribute } from '../netlink/reader.js';
+import { enumValue } from '../netlink/spec/values.js';
+import { rtAddr } from './families.js';
 import { MessageWriter } from '../netlink/writer.js';
 import * as C from './constants.js';
 import { writeRaw } from './link.js';
@@ -82,56 +84,52 @@ const IFA_FLAG_ORDER: ReadonlyArray<readonly [number, keyof Address]> = [
   [C.IFA_F_NOPREFIXROUTE, 'noprefixroute'], [C.IFA_F_MCAUTOJOIN, 'autojoin'], [C.IFA_F_STABLE_PRIVACY, 'stable-privacy'],
 ];
 
-/** Decode one RTM_NEWADDR/RTM_DELADDR. `resolve` names the interface (sets dev). */
+/** What the Address view shows; every other rt-addr attribute stays raw, as on the wire. */
+const ADDR_VIEW = rtAddr.view('addr-attrs', ['ifa-address', 'ifa-local', 'ifa-label', 'ifa-broadcast', 'ifa-anycast', 'ifa-cacheinfo', 'ifa-flags', 'ifa-rt-priority', 'ifa-proto']);
+const IFADDRMSG = rtAddr.struct('ifaddrmsg');
+const IFA_FLAGS = rtAddr.enumOf('ifa-flags')!;
+
+/**
+ * Decode one RTM_NEWADDR/RTM_DELADDR by the rt-addr table (families.ts), shaped as `ip -j addr`
+ * shows it. `resolve` names the interface (sets dev).
+ */
 export function decodeAddress(m: MessageRef, resolve?: (ifindex: number) => string | undefined): Address {
   const { buf } = m;
   const off = m.payloadStart;
   if (m.end - off < C.IFADDRMSG_LEN) throw new NetlinkDecodeError(`ifaddrmsg needs ${C.IFADDRMSG_LEN} bytes, ${m.end - off} remain`, off);
-  const family = buf.u8(off);
-  const prefixlen = buf.u8(off + 1);
-  let flags = buf.u8(off + 2);
-  const scope = buf.u8(off + 3);
-  const index = buf.u32(off + 4);
+  const h = IFADDRMSG.decode(buf, off, C.IFADDRMSG_LEN);
+  const attrs = ADDR_VIEW.decode(buf, off + C.IFADDRMSG_LEN, m.end, 1);
+  const family = h['ifa-family'] as number;
+  const index = h['ifa-index'] as number;
   const fname = familyName(family);
   const a: Address = {
     msg: m.type === C.RTM_DELADDR ? 'deladdr' : 'newaddr',
     index,
     family: fname ?? String(family),
-    prefixlen,
-    scope: scopeName(scope),
-    raw: [],
+    prefixlen: h['ifa-prefixlen'] as number,
+    scope: scopeName(h['ifa-scope'] as number),
+    raw: (attrs.$raw as RawAttribute[] | undefined) ?? [],
   };
   if (!fname) a.family_index = family;
   if (resolve) {
     const n = resolve(index);
     if (n !== undefined) a.dev = n;
   }
-  let localOff = -1, localLen = 0, addrOff = -1, addrLen = 0;
-  let valid: number | undefined, preferred: number | undefined;
-  walkNested(buf, off + C.IFADDRMSG_LEN, m.end - off - C.IFADDRMSG_LEN, 1, (t, o, l, rt) => {
-    switch (t) {
-      case C.IFA_LOCAL: localOff = o; localLen = l; break;
-      case C.IFA_ADDRESS: addrOff = o; addrLen = l; break;
-      case C.IFA_BROADCAST: a.broadcast = formatIP(buf.bytes, o, l); break;
-      case C.IFA_ANYCAST: a.anycast = formatIP(buf.bytes, o, l); break;
-      case C.IFA_LABEL: a.label = buf.attrString(o, l); break;
-      case C.IFA_FLAGS: flags = buf.attrU32(o, l); break;
-      case C.IFA_RT_PRIORITY: a.metric = buf.attrU32(o, l); break;
-      case C.IFA_PROTO: a.protocol = buf.attrU8(o, l); break;
-      case C.IFA_CACHEINFO:
-        if (l < 16) throw new NetlinkDecodeError(`IFA_CACHEINFO of ${l} bytes, needs 16`, o);
-        preferred = buf.u32(o);
-        valid = buf.u32(o + 4);
-        break;
-      default: a.raw.push(rawAttribute(buf, t, o, l, rt));
-    }
-  });
-  if (localOff < 0) { localOff = addrOff; localLen = addrLen; }
-  if (addrOff < 0) { addrOff = localOff; addrLen = localLen; }
-  if (localOff >= 0) {
-    a.local = formatIP(buf.bytes, localOff, localLen);
-    if (addrOff !== localOff && !sameBytes(buf, addrOff, addrLen, localOff, localLen)) a.address = formatIP(buf.bytes, addrOff, addrLen);
+  if (attrs['ifa-broadcast'] !== undefined) a.broadcast = ipText(attrs['ifa-broadcast']);
+  if (attrs['ifa-anycast'] !== undefined) a.anycast = ipText(attrs['ifa-anycast']);
+  if (attrs['ifa-label'] !== undefined) a.label = attrs['ifa-label'] as string;
+  if (attrs['ifa-rt-priority'] !== undefined) a.metric = attrs['ifa-rt-priority'] as number;
+  if (attrs['ifa-proto'] !== undefined) a.protocol = attrs['ifa-proto'] as number;
+  // IFA_LOCAL is the address, IFA_ADDRESS the peer; either alone stands for both.
+  const local = attrs['ifa-local'] ?? attrs['ifa-address'];
+  const peer = attrs['ifa-address'] ?? attrs['ifa-local'];
+  if (local !== undefined) {
+    a.local = ipText(local);
+    const p = ipText(peer);
+    if (p !== a.local) a.address = p;
   }
+  // IFA_FLAGS (32 bits) supersedes the header's 8-bit flags when present.
+  const flags = enumValue(IFA_FLAGS, attrs['ifa-flags'] ?? h['ifa-flags'], 'ifa-flags');
   let rest = flags;
   for (const [bit, name] of IFA_FLAG_ORDER) {
     if (bit === C.IFA_F_PERMANENT) {
@@ -143,15 +141,19 @@ export function decodeAddress(m: MessageRef, resolve?: (ifindex: number) => stri
     rest &= ~bit;
   }
   if (rest) a.ifa_flags = (rest >>> 0).toString(16).padStart(2, '0');
-  if (valid !== undefined) a.valid_life_time = valid;
-  if (preferred !== undefined) a.preferred_life_time = (flags & C.IFA_F_DEPRECATED) && preferred !== C.INFINITY_LIFE_TIME ? preferred | 0 : preferred;
+  const ci = attrs['ifa-cacheinfo'] as Record<string, number> | undefined;
+  if (ci) {
+    if (ci.tstamp === undefined) throw new NetlinkDecodeError('IFA_CACHEINFO shorter than the 16 bytes of ifa_cacheinfo', off);
+    const preferred = ci['ifa-prefered']!;
+    a.valid_life_time = ci['ifa-valid'];
+    a.preferred_life_time = (flags & C.IFA_F_DEPRECATED) && preferred !== C.INFINITY_LIFE_TIME ? preferred | 0 : preferred;
+  }
   return a;
 }
 
-function sameBytes(buf: NetlinkBuffer, a: number, al: number, b: number, bl: number): boolean {
-  if (al !== bl) return false;
-  for (let i = 0; i < al; i++) if (buf.bytes[a + i] !== buf.bytes[b + i]) return false;
-  return true;
+/** Hinted address attributes come as text when 4 or 16 bytes long, else as bytes: ip's text for both. */
+function ipText(v: unknown): string {
+  return typeof v === 'string' ? v : formatIP(v as Uint8Array, 0, (v as Uint8Array).length);
 }
 
 // ============================================================================================

@@ -81,6 +81,25 @@ export class CompiledFamily<F extends FamilyDecl = FamilyDecl> {
     return s;
   }
 
+  /**
+   * The set restricted to the attributes named: the others are kept raw ($raw, type, flags and
+   * bytes as on the wire). For views that show some attributes and pass the rest through
+   * untouched (an `ip`-shaped object with its `raw` list), without decoding what they drop.
+   */
+  view(name: string, names: readonly string[]): CompiledSet {
+    const key = `${name}\0${names.join('\0')}`;
+    let s = this.sets.get(key);
+    if (!s) {
+      const attrs = this.decl.attributeSets[name];
+      if (!attrs) throw new Error(`${this.decl.name}: no attribute set ${name}`);
+      const unknown = names.filter((n) => !attrs.some((a) => a.name === n));
+      if (unknown.length) throw new Error(`${this.decl.name}: ${name} has no ${unknown.join(', ')}`);
+      s = compileSet(this, name, attrs.filter((a) => names.includes(a.name)));
+      this.sets.set(key, s);
+    }
+    return s;
+  }
+
   struct(name: string): CompiledStruct {
     let s = this.structs.get(name);
     if (!s) {
