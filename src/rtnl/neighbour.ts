@@ -4,7 +4,9 @@ import { NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_R
 import { NetlinkDecodeError } from '../netlink/errors.js';
 import { formatHardwareAddress, formatIP } from '../netlink/address.js';
 import type { MessageRef } from '../netlink/message.js';
-import { rawAttribute, walkNested, type RawAttribute } from '../netlink/reader.js';
+import type { RawAttribute } from '../netlink/reader.js';
+import { enumValue } from '../netlink/spec/values.js';
+import { rtNeigh } from './families.js';
 import { MessageWriter } from '../netlink/writer.js';
 import * as C from './constants.js';
 import { familyName } from './address.js';
@@ -58,42 +60,49 @@ export function neighbourStateNumber(name: string): number {
   return v;
 }
 
-/** Decode one RTM_NEWNEIGH/RTM_DELNEIGH. */
+/** The attributes the Neighbour shows; every other rt-neigh attribute stays raw, as on the wire. */
+const NEIGH_VIEW = rtNeigh.view('neighbour-attrs', ['dst', 'lladr', 'probes', 'protocol', 'flags-ext', 'vlan', 'master', 'cacheinfo']);
+const NDMSG = rtNeigh.struct('ndmsg');
+const NUD = rtNeigh.enumOf('nud-state')!;
+const NTF = rtNeigh.enumOf('ntf-flags')!;
+const NTF_EXT = rtNeigh.enumOf('ntf-ext-flags')!;
+
+/**
+ * Decode one RTM_NEWNEIGH/DELNEIGH/GETNEIGH by the rt-neigh table (families.ts), shaped as
+ * `ip -j neigh` shows it. `resolve` names the interface (sets dev).
+ */
 export function decodeNeighbour(m: MessageRef, resolve?: (ifindex: number) => string | undefined): Neighbour {
   const { buf } = m;
   const off = m.payloadStart;
   if (m.end - off < C.NDMSG_LEN) throw new NetlinkDecodeError(`ndmsg needs ${C.NDMSG_LEN} bytes, ${m.end - off} remain`, off);
-  const family = buf.u8(off);
-  const ifindex = buf.s32(off + 4);
-  const state = buf.u16(off + 8);
-  const flags = buf.u8(off + 10);
+  const h = NDMSG.decode(buf, off, C.NDMSG_LEN);
+  const a = NEIGH_VIEW.decode(buf, off + C.NDMSG_LEN, m.end, 1);
+  const family = h.family as number;
+  const ifindex = h.ifindex as number;
+  const state = enumValue(NUD, h.state, 'state');
+  const flags = enumValue(NTF, h.flags, 'flags');
   const n: Neighbour = {
     msg: m.type === C.RTM_DELNEIGH ? 'delneigh' : m.type === C.RTM_GETNEIGH ? 'getneigh' : 'newneigh',
     family: familyName(family) ?? String(family),
     ifindex,
-    raw: [],
+    raw: (a.$raw as RawAttribute[] | undefined) ?? [],
   };
-  let extFlags = 0, protocol = 0;
-  walkNested(buf, off + C.NDMSG_LEN, m.end - off - C.NDMSG_LEN, 1, (t, o, l, rt) => {
-    switch (t) {
-      case C.NDA_DST: n.dst = formatIP(buf.bytes, o, l); break;
-      case C.NDA_LLADDR: n.lladdr = formatHardwareAddress(buf.bytes, o, l); break;
-      case C.NDA_PROBES: n.probes = buf.attrU32(o, l); break;
-      case C.NDA_PROTOCOL: protocol = buf.attrU8(o, l); break;
-      case C.NDA_FLAGS_EXT: extFlags = buf.attrU32(o, l); break;
-      case C.NDA_VLAN: n.vlan = buf.attrU16(o, l); break;
-      case C.NDA_MASTER: n.master_index = buf.attrU32(o, l); break;
-      case C.NDA_CACHEINFO:
-        if (l < 16) throw new NetlinkDecodeError(`NDA_CACHEINFO of ${l} bytes, needs 16`, o);
-        // struct nda_cacheinfo: confirmed, used, updated, refcnt (times in clock ticks).
-        n.confirmed = Math.trunc(buf.u32(o) / 100);
-        n.used = Math.trunc(buf.u32(o + 4) / 100);
-        n.updated = Math.trunc(buf.u32(o + 8) / 100);
-        n.refcnt = buf.u32(o + 12);
-        break;
-      default: n.raw.push(rawAttribute(buf, t, o, l, rt));
-    }
-  });
+  if (a.dst !== undefined) n.dst = typeof a.dst === 'string' ? a.dst : formatIP(a.dst as Uint8Array, 0, (a.dst as Uint8Array).length);
+  if (a.lladr !== undefined) n.lladdr = typeof a.lladr === 'string' ? a.lladr : formatHardwareAddress(a.lladr as Uint8Array, 0, (a.lladr as Uint8Array).length);
+  if (a.probes !== undefined) n.probes = a.probes as number;
+  if (a.vlan !== undefined) n.vlan = a.vlan as number;
+  if (a.master !== undefined) n.master_index = a.master as number;
+  const ci = a.cacheinfo as Record<string, number> | undefined;
+  if (ci) {
+    if (ci.refcnt === undefined) throw new NetlinkDecodeError('NDA_CACHEINFO shorter than the 16 bytes of nda_cacheinfo', off);
+    // Times in clock ticks (USER_HZ 100), shown in seconds as ip does.
+    n.confirmed = Math.trunc(ci.confirmed! / 100);
+    n.used = Math.trunc(ci.used! / 100);
+    n.updated = Math.trunc(ci.updated! / 100);
+    n.refcnt = ci.refcnt;
+  }
+  const extFlags = a['flags-ext'] === undefined ? 0 : enumValue(NTF_EXT, a['flags-ext'], 'flags-ext');
+  const protocol = (a.protocol as number | undefined) ?? 0;
   if (ifindex) n.dev = resolve?.(ifindex) ?? `if${ifindex}`;
   if (flags & C.NTF_ROUTER) n.router = null;
   if (flags & C.NTF_PROXY) n.proxy = null;
