@@ -8,11 +8,11 @@ import { join } from 'node:path';
 
 export const STRACE = tool('strace');
 
-/** The messages `argv` sent (inside `ip netns exec NS` when ns is given), one Uint8Array per datagram. */
-export function sentDatagrams(argv: string[], ns?: string): { datagrams: Uint8Array[]; status: number | null; stderr: string } {
+/** Each traced call of `argv` (inside `ip netns exec NS` when ns is given) with the bytes strace dumped for it. */
+function traceCalls(argv: string[], calls: string[], ns?: string): { calls: { send: boolean; bytes: Uint8Array }[]; status: number | null; stderr: string } {
   const dir = mkdtempSync(join(tmpdir(), 'netlinkts-strace-'));
   const log = join(dir, 'trace');
-  const cmd = [STRACE, '-f', '-qq', '-e', 'trace=sendmsg,sendto', '-e', 'write=all', '-e', 'signal=none', '-o', log, ...argv];
+  const cmd = [STRACE, '-f', '-qq', '-e', `trace=${calls.join(',')}`, '-e', 'write=all', '-e', 'read=all', '-e', 'signal=none', '-o', log, ...argv];
   const r = ns ? spawnSync('ip', ['netns', 'exec', ns, ...cmd], { encoding: 'utf8' }) : spawnSync(cmd[0]!, cmd.slice(1), { encoding: 'utf8' });
   let trace = '';
   try {
@@ -20,19 +20,29 @@ export function sentDatagrams(argv: string[], ns?: string): { datagrams: Uint8Ar
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const datagrams: Uint8Array[] = [];
-  let cur: number[] | undefined;
+  const out: { send: boolean; bytes: Uint8Array }[] = [];
+  let cur: { send: boolean; hex: number[] } | undefined;
+  const finish = (): void => { if (cur) out.push({ send: cur.send, bytes: Uint8Array.from(cur.hex) }); };
+  const callRe = new RegExp(`\\b(${calls.join('|')})\\(`);
   for (const line of trace.split('\n')) {
-    if (/\b(sendmsg|sendto)\(/.test(line)) {
-      if (cur) datagrams.push(Uint8Array.from(cur));
-      cur = [];
+    const call = callRe.exec(line);
+    if (call) {
+      finish();
+      cur = { send: call[1]!.startsWith('send'), hex: [] };
       continue;
     }
-    const m = /^\s*(?:\[pid\s+\d+\]\s*)?\| [0-9a-f]{5}  ((?:[0-9a-f]{2} {1,2})+)/.exec(line);
-    if (m && cur) for (const h of m[1]!.trim().split(/\s+/)) cur.push(parseInt(h, 16));
+    // "| 00000  10 00 ..." (with "[pid N]" or "PID " before it under -f)
+    const m = /^\s*(?:\[pid\s+\d+\]\s*)?(?:\d+\s+)?\| [0-9a-f]{5}  ((?:[0-9a-f]{2} {1,2})+)/.exec(line);
+    if (m && cur) for (const h of m[1]!.trim().split(/\s+/)) cur.hex.push(parseInt(h, 16));
   }
-  if (cur) datagrams.push(Uint8Array.from(cur));
-  return { datagrams, status: r.status, stderr: r.stderr };
+  finish();
+  return { calls: out, status: r.status, stderr: r.stderr };
+}
+
+/** The messages `argv` sent (inside `ip netns exec NS` when ns is given), one Uint8Array per datagram. */
+export function sentDatagrams(argv: string[], ns?: string): { datagrams: Uint8Array[]; status: number | null; stderr: string } {
+  const r = traceCalls(argv, ['sendmsg', 'sendto'], ns);
+  return { datagrams: r.calls.map((c) => c.bytes), status: r.status, stderr: r.stderr };
 }
 
 /**
@@ -40,30 +50,8 @@ export function sentDatagrams(argv: string[], ns?: string): { datagrams: Uint8Ar
  * `netlinkts decode` reads: one "send" or "recv" line per datagram.
  */
 export function conversationHex(argv: string[], ns: string): { hex: string; status: number | null; stderr: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'netlinkts-strace-'));
-  const log = join(dir, 'trace');
-  const cmd = [STRACE, '-f', '-qq', '-e', 'trace=sendmsg,sendto,recvmsg,recvfrom', '-e', 'write=all', '-e', 'read=all', '-e', 'signal=none', '-o', log, ...argv];
-  const r = spawnSync('ip', ['netns', 'exec', ns, ...cmd], { encoding: 'utf8' });
-  let trace = '';
-  try {
-    trace = readFileSync(log, 'utf8');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-  const lines: string[] = [];
-  let cur: string[] | undefined;
-  const finish = (): void => { if (cur && cur.length > 1) lines.push(cur.join(' ')); };
-  for (const line of trace.split('\n')) {
-    const call = /\b(sendmsg|sendto|recvmsg|recvfrom)\(/.exec(line);
-    if (call) {
-      finish();
-      cur = [call[1]!.startsWith('send') ? 'send' : 'recv'];
-      continue;
-    }
-    const m = /^\s*(?:\[pid\s+\d+\]\s*)?(?:\d+\s+)?\| [0-9a-f]{5}  ((?:[0-9a-f]{2} {1,2})+)/.exec(line);
-    if (m && cur) cur.push(m[1]!.trim());
-  }
-  finish();
+  const r = traceCalls(argv, ['sendmsg', 'sendto', 'recvmsg', 'recvfrom'], ns);
+  const lines = r.calls.filter((c) => c.bytes.length).map((c) => `${c.send ? 'send' : 'recv'} ${Buffer.from(c.bytes).toString('hex').replace(/../g, '$& ').trim()}`);
   return { hex: `${lines.join('\n')}\n`, status: r.status, stderr: r.stderr };
 }
 
