@@ -8,8 +8,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { datagramTree, type AttrNode, type MessageTree } from '../src/netlink/attribute-tree.js';
 import { NetlinkDecodeError } from '../src/netlink/errors.js';
-import { rtnlSchema } from '../src/cli/schema/rtnl.js';
-import { nftSchema } from '../src/cli/schema/nft.js';
+import { rtnlSchema } from '../src/rtnl/tree-schema.js';
+import { nftSchema } from '../src/nft/tree-schema.js';
 import { parseHex } from '../src/cli/commands/decode.js';
 import { loadGolden } from './helpers/fixtures.js';
 

@@ -28,7 +28,7 @@ export async function rawDumpByDevice(
   targets: Target[], dev: string | undefined, single: boolean, command: string, mode: 'raw' | 'hex', json: boolean,
   operation: string, encode: (ifindex: number | undefined) => Uint8Array,
 ): Promise<void> {
-  const [{ rawDump }, { rtnlSchema }] = await Promise.all([import('./raw-dump.js'), import('./schema/rtnl.js')]);
+  const [{ rawDump }, { rtnlSchema }] = await Promise.all([import('./raw-dump.js'), import('../rtnl/tree-schema.js')]);
   const idx = new Map<Target, number | undefined>();
   for (const t of targets) {
     const i = await deviceIndex(t, dev, single, command);

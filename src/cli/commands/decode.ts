@@ -90,14 +90,26 @@ export function parseInput(input: Uint8Array, format: string): Datagram[] {
   return parseHex(Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('latin1'));
 }
 
+/** `--family` text: NAME=ID pairs, comma-separated. */
+function parseFamilyIds(text: string | undefined): Map<number, string> {
+  const out = new Map<number, string>();
+  if (text === undefined) return out;
+  for (const part of text.split(',')) {
+    const m = /^([A-Za-z0-9_.-]+)=(\d+|0x[0-9a-fA-F]+)$/.exec(part.trim());
+    if (!m) throw new UsageError(`--family takes NAME=ID pairs (e.g. ethtool=20,mptcp_pm=0x1b), not ${JSON.stringify(part)}`, 'decode');
+    out.set(Number(m[2]), m[1]!);
+  }
+  return out;
+}
+
 async function lookupFor(protocol: number, datagrams: Datagram[], familyArg: string | undefined): Promise<SchemaLookup | undefined> {
-  if (protocol === 0) return (await import('../schema/rtnl.js')).rtnlSchema;
-  if (protocol === 12) return (await import('../schema/nft.js')).nftSchema;
+  if (protocol === 0) return (await import('../../rtnl/tree-schema.js')).rtnlSchema;
+  if (protocol === 12) return (await import('../../nft/tree-schema.js')).nftSchema;
   if (protocol === 16) {
-    const g = await import('../schema/genl.js');
+    const g = await import('../../ynl/tree-schema.js');
     // --family wins over what the capture's nlctrl replies say.
     const names = await g.idsFromCapture(datagrams.map((d) => d.bytes));
-    for (const [id, name] of g.parseFamilyIds(familyArg)) names.set(id, name);
+    for (const [id, name] of parseFamilyIds(familyArg)) names.set(id, name);
     return g.genlSchema(names);
   }
   return undefined;

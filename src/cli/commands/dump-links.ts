@@ -81,7 +81,7 @@ export async function run(args: ParsedArgs): Promise<number> {
     }
     const mode = flag(args, 'raw') ? 'raw' : flag(args, 'hex') ? 'hex' : undefined;
     if (mode) {
-      const [{ rawDump }, { rtnlSchema }] = await Promise.all([import('../raw-dump.js'), import('../schema/rtnl.js')]);
+      const [{ rawDump }, { rtnlSchema }] = await Promise.all([import('../raw-dump.js'), import('../../rtnl/tree-schema.js')]);
       await rawDump([...masters.keys()], (t) => encodeLinkDump({ kind, master: masters.get(t) }), { operation: 'list links' }, mode, json, rtnlSchema);
       return 0;
     }

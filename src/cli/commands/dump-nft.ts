@@ -101,7 +101,7 @@ export async function run(args: ParsedArgs): Promise<number> {
   try {
     const mode = flag(args, 'raw') ? 'raw' : flag(args, 'hex') ? 'hex' : undefined;
     if (mode) {
-      const [{ rawDump }, { nftSchema }] = await Promise.all([import('../raw-dump.js'), import('../schema/nft.js')]);
+      const [{ rawDump }, { nftSchema }] = await Promise.all([import('../raw-dump.js'), import('../../nft/tree-schema.js')]);
       const requests = [NFT_MSG_GETTABLE, NFT_MSG_GETCHAIN, NFT_MSG_GETSET, NFT_MSG_GETRULE].map(dumpRequest);
       // A fresh copy per dump: the socket writes the sequence number into the request.
       await rawDump(targets, () => requests.map((r) => r.slice()), { operation: 'list nftables objects' }, mode, json, nftSchema);

@@ -38,7 +38,7 @@ export async function run(args: ParsedArgs): Promise<number> {
   try {
     const mode = flag(args, 'raw') ? 'raw' : flag(args, 'hex') ? 'hex' : undefined;
     if (mode) {
-      const [{ rawDump }, { rtnlSchema }] = await Promise.all([import('../raw-dump.js'), import('../schema/rtnl.js')]);
+      const [{ rawDump }, { rtnlSchema }] = await Promise.all([import('../raw-dump.js'), import('../../rtnl/tree-schema.js')]);
       const tableId = all ? 0 : typeof table === 'number' ? table : table === 'local' ? C.RT_TABLE_LOCAL : table === 'default' ? C.RT_TABLE_DEFAULT : C.RT_TABLE_MAIN;
       const af = fam === undefined ? C.AF_UNSPEC : fam === 4 ? C.AF_INET : C.AF_INET6;
       await rawDump(targets, () => encodeRouteDump({ family: af, table: tableId }), { operation: 'list routes' }, mode, json, rtnlSchema, { ignore: noSuchTable });

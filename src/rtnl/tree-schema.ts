@@ -1,11 +1,11 @@
 // Attribute schemas of rtnetlink (NETLINK_ROUTE) for the generic tree: message names, family
 // headers, and attribute names/formats for links, addresses, routes, neighbours and nsids.
-import * as C from '../../rtnl/constants.js';
-import type { AttrSchema, AttrSpec, MessageSchema, AttrNode, TreeContext } from '../../netlink/attribute-tree.js';
-import { attributeTree } from '../../netlink/attribute-tree.js';
-import { NetlinkDecodeError } from '../../netlink/errors.js';
-import type { NetlinkBuffer } from '../../netlink/reader.js';
-import { enumNames, enumSchema, structAttr, structHeader, type SpecOverride } from './util.js';
+import * as C from './constants.js';
+import type { AttrSchema, AttrSpec, MessageSchema, AttrNode, TreeContext } from '../netlink/attribute-tree.js';
+import { attributeTree } from '../netlink/attribute-tree.js';
+import { NetlinkDecodeError } from '../netlink/errors.js';
+import type { NetlinkBuffer } from '../netlink/reader.js';
+import { enumNames, enumSchema, structAttr, structHeader, type SpecOverride } from '../netlink/tree-schema.js';
 
 const mod = C as unknown as Record<string, unknown>;
 

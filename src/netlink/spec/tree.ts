@@ -1,9 +1,9 @@
 // The generic attribute tree's schema (src/netlink/attribute-tree.ts) read off a declared
 // family (src/netlink/spec): `decode --raw`-style output for any table, with the table's
 // names, enums, structs and nesting, and no second description of the family.
-import type { AttrFormat, AttrSchema, AttrSpec, TreeContext } from '../../netlink/attribute-tree.js';
-import type { CompiledFamily } from '../../netlink/spec/compile.js';
-import type { AttrDecl, IntType } from '../../netlink/spec/types.js';
+import type { AttrFormat, AttrSchema, AttrSpec, TreeContext } from '../attribute-tree.js';
+import type { CompiledFamily } from './compile.js';
+import type { AttrDecl, IntType } from './types.js';
 
 const BE: Partial<Record<IntType, AttrFormat>> = { u16: 'be16', u32: 'be32', u64: 'be64' };
 

@@ -1,8 +1,8 @@
 // Attribute schemas of nfnetlink / nftables (NETLINK_NETFILTER) for the generic tree. Message
 // types are (subsystem << 8) | message; attributes are in network byte order.
-import * as N from '../../nft/constants.js';
-import type { AttrSchema, AttrSpec, MessageSchema } from '../../netlink/attribute-tree.js';
-import { enumNames, enumSchema, structHeader, type SpecOverride } from './util.js';
+import * as N from './constants.js';
+import type { AttrSchema, AttrSpec, MessageSchema } from '../netlink/attribute-tree.js';
+import { enumNames, enumSchema, structHeader, type SpecOverride } from '../netlink/tree-schema.js';
 
 const mod = N as unknown as Record<string, unknown>;
 const NFGENMSG = structHeader('nfgenmsg', [['family', 'u8'], ['version', 'u8'], ['res_id', 'be16']]);

@@ -1,7 +1,7 @@
-// Building attribute schemas for the generic tree (src/netlink/attribute-tree.ts) from the
+// Building attribute schemas for the generic tree (attribute-tree.ts) from a family's
 // constants modules: names come from the UAPI-named exports, formats from short tables here.
-import type { AttrFormat, AttrSchema, AttrSpec, HeaderSpec } from '../../netlink/attribute-tree.js';
-import type { NetlinkBuffer } from '../../netlink/reader.js';
+import type { AttrFormat, AttrSchema, AttrSpec, HeaderSpec } from './attribute-tree.js';
+import type { NetlinkBuffer } from './reader.js';
 
 export type SpecOverride = AttrFormat | Omit<AttrSpec, 'name'>;
 

@@ -1,16 +1,15 @@
-// Generic netlink in `decode`: message types are family ids the kernel hands out at run time,
-// so a capture names its families only through nlctrl. Ids come from (1) nlctrl itself (0x10),
-// (2) nlctrl replies in the same input (CTRL_ATTR_FAMILY_ID beside CTRL_ATTR_FAMILY_NAME, as
-// any program resolving a family captures them), (3) `--family NAME=ID`. Attributes are then
-// read by the family's declared table (src/netlink/spec via setSchema), per command.
-import type { AttrSchema, MessageSchema, SchemaLookup } from '../../netlink/attribute-tree.js';
-import { NLM_F_REQUEST } from '../../netlink/constants.js';
-import { walkMessages } from '../../netlink/message.js';
-import { NetlinkBuffer } from '../../netlink/reader.js';
-import type { NetlinkFamily } from '../../netlink/spec/family.js';
-import { FAMILY_NAMES, loadFamily } from '../../ynl/registry.js';
-import { UsageError } from '../errors.js';
-import { setSchema } from './spec.js';
+// Generic netlink as attribute trees (`netlinkts decode`): message types are family ids the
+// kernel hands out at run time, so a capture names its families only through nlctrl. Ids come
+// from nlctrl itself (0x10), from nlctrl replies in the same input (CTRL_ATTR_FAMILY_ID beside
+// CTRL_ATTR_FAMILY_NAME, as any program resolving a family captures them), or from the caller.
+// Attributes are then read by the family's declared table (netlink/spec/tree.ts), per command.
+import type { AttrSchema, MessageSchema, SchemaLookup } from '../netlink/attribute-tree.js';
+import { NLM_F_REQUEST } from '../netlink/constants.js';
+import { walkMessages } from '../netlink/message.js';
+import { NetlinkBuffer } from '../netlink/reader.js';
+import type { NetlinkFamily } from '../netlink/spec/family.js';
+import { FAMILY_NAMES, loadFamily } from './registry.js';
+import { setSchema } from '../netlink/spec/tree.js';
 
 const GENL_ID_CTRL = 0x10;
 const GENL_HEADER = {
@@ -18,18 +17,6 @@ const GENL_HEADER = {
   size: 4,
   decode: (buf: NetlinkBuffer, off: number): Record<string, unknown> => ({ cmd: buf.u8(off), version: buf.u8(off + 1), reserved: buf.u16(off + 2) }),
 };
-
-/** `--family` text: NAME=ID pairs, comma-separated. */
-export function parseFamilyIds(text: string | undefined): Map<number, string> {
-  const out = new Map<number, string>();
-  if (text === undefined) return out;
-  for (const part of text.split(',')) {
-    const m = /^([A-Za-z0-9_.-]+)=(\d+|0x[0-9a-fA-F]+)$/.exec(part.trim());
-    if (!m) throw new UsageError(`--family takes NAME=ID pairs (e.g. ethtool=20,mptcp_pm=0x1b), not ${JSON.stringify(part)}`, 'decode');
-    out.set(Number(m[2]), m[1]!);
-  }
-  return out;
-}
 
 /** Ids named by nlctrl replies (or requests for one family by name and id) in the input. */
 export async function idsFromCapture(datagrams: readonly Uint8Array[]): Promise<Map<number, string>> {
