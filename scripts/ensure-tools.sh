@@ -83,6 +83,12 @@ check_oracles() {
   check genl iproute2 'iproute2' -V
   # The wg byte-equality test builds its LD_PRELOAD pretend kernel with cc.
   check cc gcc 'gcc|cc'
+  # The reference CNI plugins, a real client whose leftovers the tests read (not on PATH:
+  # /usr/lib/cni). Each answers CNI_COMMAND=VERSION with the spec versions it supports.
+  local p
+  for p in bridge host-local portmap; do
+    [[ $(CNI_COMMAND=VERSION /usr/lib/cni/$p </dev/null 2>/dev/null) == *supportedVersions* ]] || { need+=(containernetworking-plugins); break; }
+  done
 }
 
 oracles=1 bench=0 prebuild=0

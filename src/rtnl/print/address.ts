@@ -36,7 +36,7 @@ export function addrLinkJson(l: Link, addrs: Address[], netns?: string | null, l
     master: l.master,
     operstate: l.operstate,
     group: l.group,
-    txqlen: l.txqlen,
+    txqlen: l.txqlen || undefined, // ip prints no qlen 0 (veths CNI makes have it)
     link_type: ll?.link_type,
     address: ll?.address,
     link_pointtopoint: ll?.link_pointtopoint,
@@ -55,7 +55,7 @@ export function addrText(l: Link, addrs: Address[]): string {
   if (l.master !== undefined) s += ` master ${l.master}`;
   if (l.operstate !== undefined) s += ` state ${l.operstate}`;
   if (l.group !== undefined) s += ` group ${l.group}`;
-  if (l.txqlen !== undefined) s += ` qlen ${l.txqlen}`;
+  if (l.txqlen) s += ` qlen ${l.txqlen}`; // ip prints no qlen 0
   s += `\n    link/${l.link_type}`;
   if (l.address !== undefined) s += ` ${l.address}`;
   if (l.broadcast !== undefined) s += ` brd ${l.broadcast}`;

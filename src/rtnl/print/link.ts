@@ -47,7 +47,7 @@ export function linkJson(l: Link, netns: string | null, peer: PeerInfo | undefin
     operstate_index: l.operstate_index,
     linkmode: l.linkmode,
     group: l.group,
-    txqlen: l.txqlen,
+    txqlen: l.txqlen || undefined, // ip prints no qlen 0 (veths CNI makes have it)
     link_type: l.link_type,
     address: l.address,
     link_pointtopoint: l.link_pointtopoint,
@@ -107,7 +107,7 @@ export function linkText(l: Link, peer: PeerInfo | undefined, netnsName: (nsid: 
   if (l.operstate !== undefined) s += ` state ${l.operstate}`;
   if (l.linkmode !== undefined) s += ` mode ${l.linkmode}`;
   if (l.group !== undefined) s += ` group ${l.group}`;
-  if (l.txqlen !== undefined) s += ` qlen ${l.txqlen}`;
+  if (l.txqlen) s += ` qlen ${l.txqlen}`; // ip prints no qlen 0
   s += `\n    link/${l.link_type}`;
   if (l.address !== undefined) s += ` ${l.address}`;
   if (l.broadcast !== undefined) s += ` ${l.link_pointtopoint ? 'peer' : 'brd'} ${l.broadcast}`;
