@@ -73,7 +73,7 @@ export function renderMarkdown(doc: RunDoc): string {
   out.push(`Load average at start ${doc.load.start.join(' ')}, at end ${doc.load.end.join(' ')} (1/5/15 min).`);
   out.push(`\`NODE_EXTRA_CA_CERTS\` was ${m.nodeExtraCaCerts ? `set (${m.nodeExtraCaCerts}) for every node process, bare \`node -e 0\` included` : 'unset'}.`);
   out.push('');
-  out.push('## Targets (issue 8)');
+  out.push('## Targets (issue 19)');
   out.push('');
   out.push('| # | target | limit | measured | result |');
   out.push('|---|---|---|---|---|');

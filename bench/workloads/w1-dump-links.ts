@@ -63,12 +63,13 @@ export default {
     if (drv?.inproc && ip?.wall) chart.push({ label: '1 listLinks in-process / ip -j -d link', value: drv.inproc.median / ip.wall.median });
     // Issue 6's CLI target, measured here where the 2,000 links are.
     const targets: Target[] = [];
-    const t6 = 'CLI: dump-links --json over 2,000 links <= bare node -e 0 + 60 ms (whole process)';
+    // Issue 19: a guard, not a goal to chase.
+    const t6 = 'guard: dump-links --json over 2,000 links <= bare node -e 0 + 100 ms (whole process)';
     if (cli?.wall && node?.wall) {
       const over = (cli.wall.median - node.wall.median) * 1000;
       extra.cliMinusNodeS = over / 1000;
-      targets.push(target({ id: '1', text: t6, op: '<=', limit: 60, unit: 'ms', value: over, detail: `${fmtSeconds(cli.wall.median)} - ${fmtSeconds(node.wall.median)}` }));
-    } else targets.push(target({ id: '1', text: t6, op: '<=', limit: 60, unit: 'ms', missing: cli?.note ?? 'not measured' }));
+      targets.push(target({ id: '1', text: t6, op: '<=', limit: 100, unit: 'ms', value: over, detail: `${fmtSeconds(cli.wall.median)} - ${fmtSeconds(node.wall.median)}` }));
+    } else targets.push(target({ id: '1', text: t6, op: '<=', limit: 100, unit: 'ms', missing: cli?.note ?? 'not measured' }));
     if (py?.wall && drv?.wall) extra.pyroute2OverDriverWhole = py.wall.median / drv.wall.median;
 
     return {

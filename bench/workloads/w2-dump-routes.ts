@@ -106,21 +106,26 @@ export default {
     const chart: ChartRatio[] = [];
     const missing = [...m.missing.values()];
     const why = (...xs: (string | undefined)[]) => xs.filter(Boolean).join('; ') || 'not measured (see rows)';
-    // 2a: decode into typed objects, in-process, vs the C floor.
-    if (list?.inproc && c?.inproc) {
-      const v = list.inproc.median / c.inproc.median;
-      targets.push(target({ id: '2a', text: 'decode 100k routes into typed objects (in-process) <= 3x the C dump-and-walk floor', op: '<=', limit: 3, unit: 'x', value: v, detail: `${fmtSeconds(list.inproc.median)} / ${fmtSeconds(c.inproc.median)} (cold, first dump of a fresh process)` }));
-      chart.push({ label: '2 listRoutes in-process / C floor', value: v, limit: 3, op: '<=' });
+    // 2a (issue 19): decode into typed objects, warm (the same dump repeated in one process),
+    // vs the C floor; the cold ratio (first dump of a fresh process) is reported beside it.
+    const t2a = 'decode 100k routes into typed objects, warm (the same dump repeated in one process) <= 2x the C dump-and-walk floor';
+    const warm = extra.listRoutesWarm as { median: number } | undefined;
+    if (warm && c?.inproc) {
+      const v = warm.median / c.inproc.median;
+      const cold = list?.inproc ? `; cold ${(list.inproc.median / c.inproc.median).toFixed(2)}x = ${fmtSeconds(list.inproc.median)}` : '';
+      targets.push(target({ id: '2a', text: t2a, op: '<=', limit: 2, unit: 'x', value: v, detail: `${fmtSeconds(warm.median)} / ${fmtSeconds(c.inproc.median)}${cold}` }));
+      chart.push({ label: '2 listRoutes warm / C floor', value: v, limit: 2, op: '<=' });
+      if (list?.inproc) chart.push({ label: '2 listRoutes cold / C floor', value: list.inproc.median / c.inproc.median });
     } else {
-      targets.push(target({ id: '2a', text: 'decode 100k routes into typed objects (in-process) <= 3x the C dump-and-walk floor', op: '<=', limit: 3, unit: 'x', missing: why(m.missing.get('listRoutes() 100k (driver)'), list?.note, c ? undefined : 'C floor not built') }));
+      targets.push(target({ id: '2a', text: t2a, op: '<=', limit: 2, unit: 'x', missing: why(m.missing.get('listRoutes() 100k (driver)'), list?.note, c ? undefined : 'C floor not built') }));
     }
     // 2b: the CLI, whole process, vs ip -j route.
     if (cli?.wall && ip?.wall) {
       const v = cli.wall.median / ip.wall.median;
-      targets.push(target({ id: '2b', text: 'dump-routes --json (whole process) <= 2.0x ip -j route show', op: '<=', limit: 2, unit: 'x', value: v, detail: `${fmtSeconds(cli.wall.median)} / ${fmtSeconds(ip.wall.median)}` }));
-      chart.push({ label: '2 dump-routes --json / ip -j route (whole)', value: v, limit: 2, op: '<=' });
+      targets.push(target({ id: '2b', text: 'dump-routes --json (whole process) <= 1.2x ip -j route show', op: '<=', limit: 1.2, unit: 'x', value: v, detail: `${fmtSeconds(cli.wall.median)} / ${fmtSeconds(ip.wall.median)}` }));
+      chart.push({ label: '2 dump-routes --json / ip -j route (whole)', value: v, limit: 1.2, op: '<=' });
     } else {
-      targets.push(target({ id: '2b', text: 'dump-routes --json (whole process) <= 2.0x ip -j route show', op: '<=', limit: 2, unit: 'x', missing: why(cli?.note) }));
+      targets.push(target({ id: '2b', text: 'dump-routes --json (whole process) <= 1.2x ip -j route show', op: '<=', limit: 1.2, unit: 'x', missing: why(cli?.note) }));
     }
     // 2c: constant memory: peak RSS of the streaming dump at 100k over 10k.
     if (s100?.rssKiB && s10?.rssKiB) {

@@ -2,7 +2,7 @@
 // `nft -j list ruleset`.
 import { join } from 'node:path';
 import { measure, type Subject } from '../lib/measure.js';
-import { CLI, DRIVERS, NODE, run, scratchFile } from '../lib/proc.js';
+import { CLI, DRIVERS, NODE, probe, run, scratchFile } from '../lib/proc.js';
 import { fmtSeconds, stats } from '../lib/stats.js';
 import { target, type ChartRatio, type Context, type Target, type WorkloadResult } from '../lib/types.js';
 
@@ -64,12 +64,22 @@ export default {
     const cl = row('netlinkts dump-nft --json');
     const targets: Target[] = [];
     const chart: ChartRatio[] = [];
-    const text = 'commit 10,000 masquerade rules in one batch, whole process <= 1.2x nft -f';
-    if (dc?.wall && nftf?.wall) {
-      const v = dc.wall.median / nftf.wall.median;
-      targets.push(target({ id: '5', text, op: '<=', limit: 1.2, unit: 'x', value: v, detail: `${fmtSeconds(dc.wall.median)} / ${fmtSeconds(nftf.wall.median)}` }));
-      chart.push({ label: '5 nft commit whole / nft -f', value: v, limit: 1.2, op: '<=' });
-    } else targets.push(target({ id: '5', text, op: '<=', limit: 1.2, unit: 'x', missing: dc?.note ?? 'not measured' }));
+    // Target 5 (issue 19): a library user's daemon, warm: build + validate + encode + commit of
+    // the 10,000 rules in process, rounds 3-6 of one process, against the whole `nft -f`.
+    const text = 'build + validate + encode + commit 10,000 rules in process (warm: rounds 3-6 of one process) <= 0.4x the whole nft -f';
+    let warm: number[] | undefined;
+    try {
+      const p = probe(ns, [NODE, join(DRIVERS, 'nft-commit.mjs'), '--count', String(RULES), '--rounds', '6'], { runs: 1, json: true, prepare: flush });
+      warm = (p.outputs[0] as { roundsMs: number[] }).roundsMs.slice(2).map((x) => x / 1000);
+    } catch (err) { ctx.log(`warm rounds failed: ${(err as Error).message}`); }
+    if (warm?.length && nftf?.wall) {
+      const w = stats(warm);
+      const v = w.median / nftf.wall.median;
+      targets.push(target({ id: '5', text, op: '<=', limit: 0.4, unit: 'x', value: v, detail: `${fmtSeconds(w.median)} / ${fmtSeconds(nftf.wall.median)}` }));
+      chart.push({ label: '5 nft build+commit warm in process / nft -f', value: v, limit: 0.4, op: '<=' });
+    } else targets.push(target({ id: '5', text, op: '<=', limit: 0.4, unit: 'x', missing: warm ? 'nft -f not measured' : 'warm rounds failed (see log)' }));
+    // Reported, no longer a target: the whole process, node's start-up included.
+    if (dc?.wall && nftf?.wall) chart.push({ label: '5 nft commit whole process / nft -f', value: dc.wall.median / nftf.wall.median });
     const floor = row('floor: node + pre-encoded batch');
     const extra: Record<string, unknown> = {};
     if (floor?.wall && nftf?.wall) {
