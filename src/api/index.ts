@@ -7,3 +7,4 @@ export { LinkEthtool, type EthtoolSetting } from './link-ethtool.js';
 export { Listing, LinkCollection, AddressCollection, RouteCollection, NeighbourCollection } from './collections.js';
 export { SysctlAccess } from './sysctl.js';
 export { NftAccess } from './nft.js';
+export { ConntrackAccess } from './conntrack.js';

@@ -10,6 +10,7 @@ import { LinkChain } from './link-chain.js';
 import { AddressCollection, LinkCollection, NeighbourCollection, RouteCollection } from './collections.js';
 import { SysctlAccess } from './sysctl.js';
 import { NftAccess } from './nft.js';
+import { ConntrackAccess } from './conntrack.js';
 import type { GenlClient } from '../genl/client.js';
 import type { Ethtool } from '../genl/ethtool/index.js';
 
@@ -22,6 +23,8 @@ export class Namespace implements AsyncDisposable {
   readonly isCurrent: boolean;
 
   readonly links: LinkCollection;
+  /** The connection-tracking table (`conntrack -L/-D/-E`...), loaded on first use. */
+  readonly conntrack: ConntrackAccess;
   readonly addresses: AddressCollection;
   readonly routes: RouteCollection;
   readonly neighbours: NeighbourCollection;
@@ -36,6 +39,7 @@ export class Namespace implements AsyncDisposable {
   ) {
     this.isCurrent = handle.isCurrent();
     this.links = new LinkCollection(this);
+    this.conntrack = new ConntrackAccess(() => (this.isCurrent ? undefined : this.handle.fd));
     this.addresses = new AddressCollection(this);
     this.routes = new RouteCollection(this);
     this.neighbours = new NeighbourCollection(this);
@@ -110,6 +114,7 @@ export class Namespace implements AsyncDisposable {
     this.rtnlSocket?.close();
     this.nftClient?.close();
     this.genlClient?.close();
+    this.conntrack.close();
     this.handle.close();
   }
 

@@ -32,6 +32,7 @@ async function loadRaw(name: string): Promise<RawCommand> {
     case 'ynl': return (await import('./commands/ynl.js')).ynlCommand;
     case 'dump-genl': return (await import('./commands/dump-genl.js')).dumpGenlCommand;
     case 'ethtool': return (await import('./commands/ethtool.js')).ethtoolCommand;
+    case 'dump-conntrack': return (await import('./commands/dump-conntrack.js')).dumpConntrackCommand;
     case 'monitor-genl': return (await import('./commands/monitor-genl.js')).monitorGenlCommand;
     default: throw new UsageError(`unknown command "${name}"`);
   }

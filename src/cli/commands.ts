@@ -160,6 +160,15 @@ Example: netlinkts ynl --family ethtool --do channels-get --json '{"header": {"d
     details: 'Text is what `genl ctrl list` prints; --json gives ids, versions, operations and multicast groups.',
   },
   {
+    name: 'dump-conntrack',
+    summary: 'the connection-tracking table (like `conntrack -L`), with NAT views in --json',
+    usage: 'netlinkts dump-conntrack [--netns NAME] [-p PROTO] [-s SRC] [-d DST] [--sport N] [--dport N] [-m MARK[/MASK]] [-w ZONE] [-f ipv4|ipv6] [--nat snat|dnat|any] [--extended] [--json] | -C | -S | expect',
+    options: [],
+    passthrough: true,
+    details: `Text is what \`conntrack -L\` prints (its count line on stderr); --extended as -o extended.
+-C counts entries, -S prints the per-CPU statistics, "expect" lists expectations.`,
+  },
+  {
     name: 'ethtool',
     summary: 'a device\'s offload features (like `ethtool -k`), changed with --set',
     usage: 'netlinkts ethtool DEV [--set NAME=on|off ...] [--channels] [--json] [--netns NAME]',

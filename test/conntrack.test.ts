@@ -1,0 +1,168 @@
+// Conntrack against the kernel, checked by the conntrack tool: a client, a masquerading router
+// and a server in three namespaces, real ICMP, TCP and UDP through the router, then the
+// router's table read (all of it and filtered), changed, watched and flushed.
+import test from 'ava';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Conntrack, formatEntry, natOf, type ConntrackEntry, type ConntrackEvent } from '../src/conntrack/index.js';
+import { ValidationError } from '../src/netlink/errors.js';
+import { assertPrivate, ip, run, withIpNetns } from './helpers/env.js';
+import { tool } from './helpers/tools.js';
+
+const CONNTRACK = tool('conntrack');
+const MAIN = fileURLToPath(new URL('../dist/src/cli/main.js', import.meta.url));
+test.before(() => assertPrivate());
+
+/** conntrack's lines with the timeout (it ticks between two reads) replaced, sorted. */
+function lines(text: string): string[] {
+  return text.split('\n').filter((l) => l && !l.startsWith('conntrack v')).map((l) => l.replace(/^(\S+\s+\d+ )\d+ /, '$1T ')).sort();
+}
+
+function conntrackL(ns: string, ...args: string[]): string[] {
+  return lines(run('ip', ['netns', 'exec', ns, CONNTRACK, '-L', ...args]));
+}
+
+async function ours(ct: Conntrack, filter?: Parameters<Conntrack['list']>[0]): Promise<ConntrackEntry[]> {
+  const out: ConntrackEntry[] = [];
+  for await (const e of ct.list(filter)) out.push(e);
+  return out;
+}
+
+/** cli (192.168.5.2) -> rtr (masquerade out of wan, 198.51.100.1) -> srv (198.51.100.2, TCP 8080). */
+async function withNatHost(fn: (ns: { cli: string; rtr: string; srv: string }) => Promise<void>): Promise<void> {
+  await withIpNetns('ctc', (cli) => withIpNetns('ctr', (rtr) => withIpNetns('cts', async (srv) => {
+    ip(['link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'lan', 'netns', rtr], cli);
+    ip(['link', 'add', 'wan', 'type', 'veth', 'peer', 'name', 'eth0', 'netns', srv], rtr);
+    ip(['addr', 'add', '192.168.5.2/24', 'dev', 'eth0'], cli);
+    ip(['link', 'set', 'eth0', 'up'], cli);
+    ip(['route', 'add', 'default', 'via', '192.168.5.1'], cli);
+    ip(['addr', 'add', '192.168.5.1/24', 'dev', 'lan'], rtr);
+    ip(['addr', 'add', '198.51.100.1/24', 'dev', 'wan'], rtr);
+    ip(['link', 'set', 'lan', 'up'], rtr);
+    ip(['link', 'set', 'wan', 'up'], rtr);
+    ip(['addr', 'add', '198.51.100.2/24', 'dev', 'eth0'], srv);
+    ip(['link', 'set', 'eth0', 'up'], srv);
+    run('ip', ['netns', 'exec', rtr, 'sysctl', '-qw', 'net.ipv4.ip_forward=1', 'net.netfilter.nf_conntrack_acct=1']);
+    run('ip', ['netns', 'exec', rtr, tool('nft'), 'table ip nat { chain post { type nat hook postrouting priority srcnat; oifname "wan" masquerade; }; }']);
+    await fn({ cli, rtr, srv });
+  })));
+}
+
+/** A TCP server in `ns` that answers one line per connection and keeps it open until killed. */
+function tcpServer(ns: string, port: number): ChildProcess {
+  return spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', `require('net').createServer((s) => s.write('hi\\n')).listen(${port}, () => console.log('up'))`], { stdio: ['ignore', 'pipe', 'inherit'] });
+}
+
+/** A TCP client in `ns` that connects, reads the line and stays connected (ESTABLISHED) until killed. */
+async function tcpClient(ns: string, host: string, port: number): Promise<ChildProcess> {
+  const c = spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', `const s = require('net').connect(${port}, '${host}'); s.on('data', () => console.log('got'));`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((r) => c.stdout!.once('data', () => r()));
+  return c;
+}
+
+test('the table as conntrack -L shows it, whole and filtered; count, stats and the NAT view', async (t) => {
+  await withNatHost(async ({ cli, rtr, srv }) => {
+    const server = tcpServer(srv, 8080);
+    await new Promise<void>((r) => server.stdout!.once('data', () => r()));
+    const client = await tcpClient(cli, '198.51.100.2', 8080);
+    const ct = new Conntrack({ netns: rtr });
+    try {
+      run('ip', ['netns', 'exec', cli, tool('ping'), '-c', '1', '-W', '2', '198.51.100.2']);
+      run('ip', ['netns', 'exec', cli, 'bash', '-c', 'echo x > /dev/udp/198.51.100.2/5353']);
+      const all = await ours(ct);
+      t.deepEqual(lines(all.map((e) => formatEntry(e)).join('\n')), conntrackL(rtr));
+      t.true(all.length >= 3, `tcp, udp and icmp entries: ${all.length}`);
+      // Filters the kernel applies (original tuple) and those applied while streaming.
+      t.deepEqual(lines((await ours(ct, { proto: 'udp' })).map((e) => formatEntry(e)).join('\n')), conntrackL(rtr, '-p', 'udp'));
+      const tcp = await ours(ct, { proto: 'tcp', src: '192.168.5.2', dport: 8080 });
+      t.deepEqual(lines(tcp.map((e) => formatEntry(e)).join('\n')), conntrackL(rtr, '-p', 'tcp', '-s', '192.168.5.2', '--dport', '8080'));
+      t.is(tcp.length, 1);
+      t.is(tcp[0]!.tcp?.state, 'established');
+      t.true(tcp[0]!.counters!.orig!.packets > 0n, 'accounting is on: packets counted');
+      // The NAT view: masquerade to the router's wan address.
+      const nat = natOf(tcp[0]!)!;
+      t.is(nat.kind, 'snat');
+      t.is(nat.translatedFrom!.address, '198.51.100.1');
+      t.regex(nat.text, /^192\.168\.5\.2:\d+ -> 198\.51\.100\.2:8080 via masquerade to 198\.51\.100\.1/);
+      t.is((await ours(ct, { nat: 'snat' })).length, all.filter((e) => e.reply.dst === '198.51.100.1').length);
+      t.deepEqual(await ours(ct, { nat: 'dnat' }), []);
+      t.deepEqual((await ours(ct, { reply: { src: '198.51.100.2', sport: 8080 }, proto: 'tcp' })).map((e) => e.id), [tcp[0]!.id]);
+      // count (-C) and per-CPU statistics (-S).
+      t.is(await ct.count(), Number(run('ip', ['netns', 'exec', rtr, CONNTRACK, '-C']).trim()));
+      t.is((await ct.stats()).length, run('ip', ['netns', 'exec', rtr, CONNTRACK, '-S']).trim().split('\n').length);
+      // The CLI prints the same lines.
+      const r = spawnSync(process.execPath, [MAIN, 'dump-conntrack', '--netns', rtr], { encoding: 'utf8' });
+      t.is(r.status, 0, r.stderr);
+      t.deepEqual(lines(r.stdout), conntrackL(rtr));
+      t.regex(r.stderr, /conntrack v1\.4\.7 \(conntrack-tools\): \d+ flow entries have been shown\./);
+    } finally {
+      ct.close();
+      client.kill();
+      server.kill();
+    }
+  });
+});
+
+test('create, get, update and delete entries; conntrack agrees; bad input is refused by field', async (t) => {
+  await withNatHost(async ({ rtr }) => {
+    const ct = new Conntrack({ netns: rtr });
+    try {
+      const tuple = { src: '10.1.1.1', dst: '10.1.1.2', proto: 'udp', sport: 1000, dport: 2000 };
+      await ct.create({ orig: tuple, timeout: 100, mark: 7 });
+      const shown = conntrackL(rtr, '-p', 'udp', '--orig-src', '10.1.1.1');
+      t.is(shown.length, 1);
+      t.regex(shown[0]!, /src=10\.1\.1\.1 dst=10\.1\.1\.2 sport=1000 dport=2000 (packets=0 bytes=0 )?\[UNREPLIED\] src=10\.1\.1\.2 dst=10\.1\.1\.1 sport=2000 dport=1000 (packets=0 bytes=0 )?mark=7/);
+      await ct.update(tuple, { mark: 9, timeout: 50 });
+      const e = await ct.get(tuple);
+      t.is(e.mark, 9);
+      t.true(e.timeout! <= 50);
+      t.regex(conntrackL(rtr, '-p', 'udp', '--orig-src', '10.1.1.1')[0]!, /mark=9/);
+      await t.throwsAsync(ct.create({ orig: tuple, timeout: 100 }), { message: /EEXIST/ });
+      t.is(await ct.delete(tuple), 1);
+      t.deepEqual(conntrackL(rtr, '-p', 'udp', '--orig-src', '10.1.1.1'), []);
+      await t.throwsAsync(ct.get(tuple), { message: /ENOENT/ });
+      // By filter: how many went.
+      for (let i = 0; i < 5; i++) await ct.create({ orig: { ...tuple, sport: 3000 + i }, timeout: 100 });
+      t.is(await ct.delete({ proto: 'udp', src: '10.1.1.1' }), 5);
+      t.is(Number(run('ip', ['netns', 'exec', rtr, CONNTRACK, '-C']).trim()), await ct.count());
+      // Refused before any request, naming the field.
+      const bad = await t.throwsAsync(ct.create({ orig: { ...tuple, src: '10.1.1.300' }, timeout: 1 }), { instanceOf: ValidationError });
+      t.regex(bad!.message, /entry\.orig\.src/);
+      await t.throwsAsync(ours(ct, { dport: 80 }), { instanceOf: ValidationError, message: /needs proto/ });
+      // flush: everything goes; it says how many were there.
+      await ct.create({ orig: tuple, timeout: 100 });
+      t.true((await ct.flush()) >= 1);
+      t.is(await ct.count(), 0);
+    } finally {
+      ct.close();
+    }
+  });
+});
+
+test('events: a new connection and its destruction arrive, with the NAT view', async (t) => {
+  await withNatHost(async ({ cli, rtr }) => {
+    const ct = new Conntrack({ netns: rtr });
+    const ac = new AbortController();
+    const seen: ConntrackEvent[] = [];
+    const done = (async () => {
+      for await (const ev of ct.events({ signal: ac.signal, filter: (e) => e.protoName === 'icmp' })) {
+        seen.push(ev);
+        if (ev.type === 'destroy') break;
+      }
+    })();
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      run('ip', ['netns', 'exec', cli, tool('ping'), '-c', '1', '-W', '2', '198.51.100.2']);
+      run('ip', ['netns', 'exec', rtr, CONNTRACK, '-D', '-p', 'icmp']);
+      await Promise.race([done, new Promise((_, rej) => setTimeout(() => rej(new Error(`events seen: ${JSON.stringify(seen.map((e) => e.type))}`)), 5000))]);
+      const created = seen.find((e) => e.type === 'new');
+      t.truthy(created, 'a new event');
+      t.is(natOf((created as { entry: ConntrackEntry }).entry)?.translatedFrom?.address, '198.51.100.1');
+      t.is(seen[seen.length - 1]!.type, 'destroy');
+    } finally {
+      ac.abort();
+      ct.close();
+    }
+  });
+});
