@@ -5,6 +5,8 @@ import type fcType from 'fast-check';
 import { MessageWriter, NetlinkBuffer, walkMessages } from '../src/netlink/index.js';
 import type { NetlinkFamily } from '../src/netlink/spec/family.js';
 import { loadFamily } from '../src/ynl/registry.js';
+import { conntrackFamily as ctFamily, entryFrom, entryJson, formatEntry } from '../src/conntrack/index.js';
+import { IPCTNL_MSG_CT_NEW } from '../src/conntrack/family.js';
 import { setArb, structArb } from './lib/spec-arbitrary.js';
 import type { Target } from './targets.js';
 
@@ -73,4 +75,20 @@ export const SPEC_TARGETS = {
   'genl.mptcp': target(mptcp!, 'MPTCP path-manager messages through the generated table'),
   'conntrack.table': target(conntrack!, 'ctnetlink messages through the generated conntrack table'),
   'tc.table': target(tc!, 'tc qdisc/class/filter messages through the generated tc table'),
+  // The conntrack view over the merged declaration: entries, their text, JSON and NAT view
+  // from any bytes, throwing only NetlinkDecodeError.
+  'conntrack.entry': {
+    description: 'conntrack entries (entryFrom, conntrack -L text, JSON) from ctnetlink messages',
+    protocol: 'netfilter',
+    headerSize: 4,
+    decode(bytes: Uint8Array) {
+      const out: string[] = [];
+      walkMessages(new NetlinkBuffer(bytes), (m) => {
+        if (m.type !== IPCTNL_MSG_CT_NEW) return;
+        const e = entryFrom(ctFamily.decode(m));
+        out.push(formatEntry(e), JSON.stringify(entryJson(e), (_k, v) => (typeof v === 'bigint' ? String(v) : v)));
+      });
+      return out;
+    },
+  },
 } satisfies Record<string, Target<any, any>>;

@@ -16,7 +16,7 @@ test.before(() => assertPrivate());
 
 /** conntrack's lines with the timeout (it ticks between two reads) replaced, sorted. */
 function lines(text: string): string[] {
-  return text.split('\n').filter((l) => l && !l.startsWith('conntrack v')).map((l) => l.replace(/^(\S+\s+\d+ )\d+ /, '$1T ')).sort();
+  return text.split('\n').filter((l) => l && !l.startsWith('conntrack v')).map((l) => l.replace(/^((?:ipv[46]\s+\d+ )?\S+\s+\d+ )\d+ /, '$1T ')).sort();
 }
 
 function conntrackL(ns: string, ...args: string[]): string[] {
@@ -72,6 +72,7 @@ test('the table as conntrack -L shows it, whole and filtered; count, stats and t
       run('ip', ['netns', 'exec', cli, 'bash', '-c', 'echo x > /dev/udp/198.51.100.2/5353']);
       const all = await ours(ct);
       t.deepEqual(lines(all.map((e) => formatEntry(e)).join('\n')), conntrackL(rtr));
+      t.deepEqual(lines(all.map((e) => formatEntry(e, { extended: true })).join('\n')), conntrackL(rtr, '-o', 'extended'));
       t.true(all.length >= 3, `tcp, udp and icmp entries: ${all.length}`);
       // Filters the kernel applies (original tuple) and those applied while streaming.
       t.deepEqual(lines((await ours(ct, { proto: 'udp' })).map((e) => formatEntry(e)).join('\n')), conntrackL(rtr, '-p', 'udp'));
@@ -164,5 +165,82 @@ test('events: a new connection and its destruction arrive, with the NAT view', a
       ac.abort();
       ct.close();
     }
+  });
+});
+
+test('decode reads conntrack -L as it spoke to the kernel, by the declared table', async (t) => {
+  const { conversationHex } = await import('./helpers/strace.js');
+  await withNatHost(async ({ cli, rtr }) => {
+    run('ip', ['netns', 'exec', cli, tool('ping'), '-c', '1', '-W', '2', '198.51.100.2']);
+    const cap = conversationHex([CONNTRACK, '-L'], rtr);
+    t.is(cap.status, 0, cap.stderr);
+    const r = spawnSync(process.execPath, [MAIN, 'decode', '--json'], { input: cap.hex, encoding: 'utf8' });
+    t.is(r.status, 0, r.stderr);
+    const msgs = JSON.parse(r.stdout) as Array<{ type_name?: string; direction?: string; attributes?: any[] }>;
+    t.true(msgs.some((m) => m.direction === 'send' && m.type_name === 'IPCTNL_MSG_CT_GET'), 'the dump request');
+    const entry = msgs.find((m) => m.direction === 'recv' && m.type_name === 'IPCTNL_MSG_CT_NEW');
+    t.truthy(entry, 'an entry in the reply');
+    const find = (nodes: any[] | undefined, name: string): any => nodes?.find((n) => n.name === name);
+    const ipAttrs = find(find(entry!.attributes, 'tuple-orig')?.children, 'tuple-ip')?.children;
+    t.is(find(ipAttrs, 'ip-v4-src')?.value, '192.168.5.2');
+    t.is(find(find(find(entry!.attributes, 'tuple-reply')?.children, 'tuple-ip')?.children, 'ip-v4-dst')?.value, '198.51.100.1');
+  });
+});
+
+test('events of one TCP connection arrive in order: NEW, UPDATE..., DESTROY', async (t) => {
+  await withNatHost(async ({ cli, rtr, srv }) => {
+    const server = tcpServer(srv, 8081);
+    await new Promise<void>((r) => server.stdout!.once('data', () => r()));
+    const ct = new Conntrack({ netns: rtr });
+    const ac = new AbortController();
+    const seen: string[] = [];
+    const done = (async () => {
+      for await (const ev of ct.events({ signal: ac.signal, filter: (e) => e.orig.dport === 8081 })) {
+        seen.push(ev.type === 'new' || ev.type === 'update' || ev.type === 'destroy' ? `${ev.type}:${ev.entry.tcp?.state ?? ''}` : ev.type);
+        if (ev.type === 'destroy') break;
+      }
+    })();
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      const client = await tcpClient(cli, '198.51.100.2', 8081);
+      client.kill();
+      await new Promise((r) => setTimeout(r, 300));
+      run('ip', ['netns', 'exec', rtr, CONNTRACK, '-D', '-p', 'tcp', '--dport', '8081']);
+      await Promise.race([done, new Promise((_, rej) => setTimeout(() => rej(new Error(`events seen: ${seen.join(' ')}`)), 5000))]);
+      t.regex(seen[0]!, /^new:syn-sent$/);
+      t.true(seen.slice(1, -1).length >= 1 && seen.slice(1, -1).every((s) => s.startsWith('update:')), seen.join(' '));
+      t.true(seen.includes('update:established'), seen.join(' '));
+      t.regex(seen[seen.length - 1]!, /^destroy:/);
+    } finally {
+      ac.abort();
+      ct.close();
+      server.kill();
+    }
+  });
+});
+
+test('monitor conntrack prints what conntrack -E prints', async (t) => {
+  await withNatHost(async ({ rtr }) => {
+    const theirs = spawn('ip', ['netns', 'exec', rtr, CONNTRACK, '-E'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const mine = spawn(process.execPath, [MAIN, 'monitor', 'conntrack', '--netns', rtr], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let a = '', b = '';
+    theirs.stdout!.on('data', (d) => { a += d; });
+    mine.stdout!.on('data', (d) => { b += d; });
+    try {
+      await new Promise((r) => setTimeout(r, 700));
+      const c = (...args: string[]) => run('ip', ['netns', 'exec', rtr, CONNTRACK, ...args]);
+      c('-I', '-p', 'udp', '-s', '10.1.1.1', '-d', '10.1.1.2', '--sport', '1', '--dport', '2', '-t', '50', '-m', '3');
+      c('-U', '-p', 'udp', '-s', '10.1.1.1', '-d', '10.1.1.2', '--sport', '1', '--dport', '2', '-m', '4');
+      c('-D', '-p', 'udp', '-s', '10.1.1.1');
+      for (let i = 0; i < 50 && (a.split('\n').length < 4 || b.split('\n').length < 4); i++) await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      theirs.kill('SIGINT');
+      mine.kill('SIGINT');
+    }
+    await new Promise((r) => mine.once('close', r));
+    // conntrack names the program when it still runs; it has exited by then (or not): drop the name.
+    const norm = (s: string) => s.split('\n').filter(Boolean).map((l) => l.replace(/ progname=\S+$/, ''));
+    t.is(norm(b).length, 3, b);
+    t.deepEqual(norm(b), norm(a));
   });
 });

@@ -34,6 +34,7 @@ async function loadRaw(name: string): Promise<RawCommand> {
     case 'ethtool': return (await import('./commands/ethtool.js')).ethtoolCommand;
     case 'dump-conntrack': return (await import('./commands/dump-conntrack.js')).dumpConntrackCommand;
     case 'monitor-genl': return (await import('./commands/monitor-genl.js')).monitorGenlCommand;
+    case 'monitor-conntrack': return (await import('./commands/monitor-conntrack.js')).monitorConntrackCommand;
     default: throw new UsageError(`unknown command "${name}"`);
   }
 }
@@ -94,6 +95,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (first === 'monitor' && rest[0] === 'genl') return runRaw('monitor-genl', rest.slice(1));
+  if (first === 'monitor' && rest[0] === 'conntrack') return runRaw('monitor-conntrack', rest.slice(1));
   const spec = findCommand(first);
   if (!spec) throw new UsageError(`unknown command "${first}"; commands: ${COMMANDS.map((c) => c.name).join(', ')}`);
   if (spec.passthrough) {

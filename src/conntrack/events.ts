@@ -24,7 +24,8 @@ export interface EventOptions {
 }
 
 export type ConntrackEvent =
-  | { type: 'new' | 'update' | 'destroy'; entry: ConntrackEntry }
+  /** portId: the netlink port of the program that caused it (0: the kernel itself). */
+  | { type: 'new' | 'update' | 'destroy'; entry: ConntrackEntry; portId: number }
   /** The kernel dropped events: what happened meanwhile is unknown. */
   | { type: 'overrun' }
   /** The table as listed after an overrun, entry by entry, then 'synced'. */
@@ -44,7 +45,7 @@ export async function* eventStream(ct: Conntrack, opts: EventOptions): AsyncGene
     const entry = entryFrom(d);
     const type = m.type === IPCTNL_MSG_CT_DELETE ? 'destroy' : m.type === IPCTNL_MSG_CT_NEW && m.flags & NLM_F_CREATE ? 'new' : 'update';
     if (opts.filter && !opts.filter(entry)) return;
-    push({ type, entry });
+    push({ type, entry, portId: m.portId });
   };
   sock.onOverrun = () => push({ type: 'overrun' });
   if (opts.new !== false) sock.joinGroup(NFNLGRP_CONNTRACK_NEW);

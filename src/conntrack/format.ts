@@ -72,6 +72,16 @@ export function formatEntry(e: ConntrackEntry, opts: FormatOptions = {}): string
   return s.trimEnd();
 }
 
+/**
+ * One line of `conntrack -E`: the event label right-aligned in 9 columns, the entry, and the
+ * port of the program that caused it ([USERSPACE] portid=N) when it was not the kernel.
+ * (conntrack also names that program when its pid is the port id and it still runs; not here.)
+ */
+export function formatEvent(type: 'new' | 'update' | 'destroy', e: ConntrackEntry, portId = 0, opts: FormatOptions = {}): string {
+  const label = `[${type.toUpperCase()}]`.padStart(9);
+  return `${label} ${formatEntry(e, opts)}${portId ? ` [USERSPACE] portid=${portId}` : ''}`;
+}
+
 /** The trailer `conntrack -L` writes to stderr. */
 export function summaryLine(count: number): string {
   return `conntrack v1.4.7 (conntrack-tools): ${count} flow entries have been shown.`;

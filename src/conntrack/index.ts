@@ -5,5 +5,5 @@ export { Conntrack, type ConntrackOptions, type ConntrackFilter, type TupleInput
 export { type ConntrackEvent, type EventOptions, eventFilter } from './events.js';
 export { entryFrom, expectationFrom, tupleFrom, protoName, type ConntrackEntry, type ConntrackExpectation, type Tuple, type Counters, type TcpInfo } from './entry.js';
 export { natOf, type NatView, type Endpoint } from './nat.js';
-export { formatEntry, formatExpectation, formatStats, entryJson, summaryLine, type FormatOptions, type CpuStats } from './format.js';
+export { formatEntry, formatEvent, formatExpectation, formatStats, entryJson, summaryLine, type FormatOptions, type CpuStats } from './format.js';
 export { conntrack as conntrackFamily, conntrackDecl } from './family.js';

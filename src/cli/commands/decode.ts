@@ -104,7 +104,11 @@ function parseFamilyIds(text: string | undefined): Map<number, string> {
 
 async function lookupFor(protocol: number, datagrams: Datagram[], familyArg: string | undefined): Promise<SchemaLookup | undefined> {
   if (protocol === 0) return (await import('../../rtnl/tree-schema.js')).rtnlSchema;
-  if (protocol === 12) return (await import('../../nft/tree-schema.js')).nftSchema;
+  if (protocol === 12) {
+    // nfnetlink: nftables (subsystem 10) and ctnetlink (1, 2) by their own tables.
+    const [{ nftSchema }, { conntrackSchema }] = await Promise.all([import('../../nft/tree-schema.js'), import('../../conntrack/tree-schema.js')]);
+    return (type) => conntrackSchema(type) ?? nftSchema(type);
+  }
   if (protocol === 16) {
     const g = await import('../../ynl/tree-schema.js');
     // --family wins over what the capture's nlctrl replies say.

@@ -50,6 +50,8 @@ function attrSpec(family: CompiledFamily, a: AttrDecl, setName: string, cache: M
       return { name, format: 'binary' };
     }
     default: {
+      // An address held in an integer (ctnetlink's IPv4 tuple members are be32).
+      if (a.hint === 'ipv4' || a.hint === 'ipv6' || a.hint === 'ipv4-or-v6') return { name, format: 'ip' };
       const format = a.byteOrder === 'big-endian' ? BE[a.type as IntType] ?? intFormat(a.type)! : intFormat(a.type) ?? 'auto';
       const spec: AttrSpec = { name, format };
       if (a.enum && !a.flags) {
