@@ -3,6 +3,7 @@
 // documentation address (203.0.113.1), joined to the host by a veth, with no route back to
 // 192.168.0.0/16: only masquerade makes replies find their way.
 import { NetlinkError } from 'netlinkts';
+import { formatEntry, natOf } from 'netlinkts/conntrack';
 import { ping, runLab, tcpConnect, tcpEchoSourceServer } from './lib/lab.js';
 
 await runLab('seed 001: egress traffic from ns0 through br0, forwarding and masquerade', 'seed001-host', async (lab) => {
@@ -71,4 +72,14 @@ await runLab('seed 001: egress traffic from ns0 through br0, forwarding and masq
   const conn = await tcpConnect(ns0, '203.0.113.1', 8080);
   server.stop();
   lab.check(conn.ok && conn.text === '203.0.113.2', `the server saw the connection come from ${conn.text} (the host's uplink: masqueraded)`);
+
+  lab.step('conntrack -L -p tcp --dport 8080  (the translation, in the host\'s connection table)');
+  let translated = '';
+  for await (const e of host.conntrack.list({ proto: 'tcp', dport: 8080 })) {
+    const nat = natOf(e);
+    if (nat) translated = nat.text;
+    console.log(`   ${formatEntry(e)}`);
+  }
+  console.log(`   nat: ${translated}`);
+  lab.check(/^192\.168\.\d+\.\d+:\d+ -> 203\.0\.113\.1:8080 via masquerade to 203\.0\.113\.2$/.test(translated), 'the connection table shows the masqueraded flow');
 });
