@@ -87,3 +87,11 @@ export { linkJson, linkInfoJson, linkText, type PeerInfo } from './print/link.js
 export { routeJson, routeJsonText, routeText } from './print/route.js';
 export { addrInfoJson, addrLinkJson, addrText } from './print/address.js';
 export { neighJson, neighText } from './print/neighbour.js';
+
+// Policy rules (`ip rule`).
+export {
+  decodeRule, encodeRuleDump, encodeNewRule, encodeDelRule, describeRuleAttribute, FR_ACT, type Rule, type RuleAction,
+  type RuleAttrs, type RuleMessage,
+} from './rule.js';
+export { listRules, addRule, deleteRule, deleteListedRule, flushRules, ruleMessage, type RuleSpec, type ListRulesOptions } from './rule-ops.js';
+export { ruleJson, ruleText } from './print/rule.js';

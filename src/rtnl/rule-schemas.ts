@@ -1,0 +1,78 @@
+// Input schemas (zod v3 API) for rules, nexthops and FDB entries, imported lazily by the
+// operations that change state (as ./schemas.js is), so read-only paths never load zod.
+import { z } from 'zod/v3';
+import { dsfieldNumber, ipprotoNumber } from './iproute-names.js';
+import { ipAddress, ipPrefix, linkName, linkSelector, macAddress } from './schemas.js';
+import { RT_TABLE_NAMES, RTPROT_NAMES } from './constants.js';
+
+const u8 = z.number().int().min(0).max(0xff);
+const u16 = z.number().int().min(0).max(0xffff);
+const u32 = z.number().int().min(0).max(0xffffffff);
+
+const named = (names: Iterable<string>, what: string) => {
+  const known = [...names];
+  return z.string().refine((s) => known.includes(s) || /^\d+$/.test(s), { message: `unknown ${what} (known names: ${known.join(', ')}, or a number)` });
+};
+
+export const tableRef = z.union([u32, named(RT_TABLE_NAMES.values(), 'table')]);
+export const protocolRef = z.union([u8, named(RTPROT_NAMES.values(), 'protocol')]);
+
+/**
+ * A port or an inclusive [start, end] range. The kernel takes ports 1-65534 and start <= end
+ * (fib_rule_port_range_valid; "Invalid sport range" otherwise).
+ */
+const port = z.number().int().min(1).max(0xfffe);
+const portRange = z.union([
+  port,
+  z.tuple([port, port]).refine(([a, b]) => a <= b, { message: 'port range is reversed (start > end)' }),
+  z.object({ start: port, end: port }).strict().refine((r) => r.start <= r.end, { message: 'port range is reversed (start > end)' }),
+]);
+
+const uidRange = z.union([
+  z.tuple([u32, u32]).refine(([a, b]) => a <= b, { message: 'uid range is reversed (start > end)' }),
+  z.object({ start: u32, end: u32 }).strict().refine((r) => r.start <= r.end, { message: 'uid range is reversed (start > end)' }),
+]);
+
+const selector = {
+  family: z.union([z.literal(4), z.literal(6), z.literal('inet'), z.literal('inet6')]).optional(),
+  priority: u32.optional(),
+  not: z.boolean().optional(),
+  from: z.union([z.literal('all'), ipPrefix]).optional(),
+  to: z.union([z.literal('all'), ipPrefix]).optional(),
+  tos: z.union([u8, z.string().refine((s) => dsfieldNumber(s) !== undefined, { message: 'not a TOS value or rt_dsfield name' })]).optional(),
+  dscp: z.number().int().min(0).max(63).optional(),
+  fwmark: u32.optional(),
+  fwmask: u32.optional(),
+  iif: linkName.optional(),
+  oif: linkName.optional(),
+  l3mdev: z.boolean().optional(),
+  uidrange: uidRange.optional(),
+  ipproto: z.union([u8, z.string().refine((s) => ipprotoNumber(s) !== undefined, { message: 'unknown IP protocol' })]).optional(),
+  sport: portRange.optional(),
+  dport: portRange.optional(),
+  tun_id: z.union([z.bigint().min(0n).max(0xffffffffffffffffn), z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)]).optional(),
+  flowlabel: z.number().int().min(0).max(0xfffff).optional(),
+  flowlabel_mask: z.number().int().min(0).max(0xfffff).optional(),
+  realms: u32.optional(),
+};
+
+const action = {
+  action: z.enum(['table', 'goto', 'nop', 'blackhole', 'unreachable', 'prohibit']).optional(),
+  table: tableRef.optional(),
+  goto: u32.optional(),
+  protocol: protocolRef.optional(),
+  suppress_prefixlength: z.number().int().min(0).max(128).optional(),
+  suppress_ifgroup: u32.optional(),
+};
+
+export const ruleSpecSchema = z.object({ ...selector, ...action }).strict().superRefine((r, ctx) => {
+  const fam = (p: string | undefined): number | undefined => (p && p !== 'all' ? (p.includes(':') ? 6 : 4) : undefined);
+  const fams = [fam(r.from), fam(r.to), r.family === 'inet' ? 4 : r.family === 'inet6' ? 6 : r.family].filter((x) => x !== undefined);
+  if (new Set(fams).size > 1) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['from'], message: 'from, to and family name different address families' });
+  if (r.l3mdev && r.table !== undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['table'], message: 'an l3mdev rule takes no table (it looks up the device\'s)' });
+  if (r.goto !== undefined && r.action !== undefined && r.action !== 'goto') ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['goto'], message: `goto with action ${r.action}` });
+  if (r.fwmask !== undefined && r.fwmark === undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['fwmask'], message: 'fwmask needs fwmark' });
+  if ((r.flowlabel !== undefined || r.flowlabel_mask !== undefined) && fams.some((f) => f === 4)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['flowlabel'], message: 'flow labels are IPv6 only' });
+});
+
+export { ipAddress, linkSelector, macAddress, u8, u16, u32 };
