@@ -13,3 +13,8 @@ export const rtAddr = new NetlinkFamily(rtAddrSpec, { nestedFlag: false });
 export const rtRoute = new NetlinkFamily(rtRouteSpec, { nestedFlag: false });
 export const rtNeigh = new NetlinkFamily(rtNeighSpec, { nestedFlag: false });
 export const rtRule = new NetlinkFamily(rtRuleSpec, { nestedFlag: false });
+
+// Nexthop objects have no kernel spec: the declaration is ours (spec/nexthop.ts). ip sets
+// NLA_F_NESTED on NHA_RES_GROUP, and the kernel's nexthop policies parse nests strictly.
+import { rtNexthopSpec } from './spec/nexthop.js';
+export const rtNexthop = new NetlinkFamily(rtNexthopSpec, { nestedFlag: true });

@@ -95,3 +95,15 @@ export {
 } from './rule.js';
 export { listRules, addRule, deleteRule, deleteListedRule, flushRules, ruleMessage, type RuleSpec, type ListRulesOptions } from './rule-ops.js';
 export { ruleJson, ruleText } from './print/rule.js';
+
+// Nexthop objects (`ip nexthop`).
+export {
+  decodeNexthop, decodeNexthopBucket, decodeGroup, encodeGroup, encodeNewNexthop, encodeDelNexthop, encodeGetNexthop, encodeNexthopDump,
+  encodeNexthopBucketDump, describeNexthopAttribute, type Nexthop, type NexthopBucket, type NexthopGroupMember, type ResilientArgs,
+  type NexthopMessage, type NexthopDumpFilter,
+} from './nexthop.js';
+export {
+  listNexthops, getNexthop, listNexthopBuckets, addNexthop, replaceNexthop, deleteNexthop, flushNexthops, nexthopMessage,
+  type NexthopObjectSpec, type ListNexthopsOptions,
+} from './nexthop-ops.js';
+export { nexthopJson, nexthopText, nexthopBucketJson } from './print/nexthop.js';

@@ -76,3 +76,40 @@ export const ruleSpecSchema = z.object({ ...selector, ...action }).strict().supe
 });
 
 export { ipAddress, linkSelector, macAddress, u8, u16, u32 };
+
+// ---- nexthop objects
+
+const nhId = z.number().int().min(1).max(0xffffffff);
+const groupMember = z.union([nhId, z.object({ id: nhId, weight: z.number().int().min(1).max(256).optional() }).strict()]);
+
+export const nexthopObjectSchema = z.object({
+  id: nhId.optional(),
+  family: z.union([z.literal(4), z.literal(6), z.literal('inet'), z.literal('inet6')]).optional(),
+  via: ipAddress.optional(),
+  dev: linkSelector.optional(),
+  onlink: z.boolean().optional(),
+  blackhole: z.boolean().optional(),
+  fdb: z.boolean().optional(),
+  group: z.array(groupMember).min(1).optional(),
+  type: z.enum(['mpath', 'resilient']).optional(),
+  buckets: u16.refine((n) => n > 0, { message: 'a resilient group needs at least one bucket' }).optional(),
+  // ip multiplies by 100 (USER_HZ) into a u32.
+  idle_timer: z.number().int().min(0).max(Math.floor(0xffffffff / 100) - 1).optional(),
+  unbalanced_timer: z.number().int().min(0).max(Math.floor(0xffffffff / 100) - 1).optional(),
+  protocol: protocolRef.optional(),
+}).strict().superRefine((n, ctx) => {
+  const issue = (path: string, message: string): void => { ctx.addIssue({ code: z.ZodIssueCode.custom, path: [path], message }); };
+  if (n.group) {
+    for (const k of ['via', 'dev', 'blackhole', 'onlink'] as const) if (n[k] !== undefined) issue(k, `a group takes no ${k} (its members have their own)`);
+    const ids = n.group.map((m) => (typeof m === 'number' ? m : m.id));
+    if (new Set(ids).size !== ids.length) issue('group', 'a nexthop appears twice in the group');
+  } else {
+    if (n.type !== undefined) issue('type', 'type is for groups');
+    if (n.blackhole && (n.via !== undefined || n.dev !== undefined || n.fdb)) issue('blackhole', 'a blackhole nexthop takes no via, dev or fdb');
+    if (!n.blackhole && n.via === undefined && n.dev === undefined) issue('via', 'a nexthop needs via, dev or blackhole (or a group)');
+    if (n.fdb && n.dev !== undefined) issue('dev', 'an fdb nexthop takes no dev');
+  }
+  if ((n.buckets ?? n.idle_timer ?? n.unbalanced_timer) !== undefined && n.type !== 'resilient') issue('buckets', 'buckets and timers are for type resilient');
+  const fam = n.family === 'inet' || n.family === 4 ? 4 : n.family === 'inet6' || n.family === 6 ? 6 : undefined;
+  if (fam && n.via && (n.via.includes(':') ? 6 : 4) !== fam) issue('via', `via ${n.via} is not of family IPv${fam}`);
+});
