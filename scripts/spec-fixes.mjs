@@ -28,3 +28,15 @@ FIXES.push(
     why: 'fib_nl_fill_rule puts FRA_TUN_ID with nla_put_be64 (ip rule reads it with ntohll)',
   },
 );
+FIXES.push(
+  {
+    spec: 'rt-neigh', set: 'neighbour-attrs', attrs: ['port'],
+    change: { byteOrder: 'big-endian' },
+    why: 'vxlan_fdb_info puts NDA_PORT with nla_put_be16 (bridge fdb reads it with rta_getattr_be16)',
+  },
+  {
+    spec: 'rt-neigh', set: 'neighbour-attrs', attrs: ['dst'],
+    change: { hint: 'ipv4-or-v6' },
+    why: 'NDA_DST is 4 or 16 bytes (IPv6 neighbours, vxlan remotes over IPv6)',
+  },
+);

@@ -107,3 +107,8 @@ export {
   type NexthopObjectSpec, type ListNexthopsOptions,
 } from './nexthop-ops.js';
 export { nexthopJson, nexthopText, nexthopBucketJson } from './print/nexthop.js';
+
+// Bridge FDB (`bridge fdb`).
+export { decodeFdb, encodeNewFdb, encodeDelFdb, encodeFdbDump, describeFdbAttribute, fdbStateName, type FdbEntry, type FdbMessage } from './fdb.js';
+export { listFdb, addFdb, appendFdb, replaceFdb, deleteFdb, fdbMessage, type FdbSpec, type ListFdbOptions } from './fdb-ops.js';
+export { fdbJson, fdbText } from './print/fdb.js';

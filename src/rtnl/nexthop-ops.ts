@@ -131,7 +131,7 @@ export function nexthopMessage(v: NexthopObjectSpec, ifindex?: number): NexthopM
 }
 
 async function writeNexthop(sock: NetlinkSocket, spec: NexthopObjectSpec, mode: NexthopWriteMode, signal?: AbortSignal): Promise<void> {
-  const s = await import('./rule-schemas.js');
+  const s = await import('./schemas-routing.js');
   const v = validate(s.nexthopObjectSchema, spec, 'nexthop') as NexthopObjectSpec;
   const op = `${mode} nexthop${v.id !== undefined ? ` id ${v.id}` : ''}`;
   const ifindex = v.dev !== undefined ? await linkIndex(sock, v.dev, `${op}: dev ${v.dev}`) : undefined;

@@ -143,7 +143,7 @@ function describe(v: RuleSpec): string {
 }
 
 async function check(spec: RuleSpec): Promise<RuleSpec> {
-  const s = await import('./rule-schemas.js');
+  const s = await import('./schemas-routing.js');
   return validate(s.ruleSpecSchema, spec, 'rule') as RuleSpec;
 }
 

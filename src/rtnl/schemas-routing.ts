@@ -113,3 +113,43 @@ export const nexthopObjectSchema = z.object({
   const fam = n.family === 'inet' || n.family === 4 ? 4 : n.family === 'inet6' || n.family === 6 ? 6 : undefined;
   if (fam && n.via && (n.via.includes(':') ? 6 : 4) !== fam) issue('via', `via ${n.via} is not of family IPv${fam}`);
 });
+
+// ---- bridge FDB entries
+
+export const fdbSpecSchema = z.object({
+  mac: macAddress,
+  dev: linkSelector,
+  dst: ipAddress.optional(),
+  port: u16.optional(),
+  vni: z.number().int().min(0).max(0xffffff).optional(),
+  src_vni: z.number().int().min(0).max(0xffffff).optional(),
+  via: linkSelector.optional(),
+  nhid: z.number().int().min(1).max(0xffffffff).optional(),
+  vlan: z.number().int().min(0).max(4094).optional(),
+  self: z.boolean().optional(),
+  master: z.boolean().optional(),
+  router: z.boolean().optional(),
+  use: z.boolean().optional(),
+  extern_learn: z.boolean().optional(),
+  sticky: z.boolean().optional(),
+  state: z.enum(['permanent', 'static', 'dynamic']).optional(),
+}).strict().superRefine((f, ctx) => {
+  if (f.nhid !== undefined && (f.dst !== undefined || f.port !== undefined || f.vni !== undefined)) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['nhid'], message: 'dst, port and vni are mutually exclusive with nhid' });
+  }
+});
+
+export const fdbDeleteSchema = z.object({
+  mac: macAddress,
+  dev: linkSelector,
+  dst: ipAddress.optional(),
+  port: u16.optional(),
+  vni: z.number().int().min(0).max(0xffffff).optional(),
+  src_vni: z.number().int().min(0).max(0xffffff).optional(),
+  via: linkSelector.optional(),
+  nhid: z.number().int().min(1).max(0xffffffff).optional(),
+  vlan: z.number().int().min(0).max(4094).optional(),
+  self: z.boolean().optional(),
+  master: z.boolean().optional(),
+  state: z.enum(['permanent', 'static', 'dynamic']).optional(),
+}).strict();

@@ -1,0 +1,147 @@
+// Bridge FDB against the kernel and `bridge fdb`: entries made by bridge on bridge ports and
+// vxlan devices decode and print as `bridge -j [-s] fdb show`, the library's requests are
+// byte-equal to bridge's, library writes read back by bridge, bad input refused.
+import test from 'ava';
+import { ValidationError } from '../src/netlink/errors.js';
+import {
+  addFdb, appendFdb, deleteFdb, encodeDelFdb, encodeNewFdb, fdbJson, fdbMessage, fdbText, linkIndex, listFdb, replaceFdb, type FdbSpec,
+} from '../src/rtnl/index.js';
+import { ipn, withNs } from './helpers/rtnl.js';
+import { messagesOf, requestHex, sentDatagrams } from './helpers/strace.js';
+import { run } from './helpers/env.js';
+
+const RTM_NEWNEIGH = 28, RTM_DELNEIGH = 29;
+const clean = (o: unknown): any => JSON.parse(JSON.stringify(o));
+const bridgej = (ns: string, args: string[]): any[] => {
+  const out = run('ip', ['netns', 'exec', ns, 'bridge', '-j', ...args]).trim();
+  return out ? JSON.parse(out) : [];
+};
+
+/** br0 with port veth0 (peer veth1), vxlan vx0 (vni 42), vx1 (external), vx6 (IPv6 underlay), fdb nexthops 1 and group 2. */
+function topology(ns: string): void {
+  for (const args of [
+    ['link', 'add', 'br0', 'type', 'bridge'], ['link', 'add', 'veth0', 'type', 'veth', 'peer', 'name', 'veth1'],
+    ['link', 'set', 'veth0', 'master', 'br0'], ['link', 'set', 'br0', 'up'], ['link', 'set', 'veth0', 'up'], ['link', 'set', 'veth1', 'up'],
+    ['addr', 'add', '192.0.2.1/24', 'dev', 'br0'], ['-6', 'addr', 'add', '2001:db8::1/64', 'dev', 'br0', 'nodad'],
+    ['link', 'add', 'vx0', 'type', 'vxlan', 'id', '42', 'dstport', '4789', 'local', '192.0.2.1', 'nolearning'],
+    ['link', 'add', 'vx1', 'type', 'vxlan', 'external', 'dstport', '4790'],
+    ['link', 'add', 'vx6', 'type', 'vxlan', 'id', '7', 'dstport', '4791', 'local', '2001:db8::1'],
+    ['link', 'set', 'vx0', 'up'], ['link', 'set', 'vx1', 'up'], ['link', 'set', 'vx6', 'up'],
+    ['nexthop', 'add', 'id', '1', 'via', '198.51.100.20', 'fdb'], ['nexthop', 'add', 'id', '2', 'group', '1', 'fdb'],
+  ]) ipn(ns, args);
+}
+
+// bridge arguments (after the verb) and the library's spec for the same entry.
+const CASES: Array<['add' | 'append' | 'replace', string[], FdbSpec]> = [
+  ['add', ['02:00:00:00:00:01', 'dev', 'veth0', 'master', 'static'], { mac: '02:00:00:00:00:01', dev: 'veth0', master: true, state: 'static' }],
+  ['add', ['02:00:00:00:00:03', 'dev', 'veth0', 'master'], { mac: '02:00:00:00:00:03', dev: 'veth0', master: true }],
+  ['add', ['02:00:00:00:00:07', 'dev', 'veth0', 'master', 'static', 'sticky'], { mac: '02:00:00:00:00:07', dev: 'veth0', master: true, state: 'static', sticky: true }],
+  ['add', ['02:00:00:00:00:08', 'dev', 'veth0', 'master', 'extern_learn'], { mac: '02:00:00:00:00:08', dev: 'veth0', master: true, extern_learn: true }],
+  ['add', ['02:00:00:00:00:0b', 'dev', 'veth0', 'self'], { mac: '02:00:00:00:00:0b', dev: 'veth0', self: true }],
+  ['add', ['02:00:00:00:00:0d', 'dev', 'veth0', 'master', 'router', 'permanent'], { mac: '02:00:00:00:00:0d', dev: 'veth0', master: true, router: true, state: 'permanent' }],
+  ['add', ['00:00:00:00:00:00', 'dev', 'vx0', 'dst', '198.51.100.1'], { mac: '00:00:00:00:00:00', dev: 'vx0', dst: '198.51.100.1' }],
+  ['append', ['00:00:00:00:00:00', 'dev', 'vx0', 'dst', '198.51.100.2'], { mac: '00:00:00:00:00:00', dev: 'vx0', dst: '198.51.100.2' }],
+  ['add', ['02:00:00:00:00:04', 'dev', 'vx0', 'dst', '198.51.100.3', 'port', '4790', 'vni', '43'], { mac: '02:00:00:00:00:04', dev: 'vx0', dst: '198.51.100.3', port: 4790, vni: 43 }],
+  ['add', ['02:00:00:00:00:05', 'dev', 'vx0', 'dst', '198.51.100.4', 'via', 'veth1', 'self', 'permanent'], { mac: '02:00:00:00:00:05', dev: 'vx0', dst: '198.51.100.4', via: 'veth1', self: true, state: 'permanent' }],
+  ['add', ['02:00:00:00:00:06', 'dev', 'vx1', 'dst', '198.51.100.5', 'vni', '100', 'src_vni', '200'], { mac: '02:00:00:00:00:06', dev: 'vx1', dst: '198.51.100.5', vni: 100, src_vni: 200 }],
+  ['add', ['02:00:00:00:00:11', 'dev', 'vx1', 'nhid', '2', 'self'], { mac: '02:00:00:00:00:11', dev: 'vx1', nhid: 2, self: true }],
+  ['add', ['00:00:00:00:00:00', 'dev', 'vx6', 'dst', '2001:db8::10'], { mac: '00:00:00:00:00:00', dev: 'vx6', dst: '2001:db8::10' }],
+  ['replace', ['02:00:00:00:00:04', 'dev', 'vx0', 'dst', '198.51.100.30', 'port', '5000', 'vni', '44'], { mac: '02:00:00:00:00:04', dev: 'vx0', dst: '198.51.100.30', port: 5000, vni: 44 }],
+];
+
+/** The entries that are not the kernel's own (multicast, the ports' addresses): ours. */
+const ours = (list: any[]): any[] => list.filter((e) => /^(02:00|00:00)/.test(e.mac));
+
+test('fdb entries made by bridge (ports and vxlan) decode and print as bridge -j [-s] fdb show', async (t) => {
+  await withNs('fd', async ({ name, sock }) => {
+    topology(name);
+    for (const [verb, args] of CASES) run('ip', ['netns', 'exec', name, 'bridge', 'fdb', verb, ...args]);
+    const lib = await listFdb(sock);
+    t.deepEqual(clean(lib.map((e) => fdbJson(e))), bridgej(name, ['fdb', 'show']));
+    t.is(ours(bridgej(name, ['fdb', 'show'])).length, CASES.length - 1, 'every case is there (replace changed one)');
+    t.is(lib.map((e) => fdbText(e)).join(''), run('ip', ['netns', 'exec', name, 'bridge', 'fdb', 'show']));
+    // -s: used/updated count seconds, so they may tick between the two reads.
+    const stats = bridgej(name, ['-s', 'fdb', 'show']);
+    const libStats = clean((await listFdb(sock)).map((e) => fdbJson(e, { stats: true })));
+    t.is(libStats.length, stats.length);
+    stats.forEach((s: any, i: number) => {
+      const l = libStats[i];
+      const near = (a: unknown, b: unknown): boolean => a === b || (typeof a === 'number' && typeof b === 'number' && Math.abs(a - b) <= 1);
+      t.true(near(l.used, s.used) && near(l.updated, s.updated), `${s.mac} used/updated: ${JSON.stringify([l.used, l.updated, s.used, s.updated])}`);
+      t.deepEqual({ ...l, used: 0, updated: 0 }, { ...s, used: 0, updated: 0 }, s.mac);
+    });
+    // Filters: dev (bridge then leaves the device out) and br (the kernel's NDA_MASTER).
+    for (const dev of ['vx0', 'veth0', 'vx1']) {
+      t.deepEqual(clean((await listFdb(sock, { dev })).map((e) => fdbJson(e, { showDev: false }))), bridgej(name, ['fdb', 'show', 'dev', dev]), `dev ${dev}`);
+    }
+    t.deepEqual(clean((await listFdb(sock, { master: 'br0' })).map((e) => fdbJson(e))), bridgej(name, ['fdb', 'show', 'br', 'br0']), 'br br0');
+    t.deepEqual(clean((await listFdb(sock, { dynamic: true })).map((e) => fdbJson(e))), bridgej(name, ['fdb', 'show', 'dynamic']), 'dynamic');
+    const vx = lib.find((e) => e.mac === '02:00:00:00:00:04')!;
+    t.like(vx, { ifname: 'vx0', dst: '198.51.100.30', port: 5000, vni: 44, flags: ['self'], state: 'permanent', nud: ['noarp', 'permanent'] });
+    t.like(lib.find((e) => e.mac === '02:00:00:00:00:05'), { viaIf: 'veth1' });
+    t.deepEqual(lib.filter((e) => e.ifname === 'vx0' && e.mac === '00:00:00:00:00:00').map((e) => e.dst).sort(), ['198.51.100.1', '198.51.100.2']);
+  });
+});
+
+test('library fdb requests are byte-equal to bridge fdb add / append / replace / del', async (t) => {
+  await withNs('fb', async ({ name, sock }) => {
+    topology(name);
+    const idx = async (d: unknown): Promise<number | undefined> => (d === undefined ? undefined : linkIndex(sock, d as string));
+    // vlan on a port: this kernel refuses it (no VLAN filtering) but bridge still sends the request.
+    const cases: typeof CASES = [...CASES, ['add', ['02:00:00:00:00:0a', 'dev', 'veth0', 'master', 'vlan', '5'], { mac: '02:00:00:00:00:0a', dev: 'veth0', master: true, vlan: 5 }]];
+    for (const [verb, args, spec] of cases) {
+      const { datagrams, stderr } = sentDatagrams(['bridge', 'fdb', verb, ...args], name);
+      const sent = messagesOf(datagrams).filter((m) => new DataView(m.buffer, m.byteOffset).getUint16(4, true) === RTM_NEWNEIGH);
+      t.is(sent.length, 1, `bridge fdb ${verb} ${args.join(' ')}: ${stderr}`);
+      const mine = encodeNewFdb(fdbMessage(spec, (await idx(spec.dev))!, await idx(spec.via)), verb);
+      t.is(requestHex(mine), requestHex(sent[0]!), `bridge fdb ${verb} ${args.join(' ')}`);
+      const del = sentDatagrams(['bridge', 'fdb', 'del', ...args.filter((a) => !['sticky', 'extern_learn', 'router'].includes(a))], name);
+      const sentDel = messagesOf(del.datagrams).find((m) => new DataView(m.buffer, m.byteOffset).getUint16(4, true) === RTM_DELNEIGH)!;
+      t.is(requestHex(encodeDelFdb(fdbMessage(spec, (await idx(spec.dev))!, await idx(spec.via), true))), requestHex(sentDel), `bridge fdb del ${args.join(' ')}`);
+    }
+  });
+});
+
+test('library fdb writes read back by bridge; append, replace, delete one remote', async (t) => {
+  await withNs('fl', async ({ name, sock }) => {
+    topology(name);
+    for (const [verb, , spec] of CASES) await (verb === 'add' ? addFdb : verb === 'append' ? appendFdb : replaceFdb)(sock, spec);
+    t.deepEqual(clean((await listFdb(sock)).map((e) => fdbJson(e))), bridgej(name, ['fdb', 'show']));
+    t.deepEqual(ours(bridgej(name, ['fdb', 'show', 'dev', 'vx0'])).map((e: any) => e.dst).sort(), ['198.51.100.1', '198.51.100.2', '198.51.100.30', '198.51.100.4']);
+    t.like(bridgej(name, ['fdb', 'show', 'dev', 'vx1']).find((e: any) => e.mac === '02:00:00:00:00:06'), { dst: '198.51.100.5', vni: 100, src_vni: 200 });
+    t.like(bridgej(name, ['fdb', 'show', 'dev', 'vx1']).find((e: any) => e.mac === '02:00:00:00:00:11'), { nhid: 2 });
+    t.like(bridgej(name, ['fdb', 'show', 'dev', 'veth0']).find((e: any) => e.mac === '02:00:00:00:00:07'), { flags: ['sticky'], master: 'br0', state: 'static' });
+
+    const dup = await t.throwsAsync(addFdb(sock, CASES[0]![2]));
+    t.is((dup as any).code, 'EEXIST');
+    // Delete one of the two all-zeros remotes: the other stays.
+    await deleteFdb(sock, { mac: '00:00:00:00:00:00', dev: 'vx0', dst: '198.51.100.1' });
+    t.deepEqual(bridgej(name, ['fdb', 'show', 'dev', 'vx0']).filter((e: any) => e.mac === '00:00:00:00:00:00').map((e: any) => e.dst), ['198.51.100.2']);
+    await deleteFdb(sock, { mac: '02:00:00:00:00:01', dev: 'veth0', master: true });
+    t.is(bridgej(name, ['fdb', 'show', 'dev', 'veth0']).filter((e: any) => e.mac === '02:00:00:00:00:01').length, 0);
+    const gone = await t.throwsAsync(deleteFdb(sock, { mac: '02:00:00:00:00:01', dev: 'veth0', master: true }));
+    t.is((gone as any).code, 'ENOENT');
+    t.regex((gone as Error).message, /delete fdb 02:00:00:00:00:01 dev veth0/);
+    // What this kernel refuses comes back with its errno and reason.
+    const vlan = await t.throwsAsync(addFdb(sock, { mac: '02:00:00:00:00:0a', dev: 'veth0', master: true, vlan: 5 }));
+    t.is((vlan as any).code, 'EINVAL', 'a vlan on a bridge without VLAN filtering');
+  });
+});
+
+test('bad fdb entries are refused before anything is sent, the field named', async (t) => {
+  const sock = { request: () => { throw new Error('sent'); } } as any;
+  const bad: Array<[any, RegExp]> = [
+    [{ mac: 'zz', dev: 'vx0' }, /fdb\.mac/],
+    [{ mac: '02:00:00:00:00:01' }, /fdb\.dev/],
+    [{ mac: '02:00:00:00:00:01', dev: 'vx0', vni: 1 << 24 }, /fdb\.vni/],
+    [{ mac: '02:00:00:00:00:01', dev: 'vx0', port: 70000 }, /fdb\.port/],
+    [{ mac: '02:00:00:00:00:01', dev: 'vx0', dst: '198.51.100.1', nhid: 2 }, /fdb\.nhid.*mutually exclusive/],
+    [{ mac: '02:00:00:00:00:01', dev: 'vx0', vlan: 4095 }, /fdb\.vlan/],
+    [{ mac: '02:00:00:00:00:01', dev: 'vx0', state: 'stale' }, /fdb\.state/],
+    [{ mac: '02:00:00:00:00:01', dev: 'vx0', dst: 'nope' }, /fdb\.dst/],
+  ];
+  for (const [spec, re] of bad) {
+    const e = await t.throwsAsync(addFdb(sock, spec), { instanceOf: ValidationError });
+    t.regex(e!.message, re, JSON.stringify(spec));
+  }
+});
