@@ -18,3 +18,8 @@ export const rtRule = new NetlinkFamily(rtRuleSpec, { nestedFlag: false });
 // NLA_F_NESTED on NHA_RES_GROUP, and the kernel's nexthop policies parse nests strictly.
 import { rtNexthopSpec } from './spec/nexthop.js';
 export const rtNexthop = new NetlinkFamily(rtNexthopSpec, { nestedFlag: true });
+
+// AF_BRIDGE links (`bridge link`, `bridge vlan`): bridge sets NLA_F_NESTED on IFLA_PROTINFO (the
+// kernel tells the nest from the old single-byte form by it) and not on IFLA_AF_SPEC.
+import { rtBridgeSpec } from './spec/bridge.js';
+export const rtBridge = new NetlinkFamily(rtBridgeSpec, { nestedFlag: (_set, attr) => attr === 'protinfo' });

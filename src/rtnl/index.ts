@@ -112,3 +112,11 @@ export { nexthopJson, nexthopText, nexthopBucketJson } from './print/nexthop.js'
 export { decodeFdb, encodeNewFdb, encodeDelFdb, encodeFdbDump, describeFdbAttribute, fdbStateName, type FdbEntry, type FdbMessage } from './fdb.js';
 export { listFdb, addFdb, appendFdb, replaceFdb, deleteFdb, fdbMessage, type FdbSpec, type ListFdbOptions } from './fdb-ops.js';
 export { fdbJson, fdbText } from './print/fdb.js';
+
+// Bridge ports and VLANs (`bridge link`, `bridge vlan`).
+export {
+  decodeBridgePort, encodeBridgePortSet, encodeBridgePortDump, bridgeLinkFlags, type BridgePort, type BridgePortSettings,
+} from './bridge-port.js';
+export { encodeBridgeVlan, bridgeVlanAfSpec, type BridgeVlanSpec } from './bridge-vlan.js';
+export { listBridgePorts, setBridgePort, addBridgeVlan, deleteBridgeVlan, type ListBridgePortsOptions } from './bridge-ops.js';
+export { bridgePortJson } from './print/bridge.js';

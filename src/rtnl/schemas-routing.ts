@@ -153,3 +153,37 @@ export const fdbDeleteSchema = z.object({
   master: z.boolean().optional(),
   state: z.enum(['permanent', 'static', 'dynamic']).optional(),
 }).strict();
+
+// ---- bridge ports and VLANs
+
+const onOff = z.boolean().optional();
+export const bridgePortSettingsSchema = z.object({
+  guard: onOff, hairpin: onOff, fastleave: onOff, root_block: onOff, flood: onOff, mcast_router: z.number().int().min(0).max(3).optional(),
+  mcast_flood: onOff, bcast_flood: onOff, mcast_to_unicast: onOff, learning: onOff, learning_sync: onOff,
+  cost: z.number().int().min(1).max(0xffffffff).optional(), priority: z.number().int().min(0).max(63).optional(),
+  state: z.union([z.enum(['disabled', 'listening', 'learning', 'forwarding', 'blocking']), z.number().int().min(0).max(4)]).optional(),
+  neigh_suppress: onOff, vlan_tunnel: onOff, isolated: onOff, locked: onOff,
+  backup_port: z.union([linkSelector, z.null()]).optional(),
+  self: onOff, master: onOff, hwmode: z.enum(['veb', 'vepa']).optional(),
+}).strict();
+
+const vid = z.number().int().min(1).max(4094);
+export const bridgeVlanSchema = z.object({
+  dev: linkSelector,
+  vid,
+  vidEnd: vid.optional(),
+  pvid: onOff,
+  untagged: onOff,
+  self: onOff,
+  master: onOff,
+  tunnelId: z.number().int().min(0).max(0xffffff).optional(),
+  tunnelIdEnd: z.number().int().min(0).max(0xffffff).optional(),
+}).strict().superRefine((v, ctx) => {
+  const issue = (path: string, message: string): void => { ctx.addIssue({ code: z.ZodIssueCode.custom, path: [path], message }); };
+  if (v.vidEnd !== undefined && v.vidEnd <= v.vid) issue('vidEnd', `the range ${v.vid}-${v.vidEnd} is empty or reversed`);
+  if (v.vidEnd !== undefined && v.pvid) issue('pvid', 'pvid cannot be configured for a vlan range');
+  if (v.tunnelIdEnd !== undefined && v.tunnelId === undefined) issue('tunnelIdEnd', 'tunnelIdEnd needs tunnelId');
+  if (v.tunnelId !== undefined && v.vidEnd !== undefined && v.tunnelIdEnd !== undefined && v.tunnelIdEnd - v.tunnelId !== v.vidEnd - v.vid) {
+    issue('tunnelIdEnd', 'the tunnel id range must be as long as the VLAN range');
+  }
+});
