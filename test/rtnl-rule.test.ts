@@ -156,3 +156,32 @@ test('bad rules are refused before anything is sent, the field named', async (t)
     t.regex(e!.message, re, JSON.stringify(spec));
   }
 });
+
+test('fluent API: ns.rules, ns.nexthops, ns.fdb and ns.bridge, read back by ip and bridge', async (t) => {
+  const { netns } = await import('../src/api/index.js');
+  const { uniqueName, assertPrivate } = await import('./helpers/env.js');
+  assertPrivate();
+  const name = uniqueName('rf');
+  const ns = await netns.add(name);
+  try {
+    // WireGuard's pair of rules (wg-quick): not fwmark -> its table, main without the default route.
+    await ns.rules.add({ not: true, fwmark: 0xca6c, table: 51820 });
+    await ns.rules.add({ table: 'main', suppress_prefixlength: 0 });
+    t.deepEqual((await ns.rules.list({ family: 4 }).collect()).map((r) => clean(ruleJson(r))), ipj(name, ['rule', 'show']));
+    await ns.link('br0').create({ kind: 'bridge' }).up();
+    await ns.link('veth0').create({ kind: 'veth', peer: { name: 'veth1', up: true } }).master('br0').up().address('192.0.2.1/24');
+    await ns.nexthops.add({ id: 7, via: '192.0.2.2', dev: 'veth0' });
+    await ns.routes.add({ to: '198.51.100.0/24', nhid: 7 });
+    t.like(ipj(name, ['route', 'show', '198.51.100.0/24'])[0], { nhid: 7, gateway: '192.0.2.2' });
+    t.is((await ns.nexthops.get(7)).gateway, '192.0.2.2');
+    await ns.fdb.add({ mac: '02:00:00:00:00:01', dev: 'veth0', master: true, state: 'static' });
+    const out = run('ip', ['netns', 'exec', name, 'bridge', '-j', 'fdb', 'show', 'dev', 'veth0']);
+    t.like(JSON.parse(out).find((e: any) => e.mac === '02:00:00:00:00:01'), { master: 'br0', state: 'static' });
+    t.true((await ns.fdb.list({ dev: 'veth0' }).collect()).some((e) => e.mac === '02:00:00:00:00:01'));
+    await ns.bridge.setPort('veth0', { learning: false, isolated: true });
+    t.like((await ns.bridge.ports({ dev: 'veth0' }).collect())[0], { learning: false, isolated: true, master: 'br0' });
+    t.is(await ns.rules.flush({ family: 4 }), 4, 'the two added, main and default');
+  } finally {
+    await ns.delete().catch(() => netns.delete(name).catch(() => {}));
+  }
+});

@@ -4,5 +4,6 @@ export { Namespace } from './namespace.js';
 export { LinkChain, type CreateSpec, type ChainAddress } from './link-chain.js';
 export { ChainStepError } from './chain-error.js';
 export { Listing, LinkCollection, AddressCollection, RouteCollection, NeighbourCollection } from './collections.js';
+export { RuleCollection, NexthopCollection, FdbCollection, BridgeAccess } from './routing.js';
 export { SysctlAccess } from './sysctl.js';
 export { NftAccess } from './nft.js';
