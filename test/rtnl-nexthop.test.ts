@@ -11,6 +11,9 @@ import {
 import { ipj, ipn, withNs } from './helpers/rtnl.js';
 import { messagesOf, requestHex, sentDatagrams } from './helpers/strace.js';
 import { run } from './helpers/env.js';
+import { readFileSync } from 'node:fs';
+import { rtNexthopSpec } from '../src/rtnl/spec/nexthop.js';
+import { rtNexthop } from '../src/rtnl/families.js';
 
 const RTM_NEWNEXTHOP = 104, RTM_DELNEXTHOP = 105;
 const clean = (o: unknown): any => JSON.parse(JSON.stringify(o));
@@ -145,4 +148,39 @@ test('bad nexthops are refused before anything is sent, the field named', async 
   }
   await t.throwsAsync(deleteNexthop(sock, 0), { instanceOf: ValidationError });
   await t.throwsAsync(addRoute(sock, { to: '198.51.100.0/24', nhid: 1, via: '192.0.2.1' }), { instanceOf: ValidationError, message: /route\.nhid/ });
+});
+
+test('the nexthop declaration agrees with linux/nexthop.h (what Debian 12 ships)', (t) => {
+  const header = readFileSync('/usr/include/linux/nexthop.h', 'utf8');
+  // The enums in the header, numbered from 0 as C does (aliases like NHA_RES_GROUP_PAD skipped).
+  const enumOf = (first: string): Map<string, number> => {
+    const body = new RegExp(`enum \\{([^}]*\\b${first}\\b[^}]*)\\}`).exec(header)![1]!;
+    const out = new Map<string, number>();
+    let n = 0;
+    for (const line of body.split('\n')) {
+      const m = /^\s*(\w+)\s*(=\s*(\w+))?\s*,/.exec(line.replace(/\/\*.*?\*\//g, ''));
+      if (!m || m[1]!.startsWith('__')) continue;
+      if (m[3]) { if (!/^\d+$/.test(m[3])) continue; n = Number(m[3]); }
+      out.set(m[1]!, n++);
+    }
+    return out;
+  };
+  const check = (first: string, prefix: string, set: string): void => {
+    const attrs = rtNexthopSpec.attributeSets[set as keyof typeof rtNexthopSpec.attributeSets] as readonly { name: string; value: number }[];
+    const decl = new Map<string, number>(attrs.map((a) => [a.name, a.value]));
+    let n = 0;
+    for (const [name, value] of enumOf(first)) {
+      if (value === 0) continue; // UNSPEC / PAD
+      const mine = name.slice(prefix.length).toLowerCase().replace(/_/g, '-');
+      t.is(decl.get(mine), value, `${name} = ${value}`);
+      n++;
+    }
+    t.true(n >= 3, `${first}: ${n} entries compared`);
+  };
+  check('NHA_ID', 'NHA_', 'nexthop-attrs');
+  check('NHA_RES_GROUP_BUCKETS', 'NHA_RES_GROUP_', 'nha-res-group-attrs');
+  check('NHA_RES_BUCKET_INDEX', 'NHA_RES_BUCKET_', 'nha-res-bucket-attrs');
+  t.regex(header, /struct nexthop_grp \{\s*__u32\s+id;[^}]*__u8\s+weight;/);
+  t.is(rtNexthop.struct('nexthop-grp').size, 8);
+  t.is(rtNexthop.struct('nhmsg').size, 8);
 });

@@ -36,6 +36,7 @@ const CASES: Array<[string[], RuleSpec]> = [
   [['priority', '706', 'protocol', 'kernel', 'table', '10', 'ipproto', 'udp', 'sport', '53', 'dport', '1024-65000'],
     { priority: 706, protocol: 'kernel', table: 10, ipproto: 'udp', sport: 53, dport: [1024, 65000] }],
   [['priority', '707', 'realms', '3/4', 'table', '11'], { priority: 707, realms: (3 << 16) | 4, table: 11 }],
+  [['priority', '709', 'realms', '5', 'tun_id', '77', 'table', '13'], { priority: 709, realms: 5, tun_id: 77n, table: 13 }],
   [['not', 'from', '192.0.2.128/25', 'priority', '708', 'fwmark', '0x1', 'table', '12', 'iif', 'nosuch0'],
     { not: true, from: '192.0.2.128/25', priority: 708, fwmark: 1, table: 12, iif: 'nosuch0' }],
 ];
