@@ -227,3 +227,27 @@ test('bridge link set and bridge vlan add/del requests are byte-equal to bridge 
     await t.throwsAsync(addBridgeVlan(sock, { dev: 'veth0', vid: 4095 }), { instanceOf: ValidationError, message: /vlan\.vid/ });
   });
 });
+
+test('fdb notifications (RTNLGRP_NEIGH, family bridge) decode as bridge -j fdb shows them, deletions flagged', async (t) => {
+  const { notifications } = await import('./helpers/notify.js');
+  const { decodeFdb } = await import('../src/rtnl/index.js');
+  await withNs('fn', async ({ name, sock }) => {
+    topology(name);
+    const links = new Map<number, string>();
+    for (const d of ['veth0', 'veth1', 'vx0', 'br0']) links.set(await linkIndex(sock, d), d);
+    const bridgeCmd = (args: string[]): string => run('ip', ['netns', 'exec', name, 'bridge', 'fdb', ...args]);
+    const events = await notifications(name, [3], (m) => {
+      if ((m.type !== RTM_NEWNEIGH && m.type !== RTM_DELNEIGH) || m.buf.u8(m.payloadStart) !== 7) return undefined;
+      const e = decodeFdb(m, (i) => links.get(i));
+      return e.mac?.startsWith('02:00:00:00:00') ? e : undefined;
+    }, () => {
+      bridgeCmd(['add', '02:00:00:00:00:04', 'dev', 'vx0', 'dst', '198.51.100.3', 'port', '4790', 'vni', '43']);
+      bridgeCmd(['add', '02:00:00:00:00:01', 'dev', 'veth0', 'master', 'static']);
+      bridgeCmd(['del', '02:00:00:00:00:04', 'dev', 'vx0']);
+    }, (got) => got.length >= 3);
+    t.deepEqual(events.map((e) => [e.msg, e.mac]), [['newneigh', '02:00:00:00:00:04'], ['newneigh', '02:00:00:00:00:01'], ['delneigh', '02:00:00:00:00:04']]);
+    t.deepEqual(clean(fdbJson(events[1]!)), bridgej(name, ['fdb', 'show', 'br', 'br0']).find((e: any) => e.mac === '02:00:00:00:00:01'));
+    t.deepEqual(clean(fdbJson(events[2]!)), { deleted: true, mac: '02:00:00:00:00:04', ifname: 'vx0', dst: '198.51.100.3', port: 4790, vni: 43, flags: ['self'], state: 'permanent' });
+    t.is(fdbText(events[2]!), 'Deleted 02:00:00:00:00:04 dev vx0 dst 198.51.100.3 port 4790 vni 43 self permanent\n');
+  });
+});

@@ -12,6 +12,8 @@ import { ipj, ipn, withNs } from './helpers/rtnl.js';
 import { messagesOf, requestHex, sentDatagrams } from './helpers/strace.js';
 import { run } from './helpers/env.js';
 import { readFileSync } from 'node:fs';
+import { notifications } from './helpers/notify.js';
+import { decodeNexthop } from '../src/rtnl/index.js';
 import { rtNexthopSpec } from '../src/rtnl/spec/nexthop.js';
 import { rtNexthop } from '../src/rtnl/families.js';
 
@@ -183,4 +185,22 @@ test('the nexthop declaration agrees with linux/nexthop.h (what Debian 12 ships)
   t.regex(header, /struct nexthop_grp \{\s*__u32\s+id;[^}]*__u8\s+weight;/);
   t.is(rtNexthop.struct('nexthop-grp').size, 8);
   t.is(rtNexthop.struct('nhmsg').size, 8);
+});
+
+test('nexthop notifications (RTNLGRP_NEXTHOP) decode as ip -j nexthop shows the objects, deletions flagged', async (t) => {
+  await withNs('nn', async ({ name, sock }) => {
+    await setup(sock);
+    const names = new Map([[await linkIndex(sock, 'veth0'), 'veth0']]);
+    const RTNLGRP_NEXTHOP = 32;
+    const events = await notifications(name, [RTNLGRP_NEXTHOP], (m) => (m.type === RTM_NEWNEXTHOP || m.type === RTM_DELNEXTHOP ? decodeNexthop(m, (i) => names.get(i)) : undefined), () => {
+      ipn(name, ['nexthop', 'add', 'id', '1', 'via', '192.0.2.2', 'dev', 'veth0']);
+      ipn(name, ['nexthop', 'add', 'id', '10', 'group', '1']);
+      ipn(name, ['nexthop', 'replace', 'id', '1', 'via', '192.0.2.9', 'dev', 'veth0']);
+      ipn(name, ['nexthop', 'del', 'id', '10']);
+    }, (got) => got.length >= 4);
+    t.deepEqual(events.map((e) => [e.msg, e.id]), [['newnexthop', 1], ['newnexthop', 10], ['newnexthop', 1], ['delnexthop', 10]]);
+    t.deepEqual(clean(nexthopJson(events[2]!)), ipj(name, ['nexthop', 'get', 'id', '1'])[0], 'a replace announces the new object');
+    t.like(clean(nexthopJson(events[3]!)), { deleted: true, id: 10, group: [{ id: 1 }] });
+    t.is(nexthopText(events[3]!), 'Deleted id 10 group 1 \n');
+  });
 });

@@ -186,3 +186,19 @@ test('fluent API: ns.rules, ns.nexthops, ns.fdb and ns.bridge, read back by ip a
     await ns.delete().catch(() => netns.delete(name).catch(() => {}));
   }
 });
+
+test('rule notifications (RTNLGRP_IPV4_RULE/IPV6_RULE) decode as ip -j rule shows them, deletions flagged', async (t) => {
+  const { notifications } = await import('./helpers/notify.js');
+  const { decodeRule } = await import('../src/rtnl/index.js');
+  await withNs('rn', async ({ name }) => {
+    const events = await notifications(name, [8, 19], (m) => (m.type === RTM_NEWRULE || m.type === RTM_DELRULE ? decodeRule(m) : undefined), () => {
+      ipn(name, ['rule', 'add', 'not', 'fwmark', '0xca6c', 'table', '51820']);
+      ipn(name, ['-6', 'rule', 'add', 'from', '2001:db8::/32', 'priority', '10', 'table', '100']);
+      ipn(name, ['rule', 'del', 'not', 'fwmark', '0xca6c', 'table', '51820']);
+    }, (got) => got.length >= 3);
+    t.deepEqual(events.map((e) => [e.msg, e.family, e.priority]), [['newrule', 'inet', 32765], ['newrule', 'inet6', 10], ['delrule', 'inet', 32765]]);
+    t.deepEqual(clean(ruleJson(events[1]!)), ipj(name, ['-6', 'rule', 'show', 'priority', '10'])[0]);
+    t.deepEqual(clean(ruleJson(events[2]!)), { deleted: true, priority: 32765, not: null, src: 'all', fwmark: '0xca6c', table: '51820' });
+    t.is(ruleText(events[2]!), 'Deleted 32765:\tnot from all fwmark 0xca6c lookup 51820\n');
+  });
+});
