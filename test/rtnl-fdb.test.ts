@@ -251,3 +251,36 @@ test('fdb notifications (RTNLGRP_NEIGH, family bridge) decode as bridge -j fdb s
     t.is(fdbText(events[2]!), 'Deleted 02:00:00:00:00:04 dev vx0 dst 198.51.100.3 port 4790 vni 43 self permanent\n');
   });
 });
+
+test('bridge fdb flush: requests byte-equal to bridge, and the kernel deletes what they select', async (t) => {
+  const { flushFdb, encodeFdbFlush, fdbFlushSelectors } = await import('../src/rtnl/index.js');
+  await withNs('ff', async ({ name, sock }) => {
+    topology(name);
+    const cases: Array<[string[], Parameters<typeof flushFdb>[1]]> = [
+      [['dev', 'br0'], { dev: 'br0' }],
+      [['dev', 'br0', 'brport', 'veth0', 'static', 'nosticky'], { dev: 'br0', brport: 'veth0', static: true, sticky: false }],
+      [['dev', 'veth0', 'master', 'vlan', '5'], { dev: 'veth0', master: true, vlan: 5 }],
+      [['dev', 'vx0', 'self', 'nopermanent', 'dynamic'], { dev: 'vx0', self: true, permanent: false, dynamic: true }],
+      [['dev', 'br0', 'permanent', 'nostatic', 'nodynamic', 'added_by_user', 'noextern_learn', 'sticky', 'nooffloaded'],
+        { dev: 'br0', permanent: true, static: false, dynamic: false, added_by_user: true, extern_learn: false, sticky: true, offloaded: false }],
+    ];
+    for (const [args, spec] of cases) {
+      const sent = messagesOf(sentDatagrams(['bridge', 'fdb', 'flush', ...args], name).datagrams)
+        .filter((m) => new DataView(m.buffer, m.byteOffset).getUint16(4, true) === RTM_DELNEIGH);
+      t.is(sent.length, 1, args.join(' '));
+      const ifindex = await linkIndex(sock, spec.dev as string);
+      const port = spec.brport !== undefined ? await linkIndex(sock, spec.brport as string) : undefined;
+      t.is(requestHex(encodeFdbFlush({ ifindex, port, vlan: spec.vlan, ...fdbFlushSelectors(spec) })), requestHex(sent[0]!), `bridge fdb flush ${args.join(' ')}`);
+    }
+    const bridgeCmd = (args: string[]): string => run('ip', ['netns', 'exec', name, 'bridge', 'fdb', ...args]);
+    bridgeCmd(['add', '02:00:00:00:00:01', 'dev', 'veth0', 'master', 'static']);
+    bridgeCmd(['add', '02:00:00:00:00:02', 'dev', 'veth0', 'master']);
+    bridgeCmd(['add', '02:00:00:00:00:03', 'dev', 'veth0', 'master', 'static', 'sticky']);
+    await flushFdb(sock, { dev: 'br0', brport: 'veth0', static: true, sticky: false });
+    t.deepEqual(ours(bridgej(name, ['fdb', 'show', 'br', 'br0'])).map((e: any) => e.mac).sort(), ['02:00:00:00:00:02', '02:00:00:00:00:03'], 'only the static non-sticky entry');
+    bridgeCmd(['add', '02:00:00:00:00:05', 'dev', 'vx0', 'dst', '198.51.100.1']);
+    await flushFdb(sock, { dev: 'vx0' });
+    t.deepEqual(ours(bridgej(name, ['fdb', 'show', 'dev', 'vx0'])), []);
+    await t.throwsAsync(flushFdb(sock, { dev: 'br0', vlan: 5000 }), { instanceOf: ValidationError, message: /fdb\.vlan/ });
+  });
+});

@@ -1,7 +1,7 @@
 // rules / nexthops / fdb / bridge of a namespace: thin facades binding the rtnl operations for
 // policy routing, nexthop objects, the bridge FDB and bridge ports/VLANs to the namespace's socket.
 import {
-  addBridgeVlan, addFdb, addNexthop, addRule, appendFdb, deleteBridgeVlan, deleteFdb, deleteNexthop, deleteRule, flushNexthops, flushRules,
+  addBridgeVlan, addFdb, flushFdb, type FdbFlushSpec, addNexthop, addRule, appendFdb, deleteBridgeVlan, deleteFdb, deleteNexthop, deleteRule, flushNexthops, flushRules,
   getNexthop, listBridgePorts, listFdb, listNexthopBuckets, listNexthops, listRules, replaceFdb, replaceNexthop, setBridgePort,
   type BridgePort, type BridgePortSettings, type BridgeVlanSpec, type FdbEntry, type FdbSpec, type LinkSelector, type ListBridgePortsOptions,
   type ListFdbOptions, type ListNexthopsOptions, type ListRulesOptions, type Nexthop, type NexthopBucket, type NexthopObjectSpec, type Rule,
@@ -43,6 +43,8 @@ export class FdbCollection {
   append(spec: FdbSpec): Promise<void> { return appendFdb(this.ns.rtnl, spec); }
   replace(spec: FdbSpec): Promise<void> { return replaceFdb(this.ns.rtnl, spec); }
   delete(spec: Parameters<typeof deleteFdb>[1]): Promise<void> { return deleteFdb(this.ns.rtnl, spec); }
+  /** `bridge fdb flush`: one bulk delete in the kernel. */
+  flush(spec: FdbFlushSpec): Promise<void> { return flushFdb(this.ns.rtnl, spec); }
 }
 
 /** `bridge link` and `bridge vlan`. */

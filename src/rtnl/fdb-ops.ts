@@ -6,7 +6,8 @@ import { validate } from '../netlink/validate.js';
 import * as C from './constants.js';
 import { linkIndex, linkNameMap, type LinkSelector } from './link-ops.js';
 import {
-  AF_BRIDGE, decodeFdb, describeFdbAttribute, encodeDelFdb, encodeFdbDump, encodeNewFdb, type FdbEntry, type FdbMessage, type FdbWriteMode,
+  AF_BRIDGE, decodeFdb, describeFdbAttribute, encodeDelFdb, encodeFdbDump, encodeFdbFlush, encodeNewFdb, type FdbEntry, type FdbMessage,
+  type FdbWriteMode,
 } from './fdb.js';
 
 /** `bridge fdb add MAC dev DEV [dst IP] [port P] [vni N] [src_vni N] [via DEV] [nhid N] [vlan V] [self] [master] ...`. */
@@ -143,4 +144,59 @@ export async function deleteFdb(sock: NetlinkSocket, spec: Omit<FdbSpec, 'router
   const v = validate(s.fdbDeleteSchema, spec, 'fdb') as FdbSpec;
   const op = `delete fdb ${describe(v)}`;
   await sock.request(encodeDelFdb(await resolveMessage(sock, v, op, true)), fdbReq(op, opts.signal));
+}
+
+/**
+ * `bridge fdb flush dev DEV [brport PORT] [vlan VID] [self] [master] [[no]permanent] ...`:
+ * a bulk delete in the kernel. Each selector is true (only such entries) or false (only the
+ * others: bridge's "no" words), applied in this order as bridge applies its arguments.
+ */
+export interface FdbFlushSpec {
+  /** The bridge (its own table, self) or a port/vxlan device. */
+  dev: LinkSelector;
+  /** Only entries of this bridge port. */
+  brport?: LinkSelector;
+  vlan?: number;
+  self?: boolean;
+  master?: boolean;
+  permanent?: boolean;
+  static?: boolean;
+  dynamic?: boolean;
+  added_by_user?: boolean;
+  extern_learn?: boolean;
+  sticky?: boolean;
+  offloaded?: boolean;
+}
+
+/** The ndmsg state/flags and masks of a flush, as bridge/fdb.c's fdb_flush computes them. */
+export function fdbFlushSelectors(v: FdbFlushSpec): { state: number; flags: number; stateMask: number; flagsMask: number } {
+  let state = 0, stateMask = 0, flags = 0, flagsMask = 0;
+  if (v.master) flags |= C.NTF_MASTER;
+  if (v.self) flags |= C.NTF_SELF;
+  if (v.permanent !== undefined) { state = v.permanent ? state | C.NUD_PERMANENT : state & ~C.NUD_PERMANENT; stateMask |= C.NUD_PERMANENT; }
+  if (v.static === true) { state |= C.NUD_NOARP; stateMask |= C.NUD_NOARP | C.NUD_PERMANENT; }
+  if (v.static === false) { state &= ~C.NUD_NOARP; stateMask |= C.NUD_NOARP; }
+  // bridge writes `state &= ~NUD_NOARP | NUD_PERMANENT` for dynamic: NOARP cleared.
+  if (v.dynamic === true) { state &= ~C.NUD_NOARP | C.NUD_PERMANENT; stateMask |= C.NUD_NOARP | C.NUD_PERMANENT; }
+  if (v.dynamic === false) { state |= C.NUD_NOARP; stateMask |= C.NUD_NOARP; }
+  const bit = (on: boolean | undefined, b: number): void => {
+    if (on === undefined) return;
+    flags = on ? flags | b : flags & ~b;
+    flagsMask |= b;
+  };
+  bit(v.added_by_user, C.NTF_USE);
+  bit(v.extern_learn, C.NTF_EXT_LEARNED);
+  bit(v.sticky, C.NTF_STICKY);
+  bit(v.offloaded, C.NTF_OFFLOADED);
+  if (!(flags & (C.NTF_SELF | C.NTF_MASTER))) flags |= C.NTF_SELF;
+  return { state: state & 0xffff, flags, stateMask, flagsMask };
+}
+
+export async function flushFdb(sock: NetlinkSocket, spec: FdbFlushSpec, opts: { signal?: AbortSignal } = {}): Promise<void> {
+  const s = await import('./schemas-routing.js');
+  const v = validate(s.fdbFlushSchema, spec, 'fdb') as FdbFlushSpec;
+  const op = `flush fdb dev ${v.dev}`;
+  const ifindex = await linkIndex(sock, v.dev, op);
+  const port = v.brport !== undefined ? await linkIndex(sock, v.brport, `${op}: brport ${v.brport}`) : undefined;
+  await sock.request(encodeFdbFlush({ ifindex, port, vlan: v.vlan, ...fdbFlushSelectors(v) }), fdbReq(op, opts.signal));
 }

@@ -2,7 +2,7 @@
 // learned and static MACs, and vxlan's remote VTEPs (dst, port, vni). Decoded and encoded by the
 // generic codec from the rt-neigh declaration (spec/rt-neigh.gen.ts), presented in
 // `bridge -j fdb show`'s vocabulary.
-import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../netlink/constants.js';
+import { NLM_F_APPEND, NLM_F_BULK, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../netlink/constants.js';
 import type { MessageRef } from '../netlink/message.js';
 import type { RawAttribute } from '../netlink/reader.js';
 import type { Decoded } from '../netlink/spec/types.js';
@@ -131,6 +131,19 @@ export function encodeFdbDump(f: { ifindex?: number; master?: number } = {}): Ui
   const attrs: Record<string, unknown> = {};
   if (f.master !== undefined) attrs.master = f.master;
   return rtNeigh.encode({ op: 'getneigh', mode: 'dump', header: { family: AF_BRIDGE, ifindex: f.ifindex ?? 0 }, attrs, noAck: true });
+}
+
+/**
+ * RTM_DELNEIGH with NLM_F_BULK (`bridge fdb flush`): the kernel deletes every entry of the
+ * device matching the port, VLAN, and the state/flag bits selected by the masks.
+ */
+export function encodeFdbFlush(f: { ifindex: number; state: number; flags: number; port?: number; vlan?: number; stateMask?: number; flagsMask?: number }): Uint8Array {
+  const attrs: Record<string, unknown> = {};
+  if (f.port !== undefined) attrs.ifindex = f.port;
+  if (f.vlan !== undefined) attrs.vlan = f.vlan;
+  if (f.flagsMask) attrs['ndm-flags-mask'] = f.flagsMask;
+  if (f.stateMask) attrs['ndm-state-mask'] = f.stateMask;
+  return rtNeigh.encode({ op: 'delneigh', header: { family: AF_BRIDGE, ifindex: f.ifindex, state: f.state, flags: f.flags }, attrs, flags: NLM_F_BULK });
 }
 
 export function describeFdbAttribute(path: number[]): string | undefined {

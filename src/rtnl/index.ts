@@ -109,8 +109,10 @@ export {
 export { nexthopJson, nexthopText, nexthopBucketJson } from './print/nexthop.js';
 
 // Bridge FDB (`bridge fdb`).
-export { decodeFdb, encodeNewFdb, encodeDelFdb, encodeFdbDump, describeFdbAttribute, fdbStateName, type FdbEntry, type FdbMessage } from './fdb.js';
-export { listFdb, addFdb, appendFdb, replaceFdb, deleteFdb, fdbMessage, type FdbSpec, type ListFdbOptions } from './fdb-ops.js';
+export { decodeFdb, encodeNewFdb, encodeDelFdb, encodeFdbDump, encodeFdbFlush, describeFdbAttribute, fdbStateName, type FdbEntry, type FdbMessage } from './fdb.js';
+export {
+  listFdb, addFdb, appendFdb, replaceFdb, deleteFdb, flushFdb, fdbMessage, fdbFlushSelectors, type FdbSpec, type FdbFlushSpec, type ListFdbOptions,
+} from './fdb-ops.js';
 export { fdbJson, fdbText } from './print/fdb.js';
 
 // Bridge ports and VLANs (`bridge link`, `bridge vlan`).

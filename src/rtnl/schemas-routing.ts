@@ -154,6 +154,15 @@ export const fdbDeleteSchema = z.object({
   state: z.enum(['permanent', 'static', 'dynamic']).optional(),
 }).strict();
 
+export const fdbFlushSchema = z.object({
+  dev: linkSelector,
+  brport: linkSelector.optional(),
+  vlan: z.number().int().min(0).max(4095).optional(),
+  self: z.boolean().optional(), master: z.boolean().optional(), permanent: z.boolean().optional(), static: z.boolean().optional(),
+  dynamic: z.boolean().optional(), added_by_user: z.boolean().optional(), extern_learn: z.boolean().optional(), sticky: z.boolean().optional(),
+  offloaded: z.boolean().optional(),
+}).strict();
+
 // ---- bridge ports and VLANs
 
 const onOff = z.boolean().optional();
