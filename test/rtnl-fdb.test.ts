@@ -284,3 +284,22 @@ test('bridge fdb flush: requests byte-equal to bridge, and the kernel deletes wh
     await t.throwsAsync(flushFdb(sock, { dev: 'br0', vlan: 5000 }), { instanceOf: ValidationError, message: /fdb\.vlan/ });
   });
 });
+
+test('the AF_BRIDGE declaration repeats rt-link\'s bridge port attributes exactly, and IFLA_BRIDGE_* as linux/if_bridge.h has them', async (t) => {
+  const { rtBridgeSpec } = await import('../src/rtnl/spec/bridge.js');
+  const { rtLinkSpec } = await import('../src/rtnl/spec/rt-link.gen.js');
+  const { readFileSync } = await import('node:fs');
+  t.deepEqual(rtBridgeSpec.attributeSets['brport-attrs'], rtLinkSpec.attributeSets['linkinfo-brport-attrs']);
+  t.deepEqual(rtBridgeSpec.definitions['ifla-bridge-id'], rtLinkSpec.definitions['ifla-bridge-id']);
+  const header = readFileSync('/usr/include/linux/if_bridge.h', 'utf8');
+  const body = /enum \{([^}]*IFLA_BRIDGE_FLAGS[^}]*)\}/.exec(header)![1]!;
+  const names = [...body.matchAll(/^\s*(IFLA_BRIDGE_\w+),/gm)].map((m) => m[1]!);
+  const af = new Map<string, number>(rtBridgeSpec.attributeSets['bridge-af-spec-attrs'].map((a) => [a.name, a.value]));
+  for (const [name, value] of [['flags', 0], ['mode', 1], ['vlan-info', 2], ['vlan-tunnel-info', 3]] as const) {
+    t.is(names.indexOf(`IFLA_BRIDGE_${name.toUpperCase().replace(/-/g, '_')}`), value, name);
+    t.is(af.get(name), value);
+  }
+  for (const [bit, name] of [[1, 'MASTER'], [2, 'PVID'], [4, 'UNTAGGED'], [8, 'RANGE_BEGIN'], [16, 'RANGE_END']] as const) {
+    t.regex(header, new RegExp(`#define BRIDGE_VLAN_INFO_${name}\\s+\\(1<<${Math.log2(bit)}\\)`));
+  }
+});

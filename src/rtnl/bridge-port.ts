@@ -5,7 +5,7 @@
 import type { MessageRef } from '../netlink/message.js';
 import type { Decoded } from '../netlink/spec/types.js';
 import * as C from './constants.js';
-import { rtBridge } from './families.js';
+import { rtBridge } from './families/bridge.js';
 import type { rtBridgeSpec } from './spec/bridge.js';
 
 export const AF_BRIDGE = 7;
@@ -64,7 +64,7 @@ const DETAILS: ReadonlyArray<readonly [keyof BrportAttrs & string, keyof BridgeP
 /** Decode one AF_BRIDGE RTM_NEWLINK (print_linkinfo in bridge/link.c). */
 export function decodeBridgePort(m: MessageRef, links?: LinkLookup): BridgePort {
   const d = rtBridge.decode(m);
-  const h = d.header as { 'ifi-index': number; 'ifi-flags': string[] };
+  const h = d.header as { 'ifi-index': number };
   const a = d.attrs as BridgeLinkAttrs;
   const rawFlags = m.buf.u32(m.payloadStart + 8);
   const name = (i: number): string => links?.name(i) ?? `if${i}`;

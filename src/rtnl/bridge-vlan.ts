@@ -3,7 +3,7 @@
 // bridge_vlan_info; a range is a begin and an end entry) or IFLA_BRIDGE_VLAN_TUNNEL_INFO. The
 // kernel this was built on answers EOPNOTSUPP (no VLAN filtering), so the requests are what is
 // tested: byte-equal to what `bridge vlan add/del` sends.
-import { rtBridge } from './families.js';
+import { rtBridge } from './families/bridge.js';
 import { AF_BRIDGE } from './bridge-port.js';
 
 export interface BridgeVlanSpec {

@@ -4,22 +4,14 @@
 import { NetlinkFamily } from '../netlink/spec/family.js';
 import { rtAddrSpec } from './spec/rt-addr.gen.js';
 import { rtLinkSpec } from './spec/rt-link.gen.js';
-import { rtNeighSpec } from './spec/rt-neigh.gen.js';
 import { rtRouteSpec } from './spec/rt-route.gen.js';
-import { rtRuleSpec } from './spec/rt-rule.gen.js';
 
 export const rtLink = new NetlinkFamily(rtLinkSpec, { nestedFlag: false });
 export const rtAddr = new NetlinkFamily(rtAddrSpec, { nestedFlag: false });
 export const rtRoute = new NetlinkFamily(rtRouteSpec, { nestedFlag: false });
-export const rtNeigh = new NetlinkFamily(rtNeighSpec, { nestedFlag: false });
-export const rtRule = new NetlinkFamily(rtRuleSpec, { nestedFlag: false });
 
-// Nexthop objects have no kernel spec: the declaration is ours (spec/nexthop.ts). ip sets
-// NLA_F_NESTED on NHA_RES_GROUP, and the kernel's nexthop policies parse nests strictly.
-import { rtNexthopSpec } from './spec/nexthop.js';
-export const rtNexthop = new NetlinkFamily(rtNexthopSpec, { nestedFlag: true });
-
-// AF_BRIDGE links (`bridge link`, `bridge vlan`): bridge sets NLA_F_NESTED on IFLA_PROTINFO (the
-// kernel tells the nest from the old single-byte form by it) and not on IFLA_AF_SPEC.
-import { rtBridgeSpec } from './spec/bridge.js';
-export const rtBridge = new NetlinkFamily(rtBridgeSpec, { nestedFlag: (_set, attr) => attr === 'protinfo' });
+// Families with a module of their own (loaded by their code alone), re-exported here.
+export { rtNeigh } from './families/neigh.js';
+export { rtRule } from './families/rule.js';
+export { rtNexthop } from './families/nexthop.js';
+export { rtBridge } from './families/bridge.js';

@@ -7,7 +7,7 @@ import type { MessageRef } from '../netlink/message.js';
 import type { RawAttribute } from '../netlink/reader.js';
 import type { Decoded } from '../netlink/spec/types.js';
 import * as C from './constants.js';
-import { rtNeigh } from './families.js';
+import { rtNeigh } from './families/neigh.js';
 import type { rtNeighSpec } from './spec/rt-neigh.gen.js';
 
 export const AF_BRIDGE = 7;

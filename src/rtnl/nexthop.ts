@@ -9,7 +9,7 @@ import type { Decoded } from '../netlink/spec/types.js';
 import { MessageWriter } from '../netlink/writer.js';
 import * as C from './constants.js';
 import { familyName } from './address.js';
-import { rtNexthop } from './families.js';
+import { rtNexthop } from './families/nexthop.js';
 import { routeFlagNames } from './route.js';
 import type { rtNexthopSpec } from './spec/nexthop.js';
 

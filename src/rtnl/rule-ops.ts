@@ -10,7 +10,7 @@ import {
   FIB_RULE_INVERT, FR_ACT, RULE_HEADER_LEN, decodeRule, describeRuleAttribute, encodeDelRule, encodeNewRule, encodeRuleDump,
   type Rule, type RuleAction, type RuleAttrs, type RuleMessage,
 } from './rule.js';
-import { rtRule } from './families.js';
+import { rtRule } from './families/rule.js';
 
 type PortRange = number | readonly [number, number] | { start: number; end: number };
 

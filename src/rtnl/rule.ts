@@ -7,7 +7,7 @@ import type { RawAttribute } from '../netlink/reader.js';
 import type { Decoded } from '../netlink/spec/types.js';
 import * as C from './constants.js';
 import { familyName } from './address.js';
-import { rtRule } from './families.js';
+import { rtRule } from './families/rule.js';
 import { dsfieldName, groupName, ipprotoName } from './iproute-names.js';
 import { tableName } from './route.js';
 import type { rtRuleSpec } from './spec/rt-rule.gen.js';
