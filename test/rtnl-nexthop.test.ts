@@ -204,3 +204,10 @@ test('nexthop notifications (RTNLGRP_NEXTHOP) decode as ip -j nexthop shows the 
     t.is(nexthopText(events[3]!), 'Deleted id 10 group 1 \n');
   });
 });
+
+test('listing filters that name nothing are refused with the field named', async (t) => {
+  const sock = { request: () => { throw new Error('sent'); }, dumpBatches: () => { throw new Error('sent'); } } as any;
+  await t.throwsAsync(listNexthops(sock, { protocol: 'nosuch', resolveNames: false }), { instanceOf: ValidationError, message: /listNexthops\.protocol/ });
+  const { flushRules } = await import('../src/rtnl/index.js');
+  await t.throwsAsync(flushRules(sock, { protocol: 'nosuch' }), { instanceOf: ValidationError, message: /flushRules\.protocol/ });
+});

@@ -2,6 +2,9 @@
 // ships it), /etc/iproute2/group and /etc/protocols (netbase). The library does not read those
 // files (a container may lack them); it carries their stock contents, so output matches `ip`
 // on a stock system.
+import { ValidationError } from '../netlink/errors.js';
+import * as C from './constants.js';
+import { protocolNumber } from './route.js';
 
 /** rt_dsfield: TOS/DS field byte -> name (rtnl_dsfield_n2a); others print as 0x%02x. */
 export const DSFIELD_NAMES: ReadonlyMap<number, string> = new Map([
@@ -50,4 +53,13 @@ export function ipprotoNumber(v: number | string): number | undefined {
   if (typeof v === 'number') return Number.isInteger(v) && v >= 0 && v <= 255 ? v : undefined;
   for (const [n, name] of IPPROTO_NAMES) if (name === v.toLowerCase()) return n;
   return /^\d+$/.test(v) && Number(v) <= 255 ? Number(v) : undefined;
+}
+
+/** A protocol filter of a listing (no zod there): a name of rt_protos or 0-255, else a ValidationError. */
+export function protocolOption(p: number | string, field: string): number {
+  try {
+    return protocolNumber(p);
+  } catch {
+    throw new ValidationError(field, `unknown protocol ${JSON.stringify(p)} (known: ${[...C.RTPROT_NAMES.values()].join(', ')}, or 0-255)`);
+  }
 }

@@ -11,6 +11,7 @@ import {
   encodeNewNexthop, encodeNexthopBucketDump, encodeNexthopDump, type Nexthop, type NexthopBucket, type NexthopMessage, type NexthopWriteMode,
 } from './nexthop.js';
 import { protocolNumber } from './route.js';
+import { protocolOption } from './iproute-names.js';
 
 /** `ip nexthop add id ID { via ADDR dev DEV [onlink] | dev DEV | blackhole | [via ADDR] fdb | group ... }`. */
 export interface NexthopObjectSpec {
@@ -65,7 +66,7 @@ async function resolver(sock: NetlinkSocket, on: boolean | undefined, signal?: A
 export async function listNexthops(sock: NetlinkSocket, opts: ListNexthopsOptions = {}): Promise<Nexthop[]> {
   const oif = opts.dev !== undefined ? await linkIndex(sock, opts.dev, `list nexthops: dev ${opts.dev}`) : undefined;
   const master = opts.master !== undefined ? await linkIndex(sock, opts.master, `list nexthops: master ${opts.master}`) : undefined;
-  const proto = opts.protocol !== undefined ? protocolNumber(opts.protocol) : undefined;
+  const proto = opts.protocol !== undefined ? protocolOption(opts.protocol, 'listNexthops.protocol') : undefined;
   const resolve = await resolver(sock, opts.resolveNames, opts.signal);
   const req = encodeNexthopDump({ family: familyNumber(opts.family), oif, master, groups: opts.groups, fdb: opts.fdb, stats: opts.stats });
   const out: Nexthop[] = [];

@@ -4,7 +4,7 @@ import type { NetlinkSocket, RequestOptions } from '../netlink/socket.js';
 import { validate } from '../netlink/validate.js';
 import * as C from './constants.js';
 import { familyNumber } from './address-ops.js';
-import { dsfieldNumber, ipprotoNumber } from './iproute-names.js';
+import { dsfieldNumber, ipprotoNumber, protocolOption } from './iproute-names.js';
 import { protocolNumber, tableNumber } from './route.js';
 import {
   FIB_RULE_INVERT, FR_ACT, RULE_HEADER_LEN, decodeRule, describeRuleAttribute, encodeDelRule, encodeNewRule, encodeRuleDump,
@@ -170,7 +170,7 @@ export async function deleteListedRule(sock: NetlinkSocket, r: Rule, opts: { sig
  * which the kernel refuses to delete anyway), main and default included.
  */
 export async function flushRules(sock: NetlinkSocket, opts: ListRulesOptions & { protocol?: number | string } = {}): Promise<number> {
-  const proto = opts.protocol !== undefined ? protocolNumber(opts.protocol) : undefined;
+  const proto = opts.protocol !== undefined ? protocolOption(opts.protocol, 'flushRules.protocol') : undefined;
   let n = 0;
   for (const r of await listRules(sock, opts)) {
     if (!r.priority) continue;
