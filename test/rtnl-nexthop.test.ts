@@ -65,6 +65,9 @@ test('nexthops made by ip (singles, groups, resilient, fdb) decode and print as 
     t.deepEqual(clean(buckets.map(nexthopBucketJson)).map((b: any) => ({ ...b, bucket: { ...b.bucket, idle_time: undefined } })).map(clean),
       ipj(name, ['nexthop', 'bucket', 'show', 'id', '11']).map((b: any) => ({ ...b, bucket: { ...b.bucket, idle_time: undefined } })).map(clean),
       'buckets (idle_time moves between reads)');
+    // Group statistics (NHA_OP_FLAGS dump-stats, kernel 6.10+): one entry per member.
+    t.deepEqual((await getNexthop(sock, 10, { stats: true })).group_stats?.map((g) => [g.id, typeof g.packets]), [[1, 'number'], [2, 'number']]);
+    t.deepEqual((await listNexthops(sock, { stats: true, groups: true })).map((n) => n.group_stats?.length), [2, 2, 1, 2]);
     const e = await t.throwsAsync(getNexthop(sock, 999));
     t.is((e as any).code, 'ENOENT');
   });
