@@ -11,3 +11,32 @@ export const FIXES = [
     why: 'br_port_fill_attrs() puts these with nla_put_u8 (0 or 1); the 6.14 spec calls them flags, which would read a 0 as true',
   },
 ];
+FIXES.push(
+  {
+    spec: 'rt-rule', set: 'fib-rule-attrs', attrs: ['dst', 'src'],
+    change: { type: 'binary', hint: 'ipv4-or-v6' },
+    why: 'FRA_DST/FRA_SRC hold the family\'s address: fib4_rule_fill puts 4 bytes, fib6_rule_fill 16 (nla_put_in6_addr); the 6.14 spec says u32',
+  },
+  {
+    spec: 'rt-rule', set: 'fib-rule-attrs', attrs: ['fwmark', 'fwmask', 'suppress-prefixlen'],
+    change: { hint: undefined },
+    why: 'plain host-order u32s (nla_put_u32); a hex display hint would show their little-endian bytes, and suppress-prefixlen is a length (-1 when unset)',
+  },
+  {
+    spec: 'rt-rule', set: 'fib-rule-attrs', attrs: ['tun-id'],
+    change: { byteOrder: 'big-endian' },
+    why: 'fib_nl_fill_rule puts FRA_TUN_ID with nla_put_be64 (ip rule reads it with ntohll)',
+  },
+);
+FIXES.push(
+  {
+    spec: 'rt-neigh', set: 'neighbour-attrs', attrs: ['port'],
+    change: { byteOrder: 'big-endian' },
+    why: 'vxlan_fdb_info puts NDA_PORT with nla_put_be16 (bridge fdb reads it with rta_getattr_be16)',
+  },
+  {
+    spec: 'rt-neigh', set: 'neighbour-attrs', attrs: ['dst'],
+    change: { hint: 'ipv4-or-v6' },
+    why: 'NDA_DST is 4 or 16 bytes (IPv6 neighbours, vxlan remotes over IPv6)',
+  },
+);

@@ -5,6 +5,7 @@ export { LinkChain, type CreateSpec, type ChainAddress } from './link-chain.js';
 export { ChainStepError } from './chain-error.js';
 export { LinkEthtool, type EthtoolSetting } from './link-ethtool.js';
 export { Listing, LinkCollection, AddressCollection, RouteCollection, NeighbourCollection } from './collections.js';
+export { RuleCollection, NexthopCollection, FdbCollection, BridgeAccess } from './routing.js';
 export { SysctlAccess } from './sysctl.js';
 export { NftAccess } from './nft.js';
 export { ConntrackAccess } from './conntrack.js';

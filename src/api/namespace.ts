@@ -8,6 +8,7 @@ import { openRtnlSocket } from '../rtnl/index.js';
 import { Nftables } from '../nft/client.js';
 import { LinkChain } from './link-chain.js';
 import { AddressCollection, LinkCollection, NeighbourCollection, RouteCollection } from './collections.js';
+import { BridgeAccess, FdbCollection, NexthopCollection, RuleCollection } from './routing.js';
 import { SysctlAccess } from './sysctl.js';
 import { NftAccess } from './nft.js';
 import { ConntrackAccess } from './conntrack.js';
@@ -28,6 +29,10 @@ export class Namespace implements AsyncDisposable {
   readonly addresses: AddressCollection;
   readonly routes: RouteCollection;
   readonly neighbours: NeighbourCollection;
+  readonly rules: RuleCollection;
+  readonly nexthops: NexthopCollection;
+  readonly fdb: FdbCollection;
+  readonly bridge: BridgeAccess;
   readonly sysctl: SysctlAccess;
   readonly nft: NftAccess;
 
@@ -43,6 +48,10 @@ export class Namespace implements AsyncDisposable {
     this.addresses = new AddressCollection(this);
     this.routes = new RouteCollection(this);
     this.neighbours = new NeighbourCollection(this);
+    this.rules = new RuleCollection(this);
+    this.nexthops = new NexthopCollection(this);
+    this.fdb = new FdbCollection(this);
+    this.bridge = new BridgeAccess(this);
     this.sysctl = new SysctlAccess(this);
     this.nft = new NftAccess(this);
   }

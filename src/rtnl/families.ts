@@ -4,12 +4,14 @@
 import { NetlinkFamily } from '../netlink/spec/family.js';
 import { rtAddrSpec } from './spec/rt-addr.gen.js';
 import { rtLinkSpec } from './spec/rt-link.gen.js';
-import { rtNeighSpec } from './spec/rt-neigh.gen.js';
 import { rtRouteSpec } from './spec/rt-route.gen.js';
-import { rtRuleSpec } from './spec/rt-rule.gen.js';
 
 export const rtLink = new NetlinkFamily(rtLinkSpec, { nestedFlag: false });
 export const rtAddr = new NetlinkFamily(rtAddrSpec, { nestedFlag: false });
 export const rtRoute = new NetlinkFamily(rtRouteSpec, { nestedFlag: false });
-export const rtNeigh = new NetlinkFamily(rtNeighSpec, { nestedFlag: false });
-export const rtRule = new NetlinkFamily(rtRuleSpec, { nestedFlag: false });
+
+// Families with a module of their own (loaded by their code alone), re-exported here.
+export { rtNeigh } from './families/neigh.js';
+export { rtRule } from './families/rule.js';
+export { rtNexthop } from './families/nexthop.js';
+export { rtBridge } from './families/bridge.js';

@@ -87,3 +87,38 @@ export { linkJson, linkInfoJson, linkText, type PeerInfo } from './print/link.js
 export { routeJson, routeJsonText, routeText } from './print/route.js';
 export { addrInfoJson, addrLinkJson, addrText } from './print/address.js';
 export { neighJson, neighText } from './print/neighbour.js';
+
+// Policy rules (`ip rule`).
+export {
+  decodeRule, encodeRuleDump, encodeNewRule, encodeDelRule, describeRuleAttribute, FR_ACT, type Rule, type RuleAction,
+  type RuleAttrs, type RuleMessage,
+} from './rule.js';
+export { listRules, addRule, deleteRule, deleteListedRule, flushRules, ruleMessage, type RuleSpec, type ListRulesOptions } from './rule-ops.js';
+export { ruleJson, ruleText } from './print/rule.js';
+
+// Nexthop objects (`ip nexthop`).
+export {
+  decodeNexthop, decodeNexthopBucket, decodeGroup, encodeGroup, encodeNewNexthop, encodeDelNexthop, encodeGetNexthop, encodeNexthopDump,
+  encodeNexthopBucketDump, describeNexthopAttribute, type Nexthop, type NexthopBucket, type NexthopGroupMember, type ResilientArgs,
+  type NexthopMessage, type NexthopDumpFilter,
+} from './nexthop.js';
+export {
+  listNexthops, getNexthop, listNexthopBuckets, addNexthop, replaceNexthop, deleteNexthop, flushNexthops, nexthopMessage,
+  type NexthopObjectSpec, type ListNexthopsOptions,
+} from './nexthop-ops.js';
+export { nexthopJson, nexthopText, nexthopBucketJson } from './print/nexthop.js';
+
+// Bridge FDB (`bridge fdb`).
+export { decodeFdb, encodeNewFdb, encodeDelFdb, encodeFdbDump, encodeFdbFlush, describeFdbAttribute, fdbStateName, type FdbEntry, type FdbMessage } from './fdb.js';
+export {
+  listFdb, addFdb, appendFdb, replaceFdb, deleteFdb, flushFdb, fdbMessage, fdbFlushSelectors, type FdbSpec, type FdbFlushSpec, type ListFdbOptions,
+} from './fdb-ops.js';
+export { fdbJson, fdbText } from './print/fdb.js';
+
+// Bridge ports and VLANs (`bridge link`, `bridge vlan`).
+export {
+  decodeBridgePort, encodeBridgePortSet, encodeBridgePortDump, bridgeLinkFlags, type BridgePort, type BridgePortSettings,
+} from './bridge-port.js';
+export { encodeBridgeVlan, bridgeVlanAfSpec, type BridgeVlanSpec } from './bridge-vlan.js';
+export { listBridgePorts, setBridgePort, addBridgeVlan, deleteBridgeVlan, type ListBridgePortsOptions } from './bridge-ops.js';
+export { bridgePortJson } from './print/bridge.js';

@@ -62,6 +62,8 @@ export interface RouteSpec {
   metrics?: RouteMetrics;
   /** Multipath (RTA_MULTIPATH): instead of via/dev. */
   nexthops?: NexthopSpec[];
+  /** Forward through this nexthop object (RTA_NH_ID, `ip route add ... nhid N`): instead of via/dev/nexthops. */
+  nhid?: number;
 }
 
 export interface ListRoutesOptions {
@@ -262,7 +264,8 @@ export function routeAttrs(spec: RouteSpec, forDelete: boolean, ifindexOf: (sel:
     // The kernel refuses host bits set under the prefix ("Invalid prefix for given prefix length").
   }
   const type = spec.type !== undefined ? routeTypeNumber(spec.type) : C.RTN_UNICAST;
-  const hasGw = spec.via !== undefined || spec.nexthops !== undefined;
+  // ip's rule: a unicast route without a gateway, multipath or nexthop object is scope link.
+  const hasGw = spec.via !== undefined || spec.nexthops !== undefined || spec.nhid !== undefined;
   let scope: number;
   if (spec.scope !== undefined) scope = scopeNumber(spec.scope);
   else if (forDelete) scope = C.RT_SCOPE_NOWHERE;
@@ -288,6 +291,7 @@ export function routeAttrs(spec: RouteSpec, forDelete: boolean, ifindexOf: (sel:
     if (gwFamily !== family) a.viaFamily = gwFamily;
   }
   if (spec.dev !== undefined) a.oif = ifindexOf(spec.dev);
+  if (spec.nhid !== undefined) a.nhid = spec.nhid;
   if (spec.src !== undefined) a.prefsrc = parseIP(spec.src);
   if (spec.from !== undefined) {
     const p = parseAddressPrefix(spec.from);

@@ -550,6 +550,8 @@ export interface RouteAttrs {
   metrics?: Array<[number, number | string]>;
   metricsLock?: number;
   nexthops?: NexthopAttrs[];
+  /** RTA_NH_ID: the route forwards through this nexthop object (`ip route add ... nhid N`). */
+  nhid?: number;
   attributes?: RawAttribute[];
 }
 
@@ -579,6 +581,7 @@ function writeRouteBody(w: MessageWriter, a: RouteAttrs): void {
   if (a.prefsrc) w.attrBytes(C.RTA_PREFSRC, a.prefsrc);
   if (a.gateway) writeGateway(w, a.family, a.gateway, a.viaFamily);
   if (a.oif !== undefined) w.attrU32(C.RTA_OIF, a.oif);
+  if (a.nhid !== undefined) w.attrU32(C.RTA_NH_ID, a.nhid);
   if (a.iif !== undefined) w.attrU32(C.RTA_IIF, a.iif);
   if (a.mark !== undefined) w.attrU32(C.RTA_MARK, a.mark);
   if (a.pref !== undefined) w.attrU8(C.RTA_PREF, a.pref);

@@ -322,7 +322,11 @@ export const routeSpecSchema = z.object({
   expires: u32.optional(),
   metrics: routeMetricsSchema.optional(),
   nexthops: z.array(nexthopSchema).min(1).optional(),
+  nhid: u32.refine((n) => n > 0, { message: 'nexthop ids start at 1' }).optional(),
 }).strict().superRefine((r, ctx) => {
+  if (r.nhid !== undefined && (r.via !== undefined || r.dev !== undefined || r.nexthops !== undefined)) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['nhid'], message: 'a route by nhid takes no via, dev or nexthops (the nexthop object has them)' });
+  }
   const fam = r.to.includes(':') ? 6 : r.to.startsWith('default') ? undefined : 4;
   const check = (addr: string | undefined, path: string): void => {
     if (addr === undefined || fam === undefined) return;

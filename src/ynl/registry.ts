@@ -8,7 +8,7 @@ import { ValidationError } from '../netlink/errors.js';
 interface Entry {
   load: () => Promise<FamilyDecl>;
   /** rtnetlink's tools write nests without NLA_F_NESTED; golden bytes follow them. */
-  nestedFlag: boolean;
+  nestedFlag: CompileOptions['nestedFlag'];
   arrayIndex?: CompileOptions['arrayIndex'];
 }
 
@@ -18,6 +18,9 @@ const ENTRIES: Record<string, Entry> = {
   'rt-route': { load: async () => (await import('../rtnl/spec/rt-route.gen.js')).rtRouteSpec, nestedFlag: false },
   'rt-neigh': { load: async () => (await import('../rtnl/spec/rt-neigh.gen.js')).rtNeighSpec, nestedFlag: false },
   'rt-rule': { load: async () => (await import('../rtnl/spec/rt-rule.gen.js')).rtRuleSpec, nestedFlag: false },
+  // Declared by hand from the UAPI headers (no kernel spec): nexthop objects and AF_BRIDGE links.
+  'rt-nexthop': { load: async () => (await import('../rtnl/spec/nexthop.js')).rtNexthopSpec, nestedFlag: true },
+  'rt-bridge': { load: async () => (await import('../rtnl/spec/bridge.js')).rtBridgeSpec, nestedFlag: (_s, a) => a === 'protinfo' },
   nftables: { load: async () => (await import('../nft/spec.gen.js')).nftablesSpec, nestedFlag: true },
   conntrack: { load: async () => (await import('../conntrack/spec.gen.js')).conntrackSpec, nestedFlag: true },
   tc: { load: async () => (await import('../tc/spec.gen.js')).tcSpec, nestedFlag: false },

@@ -107,12 +107,12 @@ export const rtNeighSpec = {
   attributeSets: {
     "neighbour-attrs": [
       {name: "unspec", value: 0, type: "binary"},
-      {name: "dst", value: 1, type: "binary", hint: "ipv4"},
+      {name: "dst", value: 1, type: "binary", hint: "ipv4-or-v6"},
       {name: "lladr", value: 2, type: "binary", hint: "mac"},
       {name: "cacheinfo", value: 3, type: "binary", struct: "nda-cacheinfo"},
       {name: "probes", value: 4, type: "u32"},
       {name: "vlan", value: 5, type: "u16"},
-      {name: "port", value: 6, type: "u16"},
+      {name: "port", value: 6, type: "u16", byteOrder: "big-endian"},
       {name: "vni", value: 7, type: "u32"},
       {name: "ifindex", value: 8, type: "u32"},
       {name: "master", value: 9, type: "u32"},
