@@ -21,7 +21,6 @@ import { decodeTable, encodeTable, encodeTableRef, type Table } from './table.js
 import { decodeChain, encodeChain, encodeChainRef, type Chain } from './chain.js';
 import { decodeRule, encodeRuleRef, type Rule } from './rule.js';
 import { RuleEncoder } from './rule-encoder.js';
-import { plainlyValid } from './quick-check.js';
 import { decodeSet, encodeSet, encodeSetRef, type NftSet, type SetKeyType } from './set.js';
 import { encodeElementValue, encodeSetElements, type ElementValue, type SetElement } from './set-element.js';
 import type { Expression } from './expr/index.js';
@@ -203,14 +202,10 @@ export class NftBatch {
   // ---- validation and encoding ----
 
   /**
-   * Check every queued input; throws ValidationError naming the field. Plain tables, chains
-   * and rules are checked by hand; zod (the schemas, loaded on first use) sees the batch only
-   * when something is not plainly valid, and then words the error.
+   * Check every queued input; throws ValidationError naming the field. The schemas (and zod)
+   * load on the first validate(), so reading the ruleset never pays for them.
    */
   async validate(): Promise<void> {
-    let plain = true;
-    for (const op of this.ops) if (!plainlyValid(op)) { plain = false; break; }
-    if (plain) return;
     const { validateOperation } = await import('./schemas.js');
     this.ops.forEach((op, i) => validateOperation(op, i));
   }
