@@ -57,13 +57,6 @@ export interface SocketOptions {
    * has an id (nsid) in this socket's one; onNotification then gets the sender's nsid.
    */
   listenAllNsid?: boolean;
-  /**
-   * Read a dump that spans several datagrams ahead on a thread of its own (named netlinkts-dump,
-   * gone when the dump ends) while JS decodes what came before: the kernel builds each dump
-   * datagram inside the recv() that fetches it, and that work then overlaps the decoding.
-   * Default true; NETLINKTS_READ_AHEAD=0 in the environment turns it off everywhere.
-   */
-  readAhead?: boolean;
 }
 
 export interface RequestOptions {
@@ -131,8 +124,6 @@ interface DumpState {
   received: number;
   draining: boolean;
   wake: (() => void) | undefined;
-  /** The poll's reader thread reads this dump ahead (pollReadAhead). */
-  readAhead: boolean;
 }
 
 /** The chunk of a bulk() in flight: errors for its sequence numbers are recorded, the last one ends it. */
@@ -160,11 +151,6 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 const HIGH_WATER = 16; // chunks (datagrams) buffered for a slow dump consumer before reading pauses
 const LOW_WATER = 4;
-// How long a dump consumer that ran dry waits, blocking, for the reader thread's next datagram
-// (the kernel builds one in well under a millisecond) before it awaits the event loop instead.
-const READ_AHEAD_WAIT_MS = 20;
-// NETLINKTS_READ_AHEAD=0 turns dump read-ahead off (to compare, or to rule it out).
-const READ_AHEAD = process.env.NETLINKTS_READ_AHEAD !== '0';
 
 let nativeBinding: NativeBinding | undefined;
 function bindingOrLoad(): NativeBinding {
@@ -190,7 +176,6 @@ export class NetlinkSocket {
   private readonly native: NativeBinding;
   private readonly log: Logger;
   private readonly hex: boolean;
-  private readonly readAhead: boolean;
   private readonly typeName: (type: number) => string | undefined;
   private readonly maxInFlight: number;
   private readonly maxDatagram: number;
@@ -219,8 +204,6 @@ export class NetlinkSocket {
   /** socketSendAsync calls not yet back: the fd stays open until they are. */
   private asyncSends = 0;
   private receiveTicks = 0;
-  /** onReadable() is handling datagrams the dump consumer took from the reader thread itself. */
-  private takingReadAhead = false;
   private recoveringOverrun = false;
   private readonly overrunWaiters: Array<() => void> = [];
   private bulkTail: Promise<unknown> = Promise.resolve();
@@ -244,7 +227,6 @@ export class NetlinkSocket {
     this.name = options.name ?? `netlink${this.protocol}`;
     this.log = logger('socket');
     this.hex = options.hexdump ?? process.env.NETLINKTS_HEXDUMP === '1';
-    this.readAhead = READ_AHEAD && options.readAhead !== false;
     this.typeName = options.typeName ?? (() => undefined);
     this.maxInFlight = options.maxInFlight ?? 1024;
     this.maxDatagram = options.maxDatagram ?? 65536;
@@ -717,7 +699,7 @@ export class NetlinkSocket {
     view.setUint32(8, seq, true);
     const st: DumpState = {
       kind: 'dump', seq, message, opts, chunks: [], chunkHead: 0, done: false, error: undefined,
-      interrupted: false, received: 0, draining: false, wake: undefined, readAhead: false,
+      interrupted: false, received: 0, draining: false, wake: undefined,
     };
     this.activeDump = st;
     this.pending.set(seq, st);
@@ -732,7 +714,6 @@ export class NetlinkSocket {
       if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('aborted');
       this.sendRaw(message, operation);
       sent = true;
-      st.readAhead = this.startReadAhead(seq);
       for (;;) {
         if (st.error) throw st.error;
         if (st.chunkHead < st.chunks.length) {
@@ -744,8 +725,6 @@ export class NetlinkSocket {
           continue;
         }
         if (st.done) break;
-        // Read ahead: take what the reader thread has (no event-loop round trip).
-        if (st.readAhead && this.takeReadAhead()) continue;
         await new Promise<void>((r) => { st.wake = r; });
         st.wake = undefined;
       }
@@ -800,11 +779,6 @@ export class NetlinkSocket {
   private pause(): void {
     if (this.paused || !this.pollHandle) return;
     this.paused = true;
-    if (this.activeDump?.readAhead) {
-      // The reader thread stops reading instead; the poll (and what it queued) stays.
-      this.native.pollHold!(this.pollHandle, true);
-      return;
-    }
     this.native.pollStop(this.pollHandle);
     this.pollHandle = undefined;
   }
@@ -812,39 +786,12 @@ export class NetlinkSocket {
   private resume(): void {
     if (!this.paused || this.closed) return;
     this.paused = false;
-    if (this.pollHandle) {
-      this.native.pollHold!(this.pollHandle, false); // paused by holding the reader
-      return;
-    }
     this.pollHandle = this.startPoll();
     this.refed = true;
     this.updateRef();
   }
 
   // ---- receive ----
-
-  /** Start reading this dump ahead on the poll's reader thread (see NativeBinding.pollReadAhead). */
-  private startReadAhead(seq: number): boolean {
-    if (!this.readAhead || !this.pollHandle || this.paused || !this.native.pollReadAhead) return false;
-    const on = this.native.pollReadAhead(this.pollHandle, seq);
-    if (on) this.log('%s: dump seq %d read ahead on a thread', this.name, seq);
-    return on;
-  }
-
-  /** Hand what the reader thread queued to onReadable(); false when it had nothing (await the loop then). */
-  private takeReadAhead(): boolean {
-    if (!this.pollHandle) return false;
-    const list = this.native.pollTake!(this.pollHandle, READ_AHEAD_WAIT_MS);
-    if (!list || list.length === 0) return false;
-    const errno = typeof list[list.length - 1] === 'number' ? list.pop() as number : 0;
-    this.takingReadAhead = true;
-    try {
-      this.onReadable(list as Buffer[], errno);
-    } finally {
-      this.takingReadAhead = false;
-    }
-    return true;
-  }
 
   private startPoll(): object {
     const cb = (datagrams: Buffer[], errno: number, nsids?: Int32Array): void => this.onReadable(datagrams, errno, nsids);
@@ -859,9 +806,7 @@ export class NetlinkSocket {
     const st = this.activeDump;
     // Backpressure: stop reading while a slow consumer has a backlog, but only when nothing
     // else waits on this socket (ACKs of other requests must keep flowing).
-    // (Not for datagrams the consumer itself took from the reader thread because it ran dry:
-    // it is consuming, and holding the thread then would only stop the kernel's work overlapping.)
-    if (st && !st.draining && !this.takingReadAhead && st.chunks.length - st.chunkHead >= HIGH_WATER && this.pending.size === 1 && this.queued() === 0) this.pause();
+    if (st && !st.draining && st.chunks.length - st.chunkHead >= HIGH_WATER && this.pending.size === 1 && this.queued() === 0) this.pause();
   }
 
   private onReceiveError(errno: number): void {
