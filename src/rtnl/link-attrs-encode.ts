@@ -1,7 +1,7 @@
 // The attributes every link request may carry (name, mtu, master, namespace...), resolved to
 // numbers, and their writer; shared by whole requests and a veth peer's nested ifinfomsg.
 import { NLA_F_NESTED } from '../netlink/constants.js';
-import { type RawAttribute } from '../netlink/reader.js';
+import type { RawAttribute } from '../netlink/reader.js';
 import { MessageWriter } from '../netlink/writer.js';
 import * as C from './constants.js';
 

@@ -1,7 +1,7 @@
 // Kind options for link creation (bridge, bridge port, vxlan, macvlan, vlan, bond, vrf, veth
 // peer) under the names `ip -j -d` prints, and IFLA_LINKINFO as the kernel takes it.
 import { NLA_F_NESTED } from '../netlink/constants.js';
-import { type RawAttribute } from '../netlink/reader.js';
+import type { RawAttribute } from '../netlink/reader.js';
 import { MessageWriter } from '../netlink/writer.js';
 import * as C from './constants.js';
 import { vlanProtocolNumber } from './link-format.js';

@@ -1,6 +1,6 @@
 // The decoded form of a link: what `ip -j -d link show` prints, under the same keys and in the
 // same value formats, so scripts port from ip unchanged; attributes not interpreted stay in `raw`.
-import { type RawAttribute } from '../netlink/reader.js';
+import type { RawAttribute } from '../netlink/reader.js';
 
 /** Bridge options (IFLA_INFO_DATA of kind bridge), as `ip -j -d` prints them. */
 export interface BridgeInfoData {

@@ -8,7 +8,10 @@ import type { MessageRef } from '../netlink/message.js';
 import { rawAttribute, type NetlinkBuffer } from '../netlink/reader.js';
 import * as C from './constants.js';
 import { familyName } from './address.js';
-import { CACHE_FLAGS, NO_FLAGS, NO_RAW, PROTO_NAMES, type Route, type RouteNexthop, SCOPE_NAMES, TYPE_NAMES, routeFlagNames, tableName } from './route-types.js';
+import {
+  CACHE_FLAGS, NO_FLAGS, NO_RAW, PROTO_NAMES, type Route, type RouteNexthop, SCOPE_NAMES, TYPE_NAMES,
+  routeFlagNames, tableName,
+} from './route-types.js';
 
 const LE = true;
 

@@ -1,7 +1,7 @@
 // Route requests: new/delete (one writer for single and bulk calls), dump with the filters the
 // kernel applies itself, get, and attribute names for errors.
 import { NLA_F_NESTED, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST } from '../netlink/constants.js';
-import { type RawAttribute } from '../netlink/reader.js';
+import type { RawAttribute } from '../netlink/reader.js';
 import { MessageWriter } from '../netlink/writer.js';
 import * as C from './constants.js';
 import { writeRaw } from './link.js';

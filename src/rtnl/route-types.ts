@@ -1,6 +1,6 @@
 // A decoded route carries what `ip -j -d route show table all` prints, under its keys; the
 // names of route types, protocols, scopes, tables and flags are ip's, both ways.
-import { type RawAttribute } from '../netlink/reader.js';
+import type { RawAttribute } from '../netlink/reader.js';
 import * as C from './constants.js';
 
 export interface RouteNexthop {
