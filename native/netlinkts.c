@@ -2,9 +2,9 @@
  * netlinkts native shim: the only native code in netlinkts.
  *
  * It does what JavaScript cannot: netlink sockets, receive wired into libuv,
- * and network-namespace work (and, for the CLI, ending the process without
- * node's teardown: quickExit). Everything protocol-related lives in TypeScript;
- * this file moves bytes and file descriptors and nothing else.
+ * and network-namespace work. Everything protocol-related lives in TypeScript;
+ * this file moves bytes and file descriptors and nothing else. It keeps no
+ * protocol state, reads on no thread of its own, and never ends the process.
  *
  * Two rules shape it:
  *  - The JS thread never calls setns(). setns changes only the calling thread,
@@ -14,10 +14,7 @@
  *    the fd it opened stays bound to the namespace for its whole life.
  *  - Receive happens on the event loop (uv_poll), never on a thread-pool thread
  *    blocked in recv(): a monitor socket may sit idle forever and must not eat
- *    one of libuv's four pool threads. The one exception is read-ahead during a
- *    dump (pollReadAhead): a thread of its own reads until the dump's last
- *    datagram and then ends, because the kernel builds each dump datagram inside
- *    the recv() that asks for it, and that work can overlap the JS decoding.
+ *    one of libuv's four pool threads.
  *
  * Errors are thrown as Error objects with .errno (positive), .syscall and, for
  * the usual suspects, .code; message "<syscall>: <strerror>".
@@ -33,8 +30,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <poll.h>
-#include <sys/eventfd.h>
 #include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
@@ -274,7 +269,6 @@ static bool run_job(job_t *j) {
 /* ------------------------------------------------------- per-env state */
 
 typedef struct poll_s poll_t;
-typedef struct read_ahead_s read_ahead_t;
 
 /* One per napi_env (main thread, each worker): the open poll handles, so that
  * socketClose can stop a poll on the fd it closes and env teardown can close
@@ -305,8 +299,6 @@ struct poll_s {
   bool closed;               /* uv_close callback ran */
   bool wrap_alive;           /* the JS handle object not yet finalized */
   bool env_gone;             /* env tearing down: no more napi calls */
-  bool refed;                /* pollRef/pollUnref state (the reader's async handle follows it) */
-  read_ahead_t *ra;          /* set up by the first pollReadAhead; freed after close */
 };
 
 static addon_t *get_addon(napi_env env) {
@@ -330,13 +322,9 @@ static void poll_on_closed(uv_handle_t *h) {
   }
 }
 
-static void read_ahead_close(poll_t *p);
-
 static void poll_close(poll_t *p) {
   if (p->closing) return;
   p->closing = true;
-  /* The reader thread uses the fd: it is stopped and joined before anyone may close it. */
-  read_ahead_close(p);
   if (p->prev) p->prev->next = p->next;
   else if (p->addon->head == p) p->addon->head = p->next;
   if (p->next) p->next->prev = p->prev;
@@ -581,7 +569,6 @@ static napi_value PollStart(napi_env env, napi_callback_info info) {
   p->fd = fd;
   p->want_nsid = want_nsid;
   p->wrap_alive = true;
-  p->refed = true;
   napi_create_object(env, &obj);
   napi_wrap(env, obj, p, poll_on_finalize, NULL, NULL);
   napi_create_reference(env, obj, 1, &p->self);
@@ -603,381 +590,6 @@ static napi_value PollStart(napi_env env, napi_callback_info info) {
   return obj;
 }
 
-
-/* ------------------------------------------------------------ read-ahead */
-
-/* While a big dump runs, most of its time on the JS thread is the kernel
- * building the next datagram inside recv() and then JS decoding it, one after
- * the other. pollReadAhead(poll, seq) hands the fd to a thread of its own that
- * reads datagrams into a bounded queue while JS decodes the previous ones:
- * JS takes them with pollTake() when it runs dry (no event-loop round trip),
- * and an async handle delivers them through the poll's callback otherwise (so
- * replies to other requests keep flowing while a consumer awaits something
- * else). The thread ends after the datagram holding the dump's NLMSG_DONE or
- * NLMSG_ERROR (by sequence number), on an error, or when the poll closes; the
- * next drain joins it and re-arms uv_poll. Only one reader touches the fd at
- * any time, so datagrams reach JS in the kernel's order. */
-
-#define READ_AHEAD_MAX_QUEUED 64 /* datagrams (~2 MiB of 32 KiB dump datagrams) */
-
-typedef struct ra_item {
-  struct ra_item *next;
-  size_t len;
-  char data[];
-} ra_item_t;
-
-struct read_ahead_s {
-  addon_t *addon;
-  poll_t *poll;              /* cleared when the poll closes */
-  pthread_t thread;
-  pthread_mutex_t mu;
-  pthread_cond_t space;      /* the reader waits: queue full or held */
-  pthread_cond_t data;       /* pollTake waits: queue empty */
-  int wake_fd;               /* eventfd: wakes the reader out of poll() to stop */
-  uv_async_t async;
-  ra_item_t *head, *tail;
-  unsigned queued;
-  uint32_t seq;
-  int err;
-  bool running;              /* thread started and not yet joined */
-  bool finished;             /* the thread will queue nothing more */
-  bool stop, hold;
-};
-
-static void ra_item_finalize(napi_env env, void *data, void *hint);
-
-static void ra_free_items(ra_item_t *it) {
-  while (it) {
-    ra_item_t *next = it->next;
-    free(it);
-    it = next;
-  }
-}
-
-/* True when the datagram holds the end of the dump numbered seq (or is malformed:
- * then uv_poll takes over again and JS reports it as it would have). */
-static bool ra_dump_ends(const char *b, size_t n, uint32_t seq) {
-  size_t off = 0;
-  while (off + sizeof(struct nlmsghdr) <= n) {
-    const struct nlmsghdr *h = (const struct nlmsghdr *)(b + off);
-    if (h->nlmsg_len < sizeof *h || h->nlmsg_len > n - off) return true;
-    if (h->nlmsg_seq == seq && (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR)) return true;
-    off += NLMSG_ALIGN(h->nlmsg_len);
-  }
-  return off != n && off < n;
-}
-
-static void *ra_thread(void *arg) {
-  read_ahead_t *r = arg;
-  poll_t *p = r->poll; /* alive until poll_close joins this thread */
-  int err = 0;
-  for (;;) {
-    ra_item_t *it;
-    ssize_t size, got;
-    bool stop, end;
-    pthread_mutex_lock(&r->mu);
-    while (!r->stop && (r->hold || r->queued >= READ_AHEAD_MAX_QUEUED)) pthread_cond_wait(&r->space, &r->mu);
-    stop = r->stop;
-    pthread_mutex_unlock(&r->mu);
-    if (stop) break;
-    size = poll_peek_size(p);
-    if (size < 0) {
-      if (errno == EINTR) continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK) {
-        struct pollfd fds[2] = { { .fd = p->fd, .events = POLLIN }, { .fd = r->wake_fd, .events = POLLIN } };
-        if (poll(fds, 2, -1) < 0 && errno != EINTR) { err = errno; break; }
-        continue;
-      }
-      err = errno;
-      break;
-    }
-    it = malloc(sizeof *it + (size_t)size);
-    if (!it) { err = ENOMEM; break; } /* the datagram stays queued for uv_poll */
-    do got = recv(p->fd, it->data, (size_t)size, MSG_DONTWAIT);
-    while (got < 0 && errno == EINTR);
-    if (got < 0) {
-      free(it);
-      if (errno == EAGAIN || errno == EWOULDBLOCK) continue;
-      err = errno;
-      break;
-    }
-    it->len = (size_t)got;
-    it->next = NULL;
-    end = ra_dump_ends(it->data, it->len, r->seq);
-    pthread_mutex_lock(&r->mu);
-    if (r->tail) r->tail->next = it;
-    else r->head = it;
-    r->tail = it;
-    r->queued++;
-    if (end) r->finished = true; /* with the item: whoever drains it may join at once */
-    pthread_cond_signal(&r->data);
-    pthread_mutex_unlock(&r->mu);
-    uv_async_send(&r->async);
-    if (end) break;
-  }
-  pthread_mutex_lock(&r->mu);
-  r->finished = true;
-  if (err) r->err = err;
-  pthread_cond_signal(&r->data);
-  pthread_mutex_unlock(&r->mu);
-  uv_async_send(&r->async);
-  return NULL;
-}
-
-static void ra_join(read_ahead_t *r) {
-  uint64_t one = 1;
-  if (!r->running) return;
-  pthread_mutex_lock(&r->mu);
-  r->stop = true;
-  pthread_cond_signal(&r->space);
-  pthread_mutex_unlock(&r->mu);
-  if (write(r->wake_fd, &one, sizeof one) < 0) { /* the thread still sees stop */ }
-  pthread_join(r->thread, NULL);
-  r->running = false;
-}
-
-static void read_ahead_ref(poll_t *p) {
-  read_ahead_t *r = p->ra;
-  if (!r) return;
-  /* The async handle stands in for the stopped uv_poll: it keeps the loop alive
-   * exactly when the poll would. */
-  if (r->running && p->refed) uv_ref((uv_handle_t *)&r->async);
-  else uv_unref((uv_handle_t *)&r->async);
-}
-
-/* Every queued datagram as a JS array of Buffers, an errno appended as a number
- * when the reader failed. When the reader has finished and the queue is empty,
- * joins it and re-arms uv_poll. wait_ms > 0: wait that long for a first datagram. */
-static napi_value ra_drain(poll_t *p, int wait_ms, uint32_t *count, int *err_out) {
-  read_ahead_t *r = p->ra;
-  napi_env env = p->env;
-  napi_value list;
-  ra_item_t *it;
-  bool finished;
-  uint32_t n = 0;
-  int err;
-  pthread_mutex_lock(&r->mu);
-  if (!r->head && !r->finished && wait_ms > 0) {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    ts.tv_sec += wait_ms / 1000;
-    ts.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
-    if (ts.tv_nsec >= 1000000000L) { ts.tv_sec++; ts.tv_nsec -= 1000000000L; }
-    while (!r->head && !r->finished)
-      if (pthread_cond_timedwait(&r->data, &r->mu, &ts) == ETIMEDOUT) break;
-  }
-  it = r->head;
-  r->head = r->tail = NULL;
-  r->queued = 0;
-  finished = r->finished;
-  err = r->err;
-  r->err = 0;
-  pthread_cond_signal(&r->space);
-  pthread_mutex_unlock(&r->mu);
-
-  napi_create_array(env, &list);
-  while (it) {
-    ra_item_t *next = it->next;
-    napi_value buf;
-    void *copy;
-    it->next = NULL;
-    /* The bytes stay where the reader put them; the Buffer frees them. */
-    if (napi_create_external_buffer(env, it->len, it->data, ra_item_finalize, it, &buf) != napi_ok) {
-      napi_value ignored;
-      napi_get_and_clear_last_exception(env, &ignored);
-      napi_create_buffer_copy(env, it->len, it->data, &copy, &buf);
-      free(it);
-    }
-    napi_set_element(env, list, n++, buf);
-    it = next;
-  }
-  if (finished) {
-    ra_join(r);
-    read_ahead_ref(p);
-    if (!p->closing) {
-      int rc = uv_poll_start(&p->uv, UV_READABLE, poll_on_event);
-      if (rc < 0 && !err) err = -rc;
-    }
-  }
-  *count = n;
-  *err_out = err;
-  return list;
-}
-
-static void ra_on_async(uv_async_t *h) {
-  read_ahead_t *r = h->data;
-  poll_t *p = r->poll;
-  napi_handle_scope scope;
-  napi_value list;
-  uint32_t n;
-  int err;
-  if (!p || p->closing || !r->running) return;
-  napi_open_handle_scope(p->env, &scope);
-  list = ra_drain(p, 0, &n, &err);
-  if (n > 0 && !poll_call_js(p, list, 0, NULL, 0)) goto out;
-  if (err) {
-    napi_value empty;
-    napi_create_array(p->env, &empty);
-    poll_call_js(p, empty, err, NULL, 0);
-  }
-out:
-  napi_close_handle_scope(p->env, scope);
-}
-
-static void ra_on_async_closed(uv_handle_t *h) {
-  read_ahead_t *r = h->data;
-  addon_t *a = r->addon;
-  pthread_mutex_destroy(&r->mu);
-  pthread_cond_destroy(&r->space);
-  pthread_cond_destroy(&r->data);
-  free(r);
-  if (--a->live == 0 && a->tearing_down) {
-    napi_remove_async_cleanup_hook(a->hook);
-    free(a);
-  }
-}
-
-/* From poll_close: stop and join the reader, drop what it queued, close the
- * async handle (freed in its close callback, which teardown waits for). */
-static void read_ahead_close(poll_t *p) {
-  read_ahead_t *r = p->ra;
-  if (!r) return;
-  p->ra = NULL;
-  ra_join(r);
-  ra_free_items(r->head);
-  r->head = r->tail = NULL;
-  r->poll = NULL;
-  close(r->wake_fd);
-  uv_close((uv_handle_t *)&r->async, ra_on_async_closed);
-}
-
-/* pollReadAhead(poll, seq): read ahead until the end of the dump numbered seq.
- * Returns false (and changes nothing) when the datagram already queued ends the
- * dump, or when it cannot: nsid polls, a closed poll, a reader not yet joined,
- * no thread/eventfd to be had. */
-static napi_value PollReadAhead(napi_env env, napi_callback_info info) {
-  napi_value argv[2], result;
-  poll_t *p;
-  uint32_t seq;
-  read_ahead_t *r;
-  bool ok = false;
-  if (!get_args(env, info, 2, argv) || !(p = unwrap_poll(env, argv[0])) || !get_u32(env, argv[1], &seq)) return NULL;
-  /* A reader not joined yet still owns the fd (it ended without the dump's end,
-   * e.g. on an error, and its last async drain has not run): this dump is read
-   * on the event loop, which that drain re-arms. */
-  if (p->closing || p->want_nsid || (p->ra && p->ra->running)) goto done;
-  {
-    /* A dump that fits in the datagram already queued (the kernel builds the
-     * first one inside the request's sendmsg) needs no thread: peek at it. */
-    ssize_t size = poll_peek_size(p), got;
-    if (size > 0) {
-      char *head = malloc((size_t)size);
-      bool ends;
-      if (!head) goto done;
-      do got = recv(p->fd, head, (size_t)size, MSG_PEEK | MSG_DONTWAIT);
-      while (got < 0 && errno == EINTR);
-      ends = got >= 0 && ra_dump_ends(head, (size_t)got, seq);
-      free(head);
-      if (ends) goto done;
-    }
-  }
-  if (!p->ra) {
-    uv_loop_t *loop;
-    r = calloc(1, sizeof *r);
-    if (!r) goto done;
-    r->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    if (r->wake_fd < 0) { free(r); goto done; }
-    napi_get_uv_event_loop(env, &loop);
-    if (uv_async_init(loop, &r->async, ra_on_async) < 0) { close(r->wake_fd); free(r); goto done; }
-    r->async.data = r;
-    uv_unref((uv_handle_t *)&r->async);
-    pthread_mutex_init(&r->mu, NULL);
-    pthread_cond_init(&r->space, NULL);
-    pthread_cond_init(&r->data, NULL);
-    r->addon = p->addon;
-    r->poll = p;
-    p->addon->live++; /* the async handle's close callback must run before teardown ends */
-    p->ra = r;
-  }
-  r = p->ra;
-  {
-    uint64_t drained;
-    if (read(r->wake_fd, &drained, sizeof drained) < 0) { /* nothing pending: fine */ }
-  }
-  r->seq = seq;
-  r->err = 0;
-  r->stop = r->hold = r->finished = false;
-  /* uv_poll_stop takes the fd out of epoll now: from here only the reader reads. */
-  uv_poll_stop(&p->uv);
-  {
-    /* Signals stay with the JS thread, as for the namespace helper. */
-    sigset_t all, old;
-    int rc;
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setstacksize(&attr, 256 * 1024); /* a pollfd pair and a few locals */
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    rc = pthread_create(&r->thread, &attr, ra_thread, r);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    pthread_attr_destroy(&attr);
-    if (rc != 0) {
-      uv_poll_start(&p->uv, UV_READABLE, poll_on_event);
-      goto done;
-    }
-    pthread_setname_np(r->thread, "netlinkts-dump"); /* what top -H and /proc/PID/task show */
-  }
-  r->running = true;
-  read_ahead_ref(p);
-  ok = true;
-done:
-  napi_get_boolean(env, ok, &result);
-  return result;
-}
-
-/* pollTake(poll, waitMs): the datagrams read ahead so far (see ra_drain), or
- * null when read-ahead is not running. */
-static napi_value PollTake(napi_env env, napi_callback_info info) {
-  napi_value argv[2], list;
-  poll_t *p;
-  int32_t wait_ms;
-  uint32_t n;
-  int err;
-  if (!get_args(env, info, 2, argv) || !(p = unwrap_poll(env, argv[0])) || !get_i32(env, argv[1], &wait_ms)) return NULL;
-  if (p->closing || !p->ra || !p->ra->running) {
-    napi_get_null(env, &list);
-    return list;
-  }
-  list = ra_drain(p, wait_ms, &n, &err);
-  if (err) napi_set_element(env, list, n, make_i32(env, err));
-  return list;
-}
-
-/* pollHold(poll, hold): backpressure during read-ahead: the reader stops
- * reading (the kernel keeps the rest) until released. */
-static napi_value PollHold(napi_env env, napi_callback_info info) {
-  napi_value argv[2];
-  poll_t *p;
-  bool hold;
-  if (!get_args(env, info, 2, argv) || !(p = unwrap_poll(env, argv[0]))) return NULL;
-  if (napi_get_value_bool(env, argv[1], &hold) != napi_ok) {
-    throw_type(env, "netlinkts native: expected a boolean");
-    return NULL;
-  }
-  if (p->ra && p->ra->running) {
-    pthread_mutex_lock(&p->ra->mu);
-    p->ra->hold = hold;
-    pthread_cond_signal(&p->ra->space);
-    pthread_mutex_unlock(&p->ra->mu);
-  }
-  return undefined(env);
-}
-
-static void ra_item_finalize(napi_env env, void *data, void *hint) {
-  (void)env; (void)data;
-  free(hint); /* the ra_item_t holding data */
-}
-
 static napi_value PollStop(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   poll_t *p;
@@ -992,8 +604,6 @@ static napi_value PollRef(napi_env env, napi_callback_info info) {
   if (!get_args(env, info, 1, argv) || !(p = unwrap_poll(env, argv[0]))) return NULL;
   if (!p->closing) {
     uv_ref((uv_handle_t *)&p->uv);
-    p->refed = true;
-    read_ahead_ref(p);
   }
   return undefined(env);
 }
@@ -1004,8 +614,6 @@ static napi_value PollUnref(napi_env env, napi_callback_info info) {
   if (!get_args(env, info, 1, argv) || !(p = unwrap_poll(env, argv[0]))) return NULL;
   if (!p->closing) {
     uv_unref((uv_handle_t *)&p->uv);
-    p->refed = false;
-    read_ahead_ref(p);
   }
   return undefined(env);
 }
@@ -1362,20 +970,6 @@ static napi_value NsIdentity(napi_env env, napi_callback_info info) {
   return arr;
 }
 
-/* quickExit(code): _exit(code), for the CLI once its output is written. node's
- * own exit first joins V8's worker threads, and a command that just ran hot
- * code leaves optimizing compiles running there that nothing will use (measured:
- * ~6 ms of a 2,000-link dump-links --json spent after 'exit'). The caller runs
- * the 'exit' listeners first (this is the last one) and only when no stdio
- * stream was made (nothing queued, no O_NONBLOCK for node's teardown to undo);
- * JavaScript has no way to end without the join. */
-static napi_value QuickExit(napi_env env, napi_callback_info info) {
-  napi_value argv[1];
-  int32_t code;
-  if (!get_args(env, info, 1, argv) || !get_i32(env, argv[0], &code)) return NULL;
-  _exit(code & 0xff);
-}
-
 /* ------------------------------------------------------------------ init */
 
 NAPI_MODULE_INIT() {
@@ -1390,11 +984,8 @@ NAPI_MODULE_INIT() {
     { "socketSendAsync", SocketSendAsync },
     { "pollStart", PollStart },         { "pollStop", PollStop },
     { "pollRef", PollRef },             { "pollUnref", PollUnref },
-    { "pollReadAhead", PollReadAhead }, { "pollTake", PollTake },
-    { "pollHold", PollHold },
     { "openIn", OpenIn },               { "netnsAdd", NetnsAdd },
     { "netnsDelete", NetnsDelete },     { "nsIdentity", NsIdentity },
-    { "quickExit", QuickExit },
   };
   size_t i;
   addon_t *a = calloc(1, sizeof *a);

@@ -16,7 +16,6 @@ import {
 } from '../rtnl/index.js';
 import { ChainStepError } from './chain-error.js';
 import { LinkEthtool } from './link-ethtool.js';
-import { loadSchemas } from '../rtnl/lazy-schemas.js';
 import type { Namespace } from './namespace.js';
 
 /** create() takes a link spec without its name: the chain's name is used. */
@@ -207,7 +206,7 @@ export class LinkChain extends Promise<Link | undefined> {
   }
 
   private async execute(): Promise<Link | undefined> {
-    const s = await loadSchemas();
+    const s = await import('../rtnl/schemas.js');
     // 1. Validate every step against the state the plan will be in when it runs.
     const plan: PlanState = { name: this.name, ns: this.ns, deleted: false };
     validateLinkName(this.name);

@@ -86,22 +86,6 @@ export interface NativeBinding {
   pollRef(handle: PollHandle): void;
   pollUnref(handle: PollHandle): void;
   /**
-   * Read ahead until the end of the dump numbered seq: a thread of the poll's own reads the
-   * datagrams into a bounded queue while JS decodes (the kernel builds each dump datagram inside
-   * the recv() that fetches it). They reach JS through pollTake(), or through the poll's callback
-   * when JS does not take them. False, changing nothing, when not worth it (the queued datagram
-   * already ends the dump) or not possible (nsid polls).
-   */
-  pollReadAhead?(handle: PollHandle, seq: number): boolean;
-  /**
-   * The datagrams read ahead so far (waiting up to waitMs for a first one), an errno appended as a
-   * number when the reader failed; null when read-ahead is not running. The drain that empties a
-   * finished reader hands the fd back to the event loop.
-   */
-  pollTake?(handle: PollHandle, waitMs: number): (Buffer | number)[] | null;
-  /** Backpressure during read-ahead: hold stops reading (the kernel keeps the rest). */
-  pollHold?(handle: PollHandle, hold: boolean): void;
-  /**
    * open(path, flags|O_CLOEXEC) inside the network namespace nsFd (-1: the
    * current one), e.g. a /proc/sys/net file; the fd stays bound to that
    * namespace. For /proc/net files use /proc/thread-self/net/..., since
@@ -114,12 +98,6 @@ export interface NativeBinding {
   netnsDelete(dir: string, name: string): void;
   /** [st_dev, st_ino] of a namespace fd; fd -1: the calling (JS) thread's network namespace. */
   nsIdentity(fd: number): [number, number];
-  /**
-   * _exit(code): ends the process at once, without node's teardown (which waits for V8's
-   * worker threads). For the CLI's last 'exit' listener (src/cli/exit.ts) only. Missing in
-   * addons built before it.
-   */
-  quickExit?(code: number): never;
 }
 
 function findPackageRoot(from: string): string {

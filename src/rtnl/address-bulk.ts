@@ -8,7 +8,6 @@ import { MessageWriter } from '../netlink/writer.js';
 import * as C from './constants.js';
 import { describeAddressAttribute, encodeNewAddress } from './address.js';
 import { addressAttrs, describeSpec, type AddressSpec } from './address-ops.js';
-import { loadSchemas } from './lazy-schemas.js';
 import { linkIndex, type LinkSelector } from './link-ops.js';
 
 export interface AddressBulkOptions {
@@ -40,7 +39,7 @@ export function replaceAddresses(sock: NetlinkSocket, specs: readonly AddressSpe
 
 async function writeAddresses(sock: NetlinkSocket, specs: readonly AddressSpec[], mode: 'add' | 'replace', opts: AddressBulkOptions): Promise<AddressBulkFailure[]> {
   if (!Array.isArray(specs)) throw new ValidationError('addresses', 'expected an array of address specs');
-  const s = await loadSchemas();
+  const s = await import('./schemas.js');
   const valid = specs.map((spec, i) => validate(s.addressSpecSchema, spec, `addresses[${i}]`) as AddressSpec);
   const devs = new Map<LinkSelector, number | Error>();
   for (const v of valid) {

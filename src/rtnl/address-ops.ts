@@ -1,5 +1,4 @@
 // Address operations over a NetlinkSocket (`ip addr add/replace/del/show/flush`).
-import { loadSchemas } from './lazy-schemas.js';
 import { NLM_F_DUMP_FILTERED } from '../netlink/constants.js';
 import type { NetlinkSocket, RequestOptions } from '../netlink/socket.js';
 import { validate } from '../netlink/validate.js';
@@ -130,7 +129,7 @@ export function describeSpec(spec: { address: string; peer?: string; dev: LinkSe
 
 /** `ip addr add`: EEXIST if the address is already there. */
 export async function addAddress(sock: NetlinkSocket, spec: AddressSpec, opts: { signal?: AbortSignal } = {}): Promise<void> {
-  const s = await loadSchemas();
+  const s = await import('./schemas.js');
   const v = validate(s.addressSpecSchema, spec, 'address') as AddressSpec;
   const op = `add address ${describeSpec(v)}`;
   await sock.request(encodeNewAddress(await resolveSpec(sock, v, op), 'add'), addrReq(op, opts.signal));
@@ -138,7 +137,7 @@ export async function addAddress(sock: NetlinkSocket, spec: AddressSpec, opts: {
 
 /** `ip addr replace`: add, or update the flags/lifetimes of an existing address. */
 export async function replaceAddress(sock: NetlinkSocket, spec: AddressSpec, opts: { signal?: AbortSignal } = {}): Promise<void> {
-  const s = await loadSchemas();
+  const s = await import('./schemas.js');
   const v = validate(s.addressSpecSchema, spec, 'address') as AddressSpec;
   const op = `replace address ${describeSpec(v)}`;
   await sock.request(encodeNewAddress(await resolveSpec(sock, v, op), 'replace'), addrReq(op, opts.signal));
@@ -149,7 +148,7 @@ export async function replaceAddress(sock: NetlinkSocket, spec: AddressSpec, opt
  * the kernel matches IPv6 deletions on the prefix length too.
  */
 export async function deleteAddress(sock: NetlinkSocket, spec: { dev: LinkSelector; address: string; peer?: string }, opts: { signal?: AbortSignal } = {}): Promise<void> {
-  const s = await loadSchemas();
+  const s = await import('./schemas.js');
   const v = validate(s.addressDeleteSchema, spec, 'address');
   const op = `delete address ${describeSpec(v)}`;
   const local = parseAddressPrefix(v.address);

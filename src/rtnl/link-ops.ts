@@ -11,7 +11,6 @@ import { validate } from '../netlink/validate.js';
 import { parseMac } from '../netlink/address.js';
 import { withNamespaceFd, type NamespaceRef } from '../netlink/namespace.js';
 import * as C from './constants.js';
-import { loadSchemas } from './lazy-schemas.js';
 import {
   decodeLink, describeLinkAttribute, encodeDelLink, encodeLinkAltNames, encodeGetLink, encodeLinkDump, encodeNewLink, encodeSetLink,
   referencedIndexes, resolveLinkNames, type BridgeOptions, type BridgePortOptions, type KindData, type Link,
@@ -147,8 +146,6 @@ export const linkReq = (operation: string, kind?: string, signal?: AbortSignal):
   describeAttribute: (path) => describeLinkAttribute(path, kind),
   signal,
 });
-
-const schemas = loadSchemas;
 
 function isNewLink(m: MessageRef): boolean {
   return m.type === C.RTM_NEWLINK;
@@ -286,7 +283,7 @@ function mac(text: string | undefined): Uint8Array | undefined {
  * when it was created in another namespace (there is no echo to read then).
  */
 export async function createLink(sock: NetlinkSocket, spec: LinkSpec, opts: { signal?: AbortSignal } = {}): Promise<Link | undefined> {
-  const s = await schemas();
+  const s = await import('./schemas.js');
   const v = validate(s.linkSpecSchema(spec), spec, 'link') as LinkSpec;
   const op = `create link ${v.name}`;
   const attrs = createAttrs(v);
@@ -382,7 +379,7 @@ export async function kindData(sock: NetlinkSocket, v: LinkSpec, peerFd: number 
 /** Change an existing link (`ip link set`): one RTM_NEWLINK carrying every change. */
 export async function setLink(sock: NetlinkSocket, ref: LinkSelector, settings: LinkSettings, opts: { signal?: AbortSignal } = {}): Promise<void> {
   checkSelector(ref, 'link');
-  const s = await schemas();
+  const s = await import('./schemas.js');
   const v = validate(s.linkSettingsSchema, settings, 'settings') as LinkSettings;
   const op = `set link ${ref}`;
   const apply = async (netnsFd: number | undefined): Promise<void> => {

@@ -1,5 +1,4 @@
 // Neighbour operations over a NetlinkSocket (`ip neigh add/replace/del/show`).
-import { loadSchemas } from './lazy-schemas.js';
 import { NLM_F_DUMP_FILTERED } from '../netlink/constants.js';
 import type { NetlinkSocket, RequestOptions } from '../netlink/socket.js';
 import { validate } from '../netlink/validate.js';
@@ -90,7 +89,7 @@ async function resolveSpec(sock: NetlinkSocket, v: NeighbourSpec, op: string): P
 }
 
 async function writeNeighbour(sock: NetlinkSocket, spec: NeighbourSpec, mode: 'add' | 'replace', signal?: AbortSignal): Promise<void> {
-  const s = await loadSchemas();
+  const s = await import('./schemas.js');
   const v = validate(s.neighbourSpecSchema, spec, 'neighbour') as NeighbourSpec;
   const op = `${mode} neighbour ${v.to} dev ${v.dev}`;
   await sock.request(encodeNewNeighbour(await resolveSpec(sock, v, op), mode), neighReq(op, signal));
@@ -108,7 +107,7 @@ export function replaceNeighbour(sock: NetlinkSocket, spec: NeighbourSpec, opts:
 
 /** `ip neigh del TO dev DEV`. */
 export async function deleteNeighbour(sock: NetlinkSocket, spec: { dev: LinkSelector; to: string; proxy?: boolean }, opts: { signal?: AbortSignal } = {}): Promise<void> {
-  const s = await loadSchemas();
+  const s = await import('./schemas.js');
   const v = validate(s.neighbourDeleteSchema, spec, 'neighbour');
   const op = `delete neighbour ${v.to} dev ${v.dev}`;
   const dst = parseIP(v.to)!;

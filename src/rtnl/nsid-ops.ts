@@ -1,7 +1,6 @@
 // Namespace ids both ways, over a NetlinkSocket: namespace -> id (RTM_GETNSID with
 // NETNSA_FD, allocating with RTM_NEWNSID when asked) and id -> namespace (the named
 // namespaces in /run/netns asked one by one, as `ip netns list-id` names them).
-import { loadSchemas } from './lazy-schemas.js';
 import { NetlinkError } from '../netlink/errors.js';
 import type { NetlinkSocket, RequestOptions } from '../netlink/socket.js';
 import { validate } from '../netlink/validate.js';
@@ -35,7 +34,7 @@ export async function getNsid(sock: NetlinkSocket, ns: NamespaceRef): Promise<nu
  * kernel choose. Returns the id. EEXIST when ns already has one (see ensureNsid).
  */
 export async function setNsid(sock: NetlinkSocket, ns: NamespaceRef, nsid: number | 'auto' = 'auto'): Promise<number> {
-  const s = await loadSchemas();
+  const s = await import('./schemas.js');
   const id = validate(s.nsidSchema, nsid, 'nsid');
   return withNamespaceFd(ns, 'netns', async (fd) => {
     await sock.request(encodeNewNsid({ fd }, id === 'auto' ? -1 : id), nsidReq(`set nsid of ${describe(ns)}`));

@@ -1,13 +1,11 @@
 // Route operations over a NetlinkSocket (`ip route add/replace/append/del/show/get`).
-import { loadSchemas } from './lazy-schemas.js';
-import { isU32 } from './quick-checks.js';
 import { NLM_F_DUMP_FILTERED } from '../netlink/constants.js';
 import { NetlinkError } from '../netlink/errors.js';
 import type { MessageRef } from '../netlink/message.js';
 import type { NetlinkBuffer } from '../netlink/reader.js';
 import type { NetlinkSocket, RequestOptions } from '../netlink/socket.js';
 import { validate } from '../netlink/validate.js';
-import { parseIP, parsePrefix } from '../netlink/address.js';
+import { parseIP } from '../netlink/address.js';
 import { MessageWriter } from '../netlink/writer.js';
 import * as C from './constants.js';
 import { parseAddressPrefix, scopeNumber } from './address.js';
@@ -352,31 +350,8 @@ export function describeRoute(spec: RouteSpec): string {
 // call: a fresh 256-byte writer per route was a tenth of a 100k-route add's time in GC.
 const scratch = new MessageWriter(512);
 
-
-/**
- * The shape bulk writers use ({ to: prefix, dev: ifindex, via?, table?, metric? }), checked
- * by hand: zod spent ~12 µs a route and most of the garbage of a 100k-route add. It accepts
- * only what routeSpecSchema accepts; anything else, valid or not, goes through zod (and gets
- * its error messages).
- */
-export function isPlainRoute(spec: RouteSpec): boolean {
-  if (spec === null || typeof spec !== 'object') return false;
-  for (const k in spec) if (k !== 'to' && k !== 'dev' && k !== 'via' && k !== 'table' && k !== 'metric') return false;
-  if (typeof spec.to !== 'string') return false;
-  const p = parsePrefix(spec.to);
-  if (!p) return false;
-  if (spec.via !== undefined) {
-    const gw = typeof spec.via === 'string' ? parseIP(spec.via) : undefined;
-    if (!gw || (gw.length === 4 ? 4 : 6) !== p.family) return false;
-  }
-  if (spec.dev !== undefined && !(Number.isInteger(spec.dev) && (spec.dev as number) > 0 && (spec.dev as number) <= 0x7fffffff)) return false;
-  if (spec.table !== undefined && !isU32(spec.table)) return false;
-  if (spec.metric !== undefined && !isU32(spec.metric)) return false;
-  return true;
-}
-
 async function writeRoute(sock: NetlinkSocket, spec: RouteSpec, mode: RouteWriteMode, verb: string, signal?: AbortSignal): Promise<void> {
-  const v = isPlainRoute(spec) ? spec : validate((await loadSchemas()).routeSpecSchema, spec, 'route') as RouteSpec;
+  const v = validate((await import('./schemas.js')).routeSpecSchema, spec, 'route') as RouteSpec;
   const op = `${verb} route ${describeRoute(v)}`;
   await sock.request(encodeNewRoute(await resolveRoute(sock, v, op, false), mode, scratch.reset()), routeReq(op, signal));
 }
@@ -398,7 +373,7 @@ export function appendRoute(sock: NetlinkSocket, spec: RouteSpec, opts: { signal
 
 /** `ip route del`: the kernel deletes the first route matching the fields given. ESRCH if none. */
 export async function deleteRoute(sock: NetlinkSocket, spec: RouteSpec, opts: { signal?: AbortSignal } = {}): Promise<void> {
-  const s = await loadSchemas();
+  const s = await import('./schemas.js');
   const v = validate(s.routeSpecSchema, spec, 'route') as RouteSpec;
   const op = `delete route ${describeRoute(v)}`;
   await sock.request(encodeDelRoute(await resolveRoute(sock, v, op, true), scratch.reset()), routeReq(op, opts.signal));
@@ -406,7 +381,7 @@ export async function deleteRoute(sock: NetlinkSocket, spec: RouteSpec, opts: { 
 
 /** `ip route get TO [from FROM] [iif DEV] [oif DEV] [mark M] [fibmatch]`. */
 export async function getRoute(sock: NetlinkSocket, query: RouteQuery, opts: { signal?: AbortSignal } = {}): Promise<Route> {
-  const s = await loadSchemas();
+  const s = await import('./schemas.js');
   const q = validate(s.routeGetSchema, query, 'query') as RouteQuery;
   const op = `get route ${q.to}`;
   const dst = parseIP(q.to)!;
