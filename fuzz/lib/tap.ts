@@ -7,9 +7,10 @@ import type { NetlinkSocket } from '../../src/netlink/index.js';
 type Receive = (datagrams: Buffer[], errno: number, ...rest: unknown[]) => void;
 
 export function tapReceive(sock: NetlinkSocket, record: (datagram: Uint8Array) => void): void {
-  const s = sock as unknown as { onReadable?: Receive };
-  if (typeof s.onReadable !== 'function') throw new Error('NetlinkSocket has no onReadable receive callback to tap: update fuzz/lib/tap.ts');
-  const original = s.onReadable.bind(sock);
+  // The receive loop lives in the socket's core (src/netlink/socket-core.ts).
+  const s = (sock as unknown as { core?: { onReadable?: Receive } }).core;
+  if (!s || typeof s.onReadable !== 'function') throw new Error('NetlinkSocket has no core.onReadable receive callback to tap: update fuzz/lib/tap.ts');
+  const original = s.onReadable.bind(s);
   s.onReadable = (datagrams, errno, ...rest) => {
     for (const d of datagrams) record(new Uint8Array(d));
     original(datagrams, errno, ...rest);
