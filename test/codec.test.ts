@@ -7,6 +7,7 @@ import {
   MAX_NESTING_DEPTH, NetlinkError, parseMac, formatHardwareAddress,
 } from '../src/netlink/index.js';
 import { loadGolden, fromHex, toHex } from './helpers/fixtures.js';
+import { MessageTooLargeError } from '../src/netlink/errors.js';
 
 const RTM_NEWLINK = 16, IFLA_IFNAME = 3, IFLA_LINKINFO = 18, IFLA_INFO_KIND = 1;
 
@@ -186,7 +187,7 @@ test('nested attribute longer than 65535 bytes is refused when written', (t) => 
   const w = new MessageWriter();
   const n = w.nestStart(1);
   for (let i = 0; i < 70; i++) w.attrBytes(2, new Uint8Array(1000));
-  t.throws(() => w.nestEnd(n), { instanceOf: RangeError });
+  t.throws(() => w.nestEnd(n), { instanceOf: MessageTooLargeError });
 });
 
 // ---- addresses ----

@@ -52,6 +52,20 @@ export interface NetlinkErrorInit {
   requestType?: number;
 }
 
+/**
+ * Something to be sent does not fit netlink's framing: an attribute's length field is 16 bits
+ * (65,535 bytes including its 4-byte header). Thrown while the request is being built, so
+ * nothing has been sent. `attribute` is the attribute's type number, or a name when the layer
+ * that built it knows one; layers that can split the work (nft set elements, bulk operations)
+ * split it instead of throwing.
+ */
+export class MessageTooLargeError extends NetlinkTsError {
+  override name = 'MessageTooLargeError';
+  constructor(readonly attribute: string | number, readonly size: number, readonly limit: number, readonly operation?: string) {
+    super(`${operation ? `${operation}: ` : ''}attribute ${attribute} of ${size} bytes exceeds the netlink limit of ${limit} bytes`);
+  }
+}
+
 /** The kernel refused a request: errno plus whatever it said about why. */
 export class NetlinkError extends NetlinkTsError {
   override name = 'NetlinkError';

@@ -3,6 +3,7 @@
 // intermediate buffers, no concatenation.
 import { NLA_HDRLEN, NLMSG_HDRLEN } from './constants.js';
 import { parseIPv4, parseIPv6, parseMac } from './address.js';
+import { MessageTooLargeError } from './errors.js';
 
 const LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const encoder = new TextEncoder();
@@ -228,11 +229,12 @@ export class MessageWriter {
     const { written } = encoder.encodeInto(s, this.buf.subarray(this.pos));
     this.pos += written;
     if (terminate) this.buf[this.pos++] = 0;
+    if (this.pos - start > 0xffff) throw new MessageTooLargeError(type & 0x3fff, this.pos - start, 0xffff);
     this.view.setUint16(start, this.pos - start, LE);
     return this.align();
   }
   attrBytes(type: number, b: Uint8Array): this {
-    if (b.length > 0xffff - NLA_HDRLEN) throw new RangeError(`attribute of ${b.length} bytes exceeds the netlink attribute limit`);
+    if (b.length > 0xffff - NLA_HDRLEN) throw new MessageTooLargeError(type & 0x3fff, b.length + NLA_HDRLEN, 0xffff);
     this.attrHeader(type, b.length);
     this.buf.set(b, this.pos);
     this.pos += b.length;
@@ -261,7 +263,7 @@ export class MessageWriter {
     this.align();
     const len = this.pos - start;
     // nla_len is 16 bits: a longer nest cannot be expressed, and silently wrapping would corrupt it.
-    if (len > 0xffff) throw new RangeError(`nested attribute of ${len} bytes exceeds the 65535-byte netlink attribute limit`);
+    if (len > 0xffff) throw new MessageTooLargeError(this.view.getUint16(start + 2, LE) & 0x3fff, len, 0xffff);
     this.view.setUint16(start, len, LE);
     return this;
   }
