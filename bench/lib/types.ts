@@ -3,7 +3,7 @@
 import type { Stats } from './stats.js';
 import type { BenchNamespace } from './proc.js';
 
-export type Tool = 'netlinkts' | 'iproute2' | 'nft' | 'pyroute2' | 'C' | 'node';
+export type Tool = 'netlinkts' | 'iproute2' | 'nft' | 'conntrack' | 'pyroute2' | 'C' | 'node';
 
 export interface Row {
   /** What ran, as the table shows it ("ip -j -d link show"). */

@@ -4,7 +4,7 @@
 // status/mask) and applies the rest while streaming; deletions report how many went.
 import { NETLINK_NETFILTER, NLM_F_CREATE, NLM_F_EXCL } from '../netlink/constants.js';
 import { NETNS_RUN_DIR } from '../netlink/namespace.js';
-import { NetlinkError } from '../netlink/errors.js';
+import { NetlinkError, ValidationError } from '../netlink/errors.js';
 import type { MessageRef } from '../netlink/message.js';
 import { NetlinkSocket } from '../netlink/socket.js';
 import type { NamespaceTarget } from '../netlink/socket.js';
@@ -129,6 +129,36 @@ function matches(f: ValidFilter, e: ConntrackEntry): boolean {
   return true;
 }
 
+type ValidCreate = Omit<CreateInput, 'orig' | 'reply'> & { orig: ValidTuple; reply?: ValidTuple };
+
+function headerFor(t: ValidTuple): Record<string, unknown> {
+  return { 'nfgen-family': isV6(t.src) ? AF_INET6 : AF_INET, version: 0 };
+}
+
+function encodeCreate(c: ValidCreate): Uint8Array {
+  const v6 = isV6(c.orig.src);
+  const attrs: Record<string, unknown> = {
+    'tuple-orig': tupleAttrs(c.orig, v6),
+    'tuple-reply': tupleAttrs(c.reply ?? reversed(c.orig), v6),
+    timeout: c.timeout,
+  };
+  // Only when asked: the kernel refuses a status that differs in bits it owns (EBUSY).
+  if (c.status?.length) attrs.status = c.status;
+  if (c.mark !== undefined) attrs.mark = c.mark;
+  if (c.zone !== undefined) attrs.zone = c.zone;
+  if (c.orig.proto === 6) attrs.protoinfo = { 'protoinfo-tcp': { 'tcp-state': c.tcpState ?? 'established' } };
+  if (c.labels) attrs.labels = labelBytes(c.labels);
+  return conntrack.encode({ op: 'new', header: headerFor(c.orig), attrs, flags: NLM_F_CREATE | NLM_F_EXCL });
+}
+
+function encodeDelete(t: ValidTuple, id: number | undefined): Uint8Array {
+  const attrs: Record<string, unknown> = { 'tuple-orig': tupleAttrs(t, isV6(t.src)) };
+  if (t.zone !== undefined) attrs.zone = t.zone;
+  // With the id, a new connection that reused the tuple meanwhile is not the one deleted.
+  if (id !== undefined) attrs.id = id;
+  return conntrack.encode({ op: 'delete', header: headerFor(t), attrs });
+}
+
 export class Conntrack {
   readonly socket: NetlinkSocket;
   /** Where the sockets are opened (events get one of their own). */
@@ -145,6 +175,14 @@ export class Conntrack {
    * rest (reply tuple, status, nat) while streaming.
    */
   async *list(filter: ConntrackFilter = {}): AsyncGenerator<ConntrackEntry, void, undefined> {
+    for await (const batch of this.listBatches(filter)) yield* batch;
+  }
+
+  /**
+   * The same entries as list(), a batch per datagram the kernel sent (tens of entries each):
+   * for consumers of a 100,000-entry table that want one await per batch, not per entry.
+   */
+  async *listBatches(filter: ConntrackFilter = {}): AsyncGenerator<ConntrackEntry[], void, undefined> {
     const f = Object.keys(filter).length ? ((await check((s) => s.filterInput, filter, 'filter')) as ValidFilter) : {};
     const addrs = [f.src, f.dst, f.orig?.src, f.orig?.dst, f.reply?.src, f.reply?.dst].filter((a): a is string => a !== undefined);
     const family = f.family ?? (addrs.length ? (isV6(addrs[0]!) ? 'ipv6' : 'ipv4') : undefined);
@@ -167,16 +205,21 @@ export class Conntrack {
     }
     if (f.zone !== undefined) attrs.zone = f.zone;
     const req = conntrack.encode({ op: 'get', mode: 'dump', header: { 'nfgen-family': family === 'ipv6' ? AF_INET6 : family === 'ipv4' ? AF_INET : 0, version: 0 }, attrs });
-    for await (const m of this.socket.dump(req, { operation: 'list conntrack entries', headerSize: 4 })) {
-      const e = entryFrom(conntrack.decode(m));
-      if (matches(f, e)) yield e;
+    const filtered = Object.keys(f).length > 0;
+    for await (const ms of this.socket.dumpBatches(req, { operation: 'list conntrack entries', headerSize: 4 })) {
+      const batch: ConntrackEntry[] = [];
+      for (const m of ms) {
+        const e = entryFrom(conntrack.decode(m));
+        if (!filtered || matches(f, e)) batch.push(e);
+      }
+      if (batch.length) yield batch;
     }
   }
 
   /** The entry whose original (or reply) tuple this is; a NetlinkError ENOENT when none. */
   async get(tuple: TupleInput): Promise<ConntrackEntry> {
     const t = (await check((s) => s.tupleInput, tuple, 'tuple')) as ValidTuple;
-    const req = conntrack.encode({ op: 'get', header: this.header(t), attrs: { 'tuple-orig': tupleAttrs(t, isV6(t.src)), ...(t.zone !== undefined ? { zone: t.zone } : {}) } });
+    const req = conntrack.encode({ op: 'get', header: headerFor(t), attrs: { 'tuple-orig': tupleAttrs(t, isV6(t.src)), ...(t.zone !== undefined ? { zone: t.zone } : {}) } });
     const replies = await this.socket.request(req, { operation: `get conntrack entry ${describe(t)}`, headerSize: 4 });
     const m = replies.find((r) => r.type === IPCTNL_MSG_CT_NEW);
     if (!m) throw new NetlinkError({ errno: 2, operation: `get conntrack entry ${describe(t)}` });
@@ -185,21 +228,25 @@ export class Conntrack {
 
   /** `conntrack -I`: a new entry; EEXIST when one with the tuple is there. */
   async create(input: CreateInput): Promise<void> {
-    const c = (await check((s) => s.createInput, input, 'entry')) as Omit<CreateInput, 'orig' | 'reply'> & { orig: ValidTuple; reply?: ValidTuple };
-    const v6 = isV6(c.orig.src);
-    const attrs: Record<string, unknown> = {
-      'tuple-orig': tupleAttrs(c.orig, v6),
-      'tuple-reply': tupleAttrs(c.reply ?? reversed(c.orig), v6),
-      timeout: c.timeout,
-    };
-    // Only when asked: the kernel refuses a status that differs in bits it owns (EBUSY).
-    if (c.status?.length) attrs.status = c.status;
-    if (c.mark !== undefined) attrs.mark = c.mark;
-    if (c.zone !== undefined) attrs.zone = c.zone;
-    if (c.orig.proto === 6) attrs.protoinfo = { 'protoinfo-tcp': { 'tcp-state': c.tcpState ?? 'established' } };
-    if (c.labels) attrs.labels = labelBytes(c.labels);
-    const req = conntrack.encode({ op: 'new', header: this.header(c.orig), attrs, flags: NLM_F_CREATE | NLM_F_EXCL });
-    await this.socket.request(req, { operation: `create conntrack entry ${describe(c.orig)}`, headerSize: 4 });
+    const c = (await check((s) => s.createInput, input, 'entry')) as ValidCreate;
+    await this.socket.request(encodeCreate(c), { operation: `create conntrack entry ${describe(c.orig)}`, headerSize: 4 });
+  }
+
+  /**
+   * Many `conntrack -I` at once (a test bed, a state restore): every entry is checked before
+   * anything is sent, then they go many per sendmsg() with the kernel answering only failures.
+   * Resolves with the failures in input order (empty when every entry was created).
+   */
+  async createMany(inputs: readonly CreateInput[], opts: { signal?: AbortSignal } = {}): Promise<{ index: number; entry: CreateInput; error: Error }[]> {
+    if (!Array.isArray(inputs)) throw new ValidationError('entries', 'expected an array of entries');
+    const valid: ValidCreate[] = [];
+    for (let i = 0; i < inputs.length; i++) valid.push((await check((s) => s.createInput, inputs[i], `entries[${i}]`)) as ValidCreate);
+    const failures = await this.socket.bulk(valid.length, (i, w) => { w.raw(encodeCreate(valid[i]!)); }, {
+      describe: (i) => `create conntrack entry ${describe(valid[i]!.orig)}`,
+      headerSize: 4,
+      signal: opts.signal,
+    });
+    return failures.map((f) => ({ index: f.index, entry: inputs[f.index]!, error: f.error }));
   }
 
   /** `conntrack -U`: change mark, timeout or labels of the entry with this tuple. */
@@ -211,7 +258,7 @@ export class Conntrack {
     if (u.mark !== undefined) attrs.mark = u.mark;
     if (u.timeout !== undefined) attrs.timeout = u.timeout;
     if (u.labels) { attrs.labels = labelBytes(u.labels); attrs['labels-mask'] = labelBytes([...Array(128).keys()]); }
-    const req = conntrack.encode({ op: 'new', header: this.header(t), attrs });
+    const req = conntrack.encode({ op: 'new', header: headerFor(t), attrs });
     await this.socket.request(req, { operation: `update conntrack entry ${describe(t)}`, headerSize: 4 });
   }
 
@@ -227,25 +274,20 @@ export class Conntrack {
     }
     const victims: ConntrackEntry[] = [];
     for await (const e of this.list(what as ConntrackFilter)) victims.push(e);
-    let n = 0;
-    for (const e of victims) {
-      try {
-        await this.deleteOne({ ...e.orig, zone: e.zone }, e.id);
-        n++;
-      } catch (err) {
-        if (!(err instanceof NetlinkError && err.code === 'ENOENT')) throw err;
-      }
-    }
-    return n;
+    // As `conntrack -D` does: one delete per entry, but many per sendmsg() and the kernel
+    // answering only failures. ENOENT is an entry that timed out (or was deleted) meanwhile.
+    const failures = await this.socket.bulk(victims.length, (i, w) => {
+      const e = victims[i]!;
+      w.raw(encodeDelete({ ...e.orig, zone: e.zone }, e.id));
+    }, { describe: (i) => `delete conntrack entry ${describe(victims[i]!.orig)}`, headerSize: 4 });
+    const gone = failures.filter((f) => f.error instanceof NetlinkError && f.error.code === 'ENOENT').length;
+    const other = failures.find((f) => !(f.error instanceof NetlinkError && f.error.code === 'ENOENT'));
+    if (other) throw other.error;
+    return victims.length - gone;
   }
 
   private async deleteOne(t: ValidTuple, id: number | undefined): Promise<void> {
-    const attrs: Record<string, unknown> = { 'tuple-orig': tupleAttrs(t, isV6(t.src)) };
-    if (t.zone !== undefined) attrs.zone = t.zone;
-    // With the id, a new connection that reused the tuple meanwhile is not the one deleted.
-    if (id !== undefined) attrs.id = id;
-    const req = conntrack.encode({ op: 'delete', header: this.header(t), attrs });
-    await this.socket.request(req, { operation: `delete conntrack entry ${describe(t)}`, headerSize: 4 });
+    await this.socket.request(encodeDelete(t, id), { operation: `delete conntrack entry ${describe(t)}`, headerSize: 4 });
   }
 
   /** `conntrack -F`: every entry (of one family; of one zone by listing). Resolves to the count before. */
@@ -295,10 +337,6 @@ export class Conntrack {
   /** Connections as they come, change and go (`conntrack -E`), on their own socket. */
   events(opts: EventOptions = {}): AsyncGenerator<ConntrackEvent, void, undefined> {
     return eventStream(this, opts);
-  }
-
-  private header(t: ValidTuple): Record<string, unknown> {
-    return { 'nfgen-family': isV6(t.src) ? AF_INET6 : AF_INET, version: 0 };
   }
 
   close(): void {

@@ -49,10 +49,15 @@ export async function dumpConntrackCommand(argv: string[], write: (text: string)
     if (values.nat !== undefined) filter.nat = values.nat as ConntrackFilter['nat'];
     const json: unknown[] = [];
     let n = 0;
-    for await (const e of ct.list(filter)) {
-      n++;
-      if (values.json) json.push(entryJson(e));
-      else write(`${formatEntry(e, { extended: values.extended })}\n`);
+    const extended = values.extended;
+    for await (const batch of ct.listBatches(filter)) {
+      n += batch.length;
+      if (values.json) for (const e of batch) json.push(entryJson(e));
+      else {
+        let text = '';
+        for (const e of batch) text += `${formatEntry(e, { extended })}\n`;
+        write(text);
+      }
     }
     if (values.json) write(`${JSON.stringify(json)}\n`);
     // conntrack writes its count line to stderr; so does this, so stdout matches line for line.
