@@ -453,6 +453,7 @@ export class Subscription<E extends ChangeEvent> implements AsyncIterableIterato
     const buffer: Decoded<E>[] = [];
     for (const item of round.buffer as Held[]) for (const d of this.decodeAll(item.m, item.nsid)) buffer.push(d);
     const cut = new Map<string, number>();
+    const deletedBefore = new Set<string>();
     for (let i = 0; i < buffer.length; i++) {
       const d = buffer[i]!;
       // Other namespaces are not listed: their changes always replay.
@@ -461,6 +462,15 @@ export class Subscription<E extends ChangeEvent> implements AsyncIterableIterato
       if (k === undefined) continue;
       const after = d.event.type === 'deleted' ? ABSENT : (d.state ?? '');
       if (after === (listedState.get(k) ?? ABSENT)) cut.set(k, i);
+      else if (d.event.type === 'new' && !d.upsert && listedState.has(k) && !deletedBefore.has(k)) {
+        // The object's creation, with no deletion before it here: the listing, which shows
+        // the object, came after it (an older object under the same key would have been
+        // deleted first). A veth's peer is created before its partner exists and the listing
+        // shows it linked: no notification ever carries that state, but the creation is
+        // already in the listing all the same, and replaying it would announce it twice.
+        if ((cut.get(k) ?? -1) < i) cut.set(k, i);
+      }
+      if (d.event.type === 'deleted') deletedBefore.add(k);
     }
     const replay: Decoded<E>[] = [];
     let dropped = 0;
