@@ -267,6 +267,7 @@ export class Conntrack {
    * how many were deleted (entries that went away on their own meanwhile are not counted).
    */
   async delete(what: TupleInput | ConntrackFilter): Promise<number> {
+    if (what === null || typeof what !== 'object' || Array.isArray(what)) throw new ValidationError('what', 'expected a tuple ({ src, dst, proto, ... }) or a filter object');
     if ('src' in what && 'dst' in what && 'proto' in what && (what as TupleInput).src !== undefined) {
       const t = (await check((s) => s.tupleInput, what, 'tuple')) as ValidTuple;
       await this.deleteOne(t, undefined);
