@@ -1,4 +1,4 @@
-// Workload 8: the connection table at 100,000 entries.
+// Workload 9: the connection table at 100,000 entries.
 //   populate --count N   createMany() N UDP entries (the fixture; also timed for the record)
 //   list                 list() every entry into typed objects, counting them (`conntrack -L`)
 //   delete               delete({ proto: 'udp' }): dump, then one delete per entry in bulk (`conntrack -D -p udp`)

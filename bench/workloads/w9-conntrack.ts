@@ -1,4 +1,4 @@
-// Workload 8 (issue 21): a connection table of 100,000 entries, listed and deleted by filter,
+// Workload 9 (issue 21): a connection table of 100,000 entries, listed and deleted by filter,
 // vs the conntrack tool. The entries are UDP 10.x.y.z:p -> 198.51.100.1:53, made with
 // createMany() (conntrack -I would take one process per entry).
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ import { target, type ChartRatio, type Context, type Target, type WorkloadResult
 const ENTRIES = 100_000;
 
 export default {
-  id: 8,
+  id: 9,
   title: 'conntrack: list and delete 100,000 entries',
   async run(ctx: Context): Promise<WorkloadResult> {
     const ns = ctx.namespace('ct');
@@ -48,15 +48,15 @@ export default {
     const t8a = `dump ${n.toLocaleString('en')} entries, whole process (dump-conntrack) <= 1.0x conntrack -L`;
     if (cli?.wall && tool?.wall) {
       const v = cli.wall.median / tool.wall.median;
-      targets.push(target({ id: '8a', text: t8a, op: '<=', limit: 1, unit: 'x', value: v, detail: `${fmtSeconds(cli.wall.median)} / ${fmtSeconds(tool.wall.median)}` }));
-      chart.push({ label: '8 dump-conntrack / conntrack -L', value: v, limit: 1, op: '<=' });
-    } else targets.push(target({ id: '8a', text: t8a, op: '<=', limit: 1, unit: 'x', missing: cli?.note ?? 'not measured' }));
+      targets.push(target({ id: '9a', text: t8a, op: '<=', limit: 1, unit: 'x', value: v, detail: `${fmtSeconds(cli.wall.median)} / ${fmtSeconds(tool.wall.median)}` }));
+      chart.push({ label: '9 dump-conntrack / conntrack -L', value: v, limit: 1, op: '<=' });
+    } else targets.push(target({ id: '9a', text: t8a, op: '<=', limit: 1, unit: 'x', missing: cli?.note ?? 'not measured' }));
     const t8b = `delete ${n.toLocaleString('en')} entries by filter, whole process <= 1.0x conntrack -D`;
     if (ourD?.wall && ctD?.wall) {
       const v = ourD.wall.median / ctD.wall.median;
-      targets.push(target({ id: '8b', text: t8b, op: '<=', limit: 1, unit: 'x', value: v, detail: `${fmtSeconds(ourD.wall.median)} / ${fmtSeconds(ctD.wall.median)}` }));
-      chart.push({ label: '8 delete by filter / conntrack -D', value: v, limit: 1, op: '<=' });
-    } else targets.push(target({ id: '8b', text: t8b, op: '<=', limit: 1, unit: 'x', missing: ourD?.note ?? 'not measured' }));
+      targets.push(target({ id: '9b', text: t8b, op: '<=', limit: 1, unit: 'x', value: v, detail: `${fmtSeconds(ourD.wall.median)} / ${fmtSeconds(ctD.wall.median)}` }));
+      chart.push({ label: '9 delete by filter / conntrack -D', value: v, limit: 1, op: '<=' });
+    } else targets.push(target({ id: '9b', text: t8b, op: '<=', limit: 1, unit: 'x', missing: ourD?.note ?? 'not measured' }));
     const extra: Record<string, unknown> = { entries: count };
     if (json?.wall && tool?.wall) extra.jsonOverConntrackL = json.wall.median / tool.wall.median;
     const d = row('list() (driver)');
@@ -64,7 +64,7 @@ export default {
     const out = ml.outputs.get('list() (driver)') as { rssStartKiB?: number; rssPeakKiB?: number }[] | undefined;
     if (out?.[0]) extra.listRssGrowthKiB = (out[0].rssPeakKiB ?? 0) - (out[0].rssStartKiB ?? 0);
     return {
-      id: 8, title: this.title,
+      id: 9, title: this.title,
       fixture: `${count} UDP entries in a fresh namespace's table, made with createMany(); each delete run starts from the full table`,
       rows, targets, chart, extra, notes: [], missing: [...ml.missing.values(), ...md.missing.values()], commands: [...ml.commands, ...md.commands], durationS: 0,
     };
