@@ -3,7 +3,7 @@
 // pkt_cls.h and tc_act/*.h (the structs as the C compiler lays them out) and what iproute2's tc
 // sends (the strace captures in test/fixtures/tc/golden). The spec (Linux 6.14) has no qdisc or
 // class dumps, no actions (RTM_*ACTION), no htb xstats and several structs without C padding.
-import { NETLINK_ROUTE } from '../netlink/constants.js';
+import { NETLINK_ROUTE, NLM_F_REQUEST } from '../netlink/constants.js';
 import { ValidationError } from '../netlink/errors.js';
 import type { NetlinkBuffer } from '../netlink/reader.js';
 import { NetlinkFamily } from '../netlink/spec/family.js';
@@ -184,6 +184,21 @@ function flexStruct(head: CompiledStruct, member: string, element: CompiledStruc
 /** The compiled tc family; structs with flexible arrays (u32 keys, pedit keys) get their own codec. */
 export class TcFamily extends NetlinkFamily {
   private readonly flex = new Map<string, CompiledStruct>();
+
+  /**
+   * Writes one request into `w` after what it holds, without copying the buffer (encode()
+   * returns a copy of the whole writer, which bulk writes of thousands of filters cannot
+   * afford). Returns the message's start offset.
+   */
+  encodeInto(w: MessageWriter, op: string, flags: number, header: Record<string, unknown>, attrs: Record<string, unknown>): number {
+    const o = this.op(op);
+    const value = o.do!.request!.value!;
+    const start = w.begin(value, NLM_F_REQUEST | flags, 0);
+    this.struct(o.fixedHeader!).encode(w, header, o.fixedHeader!);
+    this.set(o.attributeSet!).encode(w, attrs, o.attributeSet!);
+    w.end(start);
+    return start;
+  }
 
   override struct(name: string): CompiledStruct {
     const f = FLEX[name];

@@ -59,6 +59,8 @@ export type NameOf = (ifindex: number) => string | undefined;
 function statsFrom(attrs: Record<string, unknown>, nest = 'stats2'): TcStats | undefined {
   const s2 = attrs[nest] as Record<string, any> | undefined;
   if (s2) {
+    // A class without counters of its own (tbf's) still gets an empty TCA_STATS2.
+    if (!s2.basic && !s2.queue && !s2['rate-est'] && !s2['rate-est64']) return undefined;
     const basic = s2.basic ?? {};
     const queue = s2.queue ?? {};
     const out: TcStats = {
@@ -92,7 +94,8 @@ function base(d: DecodedMessage, names?: NameOf, del = false): Base {
   };
   const dev = names?.(out.ifindex);
   if (dev !== undefined) out.dev = dev;
-  if (a.options !== undefined && !(a.options instanceof Uint8Array && a.options.length === 0)) out.options = a.options instanceof Uint8Array ? { $bytes: a.options } : (a.options as Record<string, unknown>);
+  // An empty TCA_OPTIONS (ingress, clsact) is still options: tc prints them (ingress' dashes).
+  if (a.options !== undefined) out.options = a.options instanceof Uint8Array ? (a.options.length ? { $bytes: a.options } : {}) : (a.options as Record<string, unknown>);
   const st = statsFrom(a);
   if (st) out.stats = st;
   if (a.xstats !== undefined) out.xstats = a.xstats instanceof Uint8Array ? { $bytes: a.xstats } : (a.xstats as Record<string, unknown>);

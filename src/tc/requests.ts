@@ -54,8 +54,8 @@ function header(ifindex: number, handle: number, parent: number, info = 0): Reco
   return { family: 0, ifindex, handle: handle >>> 0, parent: parent >>> 0, info: info >>> 0 };
 }
 
-function encode(op: string, flags: number, hdr: Record<string, unknown>, attrs: Record<string, unknown>, w?: MessageWriter): Uint8Array {
-  return tc.encode({ op, header: hdr, attrs, flags }, w);
+function encode(op: string, flags: number, hdr: Record<string, unknown>, attrs: Record<string, unknown>): Uint8Array {
+  return tc.encode({ op, header: hdr, attrs, flags });
 }
 
 /** The parent and handle of a qdisc as tc derives them (ingress and clsact have fixed ones). */
@@ -119,13 +119,25 @@ function filterHandle(f: { kind?: string; handle?: HandleInput }): number {
   return parseClassId(f.handle, 'handle');
 }
 
-export function encodeFilter(mode: Mode, f: FilterRequest, ifindex: number, resolve: Resolve, w?: MessageWriter): Uint8Array {
+/** A filter's header and attributes (shared by the single and the bulk writer). */
+export function filterParts(f: FilterRequest, ifindex: number, resolve: Resolve): { header: Record<string, number>; attrs: Record<string, unknown> } {
   const parent = parseFilterParent(f.parent, 'parent');
   const { info, protocol } = filterInfo(f);
   const attrs: Record<string, unknown> = { kind: f.kind };
   if (f.chain !== undefined) attrs.chain = checkChain(f.chain);
   attrs.options = filterOptions(f, protocol, resolve);
-  return encode('newtfilter', MODE_FLAGS[mode], header(ifindex, filterHandle(f), parent, info), attrs, w);
+  return { header: header(ifindex, filterHandle(f), parent, info), attrs };
+}
+
+export function encodeFilter(mode: Mode, f: FilterRequest, ifindex: number, resolve: Resolve): Uint8Array {
+  const { header: h, attrs } = filterParts(f, ifindex, resolve);
+  return encode('newtfilter', MODE_FLAGS[mode], h, attrs);
+}
+
+/** Writes the request into `w` (bulk: thousands in one buffer). */
+export function writeFilter(w: MessageWriter, mode: Mode, f: FilterRequest, ifindex: number, resolve: Resolve): void {
+  const { header: h, attrs } = filterParts(f, ifindex, resolve);
+  tc.encodeInto(w, 'newtfilter', MODE_FLAGS[mode], h, attrs);
 }
 
 function checkChain(c: number): number {
