@@ -10,7 +10,7 @@ import { NetlinkSocket, type NamespaceTarget } from '../netlink/socket.js';
 import { NETNS_RUN_DIR } from '../netlink/namespace.js';
 import { MessageWriter } from '../netlink/writer.js';
 import { actionDevices, type ActionInput } from './actions.js';
-import { RTM_NEWACTION, RTM_NEWQDISC, RTM_NEWTCLASS, RTM_NEWTFILTER, RTNLGRP_TC, tc } from './family.js';
+import { RTM_GETACTION, RTM_NEWACTION, RTM_NEWQDISC, RTM_NEWTCLASS, RTM_NEWTFILTER, RTNLGRP_TC, tc } from './family.js';
 import { formatClassId, parseClassId, parseFilterParent, type HandleInput } from './handle.js';
 import { linkFactsOf, linkNames, type LinkFacts } from './links.js';
 import { actionsFrom, classFrom, filterFrom, qdiscFrom, tcObjectFrom, type Action, type Filter, type Qdisc, type TcClass, type TcObject } from './objects.js';
@@ -91,6 +91,23 @@ export class TrafficControl {
     };
   }
 
+  /**
+   * A parent that names a qdisc or class must exist on the device: checked with a read-only
+   * dump first, so a typo is a ValidationError naming the parent, not a kernel refusal halfway.
+   */
+  private async checkParent(ifindex: number, parent: number, field: string, dev: string | number): Promise<void> {
+    if (parent === 0xffffffff || parent === 0 || parent >>> 16 === 0xffff) return;
+    const major = parent >>> 16;
+    for await (const batch of this.socket.dumpBatches(encodeQdiscDump(ifindex), { operation: `check parent ${formatClassId(parent)} dev ${dev}` })) {
+      for (const m of batch) {
+        if (m.type !== RTM_NEWQDISC) continue;
+        const h = tc.decode(m).header as Record<string, number>;
+        if (h.ifindex === ifindex && h.handle >>> 16 === major) return;
+      }
+    }
+    throw new ValidationError(field, `${formatClassId(parent)}: no qdisc ${major.toString(16)}: on ${String(dev)} (add it first)`);
+  }
+
   // ------------------------------------------------------------------------------------------
   // Qdiscs
 
@@ -99,6 +116,7 @@ export class TrafficControl {
     const op = `${mode} qdisc ${q.kind} dev ${q.dev} ${q.kind === 'ingress' || q.kind === 'clsact' ? q.kind : where(q.parent)}`;
     encodeQdisc(mode, q, 1); // every field checked before anything is sent
     const link = await this.device(q.dev, op);
+    if (q.parent !== undefined && q.kind !== 'ingress' && q.kind !== 'clsact') await this.checkParent(link.index, parseClassId(q.parent), 'parent', q.dev);
     if (q.kind === 'tbf') {
       const burst = parseSize(q.burst, 'burst');
       if (burst < link.mtu) throw new ValidationError('burst', `a burst of ${burst} bytes is smaller than the MTU of ${String(q.dev)} (${link.mtu}): full-size packets could never leave`);
@@ -142,6 +160,7 @@ export class TrafficControl {
     const op = `${mode} class ${c.kind} dev ${c.dev} classid ${where(c.classid)}`;
     encodeClass(mode, c, 1);
     const link = await this.device(c.dev, op);
+    await this.checkParent(link.index, parseClassId(c.parent), 'parent', c.dev);
     await this.socket.request(encodeClass(mode, c, link.index), reqOpts(op, 'newtclass'));
   }
 
@@ -179,6 +198,7 @@ export class TrafficControl {
     const devs = [f.dev, ...actionDevices(f.actions)];
     encodeFilter(mode, f, 1, () => 1);
     const resolve = await this.resolver(devs, op);
+    await this.checkParent(resolve(f.dev), parseFilterParent(f.parent), 'parent', f.dev);
     await this.socket.request(encodeFilter(mode, f, resolve(f.dev), resolve), reqOpts(op, 'newtfilter'));
   }
 
@@ -254,7 +274,8 @@ export class TrafficControl {
   /** tc actions list action KIND. */
   async *actions(kind: string): AsyncGenerator<Action, void, undefined> {
     for await (const batch of this.socket.dumpBatches(encodeActionDump(kind), { operation: `list actions ${kind}` })) {
-      for (const m of batch) if (m.type === RTM_NEWACTION) yield* actionsFrom(tc.decode(m).attrs.tab);
+      // The kernel answers a dump with the request's own type (tc_dump_action).
+      for (const m of batch) if (m.type === RTM_NEWACTION || m.type === RTM_GETACTION) yield* actionsFrom(tc.decode(m).attrs.tab);
     }
   }
 

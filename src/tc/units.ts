@@ -87,16 +87,16 @@ export function parseTime(v: TimeInput, field = 'time'): number {
 }
 
 /** C's printf("%g") for the magnitudes tc prints (6 significant digits, no trailing zeros). */
-export function cG(x: number): string {
+export function cG(x: number, precision = 6): string {
   if (x === 0) return '0';
   const exp = Math.floor(Math.log10(Math.abs(x)));
-  if (exp < -4 || exp >= 6) {
-    const [m, e] = x.toExponential(5).split('e') as [string, string];
+  if (exp < -4 || exp >= precision) {
+    const [m, e] = x.toExponential(precision - 1).split('e') as [string, string];
     const mant = m.includes('.') ? m.replace(/0+$/, '').replace(/\.$/, '') : m;
     const n = Number(e);
     return `${mant}e${n < 0 ? '-' : '+'}${String(Math.abs(n)).padStart(2, '0')}`;
   }
-  const s = x.toFixed(Math.max(0, 5 - exp));
+  const s = x.toFixed(Math.max(0, precision - 1 - exp));
   return s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s;
 }
 
@@ -123,10 +123,10 @@ export function formatSize(sz: number): string {
   return `${sz >>> 0}b`;
 }
 
-/** A time in microseconds as tc prints it (sprint_time: "1.5s", "400ms", "70us"). */
+/** A time in microseconds as tc prints it (sprint_time, "%.3g": "1.5s", "79ms", "70us"). */
 export function formatTime(us: number): string {
-  if (us >= 1000000) return `${cG(us / 1000000)}s`;
-  if (us >= 1000) return `${cG(us / 1000)}ms`;
+  if (us >= 1000000) return `${cG(us / 1000000, 3)}s`;
+  if (us >= 1000) return `${cG(us / 1000, 3)}ms`;
   return `${us >>> 0}us`;
 }
 
