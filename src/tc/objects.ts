@@ -71,13 +71,15 @@ function statsFrom(attrs: Record<string, unknown>, nest = 'stats2'): TcStats | u
     };
     const r64 = s2['rate-est64'];
     const r = s2['rate-est'];
-    if (r64) out.rate = { bps: BigInt(r64.bps), pps: BigInt(r64.pps) };
-    else if (r) out.rate = { bps: BigInt(r.bps), pps: BigInt(r.pps) };
+    // Struct fields a short (truncated) struct lacks read as 0.
+    if (r64) out.rate = { bps: BigInt(r64.bps ?? 0), pps: BigInt(r64.pps ?? 0) };
+    else if (r) out.rate = { bps: BigInt(r.bps ?? 0), pps: BigInt(r.pps ?? 0) };
     return out;
   }
   const s = attrs.stats as Record<string, any> | undefined;
   if (!s) return undefined;
-  return { bytes: BigInt(s.bytes), packets: s.packets, drops: s.drops, overlimits: s.overlimits, requeues: 0, backlog: s.backlog, qlen: s.qlen, ...(s.bps || s.pps ? { rate: { bps: BigInt(s.bps), pps: BigInt(s.pps) } } : {}) };
+  const z = (k: string): number => (s[k] as number | undefined) ?? 0;
+  return { bytes: BigInt(s.bytes ?? 0n), packets: z('packets'), drops: z('drops'), overlimits: z('overlimits'), requeues: 0, backlog: z('backlog'), qlen: z('qlen'), ...(s.bps || s.pps ? { rate: { bps: BigInt(z('bps')), pps: BigInt(z('pps')) } } : {}) };
 }
 
 function base(d: DecodedMessage, names?: NameOf, del = false): Base {

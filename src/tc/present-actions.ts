@@ -130,7 +130,7 @@ export function printActions(p: TcPrinter, list: unknown, opts: PresentOptions):
     p.open(null);
     p.nl();
     p.any('order', `\taction order ${a.order}: `, a.order);
-    printOne(p, a, opts);
+    p.guard(`${a.kind} action`, () => printOne(p, a, opts));
     if (opts.stats && a.stats) {
       p.fp('\tAction statistics:');
       p.nl();

@@ -183,13 +183,13 @@ export function printQdisc(p: TcPrinter, q: Qdisc, opts: PresentOptions = {}): v
   else if (q.parent) p.any('parent', `parent ${formatClassId(q.parent)} `, formatClassId(q.parent));
   if (q.refcnt !== 1) p.any('refcnt', `refcnt ${q.refcnt} `, q.refcnt);
   p.open('options');
-  if (q.options) qdiscOpt(p, q);
+  if (q.options) p.guard('qdisc parameters', () => qdiscOpt(p, q));
   p.close();
   p.nl();
   if (opts.stats) {
     if (q.stats) printStats(p, q.stats, ' ');
     if (q.attrs.stats2 || q.attrs.stats) p.nl();
-    if (xstats(p, q)) p.nl();
+    p.guard('xstats', () => { if (xstats(p, q)) p.nl(); });
   }
   p.close();
 }
@@ -204,13 +204,13 @@ export function printClass(p: TcPrinter, c: TcClass, opts: PresentOptions = {}):
   if (c.parent === TC_H_ROOT) p.any('root', 'root ', true);
   else p.any('parent', `parent ${formatClassId(c.parent)} `, formatClassId(c.parent));
   if (c.leaf) p.any('leaf', `leaf ${formatQdiscHandle(c.leaf)} `, formatQdiscHandle(c.leaf));
-  if (c.options && c.kind === 'htb') htbClassOpt(p, c.options as Rec);
+  if (c.options && c.kind === 'htb') p.guard('class parameters', () => htbClassOpt(p, c.options as Rec));
   else if (c.options) genericOpt(p, c.options as Rec);
   p.nl();
   if (opts.stats) {
     if (c.stats) printStats(p, c.stats, ' ');
     if (c.attrs.stats2 || c.attrs.stats) p.nl();
-    if (xstats(p, c)) p.nl();
+    p.guard('xstats', () => { if (xstats(p, c)) p.nl(); });
   }
   p.close();
 }
@@ -300,13 +300,13 @@ export function printFilter(p: TcPrinter, f: Filter, opts: PresentOptions = {}):
   if (f.chain !== undefined) p.any('chain', `chain ${f.chain} `, f.chain);
   if (f.options) {
     p.open('options');
-    if (f.kind === 'u32') u32Opt(p, f, opts);
-    else {
+    if (f.kind === 'u32') p.guard('u32 options', () => u32Opt(p, f, opts));
+    else p.guard(`${f.kind} options`, () => {
       const o = f.options as Rec;
       if (f.handle) p.any('handle', `handle 0x${f.handle.toString(16)} `, `0x${f.handle.toString(16)}`);
       if (o.classid !== undefined) p.any('flowid', `flowid ${formatClassId(o.classid)} `, formatClassId(o.classid));
       if (o.act) printActions(p, o.act, opts);
-    }
+    });
     p.close();
   }
   p.nl();

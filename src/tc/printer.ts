@@ -63,6 +63,23 @@ export class TcPrinter {
     return this;
   }
 
+  /**
+   * Runs a kind's printer; a message too short for what it reads (a truncated struct from a
+   * fuzzer or a newer kernel) prints tc's own complaint instead of failing the whole listing.
+   */
+  guard(what: string, fn: () => void): void {
+    const depth = this.stack.length;
+    const len = this.text.length;
+    try {
+      fn();
+    } catch (err) {
+      if (!(err instanceof TypeError)) throw err;
+      this.stack.length = depth;
+      this.text = this.text.slice(0, len);
+      this.any('malformed', `[cannot parse ${what}] `, true);
+    }
+  }
+
   close(): this {
     if (this.json) this.stack.pop();
     return this;
@@ -75,7 +92,8 @@ export class TcPrinter {
 }
 
 function serialize(v: JsonValue): string {
-  if (v === null) return 'null';
+  // A field a malformed message lacks (a fuzzer's input) prints as null rather than failing.
+  if (v === null || v === undefined) return 'null';
   if (typeof v === 'bigint') return v.toString();
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (typeof v === 'string') return JSON.stringify(v);
