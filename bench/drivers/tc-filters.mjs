@@ -1,6 +1,7 @@
 // Workload 8: 10,000 u32 filters on an ingress qdisc, added with the library's bulk path
 // (TrafficControl.addFilters: checked whole, many per sendmsg(), one ACK per chunk), or
-// listed (--list: a plain dump decoded by the tc tables). The same filters as tc-batch.txt.
+// listed (--list: a plain dump decoded by the tc tables). The same filters as tc-batch.txt
+// (hash table 2: must exist: 40 buckets of 250 nodes).
 import { args, emit, hwmKiB, load, need, sinceStart } from './common.mjs';
 
 const a = args();
@@ -21,7 +22,9 @@ if (a.list !== undefined) {
 } else {
   const list = [];
   for (let i = 0; i < count; i++) {
-    list.push({ dev, parent: 'ffff:', protocol: 'ip', prio: 1, handle: `800::${(i + 1).toString(16)}`, kind: 'u32', match: `ip dst 10.${(i >> 8) & 255}.${i & 255}.1/32`, classid: '1:1' });
+    const b = Math.floor(i / 250).toString(16);
+    const n = ((i % 250) + 1).toString(16);
+    list.push({ dev, parent: 'ffff:', protocol: 'ip', prio: 1, handle: `2:${b}:${n}`, ht: `2:${b}:`, kind: 'u32', match: `ip dst 10.${(i >> 8) & 255}.${i & 255}.1/32`, classid: '1:1' });
   }
   const t1 = performance.now();
   const failures = await t.addFilters(list);

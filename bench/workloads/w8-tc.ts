@@ -16,11 +16,14 @@ export default {
     ns.exec(['ip', 'link', 'set', 'veth0', 'up']);
     const lines: string[] = [];
     for (let i = 0; i < FILTERS; i++) {
-      lines.push(`filter add dev veth0 parent ffff: protocol ip prio 1 handle 800::${(i + 1).toString(16)} u32 match ip dst 10.${(i >> 8) & 255}.${i & 255}.1/32 flowid 1:1`);
+      // A u32 hash table holds 4,095 nodes per bucket: 40 buckets of 250 in table 2: (divisor 256).
+      const b = Math.floor(i / 250).toString(16);
+      const n = ((i % 250) + 1).toString(16);
+      lines.push(`filter add dev veth0 parent ffff: protocol ip prio 1 handle 2:${b}:${n} u32 ht 2:${b}: match ip dst 10.${(i >> 8) & 255}.${i & 255}.1/32 flowid 1:1`);
     }
     const batch = scratchFile('tc-batch.txt', lines.join('\n') + '\n');
     // Every add run starts from an empty ingress qdisc.
-    const reset = ns.wrap(['sh', '-c', 'tc qdisc del dev veth0 ingress 2>/dev/null; tc qdisc add dev veth0 ingress']);
+    const reset = ns.wrap(['sh', '-c', 'tc qdisc del dev veth0 ingress 2>/dev/null; tc qdisc add dev veth0 ingress && tc filter add dev veth0 parent ffff: prio 1 handle 2: protocol ip u32 divisor 256']);
     const add: Subject[] = [
       { subject: 'tc -batch (10,000 filters)', tool: 'iproute2', argv: ['tc', '-batch', batch] },
       {
@@ -63,7 +66,7 @@ export default {
     } else targets.push(target({ id: '8b', text: t8b, op: '<=', limit: 1, unit: 'x', missing: 'not measured' }));
     return {
       id: 8, title: this.title,
-      fixture: `veth0 with an ingress qdisc; ${FILTERS} filters "protocol ip prio 1 handle 800::N u32 match ip dst 10.a.b.1/32 flowid 1:1"; every add run starts from an empty ingress qdisc`,
+      fixture: `veth0 with an ingress qdisc; a u32 hash table 2: (divisor 256) and ${FILTERS} filters "protocol ip prio 1 handle 2:B:N u32 ht 2:B: match ip dst 10.a.b.1/32 flowid 1:1" (40 buckets of 250); every add run starts from an empty ingress qdisc`,
       rows, targets, chart, extra: {}, notes: [], missing: [...ma.missing.values(), ...ml.missing.values()], commands: [...ma.commands, ...ml.commands], durationS: 0,
     };
   },
