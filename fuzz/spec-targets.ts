@@ -8,6 +8,9 @@ import { loadFamily } from '../src/ynl/registry.js';
 import { conntrackFamily as ctFamily, entryFrom, entryJson, formatEntry } from '../src/conntrack/index.js';
 import { IPCTNL_MSG_CT_NEW } from '../src/conntrack/family.js';
 import { setArb, structArb } from './lib/spec-arbitrary.js';
+import { tc as tcMerged } from '../src/tc/family.js';
+import { tcObjectFrom } from '../src/tc/objects.js';
+import { present } from '../src/tc/present.js';
 import type { Target } from './targets.js';
 
 type FC = typeof fcType;
@@ -87,6 +90,23 @@ export const SPEC_TARGETS = {
         if (m.type !== IPCTNL_MSG_CT_NEW) return;
         const e = entryFrom(ctFamily.decode(m));
         out.push(formatEntry(e), JSON.stringify(entryJson(e), (_k, v) => (typeof v === 'bigint' ? String(v) : v)));
+      });
+      return out;
+    },
+  },
+  // The merged tc declaration (src/tc/family.ts: struct fixes, flexible u32/pedit keys,
+  // actions), and the typed objects with both presentations over it.
+  'tc.family': target(tcMerged, 'tc messages through the merged tc declaration (src/tc/family.ts)'),
+  'tc.objects': {
+    description: 'tc objects (qdisc/class/filter/actions) and their tc / tc -j -s presentation from any rtnetlink bytes',
+    protocol: 'route',
+    headerSize: 20,
+    decode(bytes: Uint8Array) {
+      const out: string[] = [];
+      walkMessages(new NetlinkBuffer(bytes), (m) => {
+        const o = tcObjectFrom(tcMerged.decode(m));
+        if (!o || Array.isArray(o)) return;
+        out.push(present([o], { stats: true }), present([o], { stats: true, json: true }));
       });
       return out;
     },

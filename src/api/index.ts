@@ -9,3 +9,4 @@ export { RuleCollection, NexthopCollection, FdbCollection, BridgeAccess } from '
 export { SysctlAccess } from './sysctl.js';
 export { NftAccess } from './nft.js';
 export { ConntrackAccess } from './conntrack.js';
+export { TcAccess, type BandwidthSpec, type BandwidthHandle, type BandwidthLimit } from './tc.js';

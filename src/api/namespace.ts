@@ -12,6 +12,7 @@ import { BridgeAccess, FdbCollection, NexthopCollection, RuleCollection } from '
 import { SysctlAccess } from './sysctl.js';
 import { NftAccess } from './nft.js';
 import { ConntrackAccess } from './conntrack.js';
+import { TcAccess } from './tc.js';
 import type { GenlClient } from '../genl/client.js';
 import type { Ethtool } from '../genl/ethtool/index.js';
 
@@ -35,6 +36,8 @@ export class Namespace implements AsyncDisposable {
   readonly bridge: BridgeAccess;
   readonly sysctl: SysctlAccess;
   readonly nft: NftAccess;
+  /** Traffic control (`tc qdisc/class/filter/actions`) and the bandwidth recipe, loaded on first use. */
+  readonly tc: TcAccess;
 
   constructor(
     /** The open namespace (an fd held until close()). */
@@ -54,6 +57,7 @@ export class Namespace implements AsyncDisposable {
     this.bridge = new BridgeAccess(this);
     this.sysctl = new SysctlAccess(this);
     this.nft = new NftAccess(this);
+    this.tc = new TcAccess(this);
   }
 
   /** The rtnetlink socket of this namespace (opened on first use). */
@@ -124,6 +128,7 @@ export class Namespace implements AsyncDisposable {
     this.nftClient?.close();
     this.genlClient?.close();
     this.conntrack.close();
+    this.tc.close();
     this.handle.close();
   }
 

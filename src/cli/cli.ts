@@ -36,6 +36,8 @@ async function loadRaw(name: string): Promise<RawCommand> {
     case 'dump-conntrack': return (await import('./commands/dump-conntrack.js')).dumpConntrackCommand;
     case 'monitor-genl': return (await import('./commands/monitor-genl.js')).monitorGenlCommand;
     case 'monitor-conntrack': return (await import('./commands/monitor-conntrack.js')).monitorConntrackCommand;
+    case 'dump-tc': return (await import('./commands/dump-tc.js')).dumpTcCommand;
+    case 'monitor-tc': return (await import('./commands/monitor-tc.js')).monitorTcCommand;
     default: throw new UsageError(`unknown command "${name}"`);
   }
 }
@@ -105,6 +107,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (first === 'monitor' && rest[0] === 'genl') return runRaw('monitor-genl', rest.slice(1));
   if (first === 'monitor' && rest[0] === 'conntrack') return runRaw('monitor-conntrack', rest.slice(1));
+  if (first === 'monitor' && rest[0] === 'tc') return runRaw('monitor-tc', rest.slice(1));
   const spec = findCommand(first);
   if (!spec) throw new UsageError(`unknown command "${first}"; commands: ${COMMANDS.map((c) => c.name).join(', ')}`);
   if (spec.passthrough) {

@@ -112,7 +112,8 @@ from the current namespace ("id" is left out when none is assigned, as ip does).
     summary: 'print link/address/route/neighbour events as they happen, until interrupted',
     usage: `netlinkts monitor [--netns NAME] [--json] [link] [address] [route] [neigh]
        netlinkts monitor genl FAMILY[:GROUP]... [--netns NAME]
-       netlinkts monitor conntrack [--netns NAME] [--json] [--extended]`,
+       netlinkts monitor conntrack [--netns NAME] [--json] [--extended]
+       netlinkts monitor tc [--netns NAME] [--json]`,
     options: [
       NETNS,
       { name: 'json', help: 'one JSON object a line: {"event": "newlink", ...the object as dump-* --json prints it}' },
@@ -178,6 +179,15 @@ Example: netlinkts ynl --family ethtool --do channels-get --json '{"header": {"d
     passthrough: true,
     details: `Feature names are the kernel's (rx-gro) or ethtool's group names (generic-receive-offload).
 --json prints what \`ethtool --json -k\` prints.`,
+  },
+  {
+    name: 'dump-tc',
+    summary: 'traffic control: qdiscs, classes, filters, actions (like `tc [-s] [-j] qdisc|class|filter show`)',
+    usage: 'netlinkts dump-tc qdisc|class|filter|actions [KIND] [--dev D] [--parent P] [--protocol P] [--prio N] [--chain N] [--json] [-s] [--netns NAME]',
+    options: [],
+    passthrough: true,
+    details: `Text is what \`tc [-s] ... show\` prints, --json what \`tc -j [-s]\` prints. class and filter need --dev.
+\`netlinkts monitor tc\` prints changes as they happen.`,
   },
 ];
 

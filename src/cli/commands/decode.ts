@@ -103,7 +103,11 @@ function parseFamilyIds(text: string | undefined): Map<number, string> {
 }
 
 async function lookupFor(protocol: number, datagrams: Datagram[], familyArg: string | undefined): Promise<SchemaLookup | undefined> {
-  if (protocol === 0) return (await import('../../rtnl/tree-schema.js')).rtnlSchema;
+  if (protocol === 0) {
+    // rtnetlink: tc's messages by the tc tables, the rest by rtnl's.
+    const [{ rtnlSchema }, { tcSchema }] = await Promise.all([import('../../rtnl/tree-schema.js'), import('../../tc/tree-schema.js')]);
+    return (type) => tcSchema(type) ?? rtnlSchema(type);
+  }
   if (protocol === 12) {
     // nfnetlink: nftables (subsystem 10) and ctnetlink (1, 2) by their own tables.
     const [{ nftSchema }, { conntrackSchema }] = await Promise.all([import('../../nft/tree-schema.js'), import('../../conntrack/tree-schema.js')]);
