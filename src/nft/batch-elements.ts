@@ -1,0 +1,99 @@
+// Set elements of any number inside one batch. A netlink attribute carries a 16-bit length,
+// so one NFTA_SET_ELEM_LIST_ELEMENTS holds at most 65,535 bytes (~4,000 IPv4 keys). Like
+// libnftnl (nftnl_set_elems_nlmsg_build_payload_iter), elements are written into the list
+// until one overflows it; that element is taken back, the message closed, and a new
+// NEWSETELEM message of the same batch starts with it. All of them commit or none does.
+//
+// The input is consumed once, element by element, straight into the writer: no SetElement
+// object per value, no second list, so 1,000,000 elements cost the datagram and little more.
+import { MessageTooLargeError, ValidationError } from '../netlink/errors.js';
+import type { MessageWriter } from '../netlink/writer.js';
+import { NFTA_SET_ELEM_LIST_ELEMENTS, NFTA_SET_ELEM_LIST_SET, NFTA_SET_ELEM_LIST_SET_ID, NFTA_SET_ELEM_LIST_TABLE } from './constants.js';
+import { beginNftMessage, nest } from './codec.js';
+import { encodeElementValue, encodeSetElement, type ElementValue, type SetElement } from './set-element.js';
+import type { SetKeyType } from './set.js';
+
+/** The largest payload of one attribute (its length field is 16 bits, header included). */
+export const ATTRIBUTE_LIMIT = 0xffff;
+
+export interface ElementMessages {
+  /** nfnetlink message type (NEWSETELEM, DELSETELEM, DESTROYSETELEM). */
+  type: number;
+  flags: number;
+  family: number;
+  table: string;
+  set: string;
+  setId: number | undefined;
+  keyType: SetKeyType | number | undefined;
+  /** "add element ip t s": names the operation in errors. */
+  description: string;
+}
+
+/** Called once per message written: its sequence number, byte range and the index of its first element. */
+export type OnMessage = (seq: number, start: number, end: number, firstElement: number) => void;
+
+export const isRawElement = (v: unknown): v is SetElement =>
+  typeof v === 'object' && v !== null && (v as { key?: unknown }).key instanceof Uint8Array;
+
+/** A value of the set's type, or a raw element, as key bytes; ValidationError naming the element otherwise. */
+export function toSetElement(v: ElementValue | SetElement, keyType: SetKeyType | number | undefined, where: string): SetElement {
+  if (typeof v === 'object' && v !== null) {
+    if (isRawElement(v)) return v;
+    throw new ValidationError(where, 'an element is a value of the set type (string or number) or { key: Uint8Array, ... }');
+  }
+  if (typeof v !== 'string' && typeof v !== 'number') {
+    throw new ValidationError(where, 'an element is a value of the set type (string or number) or { key: Uint8Array, ... }');
+  }
+  if (keyType === undefined) throw new ValidationError(where, 'the key type of the set is unknown: create the set in the same batch, pass keyType, or commit() so it is asked from the kernel');
+  const key = encodeElementValue(keyType, v);
+  if (!key) throw new ValidationError(where, `${JSON.stringify(v)} is not a value of type ${String(keyType)}`);
+  return { key };
+}
+
+/**
+ * Write the elements as one or more messages (new sequence number each, from `seq`).
+ * Returns the number of elements written. An element that alone exceeds an attribute's
+ * limit is a MessageTooLargeError, thrown while encoding, so before anything is sent.
+ */
+export function writeElementMessages(
+  w: MessageWriter, m: ElementMessages, elements: Iterable<ElementValue | SetElement>, seq: () => number, onMessage: OnMessage,
+): number {
+  let start = -1, list = -1, inMessage = 0, first = 0, index = 0;
+  const open = (): void => {
+    start = beginNftMessage(w, m.type, m.flags, m.family, seq());
+    w.attrString(NFTA_SET_ELEM_LIST_TABLE, m.table);
+    w.attrString(NFTA_SET_ELEM_LIST_SET, m.set);
+    if (m.setId !== undefined) w.attrBe32(NFTA_SET_ELEM_LIST_SET_ID, m.setId);
+    list = -1;
+    inMessage = 0;
+    first = index;
+  };
+  const close = (): void => {
+    if (list >= 0) w.nestEnd(list);
+    w.end(start);
+    onMessage(w.u32At(start + 8), start, w.pos, first);
+  };
+  open();
+  for (const v of elements) {
+    const e = toSetElement(v, m.keyType, `${m.description}: element ${index + 1}`);
+    if (list < 0) list = nest(w, NFTA_SET_ELEM_LIST_ELEMENTS);
+    const mark = w.pos;
+    encodeSetElement(w, e, inMessage + 1);
+    if (w.pos - list > ATTRIBUTE_LIMIT) {
+      const size = w.pos - mark;
+      if (inMessage === 0 || size + 4 > ATTRIBUTE_LIMIT) {
+        throw new MessageTooLargeError('NFTA_SET_ELEM_LIST_ELEMENTS', size + 4, ATTRIBUTE_LIMIT, `${m.description}: element ${index + 1}`);
+      }
+      // Take the element back, close this message, start the next one with it.
+      w.pos = mark;
+      close();
+      open();
+      list = nest(w, NFTA_SET_ELEM_LIST_ELEMENTS);
+      encodeSetElement(w, e, 1);
+    }
+    inMessage++;
+    index++;
+  }
+  close();
+  return index;
+}
