@@ -58,7 +58,10 @@ export function toSetElement(v: ElementValue | SetElement, keyType: SetKeyType |
 export function writeElementMessages(
   w: MessageWriter, m: ElementMessages, elements: Iterable<ElementValue | SetElement>, seq: () => number, onMessage: OnMessage,
 ): number {
-  let start = -1, list = -1, inMessage = 0, first = 0, index = 0;
+  // Element nests are numbered as libnftnl numbers them: one counter over all the messages of
+  // the operation, which also counts the element taken back at a split (so the second
+  // message of 4,095 IPv4 keys starts at 4,097). The kernel ignores the numbers; nft's bytes don't.
+  let start = -1, list = -1, inMessage = 0, first = 0, index = 0, number = 0;
   const open = (): void => {
     start = beginNftMessage(w, m.type, m.flags, m.family, seq());
     w.attrString(NFTA_SET_ELEM_LIST_TABLE, m.table);
@@ -78,7 +81,7 @@ export function writeElementMessages(
     const e = toSetElement(v, m.keyType, `${m.description}: element ${index + 1}`);
     if (list < 0) list = nest(w, NFTA_SET_ELEM_LIST_ELEMENTS);
     const mark = w.pos;
-    encodeSetElement(w, e, inMessage + 1);
+    put(w, e, ++number, m, index);
     if (w.pos - list > ATTRIBUTE_LIMIT) {
       const size = w.pos - mark;
       if (inMessage === 0 || size + 4 > ATTRIBUTE_LIMIT) {
@@ -89,11 +92,23 @@ export function writeElementMessages(
       close();
       open();
       list = nest(w, NFTA_SET_ELEM_LIST_ELEMENTS);
-      encodeSetElement(w, e, 1);
+      put(w, e, ++number, m, index);
     }
     inMessage++;
     index++;
   }
   close();
   return index;
+}
+
+/** One element; one too large for netlink names the element (the writer knows only a number). */
+function put(w: MessageWriter, e: SetElement, n: number, m: ElementMessages, index: number): void {
+  try {
+    encodeSetElement(w, e, n);
+  } catch (err) {
+    if (err instanceof MessageTooLargeError && err.operation === undefined) {
+      throw new MessageTooLargeError('NFTA_SET_ELEM_LIST_ELEMENTS', err.size, err.limit, `${m.description}: element ${index + 1}`);
+    }
+    throw err;
+  }
 }

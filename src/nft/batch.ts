@@ -7,7 +7,7 @@ import { MessageWriter } from '../netlink/writer.js';
 import {
   NLM_F_ACK, NLM_F_APPEND, NLM_F_CREATE, NLM_F_ECHO, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST,
 } from '../netlink/constants.js';
-import { ValidationError } from '../netlink/errors.js';
+import { MessageTooLargeError, ValidationError } from '../netlink/errors.js';
 import type { NetlinkSocket } from '../netlink/socket.js';
 import {
   NFNL_BATCH_GENID, NFNL_MSG_BATCH_BEGIN, NFNL_MSG_BATCH_END, NFNL_SUBSYS_NFTABLES, NFPROTO_UNSPEC,
@@ -25,7 +25,7 @@ import { encodeSet, encodeSetRef, type NftSet, type SetKeyType } from './set.js'
 import type { ElementValue, SetElement } from './set-element.js';
 import { toSetElement, writeElementMessages } from './batch-elements.js';
 import type { Expression } from './expr/index.js';
-import type { ObjectKind } from './describe.js';
+import { attributeName, type ObjectKind } from './describe.js';
 import { commitBatch, type CommitOptions, type CommitResult } from './batch-commit.js';
 
 export * from './batch-commit.js';
@@ -305,11 +305,39 @@ export class NftBatch {
       count++;
     };
     const nextSeq = (): number => (take ? take() : next++);
-    const rules = RULE_ENCODER;
     for (let i = 0; i < n; i++) {
-      const op = this.ops[i]!;
-      const seq = take ? take() : next++;
-      const echo = options.echo && NEW_MESSAGES.has(op.msg) ? NLM_F_ECHO : 0;
+      try {
+        this.encodeOperation(w, i, nextSeq, record, ack, options.echo ?? false, keyTypes, setIds, () => ++setId);
+      } catch (err) {
+        // The writer knows only the attribute's number: name it, and the operation, for the user.
+        if (err instanceof MessageTooLargeError && err.operation === undefined) {
+          const op = this.ops[i]!;
+          const attr = typeof err.attribute === 'number' ? attributeName(ATTR_PREFIX[op.object] ?? 'NFTA_', err.attribute) : err.attribute;
+          throw new MessageTooLargeError(attr, err.size, err.limit, op.description);
+        }
+        throw err;
+      }
+    }
+
+    const endSeq = take ? take() : next++;
+    const e = beginNftMessage(w, NFNL_MSG_BATCH_END, NLM_F_REQUEST, NFPROTO_UNSPEC, endSeq, NFNL_SUBSYS_NFTABLES);
+    w.end(e);
+    return {
+      bytes: w.bytes(), beginSeq, endSeq, seqs: seqs.subarray(0, count), starts: starts.subarray(0, count), ends: ends.subarray(0, count),
+      opIndex: opIndex.subarray(0, count), firstElement: firstElement.subarray(0, count),
+    };
+  }
+
+  /** Write operation i as its message(s). */
+  private encodeOperation(
+    w: MessageWriter, i: number, nextSeq: () => number, record: (seq: number, start: number, end: number, op: number, first: number) => void,
+    ack: boolean, echoAll: boolean, keyTypes: Map<string, SetKeyType | number>, setIds: Map<string, number>, newSetId: () => number,
+  ): void {
+    const rules = RULE_ENCODER;
+    const op = this.ops[i]!;
+    {
+      const seq = nextSeq();
+      const echo = echoAll && NEW_MESSAGES.has(op.msg) ? NLM_F_ECHO : 0;
       const flags = NLM_F_REQUEST | (ack ? NLM_F_ACK : 0) | echo | op.flags;
       if (op.msg === NFT_MSG_NEWRULE && op.object === 'rule') {
         // Most of a big batch: a plain rule is written whole, header and all, from its shape's template.
@@ -319,7 +347,7 @@ export class NftBatch {
         const at = w.pos;
         if (rules.message(w, r, withSetIds(r, setIds), nftType(op.msg), flags, op.family, seq)) {
           record(seq, at, w.pos, i, 0);
-          continue;
+          return;
         }
       }
       if (op.object === 'element') {
@@ -332,7 +360,7 @@ export class NftBatch {
           keyType: e.keyType ?? keyTypes.get(key), description: op.description,
         }, e.elements, () => { if (pending !== undefined) { const s = pending; pending = undefined; return s; } return nextSeq(); },
         (s, start, end, first) => record(s, start, end, i, first));
-        continue;
+        return;
       }
       const start = beginNftMessage(w, nftType(op.msg), flags, op.family, seq);
       switch (op.object) {
@@ -360,7 +388,7 @@ export class NftBatch {
         case 'set':
           if (op.msg === NFT_MSG_NEWSET) {
             const s = op.input as NftSet;
-            const id = s.id ?? ++setId;
+            const id = s.id ?? newSetId();
             setIds.set(setKey(s.family, s.table, s.name), id);
             encodeSet(w, { ...s, id });
           } else encodeSetRef(w, op.input as SetRef);
@@ -369,14 +397,6 @@ export class NftBatch {
       w.end(start);
       record(seq, start, w.pos, i, 0);
     }
-
-    const endSeq = take ? take() : next++;
-    const e = beginNftMessage(w, NFNL_MSG_BATCH_END, NLM_F_REQUEST, NFPROTO_UNSPEC, endSeq, NFNL_SUBSYS_NFTABLES);
-    w.end(e);
-    return {
-      bytes: w.bytes(), beginSeq, endSeq, seqs: seqs.subarray(0, count), starts: starts.subarray(0, count), ends: ends.subarray(0, count),
-      opIndex: opIndex.subarray(0, count), firstElement: firstElement.subarray(0, count),
-    };
   }
 
   /**
@@ -426,6 +446,11 @@ export class NftBatch {
 // shapes, and one instance keeps call targets stable for the optimizing compiler (a new one per
 // batch deoptimized encodeLayout on the second commit).
 const RULE_ENCODER = new RuleEncoder();
+
+/** Attribute constant prefix of each object's messages, to name an attribute that is too large. */
+const ATTR_PREFIX: Partial<Record<string, string>> = {
+  table: 'NFTA_TABLE_', chain: 'NFTA_CHAIN_', rule: 'NFTA_RULE_', set: 'NFTA_SET_', element: 'NFTA_SET_ELEM_LIST_',
+};
 
 const NEW_MESSAGES = new Set([NFT_MSG_NEWTABLE, NFT_MSG_NEWCHAIN, NFT_MSG_NEWRULE, NFT_MSG_NEWSET]);
 
