@@ -14,7 +14,7 @@ import { NetlinkBuffer } from '../src/netlink/reader.js';
 import { NftBatch, NftCommitError, commitBatch } from '../src/nft/index.js';
 import { nftType } from '../src/nft/codec.js';
 import { NFT_MSG_NEWSETELEM, NFTA_SET_ELEM_LIST_ELEMENTS } from '../src/nft/constants.js';
-import { decodeSetElements } from '../src/nft/set-element.js';
+import { decodeSetElements, encodeElementValue } from '../src/nft/set-element.js';
 import { NFT, nftIn, withNft } from './fixtures/nft/netns.js';
 import { messagesOf, requestHex, sentDatagrams } from './helpers/strace.js';
 
@@ -179,4 +179,22 @@ test.serial('5,000 chains and 5,000 rules in one batch', async (t) => {
     t.is((text.match(/^\tchain c\d+ \{$/gm) ?? []).length, 5000);
     t.is((text.match(/^\t\tcounter packets 0 bytes 0$/gm) ?? []).length, 5000);
   });
+});
+
+test('the direct key path writes the same bytes as the general one (ipv4_addr, inet_service, mark), and refuses what the general one refuses', (t) => {
+  const cases: { keyType: 'ipv4_addr' | 'inet_service' | 'mark'; values: (string | number)[] }[] = [
+    { keyType: 'ipv4_addr', values: ['192.0.2.1', '0.0.0.0', '255.255.255.255', '10.1.2.3'] },
+    { keyType: 'inet_service', values: [22, '443', 0, 65535] },
+    { keyType: 'mark', values: [1, 0xdeadbeef, '42', 0] },
+  ];
+  for (const c of cases) {
+    const loc = { family: 'ip' as const, table: 't', set: 's', keyType: c.keyType };
+    const direct = new NftBatch().addElements({ ...loc, elements: c.values }).encode({ seq: 0 }).bytes;
+    const general = new NftBatch().addElements({ ...loc, elements: c.values.map((v) => ({ key: encodeElementValue(c.keyType, v)! })) }).encode({ seq: 0 }).bytes;
+    t.is(Buffer.from(direct).toString('hex'), Buffer.from(general).toString('hex'), c.keyType);
+  }
+  for (const [keyType, bad] of [['ipv4_addr', '10.0.0.256'], ['ipv4_addr', 7], ['inet_service', 65536], ['inet_service', '22a'], ['mark', -1]] as const) {
+    const b = new NftBatch().addElements({ family: 'ip', table: 't', set: 's', keyType, elements: [bad] });
+    t.throws(() => b.encode({ seq: 0 }), { instanceOf: ValidationError, message: /element 1: .* is not a value of type/ }, `${keyType} ${bad}`);
+  }
 });

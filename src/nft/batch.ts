@@ -24,6 +24,7 @@ import { RuleEncoder } from './rule-encoder.js';
 import { encodeSet, encodeSetRef, type NftSet, type SetKeyType } from './set.js';
 import type { ElementValue, SetElement } from './set-element.js';
 import { toSetElement, writeElementMessages } from './batch-elements.js';
+import { quickCheck } from './batch-quickcheck.js';
 import type { Expression } from './expr/index.js';
 import { attributeName, type ObjectKind } from './describe.js';
 import { commitBatch, type CommitOptions, type CommitResult } from './batch-commit.js';
@@ -212,6 +213,11 @@ export class NftBatch {
    * load on the first validate(), so reading the ruleset never pays for them.
    */
   async validate(): Promise<void> {
+    // Plain batches (the big ones: rules, a set and its elements) pass the quick check and
+    // never load zod; anything else is checked by the schemas, which name the field.
+    let all = true;
+    for (const op of this.ops) if (!quickCheck(op)) { all = false; break; }
+    if (all) return;
     const { validateOperation } = await import('./schemas.js');
     this.ops.forEach((op, i) => validateOperation(op, i));
   }
