@@ -7,6 +7,7 @@ import w4 from './w4-add-routes.js';
 import w5 from './w5-nft.js';
 import w6 from './w6-codec.js';
 import w7 from './w7-cold-start.js';
+import w20 from './w20-nft-sets.js';
 
 export interface Workload {
   id: number;
@@ -14,4 +15,4 @@ export interface Workload {
   run(ctx: Context): Promise<WorkloadResult>;
 }
 
-export const WORKLOADS: readonly Workload[] = [w1, w2, w3, w4, w5, w6, w7];
+export const WORKLOADS: readonly Workload[] = [w1, w2, w3, w4, w5, w6, w7, w20];
