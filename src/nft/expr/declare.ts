@@ -20,6 +20,8 @@ export type FieldKind =
   | 'reg'
   /** NUL-terminated string */
   | 'string'
+  /** string without the NUL (libnftnl's mnl_attr_put_str, e.g. objref names) */
+  | 'str'
   /** raw bytes (xt match/target info, secmark context) */
   | 'bytes'
   /** { NFTA_DATA_VALUE bytes } */
@@ -76,6 +78,7 @@ export function declareExpr<E extends { type: string }>(type: E['type'], name: s
           case 'u16': w.attrBe16(f.attr, v as number); break;
           case 'u8': w.attrU8(f.attr, numberOfName(f, v)); break;
           case 'string': w.attrString(f.attr, v as string); break;
+          case 'str': w.attrString(f.attr, v as string, false); break;
           case 'bytes': w.attrBytes(f.attr, v as Uint8Array); break;
           case 'data': writeDataValue(w, f.attr, v as Uint8Array); break;
         }
@@ -92,7 +95,7 @@ export function declareExpr<E extends { type: string }>(type: E['type'], name: s
           case 'u64': v = a.be64(f.attr); break;
           case 'u16': v = a.buf.attrBe16(a.off(f.attr), a.len(f.attr)); break;
           case 'u8': v = a.u8(f.attr); break;
-          case 'string': v = a.str(f.attr); break;
+          case 'string': case 'str': v = a.str(f.attr); break;
           case 'bytes': v = a.bytes(f.attr); break;
           case 'data': v = a.nested(f.attr, depth)?.bytes(NFTA_DATA_VALUE); break;
         }
@@ -136,7 +139,7 @@ export function declareExpr<E extends { type: string }>(type: E['type'], name: s
               fail(path, f.key, 'must be a register: 0-4 (NFT_REG_VERDICT, NFT_REG_1..4) or 8-23 (NFT_REG32_00..15)');
             }
             break;
-          case 'string': {
+          case 'string': case 'str': {
             if (typeof v !== 'string') fail(path, f.key, 'must be a string');
             if (v.includes('\0')) fail(path, f.key, 'must not contain NUL');
             const max = f.max ?? 255;

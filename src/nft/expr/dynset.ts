@@ -29,19 +29,19 @@ export interface DynsetExpr {
 }
 
 const flat = declareExpr<DynsetExpr>('dynset', 'dynset', [
-  { key: 'set', attr: NFTA_DYNSET_SET_NAME, kind: 'string', required: true },
-  { key: 'setId', attr: NFTA_DYNSET_SET_ID, kind: 'u32' },
-  { key: 'op', attr: NFTA_DYNSET_OP, kind: 'u32', required: true, names: ['add', 'update', 'delete'] },
   { key: 'sregKey', attr: NFTA_DYNSET_SREG_KEY, kind: 'reg', required: true },
   { key: 'sregData', attr: NFTA_DYNSET_SREG_DATA, kind: 'reg' },
+  { key: 'op', attr: NFTA_DYNSET_OP, kind: 'u32', required: true, names: ['add', 'update', 'delete'] },
   { key: 'timeout', attr: NFTA_DYNSET_TIMEOUT, kind: 'u64' },
-  { key: 'flags', attr: NFTA_DYNSET_FLAGS, kind: 'u32' },
+  { key: 'set', attr: NFTA_DYNSET_SET_NAME, kind: 'string', required: true },
+  { key: 'setId', attr: NFTA_DYNSET_SET_ID, kind: 'u32' },
 ]);
 
 export const dynset: ExprCodec<DynsetExpr> & { check: typeof flat.check } = {
   name: 'dynset',
-  attributes: new Set([...flat.attributes, NFTA_DYNSET_EXPR, NFTA_DYNSET_EXPRESSIONS]),
+  attributes: new Set([...flat.attributes, NFTA_DYNSET_FLAGS, NFTA_DYNSET_EXPR, NFTA_DYNSET_EXPRESSIONS]),
   encode(w, e) {
+    // libnftnl's order: the flat attributes, the element's expressions, then NFTA_DYNSET_FLAGS.
     flat.encode(w, e);
     const list = e.expressions ?? [];
     if (list.length === 1) {
@@ -52,9 +52,12 @@ export const dynset: ExprCodec<DynsetExpr> & { check: typeof flat.check } = {
       for (const x of list) encodeExpressionAs(w, x, NFTA_LIST_ELEM);
       w.nestEnd(n);
     }
+    if (e.flags !== undefined) w.attrBe32(NFTA_DYNSET_FLAGS, e.flags);
   },
   decode(a, depth) {
     const e = flat.decode(a, depth);
+    const flags = a.be32(NFTA_DYNSET_FLAGS);
+    if (flags !== undefined) e.flags = flags;
     if (a.has(NFTA_DYNSET_EXPR)) e.expressions = [decodeExpression(a.buf, a.off(NFTA_DYNSET_EXPR), a.len(NFTA_DYNSET_EXPR), depth + 1)];
     else if (a.has(NFTA_DYNSET_EXPRESSIONS)) e.expressions = decodeExpressions(a.buf, a.off(NFTA_DYNSET_EXPRESSIONS), a.len(NFTA_DYNSET_EXPRESSIONS), depth + 1);
     return e;
@@ -64,8 +67,11 @@ export const dynset: ExprCodec<DynsetExpr> & { check: typeof flat.check } = {
     return flat.format(rest as DynsetExpr) + (expressions ?? []).map((x) => `${formatExpression(x)} `).join('');
   },
   check(e, p) {
-    const { expressions, ...rest } = e;
+    const { expressions, flags, ...rest } = e;
     flat.check(rest, p);
+    if (flags !== undefined && (typeof flags !== 'number' || !Number.isInteger(flags) || flags < 0 || flags > 0xffffffff)) {
+      throw new ValidationError(['rule', ...p, 'flags'].join('.'), 'must be an integer 0-4294967295');
+    }
     if (expressions !== undefined && !Array.isArray(expressions)) throw new ValidationError(['rule', ...p, 'expressions'].join('.'), 'must be an array of expressions');
   },
 };

@@ -18,10 +18,10 @@ export interface ExthdrExpr {
 /** Attributes in the order libnftnl writes them. */
 export const exthdr = declareExpr<ExthdrExpr>('exthdr', 'exthdr', [
   { key: 'dreg', attr: NFTA_EXTHDR_DREG, kind: 'reg' },
+  { key: 'sreg', attr: NFTA_EXTHDR_SREG, kind: 'reg' },
   { key: 'exthdrType', attr: NFTA_EXTHDR_TYPE, kind: 'u8', required: true },
   { key: 'offset', attr: NFTA_EXTHDR_OFFSET, kind: 'u32', required: true },
   { key: 'len', attr: NFTA_EXTHDR_LEN, kind: 'u32', required: true },
-  { key: 'flags', attr: NFTA_EXTHDR_FLAGS, kind: 'u32' },
   { key: 'op', attr: NFTA_EXTHDR_OP, kind: 'u32', names: ['ipv6', 'tcpopt', 'ipv4', 'sctp', 'dccp'] },
-  { key: 'sreg', attr: NFTA_EXTHDR_SREG, kind: 'reg' },
+  { key: 'flags', attr: NFTA_EXTHDR_FLAGS, kind: 'u32' },
 ]);

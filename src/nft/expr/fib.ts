@@ -12,7 +12,7 @@ export interface FibExpr {
 
 /** Attributes in the order libnftnl writes them. */
 export const fib = declareExpr<FibExpr>('fib', 'fib', [
-  { key: 'dreg', attr: NFTA_FIB_DREG, kind: 'reg', required: true },
-  { key: 'result', attr: NFTA_FIB_RESULT, kind: 'u32', required: true, names: [undefined, 'oif', 'oifname', 'addrtype'] },
   { key: 'flags', attr: NFTA_FIB_FLAGS, kind: 'u32' },
+  { key: 'result', attr: NFTA_FIB_RESULT, kind: 'u32', required: true, names: [undefined, 'oif', 'oifname', 'addrtype'] },
+  { key: 'dreg', attr: NFTA_FIB_DREG, kind: 'reg', required: true },
 ]);

@@ -110,9 +110,12 @@ export function encodeExpressionAs(w: MessageWriter, e: Expression, type: number
     const codec = CODECS[e.type] as AnyCodec | undefined;
     if (!codec) throw new TypeError(`unknown expression type ${String((e as { type: unknown }).type)}`);
     attrName(w, NFTA_EXPR_NAME, codec.name);
-    const d = nest(w, NFTA_EXPR_DATA);
-    codec.encode(w, e);
-    w.nestEnd(d);
+    // An expression without attributes (notrack) goes without NFTA_EXPR_DATA, as libnftnl sends it.
+    if (codec.attributes.size) {
+      const d = nest(w, NFTA_EXPR_DATA);
+      codec.encode(w, e);
+      w.nestEnd(d);
+    }
   }
   w.nestEnd(elem);
 }
@@ -129,7 +132,9 @@ export function decodeExpression(buf: NetlinkBuffer, off: number, len: number, d
   if (name === undefined) throw new NetlinkDecodeError('expression without NFTA_EXPR_NAME', off);
   const codec = BY_NAME.get(name);
   // Only a known expression's data is parsed as attributes; an unknown one's stays bytes.
-  const data = codec && a.has(NFTA_EXPR_DATA) ? a.nested(NFTA_EXPR_DATA, depth + 1)! : undefined;
+  // An expression without attributes (notrack) may come without NFTA_EXPR_DATA at all.
+  const data = codec && a.has(NFTA_EXPR_DATA) ? a.nested(NFTA_EXPR_DATA, depth + 1)!
+    : codec && codec.attributes.size === 0 ? new Attrs(buf, off, off) : undefined;
   if (codec && data) {
     let known = true;
     for (const t of data.types()) if (!codec.attributes.has(t)) known = false;

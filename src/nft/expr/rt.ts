@@ -10,6 +10,6 @@ export interface RtExpr {
 
 /** Attributes in the order libnftnl writes them. */
 export const rt = declareExpr<RtExpr>('rt', 'rt', [
-  { key: 'dreg', attr: NFTA_RT_DREG, kind: 'reg', required: true },
   { key: 'key', attr: NFTA_RT_KEY, kind: 'u32', required: true, names: ['classid', 'nexthop4', 'nexthop6', 'tcpmss', 'xfrm'] },
+  { key: 'dreg', attr: NFTA_RT_DREG, kind: 'reg', required: true },
 ]);
