@@ -68,6 +68,36 @@ const EXAMPLES: Record<(typeof EXPRESSION_TYPES)[number], Expression[]> = {
     { type: 'lookup', set: '__map0', sreg: 1, dreg: 0, setId: 3 },
   ],
   range: [{ type: 'range', op: 'neq', sreg: 1, from: b(3, 0xe8), to: b(7, 0xd0) }],
+  // The declared kinds (src/nft/expr/declare.ts), issue 20.
+  limit: [{ type: 'limit', rate: 10, unit: 60, burst: 5, limitType: 'pkts', flags: 0 }, { type: 'limit', rate: 1048576, unit: 1, burst: 0, limitType: 'pkt_bytes', flags: 1 }],
+  log: [{ type: 'log', prefix: 'in: ' }, { type: 'log', group: 2, snaplen: 64, qthreshold: 10 }, { type: 'log', level: 'warn', flags: 0x8 }],
+  quota: [{ type: 'quota', bytes: 25000000, consumed: 0, flags: 1 }],
+  reject: [{ type: 'reject', rejectType: 'icmp_unreach', icmpCode: 3 }, { type: 'reject', rejectType: 'tcp_rst' }],
+  queue: [{ type: 'queue', num: 3, total: 2, flags: 1 }, { type: 'queue', sregQnum: 1, flags: 0 }],
+  redir: [{ type: 'redir' }, { type: 'redir', regProtoMin: 1, flags: 2 }],
+  notrack: [{ type: 'notrack' }],
+  numgen: [{ type: 'numgen', dreg: 1, modulus: 2, ngType: 'inc', offset: 0 }, { type: 'numgen', dreg: 1, modulus: 10, ngType: 'random', offset: 100 }],
+  hash: [{ type: 'hash', sreg: 1, dreg: 1, len: 4, modulus: 2, seed: 0xdeadbeef, offset: 0, hashType: 'jhash' }, { type: 'hash', dreg: 1, modulus: 2, offset: 0, hashType: 'sym' }],
+  fib: [{ type: 'fib', dreg: 1, result: 'addrtype', flags: 0x2 }, { type: 'fib', dreg: 1, result: 'oif', flags: 0x9 }],
+  rt: [{ type: 'rt', dreg: 1, key: 'nexthop4' }, { type: 'rt', dreg: 1, key: 'tcpmss' }],
+  socket: [{ type: 'socket', key: 'transparent', dreg: 1 }, { type: 'socket', key: 'cgroupv2', dreg: 1, level: 2 }],
+  tproxy: [{ type: 'tproxy', family: 2, regAddr: 1, regPort: 2 }, { type: 'tproxy', family: 0, regPort: 1 }],
+  synproxy: [{ type: 'synproxy', mss: 1460, wscale: 7, flags: 0x7 }],
+  connlimit: [{ type: 'connlimit', count: 10, flags: 1 }],
+  dup: [{ type: 'dup', sregAddr: 1 }, { type: 'dup', sregAddr: 1, sregDev: 2 }],
+  fwd: [{ type: 'fwd', sregDev: 1 }, { type: 'fwd', sregDev: 1, sregAddr: 2, nfproto: 2 }],
+  last: [{ type: 'last', msecs: 0, set: 0 }, { type: 'last', msecs: 1234, set: 1 }],
+  objref: [{ type: 'objref', objType: 'counter', name: 'c1' }, { type: 'objref', sreg: 1, set: '__objmap0', setId: 2 }],
+  flow_offload: [{ type: 'flow_offload', table: 'ft' }],
+  byteorder: [{ type: 'byteorder', sreg: 1, dreg: 1, op: 'hton', len: 2, size: 2 }],
+  exthdr: [{ type: 'exthdr', dreg: 1, exthdrType: 2, offset: 2, len: 2, flags: 0, op: 'tcpopt' }, { type: 'exthdr', sreg: 1, exthdrType: 2, offset: 2, len: 2, flags: 0, op: 'tcpopt' }],
+  match: [{ type: 'match', name: 'comment', rev: 0, info: new Uint8Array(256).fill(0x41) }],
+  target: [{ type: 'target', name: 'MASQUERADE', rev: 0, info: new Uint8Array(20) }],
+  dynset: [
+    { type: 'dynset', set: 's', op: 'add', sregKey: 1, timeout: 10000, flags: 0 },
+    { type: 'dynset', set: 'm', op: 'update', sregKey: 1, setId: 1, expressions: [{ type: 'counter', packets: 0, bytes: 0 }] },
+    { type: 'dynset', set: 'm', op: 'update', sregKey: 1, expressions: [{ type: 'counter', packets: 0, bytes: 0 }, { type: 'limit', rate: 1, unit: 1, burst: 5, limitType: 'pkts', flags: 0 }] },
+  ],
 };
 
 function roundTrip(list: Expression[]): Expression[] {
@@ -94,10 +124,10 @@ test('a whole rule of every kind round-trips in order', (t) => {
 });
 
 test('unknown expressions are kept raw and re-encoded byte for byte', (t) => {
-  // A "log" expression with a prefix, and a "limit": kinds the registry does not know.
+  // An "xfrm" expression: a kind the registry does not know.
   const w = new MessageWriter();
   const elem = w.nestStart(1 | 0x8000);
-  w.attrString(1, 'log');
+  w.attrString(1, 'xfrm');
   const data = w.nestStart(2 | 0x8000);
   w.attrString(2, 'dropped: ');
   w.attrBe32(1, 5);
@@ -107,7 +137,7 @@ test('unknown expressions are kept raw and re-encoded byte for byte', (t) => {
   const decoded = decodeExpressions(new NetlinkBuffer(bytes), 0, bytes.length, 0);
   t.is(decoded.length, 1);
   t.is(decoded[0]!.type, 'unknown');
-  t.is((decoded[0] as { name: string }).name, 'log');
+  t.is((decoded[0] as { name: string }).name, 'xfrm');
   const w2 = new MessageWriter();
   encodeExpressions(w2, decoded);
   t.deepEqual(w2.copy(), bytes);

@@ -9,6 +9,7 @@ import w6 from './w6-codec.js';
 import w7 from './w7-cold-start.js';
 import w8 from './w8-tc.js';
 import w9 from './w9-conntrack.js';
+import w20 from './w20-nft-sets.js';
 
 export interface Workload {
   id: number;
@@ -16,4 +17,4 @@ export interface Workload {
   run(ctx: Context): Promise<WorkloadResult>;
 }
 
-export const WORKLOADS: readonly Workload[] = [w1, w2, w3, w4, w5, w6, w7, w8, w9];
+export const WORKLOADS: readonly Workload[] = [w1, w2, w3, w4, w5, w6, w7, w8, w9, w20];

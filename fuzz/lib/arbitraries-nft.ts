@@ -80,7 +80,7 @@ export function expressionArb(fc: FC): Arb<Expression> {
     fc.record({ type: fc.constant('lookup' as const), set: nftName(fc), sreg: reg(fc), dreg: reg(fc), setId: u32(fc), invert: fc.constant(true as const) }, { requiredKeys: ['type', 'set', 'sreg'] }),
     fc.record({ type: fc.constant('range' as const), op: fc.constantFrom('eq' as const, 'neq' as const), sreg: reg(fc), from: bytes(fc), to: bytes(fc) }),
     // Raw expressions: the data is an attribute stream (the kernel's NFTA_EXPR_DATA always is).
-    fc.record({ type: fc.constant('unknown' as const), name: fc.constantFrom('log', 'limit', 'quota', 'notrack', 'x-unknown'), data: attrStream(fc) }, { requiredKeys: ['type', 'name'] }),
+    fc.record({ type: fc.constant('unknown' as const), name: fc.constantFrom('xfrm', 'osf', 'tunnel', 'inner', 'x-unknown'), data: attrStream(fc) }, { requiredKeys: ['type', 'name'] }),
   ) as Arb<Expression>;
 }
 

@@ -15,7 +15,7 @@ import { decodeSet, type NftSet, type SetKeyType } from './set.js';
 import { describeOffset, type ObjectKind } from './describe.js';
 import { ruleToText } from './text.js';
 import { decodeGeneration, getGenerationMessage } from './generation.js';
-import { setKey, type BatchOperation, type NftBatch } from './batch.js';
+import { setKey, type BatchLayout, type BatchOperation, type NftBatch } from './batch.js';
 
 // ---- commit ----
 
@@ -41,6 +41,8 @@ export interface CommitResult {
   generation: number;
   /** Operations committed. */
   operations: number;
+  /** Netlink messages the operations took (more than operations when element lists were split). */
+  messages?: number;
   /** With echo: per operation (same index), what the kernel created, when it reports one. */
   created?: (CreatedObject | undefined)[];
 }
@@ -134,7 +136,8 @@ export async function commitBatch(socket: NetlinkSocket, batch: NftBatch, option
       keyTypes.set(setKey(u.family, u.table, u.set), s.keyType);
     }
   }
-  batch.checkElements(keyTypes);
+  // Element values are checked as they are encoded (each list is read once: it may be a
+  // generator of a million keys), which happens before anything is sent.
   if (batch.length === 0) return { generation: await generationOf(socket), operations: 0 };
   return options.echo ? commitEchoed(socket, batch, options, keyTypes) : commitErrorsOnly(socket, batch, options, keyTypes);
 }
@@ -202,14 +205,17 @@ function kernelError(m: MessageRef, message: Uint8Array, operation: string): Net
 }
 
 async function commitErrorsOnly(socket: NetlinkSocket, batch: NftBatch, options: CommitOptions, keyTypes: Map<string, SetKeyType | number>): Promise<CommitResult> {
-  // The receive buffer is sized as if every operation could fail, so no error is lost to ENOBUFS.
-  sizeBuffers(socket, batch.encodedSizeHint(), batch.length + 2, false);
-  const layout = batch.encodeLayout({ nextSeq: () => socket.nextSeq(), generation: options.generation, keyTypes });
-  sizeBuffers(socket, layout.bytes.length, layout.seqs.length, false);
+  // Encoded whole before the socket is touched: a bad element deep in a list (read once, while
+  // encoding) is a ValidationError before any system call. Sequence numbers are then taken
+  // from the socket and written into the headers.
+  const encodedLayout = batch.encodeLayout({ seq: 0, generation: options.generation, keyTypes });
+  // The receive buffer is sized as if every message could fail, so no error is lost to ENOBUFS.
+  sizeBuffers(socket, encodedLayout.bytes.length, encodedLayout.seqs.length + 2, false);
+  const layout = renumber(encodedLayout, () => socket.nextSeq());
   const ops = batch.operations();
-  const n = ops.length;
-  const commitOp = commitDescription(n);
-  const { bytes, seqs, starts, ends } = layout;
+  const { bytes, seqs, starts, ends, opIndex, firstElement } = layout;
+  const n = seqs.length; // messages: one per operation, several for a big element list
+  const commitOp = commitDescription(ops.length);
 
   // Errors of the batch as a whole (generation mismatch, a failing commit phase) answer BATCH_BEGIN.
   let batchError: NetlinkError | undefined;
@@ -228,8 +234,9 @@ async function commitErrorsOnly(socket: NetlinkSocket, batch: NftBatch, options:
       if (k >= n || seqs[k] !== m.seq) k = seqs.indexOf(m.seq); // the sequence number wrapped inside the batch
       if (k < 0) return;
       const message = bytes.subarray(starts[k]!, ends[k]!);
-      const error = kernelError(m, message, ops[k]!.description);
-      if (error) failures.push({ index: k, operation: ops[k]!, error: refineError(error, ops[k]!, message) });
+      const op = ops[opIndex[k]!]!;
+      const error = kernelError(m, message, op.description);
+      if (error) failures.push({ index: opIndex[k]!, operation: op, error: refineError(error, op, message, firstElement[k]!) });
     },
   };
 
@@ -260,13 +267,31 @@ async function commitErrorsOnly(socket: NetlinkSocket, batch: NftBatch, options:
     throw new NftCommitError(failures, failures[0]!.error);
   }
   if (barrierError) throw barrierError;
-  return { generation: generation!, operations: n };
+  return { generation: generation!, operations: ops.length, messages: n };
+}
+
+/** The layout with sequence numbers from `next` written into every header (BATCH_BEGIN, messages, BATCH_END). */
+function renumber(l: BatchLayout, next: () => number): BatchLayout {
+  const view = new DataView(l.bytes.buffer, l.bytes.byteOffset, l.bytes.byteLength);
+  const beginSeq = next();
+  view.setUint32(8, beginSeq, true);
+  const seqs = new Uint32Array(l.seqs.length);
+  for (let i = 0; i < seqs.length; i++) {
+    seqs[i] = next();
+    view.setUint32(l.starts[i]! + 8, seqs[i]!, true);
+  }
+  const endAt = seqs.length ? l.ends[seqs.length - 1]! : view.getUint32(0, true);
+  const endSeq = next();
+  view.setUint32(((endAt + 3) & ~3) + 8, endSeq, true);
+  return { ...l, beginSeq, endSeq, seqs };
 }
 
 /** Name where in the operation the kernel pointed, and the rule as nft would write it. */
-function refineError(error: NetlinkError, operation: BatchOperation, message: Uint8Array): NetlinkError {
+function refineError(error: NetlinkError, operation: BatchOperation, message: Uint8Array, firstElement = 0): NetlinkError {
   if (error.extack.offset !== undefined && operation.object !== 'ruleset') {
-    const where = describeOffset(message, operation.object as ObjectKind, error.extack.offset);
+    let where = describeOffset(message, operation.object as ObjectKind, error.extack.offset);
+    // A big element list is split over messages: number the element within the whole list.
+    if (where && firstElement) where = where.replace(/^element #(\d+)/, (_m, k: string) => `element #${firstElement + Number(k)}`);
     if (where) error.rename(where);
   }
   if (operation.object === 'rule' && operation.verb !== 'delete' && operation.verb !== 'destroy') {
@@ -282,7 +307,8 @@ async function commitEchoed(socket: NetlinkSocket, batch: NftBatch, options: Com
   // One ACK per message when they all fit the receive buffer; otherwise errors only (the
   // kernel reports a failing message of a batch with or without NLM_F_ACK), so an
   // unprivileged caller with a small rmem_max never loses replies to ENOBUFS.
-  const acks = sizeBuffers(socket, batch.encodedSizeHint(), batch.length + 2, true);
+  batch.checkElements(keyTypes);
+  const acks = sizeBuffers(socket, batch.encodedSizeHint(), batch.messageCountHint() + 2, true);
   const encoded = batch.encode({ ack: acks, nextSeq: () => socket.nextSeq(), generation: options.generation, keyTypes, echo: true });
   sizeBuffers(socket, encoded.bytes.length, acks ? encoded.messages.length : 0, true);
 
@@ -292,7 +318,7 @@ async function commitEchoed(socket: NetlinkSocket, batch: NftBatch, options: Com
   const settle = (p: Promise<MessageRef[]>): Promise<Outcome> => p.then((replies) => ({ ok: true as const, replies }), (error: Error) => ({ ok: false as const, error }));
 
   // Errors of the batch as a whole (generation mismatch, a failing commit phase) answer BATCH_BEGIN.
-  const commitOp = commitDescription(encoded.messages.length);
+  const commitOp = commitDescription(batch.length);
   const begin = socket.expectReply(encoded.beginSeq, encoded.bytes.subarray(0, 20), { operation: commitOp, headerSize: NFGENMSG_LEN });
   const beginOutcome = settle(begin.promise);
   cancels.push(begin.cancel);
@@ -332,7 +358,7 @@ async function commitEchoed(socket: NetlinkSocket, batch: NftBatch, options: Com
     const m = encoded.messages[index]!;
     const error = r.error;
     if (error instanceof NetlinkError) {
-      failures.push({ index, operation: m.operation, error: refineError(error, m.operation, m.bytes) });
+      failures.push({ index: m.operationIndex, operation: m.operation, error: refineError(error, m.operation, m.bytes, m.firstElement) });
     } else {
       // Not the kernel's refusal of this message (an overrun, a closed socket): the batch's fate is unknown.
       throw error;
@@ -340,7 +366,13 @@ async function commitEchoed(socket: NetlinkSocket, batch: NftBatch, options: Com
   });
   if (failures.length) throw new NftCommitError(failures, failures[0]!.error);
   if (barrierError) throw barrierError;
-  return { generation: generation!, operations: encoded.messages.length, created: results.map((r) => (r.ok ? decodeCreated(r.replies) : undefined)) };
+  // created[] is per operation: the first message of each (an element list's later messages create nothing).
+  const created: (CreatedObject | undefined)[] = new Array(batch.length).fill(undefined);
+  results.forEach((r, i) => {
+    const m = encoded.messages[i]!;
+    if (r.ok && created[m.operationIndex] === undefined) created[m.operationIndex] = decodeCreated(r.replies);
+  });
+  return { generation: generation!, operations: batch.length, messages: encoded.messages.length, created };
 }
 
 function decodeCreated(replies: MessageRef[]): CreatedObject | undefined {

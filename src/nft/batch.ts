@@ -7,7 +7,7 @@ import { MessageWriter } from '../netlink/writer.js';
 import {
   NLM_F_ACK, NLM_F_APPEND, NLM_F_CREATE, NLM_F_ECHO, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST,
 } from '../netlink/constants.js';
-import { ValidationError } from '../netlink/errors.js';
+import { MessageTooLargeError, ValidationError } from '../netlink/errors.js';
 import type { NetlinkSocket } from '../netlink/socket.js';
 import {
   NFNL_BATCH_GENID, NFNL_MSG_BATCH_BEGIN, NFNL_MSG_BATCH_END, NFNL_SUBSYS_NFTABLES, NFPROTO_UNSPEC,
@@ -22,10 +22,13 @@ import { encodeChain, encodeChainRef, type Chain } from './chain.js';
 import { encodeRuleRef, type Rule } from './rule.js';
 import { RuleEncoder } from './rule-encoder.js';
 import { encodeSet, encodeSetRef, type NftSet, type SetKeyType } from './set.js';
-import { encodeElementValue, encodeSetElements, type ElementValue, type SetElement } from './set-element.js';
+import type { ElementValue, SetElement } from './set-element.js';
+import { toSetElement, writeElementMessages } from './batch-elements.js';
+import { quickCheck } from './batch-quickcheck.js';
 import type { Expression } from './expr/index.js';
-import type { ObjectKind } from './describe.js';
+import { attributeName, type ObjectKind } from './describe.js';
 import { commitBatch, type CommitOptions, type CommitResult } from './batch-commit.js';
+import type { BatchLayout, EncodeOptions, EncodedBatch, EncodedMessage } from './batch-types.js';
 
 export * from './batch-commit.js';
 
@@ -41,7 +44,11 @@ export interface ElementsInput {
   family: Family;
   table: string;
   set: string;
-  elements: (ElementValue | SetElement)[];
+  /**
+   * Any number: an array, or any iterable (a generator), which is read once, while the batch
+   * is encoded, and never held whole. Split across as many messages as needed.
+   */
+  elements: Iterable<ElementValue | SetElement>;
   /** Key type of the set when it is neither created in this batch nor to be looked up (commit() asks the kernel). */
   keyType?: SetKeyType;
 }
@@ -207,6 +214,11 @@ export class NftBatch {
    * load on the first validate(), so reading the ruleset never pays for them.
    */
   async validate(): Promise<void> {
+    // Plain batches (the big ones: rules, a set and its elements) pass the quick check and
+    // never load zod; anything else is checked by the schemas, which name the field.
+    let all = true;
+    for (const op of this.ops) if (!quickCheck(op)) { all = false; break; }
+    if (all) return;
     const { validateOperation } = await import('./schemas.js');
     this.ops.forEach((op, i) => validateOperation(op, i));
   }
@@ -221,7 +233,7 @@ export class NftBatch {
     for (const op of this.ops) {
       if (op.object !== 'element') continue;
       const e = op.input as ElementsInput;
-      if (e.keyType || e.elements.every(RAW_ELEMENT)) continue;
+      if (e.keyType || (Array.isArray(e.elements) && e.elements.every(RAW_ELEMENT))) continue;
       if (!known.has(setKey(e.family, e.table, e.set))) out.push({ family: e.family, table: e.table, set: e.set });
     }
     return out;
@@ -247,9 +259,9 @@ export class NftBatch {
     const e = this.encodeLayout(options);
     const bytes = e.bytes.slice();
     const messages: EncodedMessage[] = [];
-    for (let i = 0; i < this.ops.length; i++) {
+    for (let i = 0; i < e.seqs.length; i++) {
       const start = e.starts[i]!, end = e.ends[i]!;
-      messages.push({ seq: e.seqs[i]!, start, end, operation: this.ops[i]!, bytes: bytes.subarray(start, end) });
+      messages.push({ seq: e.seqs[i]!, start, end, operation: this.ops[e.opIndex[i]!]!, operationIndex: e.opIndex[i]!, firstElement: e.firstElement[i]!, bytes: bytes.subarray(start, end) });
     }
     return { bytes, beginSeq: e.beginSeq, endSeq: e.endSeq, messages };
   }
@@ -267,7 +279,7 @@ export class NftBatch {
     let next = options.seq ?? 0;
     const take = options.nextSeq;
     const n = this.ops.length;
-    const w = new MessageWriter(256 + n * 256);
+    const w = new MessageWriter(256 + n * 256 + (this.encodedSizeHint() - 64 - n * 384));
     const keyTypes = this.setTypes(options.keyTypes ?? new Map());
     // NFTA_SET_ID: sets created in this batch are numbered from 1, as nft does; elements and
     // lookups of the same batch name them by id too, so the kernel finds a set that is not
@@ -275,27 +287,64 @@ export class NftBatch {
     const setIds = new Map<string, number>();
     let setId = 0;
 
-    // Element values become key bytes first: a value that does not fit its set's type is a
-    // ValidationError before any sequence number is taken from a socket.
-    const elementLists = new Map<Op, SetElement[]>();
-    for (const op of this.ops) {
-      if (op.object !== 'element') continue;
-      const e = op.input as ElementsInput;
-      const type = e.keyType ?? keyTypes.get(setKey(e.family, e.table, e.set));
-      elementLists.set(op, e.elements.map((v, i) => toElement(v, type, `${op.description}: element ${i + 1}`)));
-    }
+    // Element values become key bytes while they are written (batch-elements.ts): a value that
+    // does not fit its set's type is a ValidationError thrown here, before anything is sent.
 
     const beginSeq = take ? take() : next++;
     const b = beginNftMessage(w, NFNL_MSG_BATCH_BEGIN, NLM_F_REQUEST, NFPROTO_UNSPEC, beginSeq, NFNL_SUBSYS_NFTABLES);
     if (options.generation !== undefined) w.attrBe32(NFNL_BATCH_GENID, options.generation);
     w.end(b);
 
-    const seqs = new Uint32Array(n), starts = new Int32Array(n), ends = new Int32Array(n);
-    const rules = RULE_ENCODER;
+    // One message per operation, except elements: those split over as many messages as their
+    // 16-bit list attribute needs, so messages are numbered apart from operations.
+    let seqs = new Uint32Array(n), starts = new Int32Array(n), ends = new Int32Array(n), opIndex = new Int32Array(n);
+    let firstElement = new Int32Array(n);
+    let count = 0;
+    const grow = (): void => {
+      const cap = seqs.length * 2 + 16;
+      const g = <T extends Uint32Array | Int32Array>(a: T, b: T): T => { b.set(a); return b; };
+      seqs = g(seqs, new Uint32Array(cap)); starts = g(starts, new Int32Array(cap)); ends = g(ends, new Int32Array(cap));
+      opIndex = g(opIndex, new Int32Array(cap)); firstElement = g(firstElement, new Int32Array(cap));
+    };
+    const record = (seq: number, start: number, end: number, op: number, first: number): void => {
+      if (count === seqs.length) grow();
+      seqs[count] = seq; starts[count] = start; ends[count] = end; opIndex[count] = op; firstElement[count] = first;
+      count++;
+    };
+    const nextSeq = (): number => (take ? take() : next++);
     for (let i = 0; i < n; i++) {
-      const op = this.ops[i]!;
-      const seq = take ? take() : next++;
-      const echo = options.echo && NEW_MESSAGES.has(op.msg) ? NLM_F_ECHO : 0;
+      try {
+        this.encodeOperation(w, i, nextSeq, record, ack, options.echo ?? false, keyTypes, setIds, () => ++setId);
+      } catch (err) {
+        // The writer knows only the attribute's number: name it, and the operation, for the user.
+        if (err instanceof MessageTooLargeError && err.operation === undefined) {
+          const op = this.ops[i]!;
+          const attr = typeof err.attribute === 'number' ? attributeName(ATTR_PREFIX[op.object] ?? 'NFTA_', err.attribute) : err.attribute;
+          throw new MessageTooLargeError(attr, err.size, err.limit, op.description);
+        }
+        throw err;
+      }
+    }
+
+    const endSeq = take ? take() : next++;
+    const e = beginNftMessage(w, NFNL_MSG_BATCH_END, NLM_F_REQUEST, NFPROTO_UNSPEC, endSeq, NFNL_SUBSYS_NFTABLES);
+    w.end(e);
+    return {
+      bytes: w.bytes(), beginSeq, endSeq, seqs: seqs.subarray(0, count), starts: starts.subarray(0, count), ends: ends.subarray(0, count),
+      opIndex: opIndex.subarray(0, count), firstElement: firstElement.subarray(0, count),
+    };
+  }
+
+  /** Write operation i as its message(s). */
+  private encodeOperation(
+    w: MessageWriter, i: number, nextSeq: () => number, record: (seq: number, start: number, end: number, op: number, first: number) => void,
+    ack: boolean, echoAll: boolean, keyTypes: Map<string, SetKeyType | number>, setIds: Map<string, number>, newSetId: () => number,
+  ): void {
+    const rules = RULE_ENCODER;
+    const op = this.ops[i]!;
+    const seq = nextSeq();
+    {
+      const echo = echoAll && NEW_MESSAGES.has(op.msg) ? NLM_F_ECHO : 0;
       const flags = NLM_F_REQUEST | (ack ? NLM_F_ACK : 0) | echo | op.flags;
       if (op.msg === NFT_MSG_NEWRULE && op.object === 'rule') {
         // Most of a big batch: a plain rule is written whole, header and all, from its shape's template.
@@ -304,11 +353,21 @@ export class NftBatch {
         w.align();
         const at = w.pos;
         if (rules.message(w, r, withSetIds(r, setIds), nftType(op.msg), flags, op.family, seq)) {
-          seqs[i] = seq;
-          starts[i] = at;
-          ends[i] = w.pos;
-          continue;
+          record(seq, at, w.pos, i, 0);
+          return;
         }
+      }
+      if (op.object === 'element') {
+        // Sequence numbers for the element messages come as they are needed (one per ~4,000 keys).
+        const e = op.input as ElementsInput;
+        const key = setKey(e.family, e.table, e.set);
+        let pending: number | undefined = seq;
+        writeElementMessages(w, {
+          type: nftType(op.msg), flags, family: op.family, table: e.table, set: e.set, setId: setIds.get(key),
+          keyType: e.keyType ?? keyTypes.get(key), description: op.description,
+        }, e.elements, () => { if (pending !== undefined) { const s = pending; pending = undefined; return s; } return nextSeq(); },
+        (s, start, end, first) => record(s, start, end, i, first));
+        return;
       }
       const start = beginNftMessage(w, nftType(op.msg), flags, op.family, seq);
       switch (op.object) {
@@ -336,46 +395,52 @@ export class NftBatch {
         case 'set':
           if (op.msg === NFT_MSG_NEWSET) {
             const s = op.input as NftSet;
-            const id = s.id ?? ++setId;
+            const id = s.id ?? newSetId();
             setIds.set(setKey(s.family, s.table, s.name), id);
             encodeSet(w, { ...s, id });
           } else encodeSetRef(w, op.input as SetRef);
           break;
-        case 'element': {
-          const e = op.input as ElementsInput;
-          const key = setKey(e.family, e.table, e.set);
-          encodeSetElements(w, {
-            family: e.family, table: e.table, set: e.set, setId: setIds.get(key), elements: elementLists.get(op)!,
-          });
-          break;
-        }
       }
       w.end(start);
-      seqs[i] = seq;
-      starts[i] = start;
-      ends[i] = w.pos;
+      record(seq, start, w.pos, i, 0);
     }
-
-    const endSeq = take ? take() : next++;
-    const e = beginNftMessage(w, NFNL_MSG_BATCH_END, NLM_F_REQUEST, NFPROTO_UNSPEC, endSeq, NFNL_SUBSYS_NFTABLES);
-    w.end(e);
-    return { bytes: w.bytes(), beginSeq, endSeq, seqs, starts, ends };
   }
 
-  /** Convert every element value to key bytes, throwing ValidationError for one that does not fit its set. */
+  /**
+   * Convert every element value given as an array to key bytes, throwing ValidationError for
+   * one that does not fit its set. (Iterables are checked as they are encoded: read once.)
+   */
   checkElements(keyTypes: Map<string, SetKeyType | number> = new Map()): void {
     const types = this.setTypes(keyTypes);
     for (const op of this.ops) {
       if (op.object !== 'element') continue;
       const e = op.input as ElementsInput;
+      if (!Array.isArray(e.elements)) continue;
       const type = e.keyType ?? types.get(setKey(e.family, e.table, e.set));
-      e.elements.forEach((v, i) => toElement(v, type, `${op.description}: element ${i + 1}`));
+      e.elements.forEach((v, i) => toSetElement(v, type, `${op.description}: element ${i + 1}`));
     }
   }
 
   /** A rough size of the encoded batch, to size socket buffers before encoding. */
   encodedSizeHint(): number {
-    return 64 + this.ops.length * 384;
+    let elements = 0;
+    for (const op of this.ops) {
+      if (op.object !== 'element') continue;
+      const list = (op.input as ElementsInput).elements;
+      if (Array.isArray(list)) elements += list.length;
+    }
+    return 64 + this.ops.length * 384 + elements * 32;
+  }
+
+  /** Messages the batch holds besides BATCH_BEGIN/END, when known before encoding (arrays of elements: ~4,000 per message). */
+  messageCountHint(): number {
+    let extra = 0;
+    for (const op of this.ops) {
+      if (op.object !== 'element') continue;
+      const list = (op.input as ElementsInput).elements;
+      if (Array.isArray(list)) extra += Math.floor(list.length / 2000);
+    }
+    return this.ops.length + extra;
   }
 
   /** Commit on a NETLINK_NETFILTER socket (see commitBatch). */
@@ -388,6 +453,11 @@ export class NftBatch {
 // shapes, and one instance keeps call targets stable for the optimizing compiler (a new one per
 // batch deoptimized encodeLayout on the second commit).
 const RULE_ENCODER = new RuleEncoder();
+
+/** Attribute constant prefix of each object's messages, to name an attribute that is too large. */
+const ATTR_PREFIX: Partial<Record<string, string>> = {
+  table: 'NFTA_TABLE_', chain: 'NFTA_CHAIN_', rule: 'NFTA_RULE_', set: 'NFTA_SET_', element: 'NFTA_SET_ELEM_LIST_',
+};
 
 const NEW_MESSAGES = new Set([NFT_MSG_NEWTABLE, NFT_MSG_NEWCHAIN, NFT_MSG_NEWRULE, NFT_MSG_NEWSET]);
 
@@ -414,50 +484,4 @@ function withSetIds(r: Rule, setIds: Map<string, number>): readonly Expression[]
   });
 }
 
-function toElement(v: ElementValue | SetElement, keyType: SetKeyType | number | undefined, where: string): SetElement {
-  if (RAW_ELEMENT(v)) return v;
-  if (keyType === undefined) throw new ValidationError(where, `the key type of the set is unknown: create the set in the same batch, pass keyType, or commit() so it is asked from the kernel`);
-  const key = encodeElementValue(keyType, v);
-  if (!key) throw new ValidationError(where, `${JSON.stringify(v)} is not a value of type ${String(keyType)}`);
-  return { key };
-}
-
-export interface EncodeOptions {
-  /** First sequence number (BATCH_BEGIN); default 0. */
-  seq?: number;
-  /** Take each sequence number from here instead (socket.nextSeq). */
-  nextSeq?: () => number;
-  /** Set NLM_F_ECHO on adds (NEW* messages): the kernel reports the created objects back. */
-  echo?: boolean;
-  /** Set NLM_F_ACK on every operation. Default false (as nft does). */
-  ack?: boolean;
-  /** NFNL_BATCH_GENID: the kernel refuses the batch (ERESTART) unless the ruleset is at this generation. */
-  generation?: number;
-  /** Key types of sets the batch adds elements to but does not create, by `${family}\0${table}\0${set}`. */
-  keyTypes?: Map<string, SetKeyType | number>;
-}
-
-export interface EncodedMessage {
-  seq: number;
-  start: number;
-  end: number;
-  bytes: Uint8Array;
-  operation: BatchOperation;
-}
-
-export interface EncodedBatch {
-  bytes: Uint8Array;
-  beginSeq: number;
-  endSeq: number;
-  messages: EncodedMessage[];
-}
-
-/** encodeLayout(): operation i is bytes[starts[i], ends[i]) with sequence number seqs[i]. @internal */
-export interface BatchLayout {
-  bytes: Uint8Array;
-  beginSeq: number;
-  endSeq: number;
-  seqs: Uint32Array;
-  starts: Int32Array;
-  ends: Int32Array;
-}
+export type { EncodeOptions, EncodedMessage, EncodedBatch, BatchLayout } from './batch-types.js';

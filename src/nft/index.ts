@@ -45,3 +45,7 @@ export {
   type RuleEvent, type SetEvent, type ElementEvent, type ObjectEvent, type FlowtableEvent, type GenerationEvent,
   type ElementChange, type NamedNftObject,
 } from './monitor.js';
+// Issue 20 (building side): libnftables JSON statements and documents in, big element lists.
+export { compileStatements, statementPart, type Statement } from './build/statements.js';
+export { batchFromJson } from './build/json.js';
+export { ATTRIBUTE_LIMIT } from './batch-elements.js';

@@ -4,7 +4,7 @@
 import { ValidationError } from '../netlink/errors.js';
 import { NFT_DATA_VALUE_MAXLEN, NFT_NAME_MAXLEN, NFT_USERDATA_MAXLEN } from './constants.js';
 import { FAMILIES } from './codec.js';
-import { EXPRESSION_TYPES, type ExpressionType } from './expr/index.js';
+import { DECLARED, EXPRESSION_TYPES, type DeclaredExpression, type ExpressionType } from './expr/index.js';
 import { META_KEYS } from './expr/meta.js';
 import { CT_KEYS } from './expr/ct.js';
 
@@ -104,8 +104,14 @@ const RULE_KEYS = allow('family', 'table', 'chain', 'expressions', 'comment', 'u
 
 type Check = (e: Record<string, unknown>, path: Path) => void;
 
+/** The declared kinds check themselves from their attribute tables (expr/declare.ts). */
+const DECLARED_CHECKS = Object.fromEntries(
+  Object.entries(DECLARED).map(([t, c]) => [t, (e: Record<string, unknown>, p: Path) => c.check(e, p)]),
+) as Record<DeclaredExpression['type'], Check>;
+
 /** One checker per expression type; `satisfies` makes a kind without a checker a compile error. */
 const CHECKS = {
+  ...DECLARED_CHECKS,
   payload: (e, p) => {
     keys(e, PAYLOAD_KEYS, p);
     base(e.base, p, 'base'); u32(e.offset, p, 'offset'); len(e.len, p, 'len');

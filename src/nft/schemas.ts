@@ -99,9 +99,17 @@ const elementSchema = z.union([
   }).strict(),
 ], { errorMap: () => ({ message: 'an element is a value of the set type (string or number) or { key: Uint8Array, ... }' }) });
 
+// Elements may number millions and come from a generator (read once): the list is checked
+// here only for being iterable; each value is checked as it is encoded (batch-elements.ts).
+const elementList = z.custom<Iterable<unknown>>((v) => v !== null && typeof v === 'object' && typeof (v as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function' && typeof v !== 'string',
+  { message: 'must be an array (or iterable) of elements' });
+
 export const elementsSchema = z.object({
-  family, table: name, set: name, elements: z.array(elementSchema), keyType: setType.optional(), setId: u32.optional(),
+  family, table: name, set: name, elements: elementList, keyType: setType.optional(), setId: u32.optional(),
 });
+
+/** One element, as the schema of a list small enough to check with zod (JSON input). */
+export { elementSchema };
 
 const rulesetSchema = z.object({ family: family.optional() });
 

@@ -53,21 +53,24 @@ export function encodeSetElements(w: MessageWriter, s: SetElements): void {
   if (!s.elements.length) return;
   const list = nest(w, NFTA_SET_ELEM_LIST_ELEMENTS);
   let i = 0;
-  for (const e of s.elements) {
-    // libnftnl numbers the element nests 1, 2, 3... (the kernel reads any type as a list
-    // element); doing the same keeps the bytes equal to nft's.
-    const el = nest(w, ++i);
-    if (e.flags !== undefined) w.attrBe32(NFTA_SET_ELEM_FLAGS, e.flags);
-    if (e.timeout !== undefined) w.attrBe64(NFTA_SET_ELEM_TIMEOUT, e.timeout);
-    writeDataValue(w, NFTA_SET_ELEM_KEY, e.key);
-    if (e.keyEnd) writeDataValue(w, NFTA_SET_ELEM_KEY_END, e.keyEnd);
-    if (e.verdict) encodeData(w, NFTA_SET_ELEM_DATA, { verdict: e.verdict });
-    else if (e.data) encodeData(w, NFTA_SET_ELEM_DATA, { value: e.data });
-    const ud = encodeCommentUdata(e.comment, e.userdata, UDATA_SET_ELEM_COMMENT);
-    if (ud) w.attrBytes(NFTA_SET_ELEM_USERDATA, ud);
-    w.nestEnd(el);
-  }
+  // libnftnl numbers the element nests 1, 2, 3... (the kernel reads any type as a list
+  // element); doing the same keeps the bytes equal to nft's.
+  for (const e of s.elements) encodeSetElement(w, e, ++i);
   w.nestEnd(list);
+}
+
+/** One element of NFTA_SET_ELEM_LIST_ELEMENTS, as nest number `n`, in libnftnl's attribute order. */
+export function encodeSetElement(w: MessageWriter, e: SetElement, n: number): void {
+  const el = nest(w, n);
+  if (e.flags !== undefined) w.attrBe32(NFTA_SET_ELEM_FLAGS, e.flags);
+  if (e.timeout !== undefined) w.attrBe64(NFTA_SET_ELEM_TIMEOUT, e.timeout);
+  writeDataValue(w, NFTA_SET_ELEM_KEY, e.key);
+  if (e.keyEnd) writeDataValue(w, NFTA_SET_ELEM_KEY_END, e.keyEnd);
+  if (e.verdict) encodeData(w, NFTA_SET_ELEM_DATA, { verdict: e.verdict });
+  else if (e.data) encodeData(w, NFTA_SET_ELEM_DATA, { value: e.data });
+  const ud = encodeCommentUdata(e.comment, e.userdata, UDATA_SET_ELEM_COMMENT);
+  if (ud) w.attrBytes(NFTA_SET_ELEM_USERDATA, ud);
+  w.nestEnd(el);
 }
 
 function decodeElement(buf: NetlinkBuffer, off: number, len: number): SetElement {

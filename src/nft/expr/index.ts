@@ -20,6 +20,30 @@ import { nat, type NatExpr } from './nat.js';
 import { lookup, type LookupExpr } from './lookup.js';
 import { range, type RangeExpr } from './range.js';
 import { walkNested } from '../../netlink/reader.js';
+import { limit, type LimitExpr } from './limit.js';
+import { log, type LogExpr } from './log.js';
+import { quota, type QuotaExpr } from './quota.js';
+import { reject, type RejectExpr } from './reject.js';
+import { queue, type QueueExpr } from './queue.js';
+import { redir, type RedirExpr } from './redir.js';
+import { notrack, type NotrackExpr } from './notrack.js';
+import { numgen, type NumgenExpr } from './numgen.js';
+import { hash, type HashExpr } from './hash.js';
+import { fib, type FibExpr } from './fib.js';
+import { rt, type RtExpr } from './rt.js';
+import { socket, type SocketExpr } from './socket.js';
+import { tproxy, type TproxyExpr } from './tproxy.js';
+import { synproxy, type SynproxyExpr } from './synproxy.js';
+import { connlimit, type ConnlimitExpr } from './connlimit.js';
+import { dup, type DupExpr } from './dup.js';
+import { fwd, type FwdExpr } from './fwd.js';
+import { last, type LastExpr } from './last.js';
+import { objref, type ObjrefExpr } from './objref.js';
+import { flowOffload, type FlowOffloadExpr } from './flow-offload.js';
+import { byteorder, type ByteorderExpr } from './byteorder.js';
+import { exthdr, type ExthdrExpr } from './exthdr.js';
+import { match, target, type MatchExpr, type TargetExpr } from './xt.js';
+import { dynset, type DynsetExpr } from './dynset.js';
 
 /** An expression the registry has no codec for, kept as the kernel sent it. */
 export interface UnknownExpr {
@@ -32,15 +56,28 @@ export interface UnknownExpr {
 
 export type Expression =
   | PayloadExpr | MetaExpr | CmpExpr | BitwiseExpr | ImmediateExpr | VerdictExpr | CounterExpr | CtExpr
-  | MasqExpr | NatExpr | LookupExpr | RangeExpr | UnknownExpr;
+  | MasqExpr | NatExpr | LookupExpr | RangeExpr | DeclaredExpression | UnknownExpr;
+
+/** The kinds declared as attribute tables (declare.ts), plus dynset. */
+export type DeclaredExpression =
+  | LimitExpr | LogExpr | QuotaExpr | RejectExpr | QueueExpr | RedirExpr | NotrackExpr | NumgenExpr | HashExpr | FibExpr
+  | RtExpr | SocketExpr | TproxyExpr | SynproxyExpr | ConnlimitExpr | DupExpr | FwdExpr | LastExpr | ObjrefExpr
+  | FlowOffloadExpr | ByteorderExpr | ExthdrExpr | MatchExpr | TargetExpr | DynsetExpr;
 
 export type ExpressionType = Expression['type'];
 
 type AnyCodec = ExprCodec<any>;
 
+/** The declared kinds by `type`, with the hand check each carries (rule-check.ts uses them). */
+export const DECLARED = {
+  limit, log, quota, reject, queue, redir, notrack, numgen, hash, fib, rt, socket, tproxy, synproxy, connlimit, dup, fwd,
+  last, objref, flow_offload: flowOffload, byteorder, exthdr, match, target, dynset,
+} satisfies Record<DeclaredExpression['type'], AnyCodec & { check(e: Record<string, unknown>, p: (string | number)[]): void }>;
+
 /** Codec by the `type` of an expression object. `satisfies` makes a missing kind a compile error. */
 export const CODECS = {
   payload, meta, cmp, bitwise, immediate, verdict: immediate, counter, ct, masq, nat, lookup, range,
+  ...DECLARED,
 } satisfies Record<Exclude<ExpressionType, 'unknown'>, AnyCodec>;
 
 /** Codec by kernel name. */
@@ -56,7 +93,12 @@ export function expressionName(e: Expression): string {
 
 /** Write one NFTA_LIST_ELEM { NFTA_EXPR_NAME, NFTA_EXPR_DATA { ... } }. */
 export function encodeExpression(w: MessageWriter, e: Expression): void {
-  const elem = nest(w, NFTA_LIST_ELEM);
+  encodeExpressionAs(w, e, NFTA_LIST_ELEM);
+}
+
+/** { NFTA_EXPR_NAME, NFTA_EXPR_DATA } nested as `type` (NFTA_LIST_ELEM in lists, NFTA_DYNSET_EXPR, NFTA_SET_ELEM_EXPR...). */
+export function encodeExpressionAs(w: MessageWriter, e: Expression, type: number): void {
+  const elem = nest(w, type);
   if (e.type === 'unknown') {
     w.attrString(NFTA_EXPR_NAME, e.name);
     if (e.data) {
@@ -68,9 +110,12 @@ export function encodeExpression(w: MessageWriter, e: Expression): void {
     const codec = CODECS[e.type] as AnyCodec | undefined;
     if (!codec) throw new TypeError(`unknown expression type ${String((e as { type: unknown }).type)}`);
     attrName(w, NFTA_EXPR_NAME, codec.name);
-    const d = nest(w, NFTA_EXPR_DATA);
-    codec.encode(w, e);
-    w.nestEnd(d);
+    // An expression without attributes (notrack) goes without NFTA_EXPR_DATA, as libnftnl sends it.
+    if (codec.attributes.size) {
+      const d = nest(w, NFTA_EXPR_DATA);
+      codec.encode(w, e);
+      w.nestEnd(d);
+    }
   }
   w.nestEnd(elem);
 }
@@ -87,7 +132,9 @@ export function decodeExpression(buf: NetlinkBuffer, off: number, len: number, d
   if (name === undefined) throw new NetlinkDecodeError('expression without NFTA_EXPR_NAME', off);
   const codec = BY_NAME.get(name);
   // Only a known expression's data is parsed as attributes; an unknown one's stays bytes.
-  const data = codec && a.has(NFTA_EXPR_DATA) ? a.nested(NFTA_EXPR_DATA, depth + 1)! : undefined;
+  // An expression without attributes (notrack) may come without NFTA_EXPR_DATA at all.
+  const data = codec && a.has(NFTA_EXPR_DATA) ? a.nested(NFTA_EXPR_DATA, depth + 1)!
+    : codec && codec.attributes.size === 0 ? new Attrs(buf, off, off) : undefined;
   if (codec && data) {
     let known = true;
     for (const t of data.types()) if (!codec.attributes.has(t)) known = false;
@@ -119,6 +166,11 @@ export function formatExpression(e: Expression): string {
   return `[ ${codec.name} ${codec.format(e)}]`;
 }
 
+export type {
+  LimitExpr, LogExpr, QuotaExpr, RejectExpr, QueueExpr, RedirExpr, NotrackExpr, NumgenExpr, HashExpr, FibExpr, RtExpr,
+  SocketExpr, TproxyExpr, SynproxyExpr, ConnlimitExpr, DupExpr, FwdExpr, LastExpr, ObjrefExpr, FlowOffloadExpr,
+  ByteorderExpr, ExthdrExpr, MatchExpr, TargetExpr, DynsetExpr,
+};
 export type {
   PayloadExpr, MetaExpr, CmpExpr, BitwiseExpr, ImmediateExpr, VerdictExpr, CounterExpr, CtExpr, MasqExpr, NatExpr,
   LookupExpr, RangeExpr,
