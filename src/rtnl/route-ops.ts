@@ -1,4 +1,5 @@
 // Route operations over a NetlinkSocket (`ip route add/replace/append/del/show/get`).
+import { consistentDump, type ConsistencyOptions, type DumpList } from '../netlink/consistent.js';
 import { NLM_F_DUMP_FILTERED } from '../netlink/constants.js';
 import { NetlinkError } from '../netlink/errors.js';
 import type { MessageRef } from '../netlink/message.js';
@@ -102,23 +103,24 @@ function isRoute(m: MessageRef): boolean {
 }
 
 /** `ip route show` (table main by default), filtered by the kernel. */
-export async function listRoutes(sock: NetlinkSocket, opts: ListRoutesOptions = {}): Promise<Route[]> {
-  const out: Route[] = [];
-  const plan = await routeDumpPlan(sock, opts);
-  for (const fam of plan.families) {
-    try {
-      for await (const chunk of sock.dumpDatagrams(plan.request(fam), routeReq('list routes', opts.signal))) {
-        const { buf, end } = chunk;
-        for (let p = chunk.start; p < end; p += (buf.view.getUint32(p, true) + 3) & ~3) {
-          const r = routeAt(plan, fam, buf, p);
-          if (r !== undefined) out.push(r);
+export async function listRoutes(sock: NetlinkSocket, opts: ListRoutesOptions & ConsistencyOptions = {}): Promise<DumpList<Route>> {
+  // The plan's link-name dump is part of each attempt: under link churn it is the part flagged.
+  return consistentDump<Route>('list routes', opts, async (out) => {
+    const plan = await routeDumpPlan(sock, opts);
+    for (const fam of plan.families) {
+      try {
+        for await (const chunk of sock.dumpDatagrams(plan.request(fam), routeReq('list routes', opts.signal))) {
+          const { buf, end } = chunk;
+          for (let p = chunk.start; p < end; p += (buf.view.getUint32(p, true) + 3) & ~3) {
+            const r = routeAt(plan, fam, buf, p);
+            if (r !== undefined) out.push(r);
+          }
         }
+      } catch (err) {
+        if (!plan.missingTable(err)) throw err;
       }
-    } catch (err) {
-      if (!plan.missingTable(err)) throw err;
     }
-  }
-  return out;
+  });
 }
 
 /**
