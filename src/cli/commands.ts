@@ -110,7 +110,7 @@ from the current namespace ("id" is left out when none is assigned, as ip does).
   {
     name: 'monitor',
     summary: 'print link/address/route/neighbour events as they happen, until interrupted',
-    usage: `netlinkts monitor [--netns NAME] [--json] [link] [address] [route] [neigh]
+    usage: `netlinkts monitor [--netns NAME] [--json] [link] [address] [route] [neigh] [rule] [nexthop] [fdb]
        netlinkts monitor genl FAMILY[:GROUP]... [--netns NAME]
        netlinkts monitor conntrack [--netns NAME] [--json] [--extended]`,
     options: [
@@ -118,8 +118,9 @@ from the current namespace ("id" is left out when none is assigned, as ip does).
       { name: 'json', help: 'one JSON object a line: {"event": "newlink", ...the object as dump-* --json prints it}' },
       { name: 'raw', help: 'the attribute tree of each event' },
     ],
-    positionals: { min: 0, max: 4, names: 'objects' },
-    details: `Objects: link, address (addr), route, neigh; default all of them. Stops on Ctrl-C (exit 0).
+    positionals: { min: 0, max: 7, names: 'objects' },
+    details: `Objects: link, address (addr), route, neigh, rule, nexthop, fdb; default all but fdb (bridge FDB
+entries; \`neigh\` shows them too, as ip monitor does). Rules and nexthops print as \`ip monitor\`, fdb as \`bridge monitor fdb\`. Stops on Ctrl-C (exit 0).
 \`monitor genl ethtool\` (or ethtool:monitor) prints generic netlink notifications, one JSON object a line.
 \`monitor conntrack\` prints connection events as \`conntrack -E\` does (--json: with the NAT view).
 If the kernel drops events (the receive queue overflowed), a line says so and monitoring goes on.`,
