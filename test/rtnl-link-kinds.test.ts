@@ -6,6 +6,7 @@ import test from 'ava';
 import { NetlinkBuffer, walkAttributes } from '../src/netlink/reader.js';
 import { decodeKindInfoData, encodeKindNewLink, kindInfoData, type KindInfoData } from '../src/rtnl/link-kinds.js';
 import { ipn, withNs } from './helpers/rtnl.js';
+import { listLinks } from '../src/rtnl/index.js';
 import { messagesOf, requestHex, sentDatagrams } from './helpers/strace.js';
 import { NLM_F_ACK, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REQUEST } from '../src/netlink/constants.js';
 
@@ -76,4 +77,20 @@ test('create requests of every declared kind are byte-equal to ip link add ... t
 test('kind data is checked against the declaration: an unknown attribute is refused with its path', (t) => {
   t.throws(() => kindInfoData('gre', { remote: '192.0.2.1', bogus: 1 }), { message: /gre\.data\.bogus.*not an attribute of linkinfo-gre-attrs/ });
   t.throws(() => kindInfoData('nosuchkind', {}), { message: /no declared IFLA_INFO_DATA/ });
+});
+
+test('tun/tap (ip tuntap), macvtap and ifb made by ip decode as ip -j -d link shows them', async (t) => {
+  await withNs('lkt', async ({ name, sock }) => {
+    for (const a of [['link', 'add', 'v0', 'type', 'veth', 'peer', 'name', 'v1'], ['link', 'add', 'mt0', 'link', 'v0', 'type', 'macvtap', 'mode', 'bridge'],
+      ['link', 'add', 'mt1', 'link', 'v0', 'type', 'macvtap', 'mode', 'vepa'], ['link', 'add', 'ifb0', 'type', 'ifb'],
+      ['tuntap', 'add', 'dev', 'tap0', 'mode', 'tap', 'user', '1000', 'group', '100', 'multi_queue'], ['tuntap', 'add', 'dev', 'tun0', 'mode', 'tun', 'pi', 'vnet_hdr'],
+      ['tuntap', 'add', 'dev', 'tap1', 'mode', 'tap', 'user', '4242']]) ipn(name, a);
+    const links = await listLinks(sock);
+    const ip = JSON.parse(ipn(name, ['-j', '-d', 'link', 'show'])) as Array<{ ifname: string; linkinfo?: unknown }>;
+    for (const dev of ['mt0', 'mt1', 'ifb0', 'tap0', 'tun0', 'tap1']) {
+      const ours = links.find((l) => l.ifname === dev)!;
+      t.deepEqual(JSON.parse(JSON.stringify(ours.linkinfo)), ip.find((l) => l.ifname === dev)!.linkinfo, `${dev}: linkinfo as ip -j -d link`);
+    }
+    t.like(links.find((l) => l.ifname === 'tap0')!.linkinfo, { info_kind: 'tun', info_data: { type: 'tap', multi_queue: true, persist: true } });
+  });
 });
