@@ -5,7 +5,8 @@
 import { NetlinkDecodeError } from '../netlink/errors.js';
 import { formatIP, formatIPv6 } from '../netlink/address.js';
 import type { MessageRef } from '../netlink/message.js';
-import { rawAttribute, type NetlinkBuffer } from '../netlink/reader.js';
+import { NetlinkBuffer, rawAttribute, type RawAttribute } from '../netlink/reader.js';
+import { decodeEncap, type RouteEncap } from './route-encap.js';
 import * as C from './constants.js';
 import { familyName } from './address.js';
 import {
@@ -271,7 +272,24 @@ function decodeRouteGeneral(buf: NetlinkBuffer, msgType: number, off: number, en
   if (ciOff >= 0 && (family === C.AF_INET || family === C.AF_INET6)) decodeCacheInfo(buf, ciOff, r);
   if (mxOff >= 0) decodeMetrics(buf, mxOff, mxLen, r);
   if (mpOff >= 0) r.nexthops = decodeMultipath(buf, mpOff, mpLen, hostLen, resolve, cache);
+  if (r.raw !== NO_RAW) {
+    const e = takeEncap(r.raw);
+    if (e) { r.encap = e; if (!r.raw.length) r.raw = NO_RAW; }
+  }
   return r;
+}
+
+/** RTA_ENCAP_TYPE + RTA_ENCAP out of the undecoded attributes, decoded (route-encap.ts). */
+function takeEncap(raw: RawAttribute[]): RouteEncap | undefined {
+  const t = raw.findIndex((x) => x.type === C.RTA_ENCAP_TYPE);
+  const e = raw.findIndex((x) => x.type === C.RTA_ENCAP);
+  if (t < 0 || e < 0 || raw[t]!.data.length < 2) return undefined;
+  const type = raw[t]!.data[0]! | (raw[t]!.data[1]! << 8);
+  const data = raw[e]!.data;
+  const encap = decodeEncap(type, new NetlinkBuffer(data), 0, data.length);
+  raw.splice(Math.max(t, e), 1);
+  raw.splice(Math.min(t, e), 1);
+  return encap;
 }
 
 function decodeCacheInfo(buf: NetlinkBuffer, o: number, r: Route): void {
@@ -371,6 +389,10 @@ function decodeMultipath(buf: NetlinkBuffer, off: number, len: number, hostLen: 
         default: (nh.raw ??= []).push(rawAttribute(buf, rt & 0x3fff, o, l, rt));
       }
       a += (alen + 3) & ~3;
+    }
+    if (nh.raw) {
+      const e = takeEncap(nh.raw);
+      if (e) { nh.encap = e; if (!nh.raw.length) delete nh.raw; }
     }
     // ip prints gateway/via before dev; keep that key order for readable JSON.
     out.push(nh.gateway !== undefined || nh.via !== undefined ? reorderNexthop(nh) : nh);

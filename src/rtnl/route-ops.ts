@@ -1,4 +1,5 @@
 // Route operations over a NetlinkSocket (`ip route add/replace/append/del/show/get`).
+import type { EncapSpec } from './route-encap.js';
 import { consistentDump, type ConsistencyOptions, type DumpList } from '../netlink/consistent.js';
 import { NLM_F_DUMP_FILTERED } from '../netlink/constants.js';
 import { NetlinkError } from '../netlink/errors.js';
@@ -29,6 +30,8 @@ export interface NexthopSpec {
   /** 1-256 (default 1). */
   weight?: number;
   onlink?: boolean;
+  /** This hop's lwtunnel encapsulation (`nexthop via X dev Y encap ...`). */
+  encap?: EncapSpec;
 }
 
 /** `ip route add TO [via GW] [dev DEV] ...`, with ip's words. */
@@ -63,6 +66,8 @@ export interface RouteSpec {
   nexthops?: NexthopSpec[];
   /** Forward through this nexthop object (RTA_NH_ID, `ip route add ... nhid N`): instead of via/dev/nexthops. */
   nhid?: number;
+  /** lwtunnel encapsulation (`ip route add ... encap ip|ip6|mpls|seg6 ...`). */
+  encap?: EncapSpec;
 }
 
 export interface ListRoutesOptions {
@@ -292,6 +297,7 @@ export function routeAttrs(spec: RouteSpec, forDelete: boolean, ifindexOf: (sel:
   }
   if (spec.dev !== undefined) a.oif = ifindexOf(spec.dev);
   if (spec.nhid !== undefined) a.nhid = spec.nhid;
+  if (spec.encap !== undefined) a.encap = spec.encap;
   if (spec.src !== undefined) a.prefsrc = parseIP(spec.src);
   if (spec.from !== undefined) {
     const p = parseAddressPrefix(spec.from);
@@ -332,6 +338,7 @@ export function routeAttrs(spec: RouteSpec, forDelete: boolean, ifindexOf: (sel:
         if (gf !== family) n.viaFamily = gf;
       }
       if (nh.dev !== undefined) n.ifindex = ifindexOf(nh.dev);
+      if (nh.encap !== undefined) n.encap = nh.encap;
       nhs.push(n);
     }
     a.nexthops = nhs;
