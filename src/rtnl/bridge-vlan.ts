@@ -108,6 +108,8 @@ export function decodeBridgeVlans(m: MessageRef): BridgeVlanPort | undefined {
   const vlans: BridgeVlan[] = [];
   let start: number | undefined;
   for (const v of af['vlan-info'] ?? []) {
+    // A short entry (not a whole struct bridge_vlan_info) comes back as bytes: bridge skips what it cannot read.
+    if (!v || !Array.isArray(v.flags) || typeof v.vid !== 'number') continue;
     if (v.flags.includes('range-begin')) { start = v.vid; continue; }
     const from = v.flags.includes('range-end') && start !== undefined ? start : v.vid;
     start = undefined;
