@@ -6,7 +6,7 @@ import { NetlinkDecodeError } from '../netlink/errors.js';
 import { formatIP, formatIPv6 } from '../netlink/address.js';
 import type { MessageRef } from '../netlink/message.js';
 import { NetlinkBuffer, rawAttribute, type RawAttribute } from '../netlink/reader.js';
-import { decodeEncap, type RouteEncap } from './route-encap.js';
+import { ENCAP_DECLARED, decodeEncap, type RouteEncap } from './route-encap.js';
 import * as C from './constants.js';
 import { familyName } from './address.js';
 import {
@@ -273,23 +273,29 @@ function decodeRouteGeneral(buf: NetlinkBuffer, msgType: number, off: number, en
   if (mxOff >= 0) decodeMetrics(buf, mxOff, mxLen, r);
   if (mpOff >= 0) r.nexthops = decodeMultipath(buf, mpOff, mpLen, hostLen, resolve, cache);
   if (r.raw !== NO_RAW) {
-    const e = takeEncap(r.raw);
-    if (e) { r.encap = e; if (!r.raw.length) r.raw = NO_RAW; }
+    const e = encapOf(r.raw);
+    if (e) r.encap = e;
   }
   return r;
 }
 
-/** RTA_ENCAP_TYPE + RTA_ENCAP out of the undecoded attributes, decoded (route-encap.ts). */
-function takeEncap(raw: RawAttribute[]): RouteEncap | undefined {
-  const t = raw.findIndex((x) => x.type === C.RTA_ENCAP_TYPE);
-  const e = raw.findIndex((x) => x.type === C.RTA_ENCAP);
-  if (t < 0 || e < 0 || raw[t]!.data.length < 2) return undefined;
-  const type = raw[t]!.data[0]! | (raw[t]!.data[1]! << 8);
-  const data = raw[e]!.data;
-  const encap = decodeEncap(type, new NetlinkBuffer(data), 0, data.length);
-  raw.splice(Math.max(t, e), 1);
-  raw.splice(Math.min(t, e), 1);
-  return encap;
+/**
+ * The encapsulation of RTA_ENCAP_TYPE + RTA_ENCAP (route-encap.ts), a view: the two attributes
+ * stay in `raw` as well, so a decoded route re-encodes to the same bytes. A type without a
+ * declared set, or a payload its set cannot read, gives no view (the bytes are in raw).
+ */
+function encapOf(raw: readonly RawAttribute[]): RouteEncap | undefined {
+  const t = raw.find((x) => x.type === C.RTA_ENCAP_TYPE);
+  const e = raw.find((x) => x.type === C.RTA_ENCAP);
+  if (!t || !e || t.data.length < 2) return undefined;
+  const type = t.data[0]! | (t.data[1]! << 8);
+  if (!ENCAP_DECLARED.has(type)) return undefined;
+  try {
+    return decodeEncap(type, new NetlinkBuffer(e.data), 0, e.data.length);
+  } catch (err) {
+    if (err instanceof NetlinkDecodeError) return undefined;
+    throw err;
+  }
 }
 
 function decodeCacheInfo(buf: NetlinkBuffer, o: number, r: Route): void {
@@ -391,8 +397,8 @@ function decodeMultipath(buf: NetlinkBuffer, off: number, len: number, hostLen: 
       a += (alen + 3) & ~3;
     }
     if (nh.raw) {
-      const e = takeEncap(nh.raw);
-      if (e) { nh.encap = e; if (!nh.raw.length) delete nh.raw; }
+      const e = encapOf(nh.raw);
+      if (e) nh.encap = e;
     }
     // ip prints gateway/via before dev; keep that key order for readable JSON.
     out.push(nh.gateway !== undefined || nh.via !== undefined ? reorderNexthop(nh) : nh);

@@ -60,6 +60,8 @@ export const lwtunnelSpec = {
 let family: NetlinkFamily | undefined;
 const lwt = (): NetlinkFamily => (family ??= new NetlinkFamily(lwtunnelSpec as unknown as FamilyDecl, { nestedFlag: false }));
 const SETS: Record<number, string> = { 1: 'mpls-iptunnel-attrs', 2: 'lwtunnel-ip-attrs', 4: 'lwtunnel-ip6-attrs', 5: 'seg6-iptunnel-attrs' };
+/** Encapsulation types with a declared set (the ones a route's `encap` view is made for). */
+export const ENCAP_DECLARED: ReadonlySet<number> = new Set(Object.keys(SETS).map(Number));
 
 /** A route's (or nexthop's) encapsulation, keys as ip -j prints them after "encap". */
 export type RouteEncap =
