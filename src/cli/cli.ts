@@ -21,6 +21,10 @@ function load(name: string): Promise<CommandModule> {
     case 'netns': return import('./commands/netns.js');
     case 'monitor': return import('./commands/monitor.js');
     case 'decode': return import('./commands/decode.js');
+    case 'dump-rules': return import('./commands/dump-rules.js');
+    case 'dump-nexthops': return import('./commands/dump-nexthops.js');
+    case 'dump-fdb': return import('./commands/dump-fdb.js');
+    case 'dump-vlans': return import('./commands/dump-vlans.js');
     default: throw new UsageError(`unknown command "${name}"`);
   }
 }

@@ -110,7 +110,7 @@ from the current namespace ("id" is left out when none is assigned, as ip does).
   {
     name: 'monitor',
     summary: 'print link/address/route/neighbour events as they happen, until interrupted',
-    usage: `netlinkts monitor [--netns NAME] [--json] [link] [address] [route] [neigh]
+    usage: `netlinkts monitor [--netns NAME] [--json] [link] [address] [route] [neigh] [rule] [nexthop] [fdb]
        netlinkts monitor genl FAMILY[:GROUP]... [--netns NAME]
        netlinkts monitor conntrack [--netns NAME] [--json] [--extended]
        netlinkts monitor tc [--netns NAME] [--json]`,
@@ -119,8 +119,9 @@ from the current namespace ("id" is left out when none is assigned, as ip does).
       { name: 'json', help: 'one JSON object a line: {"event": "newlink", ...the object as dump-* --json prints it}' },
       { name: 'raw', help: 'the attribute tree of each event' },
     ],
-    positionals: { min: 0, max: 4, names: 'objects' },
-    details: `Objects: link, address (addr), route, neigh; default all of them. Stops on Ctrl-C (exit 0).
+    positionals: { min: 0, max: 7, names: 'objects' },
+    details: `Objects: link, address (addr), route, neigh, rule, nexthop, fdb; default all but fdb (bridge FDB
+entries; \`neigh\` shows them too, as ip monitor does). Rules and nexthops print as \`ip monitor\`, fdb as \`bridge monitor fdb\`. Stops on Ctrl-C (exit 0).
 \`monitor genl ethtool\` (or ethtool:monitor) prints generic netlink notifications, one JSON object a line.
 \`monitor conntrack\` prints connection events as \`conntrack -E\` does (--json: with the NAT view).
 If the kernel drops events (the receive queue overflowed), a line says so and monitoring goes on.`,
@@ -190,6 +191,50 @@ Example: netlinkts ynl --family ethtool --do channels-get --json '{"header": {"d
 \`netlinkts monitor tc\` prints changes as they happen.`,
   },
 ];
+
+const NO_RAW = [NETNS, ALL_NETNS, { name: 'json', help: 'one JSON array, with the field names and value formats of the tool named above' }];
+const DETAILS: OptionSpec = { name: 'details', help: 'as the tool\'s -d (protocol and scope always shown)' };
+const LIST_NOTE = 'Dumps the kernel flags inconsistent (NLM_F_DUMP_INTR) are taken again.\nExit status: 0 success, 1 runtime error, 2 usage error.';
+
+// Routing and bridge lists (issue #22), appended.
+(COMMANDS as CommandSpec[]).push(
+  {
+    name: 'dump-rules',
+    summary: 'list policy routing rules (like `ip rule show`)',
+    usage: 'netlinkts dump-rules [--netns NAME | --all-netns] [--family inet|inet6] [--details] [--json]',
+    options: [...NO_RAW, DETAILS, { name: 'family', value: 'FAMILY', help: 'inet (default, as ip) or inet6' }],
+    exclusive: [['netns', 'all-netns']],
+    details: `--json prints what \`ip -j rule show\` prints. ${LIST_NOTE}`,
+  },
+  {
+    name: 'dump-nexthops',
+    summary: 'list nexthop objects (like `ip nexthop show`)',
+    usage: 'netlinkts dump-nexthops [--netns NAME | --all-netns] [--family inet|inet6] [--dev NAME] [--groups] [--fdb] [--details] [--json]',
+    options: [...NO_RAW, DETAILS, { name: 'family', value: 'FAMILY', help: 'inet or inet6 (default both, as ip)' },
+      { name: 'dev', value: 'NAME', help: 'only nexthops through this link (filtered by the kernel)' },
+      { name: 'groups', help: 'only groups' }, { name: 'fdb', help: 'only fdb nexthops' }],
+    exclusive: [['netns', 'all-netns']],
+    details: `--json prints what \`ip -j nexthop show\` prints. ${LIST_NOTE}`,
+  },
+  {
+    name: 'dump-fdb',
+    summary: 'list bridge and vxlan forwarding entries (like `bridge fdb show`)',
+    usage: 'netlinkts dump-fdb [--netns NAME | --all-netns] [--dev NAME] [--br NAME] [--vlan VID] [--dynamic] [--stats] [--json]',
+    options: [...NO_RAW, { name: 'dev', value: 'NAME', help: 'only entries of this port or device (then left out of each entry, as bridge)' },
+      { name: 'br', value: 'NAME', help: 'only entries of this bridge\'s ports' }, { name: 'vlan', value: 'VID', help: 'only this VLAN' },
+      { name: 'dynamic', help: 'only dynamic entries' }, { name: 'stats', help: 'used/updated times, as bridge -s' }],
+    exclusive: [['netns', 'all-netns']],
+    details: `--json prints what \`bridge -j fdb show\` prints. ${LIST_NOTE}`,
+  },
+  {
+    name: 'dump-vlans',
+    summary: 'list bridge port VLANs (like `bridge vlan show`)',
+    usage: 'netlinkts dump-vlans [--netns NAME | --all-netns] [--dev NAME] [--compressed] [--json]',
+    options: [...NO_RAW, { name: 'dev', value: 'NAME', help: 'only this port' }, { name: 'compressed', help: 'VLAN ranges folded by the kernel, as bridge -compressvlans' }],
+    exclusive: [['netns', 'all-netns']],
+    details: `--json prints what \`bridge -j vlan show\` prints (nothing where the kernel has no VLAN filtering). ${LIST_NOTE}`,
+  },
+);
 
 export function findCommand(name: string): CommandSpec | undefined {
   return COMMANDS.find((c) => c.name === name);

@@ -1,4 +1,5 @@
 // Address operations over a NetlinkSocket (`ip addr add/replace/del/show/flush`).
+import { consistentDump, type ConsistencyOptions, type DumpList } from '../netlink/consistent.js';
 import { NLM_F_DUMP_FILTERED } from '../netlink/constants.js';
 import type { NetlinkSocket, RequestOptions } from '../netlink/socket.js';
 import { validate } from '../netlink/validate.js';
@@ -63,20 +64,20 @@ export function familyNumber(f: 4 | 6 | 'inet' | 'inet6' | undefined): number {
 const lifetime = (v: number | 'forever' | undefined): number | undefined => (v === 'forever' ? C.INFINITY_LIFE_TIME : v);
 
 /** `ip addr show [dev DEV]`, flat: one entry per address. */
-export async function listAddresses(sock: NetlinkSocket, opts: ListAddressesOptions = {}): Promise<Address[]> {
+export async function listAddresses(sock: NetlinkSocket, opts: ListAddressesOptions & ConsistencyOptions = {}): Promise<DumpList<Address>> {
   const ifindex = opts.dev !== undefined ? await linkIndex(sock, opts.dev, `list addresses: dev ${opts.dev}`) : 0;
-  const names = (opts.resolveNames ?? true) ? await linkNameMap(sock, { signal: opts.signal }) : undefined;
-  const resolve = names ? (i: number): string | undefined => names.get(i) : undefined;
-  const out: Address[] = [];
-  const req = encodeAddressDump(familyNumber(opts.family), ifindex);
-  for await (const batch of sock.dumpBatches(req, addrReq('list addresses', opts.signal))) {
-    for (const m of batch) {
-      if (m.type !== C.RTM_NEWADDR) continue;
-      if (ifindex && !(m.flags & NLM_F_DUMP_FILTERED) && m.buf.u32(m.payloadStart + 4) !== ifindex) continue;
-      out.push(decodeAddress(m, resolve));
+  return consistentDump<Address>('list addresses', opts, async (out) => {
+    const names = (opts.resolveNames ?? true) ? await linkNameMap(sock, { signal: opts.signal }) : undefined;
+    const resolve = names ? (i: number): string | undefined => names.get(i) : undefined;
+    const req = encodeAddressDump(familyNumber(opts.family), ifindex);
+    for await (const batch of sock.dumpBatches(req, addrReq('list addresses', opts.signal))) {
+      for (const m of batch) {
+        if (m.type !== C.RTM_NEWADDR) continue;
+        if (ifindex && !(m.flags & NLM_F_DUMP_FILTERED) && m.buf.u32(m.payloadStart + 4) !== ifindex) continue;
+        out.push(decodeAddress(m, resolve));
+      }
     }
-  }
-  return out;
+  });
 }
 
 async function resolveSpec(sock: NetlinkSocket, spec: AddressSpec, op: string): Promise<AddressAttrs> {

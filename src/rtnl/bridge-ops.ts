@@ -1,4 +1,5 @@
 // Bridge port and VLAN operations over a NetlinkSocket (`bridge link show/set`, `bridge vlan add/del`).
+import { consistentDump, type ConsistencyOptions, type DumpList } from '../netlink/consistent.js';
 import type { NetlinkSocket, RequestOptions } from '../netlink/socket.js';
 import { validate } from '../netlink/validate.js';
 import * as C from './constants.js';
@@ -7,7 +8,7 @@ import {
   AF_BRIDGE, decodeBridgePort, describeBridgeAttribute, encodeBridgePortDump, encodeBridgePortSet, type BridgePort, type BridgePortSettings,
   type LinkLookup,
 } from './bridge-port.js';
-import { encodeBridgeVlan, type BridgeVlanSpec } from './bridge-vlan.js';
+import { decodeBridgeVlans, encodeBridgeVlan, encodeBridgeVlanDump, type BridgeVlanPort, type BridgeVlanSpec } from './bridge-vlan.js';
 
 const IFINFOMSG_LEN = 16;
 const brReq = (operation: string, signal?: AbortSignal): RequestOptions => ({
@@ -31,21 +32,21 @@ async function lookup(sock: NetlinkSocket, signal?: AbortSignal): Promise<LinkLo
 }
 
 /** `bridge link show`: every bridge port with its STP state and port options. */
-export async function listBridgePorts(sock: NetlinkSocket, opts: ListBridgePortsOptions = {}): Promise<BridgePort[]> {
+export async function listBridgePorts(sock: NetlinkSocket, opts: ListBridgePortsOptions & ConsistencyOptions = {}): Promise<DumpList<BridgePort>> {
   const dev = opts.dev !== undefined ? await linkIndex(sock, opts.dev, `list bridge ports: dev ${opts.dev}`) : undefined;
   const master = opts.master !== undefined ? await linkIndex(sock, opts.master, `list bridge ports: master ${opts.master}`) : undefined;
-  const links = await lookup(sock, opts.signal);
-  const out: BridgePort[] = [];
-  for await (const batch of sock.dumpBatches(encodeBridgePortDump(), brReq('list bridge ports', opts.signal))) {
-    for (const m of batch) {
-      if (m.type !== C.RTM_NEWLINK || m.buf.u8(m.payloadStart) !== AF_BRIDGE) continue;
-      const p = decodeBridgePort(m, links);
-      if (dev !== undefined && p.ifindex !== dev) continue;
-      if (master !== undefined && p.attrs.master !== master) continue;
-      out.push(p);
+  return consistentDump<BridgePort>('list bridge ports', opts, async (out) => {
+    const links = await lookup(sock, opts.signal);
+    for await (const batch of sock.dumpBatches(encodeBridgePortDump(), brReq('list bridge ports', opts.signal))) {
+      for (const m of batch) {
+        if (m.type !== C.RTM_NEWLINK || m.buf.u8(m.payloadStart) !== AF_BRIDGE) continue;
+        const p = decodeBridgePort(m, links);
+        if (dev !== undefined && p.ifindex !== dev) continue;
+        if (master !== undefined && p.attrs.master !== master) continue;
+        out.push(p);
+      }
     }
-  }
-  return out;
+  });
 }
 
 /** `bridge link set dev DEV ...`: port options through the bridge family (IFLA_PROTINFO). */
@@ -73,4 +74,27 @@ export function addBridgeVlan(sock: NetlinkSocket, spec: BridgeVlanSpec & { dev:
 /** `bridge vlan del vid VID dev DEV`. */
 export function deleteBridgeVlan(sock: NetlinkSocket, spec: BridgeVlanSpec & { dev: LinkSelector }, opts: { signal?: AbortSignal } = {}): Promise<void> {
   return vlan(sock, 'del', spec, opts.signal);
+}
+
+export interface ListBridgeVlansOptions {
+  /** Only this port (filtered here, as bridge does). */
+  dev?: LinkSelector;
+  /** Ranges as range-begin/range-end pairs (`bridge -compressvlans vlan show`). */
+  compressed?: boolean;
+  signal?: AbortSignal;
+}
+
+/** `bridge vlan show`: the ports that have VLANs, with them (none where VLAN filtering is absent). */
+export async function listBridgeVlans(sock: NetlinkSocket, opts: ListBridgeVlansOptions & ConsistencyOptions = {}): Promise<DumpList<BridgeVlanPort>> {
+  const dev = opts.dev !== undefined ? await linkIndex(sock, opts.dev, `list bridge vlans: dev ${opts.dev}`) : undefined;
+  return consistentDump<BridgeVlanPort>('list bridge vlans', opts, async (out) => {
+    for await (const batch of sock.dumpBatches(encodeBridgeVlanDump(opts.compressed), brReq('list bridge vlans', opts.signal))) {
+      for (const m of batch) {
+        if (m.type !== C.RTM_NEWLINK || m.buf.u8(m.payloadStart) !== AF_BRIDGE) continue;
+        if (dev !== undefined && m.buf.s32(m.payloadStart + 4) !== dev) continue;
+        const p = decodeBridgeVlans(m);
+        if (p) out.push(p);
+      }
+    }
+  });
 }

@@ -1,4 +1,5 @@
 // Bridge FDB operations over a NetlinkSocket (`bridge fdb add/append/replace/del/show`).
+import { consistentDump, type ConsistencyOptions, type DumpList } from '../netlink/consistent.js';
 import { parseIP, parseMac } from '../netlink/address.js';
 import { NLM_F_DUMP_FILTERED } from '../netlink/constants.js';
 import type { NetlinkSocket, RequestOptions } from '../netlink/socket.js';
@@ -55,23 +56,23 @@ const fdbReq = (operation: string, signal?: AbortSignal): RequestOptions => ({
 });
 
 /** `bridge fdb show`. */
-export async function listFdb(sock: NetlinkSocket, opts: ListFdbOptions = {}): Promise<FdbEntry[]> {
+export async function listFdb(sock: NetlinkSocket, opts: ListFdbOptions & ConsistencyOptions = {}): Promise<DumpList<FdbEntry>> {
   const ifindex = opts.dev !== undefined ? await linkIndex(sock, opts.dev, `list fdb: dev ${opts.dev}`) : undefined;
   const master = opts.master !== undefined ? await linkIndex(sock, opts.master, `list fdb: br ${opts.master}`) : undefined;
-  const names = (opts.resolveNames ?? true) ? await linkNameMap(sock, { signal: opts.signal }) : undefined;
-  const resolve = names ? (i: number): string | undefined => names.get(i) : undefined;
-  const out: FdbEntry[] = [];
-  for await (const batch of sock.dumpBatches(encodeFdbDump({ ifindex, master }), fdbReq('list fdb', opts.signal))) {
-    for (const m of batch) {
-      if (m.type !== C.RTM_NEWNEIGH || m.buf.u8(m.payloadStart) !== AF_BRIDGE) continue;
-      const e = decodeFdb(m, resolve);
-      if (!(m.flags & NLM_F_DUMP_FILTERED) && ifindex !== undefined && e.ifindex !== ifindex) continue;
-      if (opts.vlan !== undefined && (e.vlan ?? 0) !== opts.vlan) continue;
-      if (opts.dynamic && m.buf.u16(m.payloadStart + 8) & C.NUD_PERMANENT) continue;
-      out.push(e);
+  return consistentDump<FdbEntry>('list fdb', opts, async (out) => {
+    const names = (opts.resolveNames ?? true) ? await linkNameMap(sock, { signal: opts.signal }) : undefined;
+    const resolve = names ? (i: number): string | undefined => names.get(i) : undefined;
+    for await (const batch of sock.dumpBatches(encodeFdbDump({ ifindex, master }), fdbReq('list fdb', opts.signal))) {
+      for (const m of batch) {
+        if (m.type !== C.RTM_NEWNEIGH || m.buf.u8(m.payloadStart) !== AF_BRIDGE) continue;
+        const e = decodeFdb(m, resolve);
+        if (!(m.flags & NLM_F_DUMP_FILTERED) && ifindex !== undefined && e.ifindex !== ifindex) continue;
+        if (opts.vlan !== undefined && (e.vlan ?? 0) !== opts.vlan) continue;
+        if (opts.dynamic && m.buf.u16(m.payloadStart + 8) & C.NUD_PERMANENT) continue;
+        out.push(e);
+      }
     }
-  }
-  return out;
+  });
 }
 
 /**

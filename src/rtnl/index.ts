@@ -122,3 +122,7 @@ export {
 export { encodeBridgeVlan, bridgeVlanAfSpec, type BridgeVlanSpec } from './bridge-vlan.js';
 export { listBridgePorts, setBridgePort, addBridgeVlan, deleteBridgeVlan, type ListBridgePortsOptions } from './bridge-ops.js';
 export { bridgePortJson } from './print/bridge.js';
+export { listBridgeVlans, type ListBridgeVlansOptions } from './bridge-ops.js';
+export { decodeBridgeVlans, encodeBridgeVlanDump, type BridgeVlan, type BridgeVlanPort } from './bridge-vlan.js';
+export { consistentDump, type ConsistencyOptions, type DumpList } from '../netlink/consistent.js';
+export { KIND_SETS, DATALESS_KINDS, decodeKindInfoData, encodeKindNewLink, kindInfoData, kindSet, rtLinkKinds, type KindInfoData } from './link-kinds.js';

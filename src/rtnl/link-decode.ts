@@ -7,6 +7,8 @@ import { NetlinkBuffer, rawAttribute, walkNested, type RawAttribute } from '../n
 import * as C from './constants.js';
 import type { BridgePortInfoData, Link, LinkInfo, LinkStats64, OtherLinkInfo, RawInfoData, VxlanInfoData } from './link-types.js';
 import { ADDR_GEN_MODES, HEX2, groupName, linkFlagNames } from './link-format.js';
+import { decodeKindInfoData, kindSet } from './link-kinds.js';
+import { kindInfoDataJson } from './link-kinds-print.js';
 import { decodeBridgeData, decodeBridgePortData, decodeMacvlanData, decodeVlanData, decodeVxlanData } from './link-kind-decode.js';
 
 /** struct ifinfomsg. */
@@ -197,7 +199,11 @@ function decodeLinkInfo(buf: NetlinkBuffer, off: number, len: number): LinkInfo 
       case 'vxlan': info.info_data = decodeVxlanData(buf, dataOff, dataLen) as RawInfoData; break;
       case 'macvlan': case 'macvtap': info.info_data = decodeMacvlanData(buf, dataOff, dataLen) as RawInfoData; break;
       case 'vlan': info.info_data = decodeVlanData(buf, dataOff, dataLen) as RawInfoData; break;
-      default: info.info_data = { raw: rawList(buf, dataOff, dataLen) };
+      default: {
+        // Kinds declared on the rt-link spec tables (link-kinds.ts) decode by their set.
+        const k = info.info_kind !== undefined && kindSet(info.info_kind) ? info.info_kind : undefined;
+        info.info_data = k ? kindInfoDataJson(k, decodeKindInfoData(k, buf, dataOff, dataLen)!) as unknown as RawInfoData : { raw: rawList(buf, dataOff, dataLen) };
+      }
     }
   }
   if (slaveOff >= 0) {

@@ -2,6 +2,7 @@
 // move, delete, delete a whole group. Inputs are validated (zod, loaded on first use by a
 // mutating call) before anything is sent; kernel refusals come back as NetlinkError naming
 // the operation ("create link veth0: EEXIST ...") and the IFLA_* attribute it pointed at.
+import { consistentDump, type ConsistencyOptions, type DumpList } from '../netlink/consistent.js';
 import { NLM_F_DUMP_FILTERED, NLM_F_ECHO } from '../netlink/constants.js';
 import { NetlinkError, ValidationError } from '../netlink/errors.js';
 import type { MessageRef } from '../netlink/message.js';
@@ -174,13 +175,13 @@ export async function* dumpLinks(sock: NetlinkSocket, opts: Omit<ListLinksOption
  * All links (`ip -d link show`), filtered by the kernel when kind/master are given.
  * Names of masters and peers are resolved like ip does (see resolveLinkNames).
  */
-export async function listLinks(sock: NetlinkSocket, opts: ListLinksOptions = {}): Promise<Link[]> {
+export async function listLinks(sock: NetlinkSocket, opts: ListLinksOptions & ConsistencyOptions = {}): Promise<DumpList<Link>> {
   let master: number | undefined;
   if (opts.master !== undefined) master = await linkIndex(sock, opts.master, `list links: master ${opts.master}`);
-  const links: Link[] = [];
-  for await (const l of dumpLinks(sock, { ...opts, master })) links.push(l);
-  if (opts.resolveNames ?? true) await resolveNames(sock, links, opts.kind !== undefined || master !== undefined);
-  return links;
+  return consistentDump<Link>('list links', opts, async (links) => {
+    for await (const l of dumpLinks(sock, { ...opts, master })) links.push(l);
+    if (opts.resolveNames ?? true) await resolveNames(sock, links, opts.kind !== undefined || master !== undefined);
+  });
 }
 
 async function resolveNames(sock: NetlinkSocket, links: Link[], partial: boolean): Promise<void> {

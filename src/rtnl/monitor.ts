@@ -17,6 +17,9 @@ import { decodeAddress, encodeAddressDump, type Address } from './address.js';
 import { decodeRoute, encodeRouteDump, type Route } from './route.js';
 import { decodeNeighbour, encodeNeighbourDump, type Neighbour } from './neighbour.js';
 import { decodeNsid, encodeNsidDump, type NsidEntry } from './nsid.js';
+import { RULE_HEADER_LEN, decodeRule, encodeRuleDump, type Rule } from './rule.js';
+import { NHMSG_LEN, decodeNexthop, encodeNexthopDump, type Nexthop } from './nexthop.js';
+import { decodeFdb, type FdbEntry } from './fdb.js';
 
 /** Multicast groups by name (RTNLGRP_* in linux/rtnetlink.h). */
 export const RTNL_MONITOR_GROUPS = {
@@ -27,13 +30,20 @@ export const RTNL_MONITOR_GROUPS = {
   'ipv6-route': C.RTNLGRP_IPV6_ROUTE,
   neighbour: C.RTNLGRP_NEIGH,
   nsid: C.RTNLGRP_NSID,
+  'ipv4-rule': C.RTNLGRP_IPV4_RULE,
+  'ipv6-rule': C.RTNLGRP_IPV6_RULE,
+  nexthop: C.RTNLGRP_NEXTHOP,
 } as const;
 
 export type RtnlGroupName = keyof typeof RTNL_MONITOR_GROUPS;
-/** A group, or a kind standing for its groups: 'address' = both address groups, 'route' = both route groups. */
-export type RtnlGroupSelector = RtnlGroupName | 'address' | 'route';
+/**
+ * A group, or a kind standing for its groups: 'address' = both address groups, 'route' = both
+ * route groups, 'rule' = both rule groups, 'fdb' = the neighbour group (bridge FDB entries are
+ * neighbours of family AF_BRIDGE there).
+ */
+export type RtnlGroupSelector = RtnlGroupName | 'address' | 'route' | 'rule' | 'fdb';
 
-export type RtnlKind = 'link' | 'bridge-port' | 'address' | 'route' | 'neighbour' | 'nsid';
+export type RtnlKind = 'link' | 'bridge-port' | 'address' | 'route' | 'neighbour' | 'nsid' | 'rule' | 'nexthop' | 'fdb';
 
 /**
  * RTM_NEWLINK is both creation and change: 'new' when the kernel flags the message with
@@ -50,7 +60,12 @@ export type AddressEvent = ChangeEvent<'address', Address>;
 export type RouteEvent = ChangeEvent<'route', Route>;
 export type NeighbourEvent = ChangeEvent<'neighbour', Neighbour>;
 export type NsidEvent = ChangeEvent<'nsid', NsidEntry>;
-export type RtnlEvent = LinkEvent | BridgePortEvent | AddressEvent | RouteEvent | NeighbourEvent | NsidEvent;
+/** Policy rules (RTNLGRP_IPV4_RULE/IPV6_RULE): a rule has no id, its whole content is its identity. */
+export type RuleEvent = ChangeEvent<'rule', Rule>;
+export type NexthopEvent = ChangeEvent<'nexthop', Nexthop>;
+/** Bridge and vxlan FDB entries: the AF_BRIDGE messages of the neighbour group. */
+export type FdbEvent = ChangeEvent<'fdb', FdbEntry>;
+export type RtnlEvent = LinkEvent | BridgePortEvent | AddressEvent | RouteEvent | NeighbourEvent | NsidEvent | RuleEvent | NexthopEvent | FdbEvent;
 
 export interface RtnlMonitorOptions extends SubscriptionOptions {
   /** What to follow. Default: every group in RTNL_MONITOR_GROUPS. */
@@ -223,8 +238,13 @@ function makeDecoder(names: NameTable, groups: ReadonlySet<number>): Subscriptio
         const o = m.payloadStart;
         const family = b.u8(o);
         const proxy = (b.u8(o + 10) & C.NTF_PROXY) !== 0;
-        const object = decodeNeighbour(m, resolver(nsid));
         const deleted = m.type === C.RTM_DELNEIGH;
+        if (family === C.AF_BRIDGE) {
+          // FDB entries get no key: the listing leaves them out (it would be every device's
+          // multicast addresses), so their changes always pass through.
+          return { event: { type: deleted ? 'deleted' : 'new', kind: 'fdb', object: decodeFdb(m, resolver(nsid)) } };
+        }
+        const object = decodeNeighbour(m, resolver(nsid));
         // IP neighbours are keyed by interface and destination. Bridge FDB entries (family
         // bridge) get no key: the listing leaves them out (it would be every device's
         // multicast addresses), so their changes always pass through.
@@ -233,6 +253,28 @@ function makeDecoder(names: NameTable, groups: ReadonlySet<number>): Subscriptio
           event: { type: deleted ? 'deleted' : 'new', kind: 'neighbour', object },
           key,
           state: deleted ? undefined : messageState(m, C.NDMSG_LEN, NEIGHBOUR_VOLATILE),
+          upsert: true,
+        };
+      }
+      case C.RTM_NEWRULE:
+      case C.RTM_DELRULE: {
+        const family = m.buf.u8(m.payloadStart);
+        if (!groups.has(family === C.AF_INET6 ? C.RTNLGRP_IPV6_RULE : C.RTNLGRP_IPV4_RULE)) return undefined;
+        const deleted = m.type === C.RTM_DELRULE;
+        // The kernel fills RTM_NEWRULE and RTM_DELRULE alike (fib_nl_fill_rule): the message
+        // body names the rule.
+        const body = messageState(m, RULE_HEADER_LEN);
+        return { event: { type: deleted ? 'deleted' : 'new', kind: 'rule', object: decodeRule(m) }, key: `rule/${body}`, state: deleted ? undefined : body, upsert: true };
+      }
+      case C.RTM_NEWNEXTHOP:
+      case C.RTM_DELNEXTHOP: {
+        if (!groups.has(C.RTNLGRP_NEXTHOP)) return undefined;
+        const object = decodeNexthop(m, resolver(nsid));
+        const deleted = m.type === C.RTM_DELNEXTHOP;
+        return {
+          event: { type: deleted ? 'deleted' : 'new', kind: 'nexthop', object },
+          key: `nexthop/${object.id}`,
+          state: deleted ? undefined : messageState(m, NHMSG_LEN),
           upsert: true,
         };
       }
@@ -307,8 +349,10 @@ function groupNumbers(selectors: readonly RtnlGroupSelector[] | undefined): Set<
   for (const s of selectors ?? (Object.keys(RTNL_MONITOR_GROUPS) as RtnlGroupName[])) {
     if (s === 'address') out.add(C.RTNLGRP_IPV4_IFADDR).add(C.RTNLGRP_IPV6_IFADDR);
     else if (s === 'route') out.add(C.RTNLGRP_IPV4_ROUTE).add(C.RTNLGRP_IPV6_ROUTE);
+    else if (s === 'rule') out.add(C.RTNLGRP_IPV4_RULE).add(C.RTNLGRP_IPV6_RULE);
+    else if (s === 'fdb') out.add(C.RTNLGRP_NEIGH);
     else if (Object.hasOwn(RTNL_MONITOR_GROUPS, s)) out.add(RTNL_MONITOR_GROUPS[s]);
-    else throw new ValidationError('groups', `unknown rtnetlink monitor group "${String(s)}"; use ${[...Object.keys(RTNL_MONITOR_GROUPS), 'address', 'route'].join(', ')}`);
+    else throw new ValidationError('groups', `unknown rtnetlink monitor group "${String(s)}"; use ${[...Object.keys(RTNL_MONITOR_GROUPS), 'address', 'route', 'rule', 'fdb'].join(', ')}`);
   }
   if (!out.size) throw new ValidationError('groups', 'no group to monitor');
   return out;
@@ -326,7 +370,7 @@ function familyOf(groups: ReadonlySet<number>, v4: number, v6: number): number |
 export function rtnlMonitorSource(selectors?: readonly RtnlGroupSelector[], options: { resolveNames?: boolean } = {}): SubscriptionSource<RtnlEvent> {
   const groups = groupNumbers(selectors);
   // Only kinds that name interfaces need the names (an nsid-only monitor does not).
-  const named = [C.RTNLGRP_LINK, C.RTNLGRP_IPV4_IFADDR, C.RTNLGRP_IPV6_IFADDR, C.RTNLGRP_IPV4_ROUTE, C.RTNLGRP_IPV6_ROUTE, C.RTNLGRP_NEIGH];
+  const named = [C.RTNLGRP_LINK, C.RTNLGRP_IPV4_IFADDR, C.RTNLGRP_IPV6_IFADDR, C.RTNLGRP_IPV4_ROUTE, C.RTNLGRP_IPV6_ROUTE, C.RTNLGRP_NEIGH, C.RTNLGRP_NEXTHOP];
   const resolveNames = (options.resolveNames ?? true) && named.some((g) => groups.has(g));
   const names = new NameTable();
   const dumps: DumpFunction[] = [];
@@ -345,6 +389,9 @@ export function rtnlMonitorSource(selectors?: readonly RtnlGroupSelector[], opti
     dumps.push(dumpOf(() => encodeNeighbourDump({ proxy: true }), 'list proxy neighbours'));
   }
   if (groups.has(C.RTNLGRP_NSID)) dumps.push(dumpOf(() => encodeNsidDump(), 'list namespace ids'));
+  const ruleFamily = familyOf(groups, C.RTNLGRP_IPV4_RULE, C.RTNLGRP_IPV6_RULE);
+  if (ruleFamily !== undefined) dumps.push(dumpOf(() => encodeRuleDump(ruleFamily), 'list rules'));
+  if (groups.has(C.RTNLGRP_NEXTHOP)) dumps.push(dumpOf(() => encodeNexthopDump(), 'list nexthops'));
   const joined = new Set(groups);
   if (resolveNames) joined.add(C.RTNLGRP_LINK);
   return {

@@ -1,4 +1,5 @@
 // Neighbour operations over a NetlinkSocket (`ip neigh add/replace/del/show`).
+import { consistentDump, type ConsistencyOptions, type DumpList } from '../netlink/consistent.js';
 import { NLM_F_DUMP_FILTERED } from '../netlink/constants.js';
 import type { NetlinkSocket, RequestOptions } from '../netlink/socket.js';
 import { validate } from '../netlink/validate.js';
@@ -48,27 +49,27 @@ const neighReq = (operation: string, signal?: AbortSignal): RequestOptions => ({
 });
 
 /** `ip neigh show`. */
-export async function listNeighbours(sock: NetlinkSocket, opts: ListNeighboursOptions = {}): Promise<Neighbour[]> {
+export async function listNeighbours(sock: NetlinkSocket, opts: ListNeighboursOptions & ConsistencyOptions = {}): Promise<DumpList<Neighbour>> {
   const ifindex = opts.dev !== undefined ? await linkIndex(sock, opts.dev, `list neighbours: dev ${opts.dev}`) : undefined;
   const master = opts.master !== undefined ? await linkIndex(sock, opts.master, `list neighbours: master ${opts.master}`) : undefined;
-  const names = (opts.resolveNames ?? true) ? await linkNameMap(sock, { signal: opts.signal }) : undefined;
-  const resolve = names ? (i: number): string | undefined => names.get(i) : undefined;
-  const req = encodeNeighbourDump({ family: familyNumber(opts.family), ifindex, master, proxy: opts.proxy });
-  const out: Neighbour[] = [];
-  for await (const batch of sock.dumpBatches(req, neighReq('list neighbours', opts.signal))) {
-    for (const m of batch) {
-      if (m.type !== C.RTM_NEWNEIGH) continue;
-      const state = m.buf.u16(m.payloadStart + 8);
-      const flags = m.buf.u8(m.payloadStart + 10);
-      // As `ip neigh show`: NOARP (multicast, broadcast) and NUD_NONE entries are hidden,
-      // unless they are proxy or externally learned entries.
-      if (!opts.all && !(state & (0xff & ~C.NUD_NOARP)) && !(flags & (C.NTF_PROXY | C.NTF_EXT_LEARNED))) continue;
-      const n = decodeNeighbour(m, resolve);
-      if (!(m.flags & NLM_F_DUMP_FILTERED) && ifindex !== undefined && n.ifindex !== ifindex) continue;
-      out.push(n);
+  return consistentDump<Neighbour>('list neighbours', opts, async (out) => {
+    const names = (opts.resolveNames ?? true) ? await linkNameMap(sock, { signal: opts.signal }) : undefined;
+    const resolve = names ? (i: number): string | undefined => names.get(i) : undefined;
+    const req = encodeNeighbourDump({ family: familyNumber(opts.family), ifindex, master, proxy: opts.proxy });
+    for await (const batch of sock.dumpBatches(req, neighReq('list neighbours', opts.signal))) {
+      for (const m of batch) {
+        if (m.type !== C.RTM_NEWNEIGH) continue;
+        const state = m.buf.u16(m.payloadStart + 8);
+        const flags = m.buf.u8(m.payloadStart + 10);
+        // As `ip neigh show`: NOARP (multicast, broadcast) and NUD_NONE entries are hidden,
+        // unless they are proxy or externally learned entries.
+        if (!opts.all && !(state & (0xff & ~C.NUD_NOARP)) && !(flags & (C.NTF_PROXY | C.NTF_EXT_LEARNED))) continue;
+        const n = decodeNeighbour(m, resolve);
+        if (!(m.flags & NLM_F_DUMP_FILTERED) && ifindex !== undefined && n.ifindex !== ifindex) continue;
+        out.push(n);
+      }
     }
-  }
-  return out;
+  });
 }
 
 async function resolveSpec(sock: NetlinkSocket, v: NeighbourSpec, op: string): Promise<NeighbourAttrs> {

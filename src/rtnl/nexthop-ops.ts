@@ -1,5 +1,6 @@
 // Nexthop object operations over a NetlinkSocket (`ip nexthop add/replace/del/get/show/flush`,
 // `ip nexthop bucket show`).
+import { consistentDump, type ConsistencyOptions, type DumpList } from '../netlink/consistent.js';
 import { parseIP } from '../netlink/address.js';
 import type { NetlinkSocket, RequestOptions } from '../netlink/socket.js';
 import { validate } from '../netlink/validate.js';
@@ -63,21 +64,21 @@ async function resolver(sock: NetlinkSocket, on: boolean | undefined, signal?: A
 }
 
 /** `ip nexthop show`. */
-export async function listNexthops(sock: NetlinkSocket, opts: ListNexthopsOptions = {}): Promise<Nexthop[]> {
+export async function listNexthops(sock: NetlinkSocket, opts: ListNexthopsOptions & ConsistencyOptions = {}): Promise<DumpList<Nexthop>> {
   const oif = opts.dev !== undefined ? await linkIndex(sock, opts.dev, `list nexthops: dev ${opts.dev}`) : undefined;
   const master = opts.master !== undefined ? await linkIndex(sock, opts.master, `list nexthops: master ${opts.master}`) : undefined;
   const proto = opts.protocol !== undefined ? protocolOption(opts.protocol, 'listNexthops.protocol') : undefined;
-  const resolve = await resolver(sock, opts.resolveNames, opts.signal);
   const req = encodeNexthopDump({ family: familyNumber(opts.family), oif, master, groups: opts.groups, fdb: opts.fdb, stats: opts.stats });
-  const out: Nexthop[] = [];
-  for await (const batch of sock.dumpBatches(req, nhReq('list nexthops', opts.signal))) {
-    for (const m of batch) {
-      if (m.type !== C.RTM_NEWNEXTHOP) continue;
-      if (proto !== undefined && m.buf.u8(m.payloadStart + 2) !== proto) continue;
-      out.push(decodeNexthop(m, resolve));
+  return consistentDump<Nexthop>('list nexthops', opts, async (out) => {
+    const resolve = await resolver(sock, opts.resolveNames, opts.signal);
+    for await (const batch of sock.dumpBatches(req.slice(), nhReq('list nexthops', opts.signal))) {
+      for (const m of batch) {
+        if (m.type !== C.RTM_NEWNEXTHOP) continue;
+        if (proto !== undefined && m.buf.u8(m.payloadStart + 2) !== proto) continue;
+        out.push(decodeNexthop(m, resolve));
+      }
     }
-  }
-  return out;
+  });
 }
 
 /** `ip nexthop get id ID`: ENOENT when there is none. */

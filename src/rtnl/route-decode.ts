@@ -5,7 +5,8 @@
 import { NetlinkDecodeError } from '../netlink/errors.js';
 import { formatIP, formatIPv6 } from '../netlink/address.js';
 import type { MessageRef } from '../netlink/message.js';
-import { rawAttribute, type NetlinkBuffer } from '../netlink/reader.js';
+import { NetlinkBuffer, rawAttribute, type RawAttribute } from '../netlink/reader.js';
+import { ENCAP_DECLARED, decodeEncap, type RouteEncap } from './route-encap.js';
 import * as C from './constants.js';
 import { familyName } from './address.js';
 import {
@@ -271,7 +272,30 @@ function decodeRouteGeneral(buf: NetlinkBuffer, msgType: number, off: number, en
   if (ciOff >= 0 && (family === C.AF_INET || family === C.AF_INET6)) decodeCacheInfo(buf, ciOff, r);
   if (mxOff >= 0) decodeMetrics(buf, mxOff, mxLen, r);
   if (mpOff >= 0) r.nexthops = decodeMultipath(buf, mpOff, mpLen, hostLen, resolve, cache);
+  if (r.raw !== NO_RAW) {
+    const e = encapOf(r.raw);
+    if (e) r.encap = e;
+  }
   return r;
+}
+
+/**
+ * The encapsulation of RTA_ENCAP_TYPE + RTA_ENCAP (route-encap.ts), a view: the two attributes
+ * stay in `raw` as well, so a decoded route re-encodes to the same bytes. A type without a
+ * declared set, or a payload its set cannot read, gives no view (the bytes are in raw).
+ */
+function encapOf(raw: readonly RawAttribute[]): RouteEncap | undefined {
+  const t = raw.find((x) => x.type === C.RTA_ENCAP_TYPE);
+  const e = raw.find((x) => x.type === C.RTA_ENCAP);
+  if (!t || !e || t.data.length < 2) return undefined;
+  const type = t.data[0]! | (t.data[1]! << 8);
+  if (!ENCAP_DECLARED.has(type)) return undefined;
+  try {
+    return decodeEncap(type, new NetlinkBuffer(e.data), 0, e.data.length);
+  } catch (err) {
+    if (err instanceof NetlinkDecodeError) return undefined;
+    throw err;
+  }
 }
 
 function decodeCacheInfo(buf: NetlinkBuffer, o: number, r: Route): void {
@@ -371,6 +395,10 @@ function decodeMultipath(buf: NetlinkBuffer, off: number, len: number, hostLen: 
         default: (nh.raw ??= []).push(rawAttribute(buf, rt & 0x3fff, o, l, rt));
       }
       a += (alen + 3) & ~3;
+    }
+    if (nh.raw) {
+      const e = encapOf(nh.raw);
+      if (e) nh.encap = e;
     }
     // ip prints gateway/via before dev; keep that key order for readable JSON.
     out.push(nh.gateway !== undefined || nh.via !== undefined ? reorderNexthop(nh) : nh);

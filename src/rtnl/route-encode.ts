@@ -5,6 +5,7 @@ import type { RawAttribute } from '../netlink/reader.js';
 import { MessageWriter } from '../netlink/writer.js';
 import * as C from './constants.js';
 import { writeRaw } from './link.js';
+import { writeEncap, type EncapSpec } from './route-encap.js';
 
 export interface NexthopAttrs {
   gateway?: Uint8Array;
@@ -13,6 +14,7 @@ export interface NexthopAttrs {
   ifindex?: number;
   weight?: number;
   flags?: number;
+  encap?: EncapSpec;
 }
 
 /** A fully resolved route request (numbers and bytes). */
@@ -42,6 +44,8 @@ export interface RouteAttrs {
   nexthops?: NexthopAttrs[];
   /** RTA_NH_ID: the route forwards through this nexthop object (`ip route add ... nhid N`). */
   nhid?: number;
+  /** lwtunnel encapsulation (RTA_ENCAP + RTA_ENCAP_TYPE). */
+  encap?: EncapSpec;
   attributes?: RawAttribute[];
 }
 
@@ -67,6 +71,8 @@ function writeRouteBody(w: MessageWriter, a: RouteAttrs): void {
   w.attrU32(C.RTA_TABLE, a.table);
   if (a.dst) w.attrBytes(C.RTA_DST, a.dst);
   if (a.src) w.attrBytes(C.RTA_SRC, a.src);
+  // ip writes the encapsulation right after the destination.
+  if (a.encap) writeEncap(w, a.encap);
   if (a.priority !== undefined) w.attrU32(C.RTA_PRIORITY, a.priority);
   if (a.prefsrc) w.attrBytes(C.RTA_PREFSRC, a.prefsrc);
   if (a.gateway) writeGateway(w, a.family, a.gateway, a.viaFamily);
@@ -93,6 +99,7 @@ function writeRouteBody(w: MessageWriter, a: RouteAttrs): void {
       // struct rtnexthop, its length patched once the nested attributes are written.
       w.u16(0).u8(nh.flags ?? 0).u8((nh.weight ?? 1) - 1).s32(nh.ifindex ?? 0);
       if (nh.gateway) writeGateway(w, a.family, nh.gateway, nh.viaFamily);
+      if (nh.encap) writeEncap(w, nh.encap, 'nexthops.encap');
       w.align();
       patchU16(w, start, w.pos - start);
     }

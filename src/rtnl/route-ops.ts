@@ -1,4 +1,6 @@
 // Route operations over a NetlinkSocket (`ip route add/replace/append/del/show/get`).
+import type { EncapSpec } from './route-encap.js';
+import { consistentDump, type ConsistencyOptions, type DumpList } from '../netlink/consistent.js';
 import { NLM_F_DUMP_FILTERED } from '../netlink/constants.js';
 import { NetlinkError } from '../netlink/errors.js';
 import type { MessageRef } from '../netlink/message.js';
@@ -28,6 +30,8 @@ export interface NexthopSpec {
   /** 1-256 (default 1). */
   weight?: number;
   onlink?: boolean;
+  /** This hop's lwtunnel encapsulation (`nexthop via X dev Y encap ...`). */
+  encap?: EncapSpec;
 }
 
 /** `ip route add TO [via GW] [dev DEV] ...`, with ip's words. */
@@ -62,6 +66,8 @@ export interface RouteSpec {
   nexthops?: NexthopSpec[];
   /** Forward through this nexthop object (RTA_NH_ID, `ip route add ... nhid N`): instead of via/dev/nexthops. */
   nhid?: number;
+  /** lwtunnel encapsulation (`ip route add ... encap ip|ip6|mpls|seg6 ...`). */
+  encap?: EncapSpec;
 }
 
 export interface ListRoutesOptions {
@@ -102,23 +108,24 @@ function isRoute(m: MessageRef): boolean {
 }
 
 /** `ip route show` (table main by default), filtered by the kernel. */
-export async function listRoutes(sock: NetlinkSocket, opts: ListRoutesOptions = {}): Promise<Route[]> {
-  const out: Route[] = [];
-  const plan = await routeDumpPlan(sock, opts);
-  for (const fam of plan.families) {
-    try {
-      for await (const chunk of sock.dumpDatagrams(plan.request(fam), routeReq('list routes', opts.signal))) {
-        const { buf, end } = chunk;
-        for (let p = chunk.start; p < end; p += (buf.view.getUint32(p, true) + 3) & ~3) {
-          const r = routeAt(plan, fam, buf, p);
-          if (r !== undefined) out.push(r);
+export async function listRoutes(sock: NetlinkSocket, opts: ListRoutesOptions & ConsistencyOptions = {}): Promise<DumpList<Route>> {
+  // The plan's link-name dump is part of each attempt: under link churn it is the part flagged.
+  return consistentDump<Route>('list routes', opts, async (out) => {
+    const plan = await routeDumpPlan(sock, opts);
+    for (const fam of plan.families) {
+      try {
+        for await (const chunk of sock.dumpDatagrams(plan.request(fam), routeReq('list routes', opts.signal))) {
+          const { buf, end } = chunk;
+          for (let p = chunk.start; p < end; p += (buf.view.getUint32(p, true) + 3) & ~3) {
+            const r = routeAt(plan, fam, buf, p);
+            if (r !== undefined) out.push(r);
+          }
         }
+      } catch (err) {
+        if (!plan.missingTable(err)) throw err;
       }
-    } catch (err) {
-      if (!plan.missingTable(err)) throw err;
     }
-  }
-  return out;
+  });
 }
 
 /**
@@ -290,6 +297,7 @@ export function routeAttrs(spec: RouteSpec, forDelete: boolean, ifindexOf: (sel:
   }
   if (spec.dev !== undefined) a.oif = ifindexOf(spec.dev);
   if (spec.nhid !== undefined) a.nhid = spec.nhid;
+  if (spec.encap !== undefined) a.encap = spec.encap;
   if (spec.src !== undefined) a.prefsrc = parseIP(spec.src);
   if (spec.from !== undefined) {
     const p = parseAddressPrefix(spec.from);
@@ -330,6 +338,7 @@ export function routeAttrs(spec: RouteSpec, forDelete: boolean, ifindexOf: (sel:
         if (gf !== family) n.viaFamily = gf;
       }
       if (nh.dev !== undefined) n.ifindex = ifindexOf(nh.dev);
+      if (nh.encap !== undefined) n.encap = nh.encap;
       nhs.push(n);
     }
     a.nexthops = nhs;

@@ -2,6 +2,7 @@
 // names of route types, protocols, scopes, tables and flags are ip's, both ways.
 import type { RawAttribute } from '../netlink/reader.js';
 import * as C from './constants.js';
+import type { RouteEncap } from './route-encap.js';
 
 export interface RouteNexthop {
   gateway?: string;
@@ -14,6 +15,8 @@ export interface RouteNexthop {
   flags: string[];
   to?: string;
   flow?: { from?: string; to: string };
+  /** This hop's lwtunnel encapsulation (multipath with per-hop encap). */
+  encap?: RouteEncap;
   raw?: RawAttribute[];
 }
 
@@ -30,6 +33,8 @@ export interface Route {
   from?: string;
   src?: string;
   nhid?: number;
+  /** lwtunnel encapsulation (RTA_ENCAP), as ip -j -d route shows it after "encap". */
+  encap?: RouteEncap;
   to?: string;
   tos?: string;
   gateway?: string;

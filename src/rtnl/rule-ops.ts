@@ -1,4 +1,5 @@
 // Rule operations over a NetlinkSocket (`ip rule add/del/show/flush`).
+import { consistentDump, type ConsistencyOptions, type DumpList } from '../netlink/consistent.js';
 import { parsePrefix } from '../netlink/address.js';
 import type { NetlinkSocket, RequestOptions } from '../netlink/socket.js';
 import { validate } from '../netlink/validate.js';
@@ -67,12 +68,12 @@ const ruleReq = (operation: string, signal?: AbortSignal): RequestOptions => ({
 });
 
 /** `ip rule show` (both families unless one is asked for). */
-export async function listRules(sock: NetlinkSocket, opts: ListRulesOptions = {}): Promise<Rule[]> {
-  const out: Rule[] = [];
-  for await (const batch of sock.dumpBatches(encodeRuleDump(familyNumber(opts.family)), ruleReq('list rules', opts.signal))) {
-    for (const m of batch) if (m.type === C.RTM_NEWRULE) out.push(decodeRule(m));
-  }
-  return out;
+export async function listRules(sock: NetlinkSocket, opts: ListRulesOptions & ConsistencyOptions = {}): Promise<DumpList<Rule>> {
+  return consistentDump<Rule>('list rules', opts, async (out) => {
+    for await (const batch of sock.dumpBatches(encodeRuleDump(familyNumber(opts.family)), ruleReq('list rules', opts.signal))) {
+      for (const m of batch) if (m.type === C.RTM_NEWRULE) out.push(decodeRule(m));
+    }
+  });
 }
 
 const range = (r: PortRange | RuleSpec['uidrange']): { start: number; end: number } | undefined =>

@@ -28,9 +28,11 @@ const portRange = z.union([
   z.object({ start: port, end: port }).strict().refine((r) => r.start <= r.end, { message: 'port range is reversed (start > end)' }),
 ]);
 
+// 4294967295 is INVALID_UID: the kernel refuses a range that names it ("Invalid uid range").
+const uid = u32.refine((v) => v !== 0xffffffff, { message: '4294967295 is not a uid (the kernel\'s INVALID_UID)' });
 const uidRange = z.union([
-  z.tuple([u32, u32]).refine(([a, b]) => a <= b, { message: 'uid range is reversed (start > end)' }),
-  z.object({ start: u32, end: u32 }).strict().refine((r) => r.start <= r.end, { message: 'uid range is reversed (start > end)' }),
+  z.tuple([uid, uid]).refine(([a, b]) => a <= b, { message: 'uid range is reversed (start > end)' }),
+  z.object({ start: uid, end: uid }).strict().refine((r) => r.start <= r.end, { message: 'uid range is reversed (start > end)' }),
 ]);
 
 const selector = {

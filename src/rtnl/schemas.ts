@@ -300,11 +300,15 @@ export const routeMetricsSchema = z.object({
   lock: z.array(z.string()),
 }).partial().strict();
 
+// The encapsulation's own fields are checked as it is written (route-encap.ts), each named.
+const encapSpec = z.object({ type: z.enum(['ip', 'ip6', 'mpls', 'seg6']) }).passthrough();
+
 export const nexthopSchema = z.object({
   via: ipAddress.optional(),
   dev: linkSelector.optional(),
   weight: z.number().int().min(1).max(256).optional(),
   onlink: z.boolean().optional(),
+  encap: encapSpec.optional(),
 }).strict().refine((n) => n.via !== undefined || n.dev !== undefined, { message: 'a nexthop needs via or dev' });
 
 export const routeSpecSchema = z.object({
@@ -326,6 +330,7 @@ export const routeSpecSchema = z.object({
   metrics: routeMetricsSchema.optional(),
   nexthops: z.array(nexthopSchema).min(1).optional(),
   nhid: u32.refine((n) => n > 0, { message: 'nexthop ids start at 1' }).optional(),
+  encap: encapSpec.optional(),
 }).strict().superRefine((r, ctx) => {
   if (r.nhid !== undefined && (r.via !== undefined || r.dev !== undefined || r.nexthops !== undefined)) {
     ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['nhid'], message: 'a route by nhid takes no via, dev or nexthops (the nexthop object has them)' });

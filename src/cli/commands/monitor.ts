@@ -5,6 +5,12 @@ import type { Link } from '../../rtnl/link.js';
 import type { Address } from '../../rtnl/address.js';
 import type { Route } from '../../rtnl/route.js';
 import type { Neighbour } from '../../rtnl/neighbour.js';
+import type { Rule } from '../../rtnl/rule.js';
+import type { Nexthop } from '../../rtnl/nexthop.js';
+import type { FdbEntry } from '../../rtnl/fdb.js';
+import { ruleJson, ruleText } from '../../rtnl/print/rule.js';
+import { nexthopJson, nexthopText } from '../../rtnl/print/nexthop.js';
+import { fdbJson, fdbText } from '../../rtnl/print/fdb.js';
 import type { RtnlGroupSelector, RtnlEvent } from '../../rtnl/monitor.js';
 import { flag, stringOption, type ParsedArgs } from '../args.js';
 import { UsageError } from '../errors.js';
@@ -19,14 +25,15 @@ import { CliError } from '../errors.js';
 
 const OBJECTS: Record<string, RtnlGroupSelector[]> = {
   link: ['link'], address: ['address'], addr: ['address'], route: ['route'], neigh: ['neighbour'], neighbour: ['neighbour'],
+  rule: ['rule'], nexthop: ['nexthop'], fdb: ['fdb'],
 };
 
 function selectors(positionals: string[]): RtnlGroupSelector[] {
-  if (!positionals.length) return ['link', 'address', 'route', 'neighbour'];
+  if (!positionals.length) return ['link', 'address', 'route', 'neighbour', 'rule', 'nexthop'];
   const out = new Set<RtnlGroupSelector>();
   for (const p of positionals) {
     const s = OBJECTS[p];
-    if (!s) throw new UsageError(`unknown object "${p}" (link, address, route, neigh)`, 'monitor');
+    if (!s) throw new UsageError(`unknown object "${p}" (link, address, route, neigh, rule, nexthop, fdb)`, 'monitor');
     for (const x of s) out.add(x);
   }
   return [...out];
@@ -40,7 +47,9 @@ function addressText(a: Address): string {
   return `${s}\n`;
 }
 
-const TAGS: Record<string, string> = { link: 'LINK', 'bridge-port': 'LINK', address: 'ADDR', route: 'ROUTE', neighbour: 'NEIGH', nsid: 'NSID' };
+const TAGS: Record<string, string> = {
+  link: 'LINK', 'bridge-port': 'LINK', address: 'ADDR', route: 'ROUTE', neighbour: 'NEIGH', nsid: 'NSID', rule: 'RULE', nexthop: 'NEXTHOP', fdb: 'FDB',
+};
 
 function eventText(ev: RtnlEvent): string {
   const prefix = `[${TAGS[ev.kind] ?? ev.kind.toUpperCase()}]${ev.type === 'deleted' ? ' Deleted' : ''} `;
@@ -49,6 +58,11 @@ function eventText(ev: RtnlEvent): string {
     case 'address': return prefix + addressText(ev.object as Address);
     case 'route': return prefix + routeText(ev.object as Route, true);
     case 'neighbour': return prefix + neighText(ev.object as Neighbour);
+    // The printers put "Deleted " first themselves (from the message type), as ip does.
+    case 'rule': return `[RULE] ${ruleText(ev.object as Rule)}`;
+    case 'nexthop': return `[NEXTHOP] ${nexthopText(ev.object as Nexthop)}`;
+    // FDB entries as `bridge monitor fdb` prints them (ip monitor shows them as bare neighbours).
+    case 'fdb': return `[FDB] ${fdbText(ev.object as FdbEntry)}`;
     default: return `${prefix}${JSON.stringify(ev.object)}\n`;
   }
 }
@@ -64,6 +78,9 @@ function eventJson(ev: RtnlEvent): string {
     }
     case 'route': object = routeJson(ev.object as Route, true); break;
     case 'neighbour': object = neighJson(ev.object as Neighbour); break;
+    case 'rule': object = ruleJson(ev.object as Rule); delete object.deleted; break;
+    case 'nexthop': object = nexthopJson(ev.object as Nexthop); delete object.deleted; break;
+    case 'fdb': object = fdbJson(ev.object as FdbEntry); delete object.deleted; break;
     default: object = { ...(ev.object as object) };
   }
   return JSON.stringify({ event: ev.type, kind: ev.kind, nsid: ev.nsid, ...object });
@@ -86,6 +103,8 @@ async function rawMonitor(args: ParsedArgs, groups: RtnlGroupSelector[], out: Ou
     link: [C.RTNLGRP_LINK], address: [C.RTNLGRP_IPV4_IFADDR, C.RTNLGRP_IPV6_IFADDR], route: [C.RTNLGRP_IPV4_ROUTE, C.RTNLGRP_IPV6_ROUTE],
     neighbour: [C.RTNLGRP_NEIGH], 'ipv4-address': [C.RTNLGRP_IPV4_IFADDR], 'ipv6-address': [C.RTNLGRP_IPV6_IFADDR],
     'ipv4-route': [C.RTNLGRP_IPV4_ROUTE], 'ipv6-route': [C.RTNLGRP_IPV6_ROUTE], nsid: [C.RTNLGRP_NSID],
+    rule: [C.RTNLGRP_IPV4_RULE, C.RTNLGRP_IPV6_RULE], 'ipv4-rule': [C.RTNLGRP_IPV4_RULE], 'ipv6-rule': [C.RTNLGRP_IPV6_RULE],
+    nexthop: [C.RTNLGRP_NEXTHOP], fdb: [C.RTNLGRP_NEIGH],
   };
   const sock = new NetlinkSocket({ netns: netns === undefined ? undefined : namespacePath(netns), name: 'monitor' });
   for (const g of groups) for (const n of numbers[g]) sock.joinGroup(n);

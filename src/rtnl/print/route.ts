@@ -3,13 +3,29 @@
 // JSON.stringify(routeJson(...)) written field by field: a dump of 100k routes builds no
 // intermediate object per route and no generic walk over mostly-undefined keys.
 import type { Route, RouteNexthop } from '../route.js';
+import { encapText } from '../route-encap.js';
 
+// ip prints an encapsulation's keys inline after "encap" (lwt_print_encap), so its "dst",
+// "src" and "tos" repeat the route's keys in ip's JSON text; parsed, the later value wins, and
+// in these objects the encapsulation's values overwrite the route's the same way.
 function nexthopJson(n: RouteNexthop): Record<string, unknown> {
-  return { gateway: n.gateway, via: n.via, dev: n.dev, weight: n.weight, flags: n.flags, to: n.to, flow: n.flow };
+  return { ...n.encap, gateway: n.gateway, via: n.via, dev: n.dev, weight: n.weight, flags: n.flags, to: n.to, flow: n.flow };
+}
+
+/** The encapsulation's keys as JSON text, each as ip writes it (",key":value...). */
+function encapJsonText(e: object): string {
+  let s = '';
+  for (const [k, v] of Object.entries(e)) if (v !== undefined) s += `,${JSON.stringify(k)}:${JSON.stringify(v)}`;
+  return s;
 }
 
 /** `ip -j -d route show` keys and order; `table` only when every table is shown, as ip -d does. */
 export function routeJson(r: Route, showTable: boolean, netns?: string | null): Record<string, unknown> {
+  const o = routeJsonBase(r, showTable, netns);
+  return r.encap ? Object.assign(o, r.encap, { tos: r.tos ?? (r.encap as { tos?: unknown }).tos }) : o;
+}
+
+function routeJsonBase(r: Route, showTable: boolean, netns?: string | null): Record<string, unknown> {
   return {
     type: r.type,
     dst: r.dst,
@@ -50,6 +66,8 @@ export function routeText(r: Route, showTable: boolean): string {
   if (r.from) s += ` from ${r.from}`;
   if (r.tos) s += ` tos ${r.tos}`;
   if (r.nhid !== undefined) s += ` nhid ${r.nhid}`;
+  // ip: "DST  encap ip id 42 ... dev" (the encapsulation opens with a space of its own).
+  if (r.encap) s += `  ${encapText(r.encap)}`;
   if (r.gateway) s += ` via ${r.gateway}`;
   if (r.via) s += ` via ${r.via.family} ${r.via.host}`;
   if (r.dev) s += ` dev ${r.dev}`;
@@ -64,6 +82,7 @@ export function routeText(r: Route, showTable: boolean): string {
   if (r.nexthops) {
     for (const n of r.nexthops) {
       s += '\n\tnexthop';
+      if (n.encap) s += `  ${encapText(n.encap)}`;
       if (n.gateway) s += ` via ${n.gateway}`;
       if (n.dev) s += ` dev ${n.dev}`;
       s += ` weight ${n.weight}`;
@@ -101,6 +120,7 @@ export function routeJsonText(r: Route, showTable: boolean, netns?: string | nul
   if (r.from !== undefined) s += `,"from":${a(r.from)}`;
   if (r.src !== undefined) s += `,"src":${a(r.src)}`;
   if (r.nhid !== undefined) s += `,"nhid":${r.nhid}`;
+  if (r.encap !== undefined) s += encapJsonText(r.encap);
   if (r.to !== undefined) s += `,"to":${a(r.to)}`;
   if (r.tos !== undefined) s += `,"tos":${q(r.tos)}`;
   if (r.gateway !== undefined) s += `,"gateway":${a(r.gateway)}`;
@@ -130,7 +150,8 @@ export function routeJsonText(r: Route, showTable: boolean, netns?: string | nul
     s += ',"nexthops":[';
     for (let i = 0; i < r.nexthops.length; i++) {
       const n = r.nexthops[i]!;
-      s += JSON.stringify({ gateway: n.gateway, via: n.via, dev: n.dev, weight: n.weight, flags: n.flags, to: n.to, flow: n.flow });
+      s += n.encap ? `{${encapJsonText(n.encap).slice(1)},${JSON.stringify({ gateway: n.gateway, via: n.via, dev: n.dev, weight: n.weight, flags: n.flags, to: n.to, flow: n.flow }).slice(1)}`
+        : JSON.stringify({ gateway: n.gateway, via: n.via, dev: n.dev, weight: n.weight, flags: n.flags, to: n.to, flow: n.flow });
       if (i < r.nexthops.length - 1) s += ',';
     }
     s += ']';

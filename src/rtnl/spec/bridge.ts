@@ -50,6 +50,8 @@ export const rtBridgeSpec = {
       { name: 'protinfo', value: 12, type: 'nest', nested: 'brport-attrs' },
       { name: 'af-spec', value: 26, type: 'nest', nested: 'bridge-af-spec-attrs' },
       { name: 'link-netnsid', value: 37, type: 's32' },
+      // RTEXT_FILTER_* (linux/rtnetlink.h): BRVLAN (2) asks a bridge dump for each port's VLANs.
+      { name: 'ext-mask', value: 29, type: 'u32' },
     ],
     'brport-attrs': [
       { name: 'state', value: 1, type: 'u8' },
@@ -117,7 +119,7 @@ export const rtBridgeSpec = {
       { name: 'dellink', attributeSet: 'bridge-link-attrs', fixedHeader: 'ifinfomsg', do: { request: { value: 17, attributes: ['af-spec'] } } },
       {
         name: 'getlink', attributeSet: 'bridge-link-attrs', fixedHeader: 'ifinfomsg',
-        dump: { request: { value: 18, attributes: ['master'] }, reply: { value: 16, attributes: [] } },
+        dump: { request: { value: 18, attributes: ['master', 'ext-mask'] }, reply: { value: 16, attributes: [] } },
       },
       { name: 'setlink', attributeSet: 'bridge-link-attrs', fixedHeader: 'ifinfomsg', do: { request: { value: 19, attributes: ['protinfo', 'af-spec'] } } },
     ],
