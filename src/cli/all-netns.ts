@@ -9,13 +9,13 @@ import { openScanned, scanNamespaces, type ScannedNamespace, type SkippedPath } 
 import type { Target } from './targets.js';
 
 /** One stderr line for what the scan could not read, grouped by errno (not one line per fd). */
-export function skippedNote(skipped: readonly SkippedPath[]): string | undefined {
+export function skippedNote(skipped: readonly SkippedPath[], what = '--all-netns'): string | undefined {
   if (!skipped.length) return undefined;
   const byCode = new Map<string, number>();
   for (const s of skipped) byCode.set(s.code, (byCode.get(s.code) ?? 0) + 1);
   const pids = new Set(skipped.map((s) => /^\/proc\/(\d+)\//.exec(s.path)?.[1]).filter(Boolean));
   const codes = [...byCode].map(([c, n]) => `${n} ${c}`).join(', ');
-  return `netlinkts: --all-netns: ${skipped.length} paths were not readable (${codes})${pids.size ? ` in ${pids.size} processes` : ''}; namespaces only they hold are not shown (run as root to see them)`;
+  return `netlinkts: ${what}: ${skipped.length} paths were not readable (${codes})${pids.size ? ` in ${pids.size} processes` : ''}; namespaces only they hold are not shown (run as root to see them)`;
 }
 
 /** Every namespace but the current one, each with a socket in it; the scan entry rides along. */

@@ -172,7 +172,7 @@ Example: netlinkts ynl --family ethtool --do channels-get --json '{"header": {"d
   {
     name: 'dump-conntrack',
     summary: 'the connection-tracking table (like `conntrack -L`), with NAT views in --json',
-    usage: 'netlinkts dump-conntrack [--netns NAME] [-p PROTO] [-s SRC] [-d DST] [--sport N] [--dport N] [-m MARK[/MASK]] [-w ZONE] [-f ipv4|ipv6] [--nat snat|dnat|any] [--extended] [--json] | -C | -S | expect',
+    usage: 'netlinkts dump-conntrack [--netns NAME | --all-netns] [-p PROTO] [-s SRC] [-d DST] [--sport N] [--dport N] [-m MARK[/MASK]] [-w ZONE] [-f ipv4|ipv6] [--nat snat|dnat|any] [--extended] [--json] | -C | -S | expect',
     options: [],
     passthrough: true,
     details: `Text is what \`conntrack -L\` prints (its count line on stderr); --extended as -o extended.

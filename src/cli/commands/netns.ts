@@ -13,7 +13,7 @@ import { namedNamespaces, NETNS_DIR } from '../targets.js';
 async function listAll(json: boolean, out: Output): Promise<void> {
   const [{ allNamespaces }, { skippedNote }] = await Promise.all([import('../../api/netns-scan.js'), import('../all-netns.js')]);
   const all = await allNamespaces();
-  const note = skippedNote(all.skipped);
+  const note = skippedNote(all.skipped, 'netns list --all');
   if (note) process.stderr.write(`${note}\n`);
   if (json) {
     const rows = all.map((e) => ({
