@@ -62,6 +62,8 @@ $NODE $M dump-links --all-netns > $OUT/links.txt
 $NODE $M dump-addrs --all-netns --json > $OUT/addrs.json
 $NODE $M netns list --all --json > $OUT/all.json
 $NODE $M dump-nft > $OUT/nft.txt
+$NODE $M netns list --all > $OUT/all.txt
+$NODE --import=tsx examples/inspect-docker-host.ts > $OUT/example.txt 2> $OUT/example.err
 $LSNS -t net -l -n -r -o NS,NPROCS > $OUT/lsns.txt
 `;
 
@@ -73,6 +75,7 @@ test.serial('a real Docker host: each container eth0 with its address, docker0 p
   }
   tool('iptables-nft'); // dockerd programs NAT through it
   const r = inPidWorld(WORLD, 240_000);
+  if (process.env.NETLINKTS_DOCKER_KEEP_OUTPUT) for (const [k, v] of Object.entries(r.files)) if (/\.(txt|json)$/.test(k)) t.log(`== ${k}\n${v}`);
   t.is(r.status, 0, `${r.stderr}\n${r.files['links.err'] ?? ''}`);
   const f = r.files;
   const inspect = JSON.parse(f['inspect.json']!) as any[];
@@ -99,6 +102,12 @@ test.serial('a real Docker host: each container eth0 with its address, docker0 p
     t.regex(f['links.txt']!, new RegExp(`peer eth0 peer-netns ${net.SandboxKey.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(container ${id.slice(0, 12)}\\)`));
   }
   t.is(links.filter((l) => l.master === 'docker0').length, 2);
+  // The guide's example answers the same from the library: port -> container, eth0, MAC, address.
+  t.is(f['example.err'], '', f['example.err']);
+  for (const c of inspect) {
+    const n = c.NetworkSettings;
+    t.regex(f['example.txt']!, new RegExp(`master docker0\\) -> container ${c.Id.slice(0, 12)} \\(docker\\): eth0 ${n.MacAddress} ${n.IPAddress.replace(/\./g, '\\.')}/${n.IPPrefixLen}`));
+  }
 
   // The set of namespaces: what lsns sees through processes, every one held by a process here.
   const all = JSON.parse(f['all.json']!) as any[];

@@ -10,7 +10,7 @@
 // a socket opened inside it. Loaded only when some link has a link_netnsid.
 import { getNsid } from '../rtnl/nsid-ops.js';
 import { getLink, linkNameMap } from '../rtnl/link-ops.js';
-import { NetlinkError } from '../netlink/errors.js';
+import { NetlinkError, ValidationError } from '../netlink/errors.js';
 import { NetlinkSocket } from '../netlink/socket.js';
 import type { NamespaceRef } from '../netlink/namespace.js';
 import type { ScannedNamespace } from '../netlink/netns-scan/index.js';
@@ -87,8 +87,9 @@ export class NamespaceDirectory {
         const ids = await Promise.all(cands.map(async (c) => {
           try {
             return await getNsid(t.sock, c.ref);
-          } catch {
-            return undefined; // a stale /run/netns entry: not a namespace
+          } catch (err) {
+            if (notThere(err)) return undefined;
+            throw err;
           }
         }));
         cands.forEach((c, i) => {
@@ -119,7 +120,10 @@ export class NamespaceDirectory {
           for (const key of this.pointingBack(self, peer)) {
             const c = cands.find((x) => (x.name ?? '') === key);
             if (!c) continue;
-            const id = await getNsid(t.sock, c.ref).catch(() => undefined);
+            const id = await getNsid(t.sock, c.ref).catch((err: unknown) => {
+              if (notThere(err)) return undefined;
+              throw err;
+            });
             if (id === nsid) return c;
           }
         }
@@ -197,7 +201,8 @@ export class NamespaceDirectory {
         try {
           name = await linkNameByNsid(t.sock, nsid, ifindex);
           asked = true;
-        } catch {
+        } catch (err) {
+          if (!(err instanceof NetlinkError)) throw err;
           this.noTargetNetnsid = true; // the kernel will not answer for other namespaces: dump them
         }
       }
@@ -211,6 +216,14 @@ export class NamespaceDirectory {
   private noTargetNetnsid = false;
   /** Peers asked for by id, per namespace name ('' for the current one). */
   private readonly asked = new Map<string, number>();
+}
+
+/**
+ * A candidate that is no namespace (any more): a stale /run/netns entry (NotANamespaceError),
+ * one removed meanwhile (ValidationError: does not exist), or one the kernel refuses (EINVAL).
+ */
+function notThere(err: unknown): boolean {
+  return err instanceof ValidationError || (err instanceof NetlinkError && err.code === 'EINVAL');
 }
 
 /**

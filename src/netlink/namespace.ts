@@ -106,8 +106,9 @@ function describeFile(fd: number, target: string, fsType: number): string {
     const st = fstatSync(fd);
     what = st.isDirectory() ? 'a directory' : st.isCharacterDevice() ? 'a character device' : st.isBlockDevice() ? 'a block device'
       : st.isFIFO() ? 'a FIFO' : st.isSocket() ? 'a socket' : 'a regular file';
-  } catch {
+  } catch (err) {
     // The fd closed meanwhile: the generic word will do.
+    if ((err as NodeJS.ErrnoException).code !== 'EBADF') throw err;
   }
   return `${what}, filesystem type 0x${fsType.toString(16)}, not nsfs`;
 }
