@@ -22,8 +22,11 @@ try {
       ns.close();
     }
   }
-  // The NAT rules Docker installed through iptables-nft, as the library reads the ruleset.
-  for (const line of rulesetToText(await host.nft.ruleset()).split('\n')) if (/chain (POSTROUTING|DOCKER) |MASQ|dport/.test(line)) console.log(line);
+  // The NAT rules Docker installed through iptables-nft: its `nat` table as the library reads it.
+  // iptables' own targets (MASQUERADE, DNAT) are x_tables expressions, printed raw with the
+  // target's name spelled in hex (4d415351... is "MASQUERADE").
+  const rs = await host.nft.ruleset();
+  console.log(rulesetToText({ tables: rs.tables.filter((t) => t.family === 'ip' && t.name === 'nat') }).trimEnd());
 } finally {
   host.close();
 }
