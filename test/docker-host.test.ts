@@ -68,6 +68,7 @@ $LSNS -t net -l -n -r -o NS,NPROCS > $OUT/lsns.txt
 `;
 
 test.serial('a real Docker host: each container eth0 with its address, docker0 ports named by container, netns list --all = lsns', (t) => {
+  t.timeout(360_000); // bash worlds with many processes, on a shared machine
   if (!HAVE) {
     t.log(`Docker's engine is not in ${CACHE}: scripts/fetch-docker.sh could not fetch docker.io/containerd/runc/busybox-static`);
     t.pass('skipped: no Docker engine');

@@ -5,7 +5,10 @@
 // holders. Built in its own pid namespace (helpers/netns-world.ts).
 import test from 'ava';
 import { existsSync } from 'node:fs';
-import { assertPrivate } from './helpers/env.js';
+import { assertPrivate, uniqueName } from './helpers/env.js';
+
+/** Unique: other test files share the private namespace's /run/netns. */
+const N1 = uniqueName('dp');
 import { tool } from './helpers/tools.js';
 import { inPidWorld, MAIN } from './helpers/netns-world.js';
 
@@ -17,14 +20,14 @@ test.before(() => {
 const WORLD = `
 CT=${tool('conntrack')}
 mkdir -p $OUT/mnt && touch $OUT/mnt/b
-$IP netns add n1
+$IP netns add ${N1}
 $UNSHARE --net=$OUT/mnt/b true
 $UNSHARE -n sleep 60 & S=$!
 sleep 0.4
-$IP link add vn type veth peer name vn1 netns n1
+$IP link add vn type veth peer name vn1 netns ${N1}
 $IP link add vb type veth peer name vb1 netns $OUT/mnt/b
 $IP link add vs type veth peer name vs1 netns $S
-$IP -n n1 addr add 10.61.0.2/24 dev vn1; $IP -n n1 link set vn1 up
+$IP -n ${N1} addr add 10.61.0.2/24 dev vn1; $IP -n ${N1} link set vn1 up
 $NSENTER --net=$OUT/mnt/b $IP addr add 10.62.0.2/24 dev vb1
 $NSENTER --net=$OUT/mnt/b $IP link set vb1 up
 $NSENTER -t $S -n $IP addr add 10.63.0.2/24 dev vs1
@@ -32,7 +35,7 @@ $NSENTER -t $S -n $IP link set vs1 up
 $NSENTER -t $S -n $IP route add 192.0.2.0/24 via 10.63.0.1
 $NSENTER -t $S -n $CT -I -p tcp -s 10.63.0.2 -d 192.0.2.7 --sport 40000 --dport 80 --state ESTABLISHED -t 120 -u SEEN_REPLY >/dev/null 2>&1
 echo $S > $OUT/pid.s
-$IP -n n1 -j link show > $OUT/ip.n1.json
+$IP -n ${N1} -j link show > $OUT/ip.n1.json
 $NSENTER --net=$OUT/mnt/b $IP -j link show > $OUT/ip.b.json
 $NSENTER -t $S -n $IP -j link show > $OUT/ip.s.json
 $IP -j link show > $OUT/ip.cur.json
@@ -45,17 +48,18 @@ $NODE $M dump-conntrack --all-netns --json > $OUT/ct.json
 $NODE $M dump-conntrack --all-netns > $OUT/ct.txt 2>$OUT/ct.err
 umount $OUT/mnt/b
 kill $S
-$IP netns del n1
+$IP netns del ${N1}
 `;
 
 test.serial('--all-netns: links, addresses, routes and conntrack of every namespace, veth peers named by their namespace', (t) => {
+  t.timeout(360_000); // bash worlds with many processes, on a shared machine
   const r = inPidWorld(WORLD);
   t.is(r.status, 0, r.stderr);
   const f = r.files;
   const s = Number(f['pid.s']!.trim());
   const bPath = JSON.parse(f['links.json']!).find((l: any) => l.ifname === 'vb').peer_netns as string;
   t.regex(bPath, /\/mnt\/b$/);
-  const labels: Record<string, string | null> = { cur: null, n1: 'n1', b: bPath, s: `pid ${s} (sleep)` };
+  const labels: Record<string, string | null> = { cur: null, n1: N1, b: bPath, s: `pid ${s} (sleep)` };
   const links = JSON.parse(f['links.json']!) as any[];
 
   // Every namespace dumped once, holding exactly the links ip shows there.
@@ -76,7 +80,7 @@ test.serial('--all-netns: links, addresses, routes and conntrack of every namesp
     t.is(p.peer_ifname, host);
     t.is(p.peer_netns, null, 'the peer back in the current namespace');
   }
-  t.is(link(null, 'vn').peer_netns_path, '/run/netns/n1');
+  t.is(link(null, 'vn').peer_netns_path, `/run/netns/${N1}`);
   t.is(link(null, 'vb').peer_netns_path, bPath);
   t.is(link(null, 'vs').peer_netns_path, `/proc/${s}/ns/net`);
   t.deepEqual(link(null, 'vs').peer_netns_holders, [{ pid: s, comm: 'sleep', via: 'ns' }]);
@@ -88,7 +92,7 @@ test.serial('--all-netns: links, addresses, routes and conntrack of every namesp
   // Addresses: each namespace's, under its label.
   const addrs = JSON.parse(f['addrs.json']!) as any[];
   const addrOf = (netns: string, ifname: string) => addrs.find((a) => a.netns === netns && a.ifname === ifname)?.addr_info?.map((x: any) => `${x.local}/${x.prefixlen}`);
-  t.deepEqual(addrOf('n1', 'vn1'), ['10.61.0.2/24']);
+  t.deepEqual(addrOf(N1, 'vn1'), ['10.61.0.2/24']);
   t.deepEqual(addrOf(bPath, 'vb1'), ['10.62.0.2/24']);
   t.deepEqual(addrOf(labels.s!, 'vs1'), ['10.63.0.2/24']);
 

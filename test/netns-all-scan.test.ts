@@ -5,7 +5,10 @@
 // its own pid namespace (helpers/netns-world.ts), so lsns and the scan see the same processes.
 import test from 'ava';
 import { existsSync } from 'node:fs';
-import { assertPrivate } from './helpers/env.js';
+import { assertPrivate, uniqueName } from './helpers/env.js';
+
+/** Unique: other test files share the private namespace's /run/netns. */
+const N1 = uniqueName('sc');
 import { inPidWorld, MAIN, parseLsns } from './helpers/netns-world.js';
 
 test.before(() => {
@@ -18,7 +21,7 @@ test.before(() => {
 // current namespace. Veths into n1, b and S give the kernel's link_netnsid for each.
 const WORLD = `
 mkdir -p $OUT/mnt && touch $OUT/mnt/b
-$IP netns add n1
+$IP netns add ${N1}
 $UNSHARE --net=$OUT/mnt/b true
 $UNSHARE -n sleep 60 & S=$!
 $UNSHARE -n bash -c 'for i in 1 2 3 4 5; do sleep 60 & done; wait' & SH=$!
@@ -27,10 +30,10 @@ sleep 0.5
 sleep 60 7</proc/$F0/ns/net & FH=$!
 sleep 0.2
 kill $F0; wait $F0 || true
-$IP link add vn type veth peer name vn1 netns n1
+$IP link add vn type veth peer name vn1 netns ${N1}
 $IP link add vb type veth peer name vb1 netns $OUT/mnt/b
 $IP link add vs type veth peer name vs1 netns $S
-stat -L -c %i /run/netns/n1 > $OUT/ino.n1
+stat -L -c %i /run/netns/${N1} > $OUT/ino.n1
 stat -L -c %i $OUT/mnt/b > $OUT/ino.b
 stat -L -c %i /proc/$S/ns/net > $OUT/ino.s
 stat -L -c %i /proc/$SH/ns/net > $OUT/ino.sh
@@ -43,10 +46,11 @@ $NODE $M netns list --all --json > $OUT/all.json
 $NODE $M netns list --all > $OUT/all.txt
 umount $OUT/mnt/b
 kill $S $FH; pkill -P $SH sleep 2>/dev/null || true; kill $SH 2>/dev/null || true
-$IP netns del n1
+$IP netns del ${N1}
 `;
 
 test.serial('netns list --all: every namespace once, by its best name, with holders and nsids; agrees with lsns -t net', (t) => {
+  t.timeout(360_000); // bash worlds with many processes, on a shared machine
   const r = inPidWorld(WORLD);
   t.is(r.status, 0, r.stderr);
   const f = r.files;
@@ -62,8 +66,8 @@ test.serial('netns list --all: every namespace once, by its best name, with hold
   // Best names: ip netns name > bind-mount path > pid (comm).
   const s = Number(f['pid.s']!.trim());
   t.true(by.get(ino('cur')).current);
-  t.is(by.get(ino('n1')).name, 'n1');
-  t.deepEqual(by.get(ino('n1')).mounts, ['/run/netns/n1']);
+  t.is(by.get(ino('n1')).name, N1);
+  t.deepEqual(by.get(ino('n1')).mounts, [`/run/netns/${N1}`]);
   t.regex(by.get(ino('b')).name, /\/mnt\/b$/);
   t.is(by.get(ino('s')).name, `pid ${s} (sleep)`);
   // Shared by a bash and its five sleeps.

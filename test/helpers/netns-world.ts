@@ -1,4 +1,5 @@
 // A small world of network namespaces for the --all-netns tests, built by a bash script inside
+// a network namespace of its own (so its link names cannot clash with other tests) and
 // a fresh pid namespace (unshare --pid --fork --mount-proc, within the private test namespace):
 // its /proc holds only the script's processes, so a scan of it, and lsns, see exactly what the
 // script made and nothing that other tests on the machine are doing. The script writes its
@@ -22,14 +23,14 @@ export interface WorldResult {
  * Run `script` (bash, `set -euo pipefail`) in a new pid + mount namespace. Available to it: $M
  * (the CLI), $NODE, $OUT (results directory), $IP, $LSNS, $UNSHARE, $NSENTER.
  */
-export function inPidWorld(script: string, timeoutMs = 120_000): WorldResult {
+export function inPidWorld(script: string, timeoutMs = 300_000): WorldResult {
   const out = mkdtempSync(`${tmpdir()}/netns-world-`);
   try {
     const env = {
       ...process.env, DEBUG: '', M: MAIN, NODE: process.execPath, OUT: out,
       IP: tool('ip'), LSNS: tool('lsns'), UNSHARE: tool('unshare'), NSENTER: tool('nsenter'), SETPRIV: tool('setpriv'),
     };
-    const r = spawnSync(tool('unshare'), ['--pid', '--fork', '--mount-proc', 'bash', '-c', `set -euo pipefail\n${script}`], {
+    const r = spawnSync(tool('unshare'), ['--net', '--pid', '--fork', '--mount-proc', 'bash', '-c', `set -euo pipefail\n${script}`], {
       encoding: 'utf8', env, timeout: timeoutMs,
     });
     const files: Record<string, string> = {};

@@ -184,7 +184,9 @@ export function scanNamespaces(opts: ScanOptions = {}): ScanResult {
     if (!held.length) continue;
     // comm and cgroup only for processes that matter, and read once.
     const comm = (readText(c, `${base}/comm`) ?? '').trim();
-    const cg = readText(c, `${base}/cgroup`);
+    // A container id only matters for a namespace other than ours (a host's hundreds of
+    // processes in the current one would cost a read each for nothing).
+    const cg = held.some((h) => !h.e.current) ? readText(c, `${base}/cgroup`) : undefined;
     const container = cg ? containerFromCgroup(cg) : undefined;
     const seen = new Set<ScannedNamespace>();
     for (const h of held) {
