@@ -49,8 +49,11 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
     exclusive: DUMP_EXCLUSIVE,
     details: `--json adds "netns" (the namespace a link lives in; null for the current one) and, for
-veths whose peer is visible, "peer_ifname" and "peer_netns". With --all-netns this shows which
-veth belongs to which namespace.
+veths whose peer is visible, "peer_ifname" and "peer_netns". With --all-netns (every namespace
+on the host, see \`netns list --all\`) this shows which veth belongs to which namespace or
+container: "peer_netns" is the best name (ip netns name, bind-mount path, container, pid), with
+"peer_netns_path", "peer_container" and "peer_netns_holders"; links elsewhere get "netns_path"
+and "netns_container".
 ${OUTPUT_NOTE}`,
   },
   {
