@@ -101,6 +101,12 @@ for arg in "$@"; do
   esac
 done
 check_all
+# Docker's engine for test/docker-host.test.ts: fetched and unpacked into a cache, never installed
+# (see fetch-docker.sh). Not fatal: that one test skips with the reason. Not under
+# NETLINKTS_TOOL_DIRS, which is install-tools.test.ts presenting a pretend machine.
+if ((oracles)) && [[ -z ${NETLINKTS_TOOL_DIRS:-} ]]; then
+  bash "$(dirname "$0")/fetch-docker.sh" || true
+fi
 ((${#need[@]})) || exit 0
 
 for w in "${wrong[@]}"; do echo "ensure-tools: $w" >&2; done

@@ -5,6 +5,8 @@ export {
   NetlinkTsError, NetlinkError, ValidationError, DumpInterruptedError, OverrunError, NetlinkDecodeError,
   SocketClosedError, SystemError,
 } from './netlink/errors.js';
+export { NotANamespaceError } from './netlink/errors.js';
+export type { NamespaceInfo, AllNamespaces } from './api/netns-scan.js';
 export { NetworkNamespace } from './netlink/namespace.js';
 export type { Link, Address, Route, Neighbour } from './rtnl/index.js';
 export { NftBatch, match, verdict, stmt, rule } from './nft/index.js';

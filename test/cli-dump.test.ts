@@ -9,11 +9,21 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assertPrivate, ip, ipJson, nftJson, NFT, run, uniqueName, withIpNetns } from './helpers/env.js';
+import { tool } from './helpers/tools.js';
 
 const MAIN = fileURLToPath(new URL('../dist/src/cli/main.js', import.meta.url));
 
+/**
+ * --all-netns walks every namespace the process can see; the private test namespace has the
+ * machine's /proc, so it runs in a pid namespace of its own, where /proc holds only this
+ * world (it must not dump, and so allocate nsids in, namespaces of other programs).
+ */
+const inPidNs = (args: string[], nodeArgs: string[] = []): [string, string[]] => (args.includes('--all-netns')
+  ? [tool('unshare'), ['--pid', '--fork', '--mount-proc', process.execPath, ...nodeArgs, MAIN, ...args]]
+  : [process.execPath, [...nodeArgs, MAIN, ...args]]);
+
 function cli(args: string[], input = '') {
-  const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', input, env: { ...process.env, DEBUG: '' }, timeout: 60_000 });
+  const r = spawnSync(...inPidNs(args), { encoding: 'utf8', input, env: { ...process.env, DEBUG: '' }, timeout: 60_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -369,7 +379,8 @@ test('read-only commands load neither zod nor debug (start-up cost)', async (t) 
       ['dump-neigh'], ['dump-nft', '--json'], ['netns', 'list'], ['dump-links', '--raw'], ['--help'],
     ];
     for (const args of commands) {
-      const r = spawnSync(process.execPath, ['--import', preload, MAIN, ...args, ...(args[0] === '--help' || args[0] === 'netns' || args.includes('--all-netns') ? [] : ['--netns', a])],
+      const [cmd, argv] = inPidNs([...args, ...(args[0] === '--help' || args[0] === 'netns' || args.includes('--all-netns') ? [] : ['--netns', a])], ['--import', preload]);
+      const r = spawnSync(cmd, argv,
         { encoding: 'utf8', env: { ...process.env, DEBUG: '' } });
       t.is(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
       const loads = r.stderr.split('\n').filter((l) => /^(LOAD|REQUIRE) /.test(l));

@@ -3,6 +3,8 @@ import {
   addNamespace, currentNamespace, deleteNamespace, listNamespaces, openNamespace, type NamespaceRef,
 } from '../netlink/namespace.js';
 import { Namespace } from './namespace.js';
+import type { AllNamespaces } from './netns-scan.js';
+import type { ScanOptions } from '../netlink/netns-scan/index.js';
 
 export const netns = {
   /** `ip netns add NAME` (iproute2-compatible: `ip netns list` and `ip netns exec` see it). */
@@ -22,6 +24,16 @@ export const netns = {
   /** Names in /run/netns, sorted (`ip netns list`). */
   list(): Promise<string[]> {
     return listNamespaces();
+  },
+  /**
+   * Every network namespace on the host, deduplicated by nsfs inode: named ones, nsfs bind
+   * mounts anywhere (Docker's, containerd's, CNI's), and those only processes hold, each with
+   * its holders (pid, comm, container) and its nsid as seen from here. `.skipped` lists what
+   * could not be read (without root). Loaded on first use.
+   */
+  async all(opts?: ScanOptions): Promise<AllNamespaces> {
+    const { allNamespaces } = await import('./netns-scan.js');
+    return allNamespaces(opts);
   },
   /** `ip netns delete NAME`. */
   delete(name: string): Promise<void> {

@@ -27,7 +27,7 @@ export interface CommandSpec {
 
 const HELP: OptionSpec = { name: 'help', help: 'show this help' };
 const NETNS: OptionSpec = { name: 'netns', value: 'NAME', help: 'look inside the named namespace (/run/netns/NAME, as `ip netns`) or a path such as /proc/PID/ns/net' };
-const ALL_NETNS: OptionSpec = { name: 'all-netns', help: 'the current namespace and every named one' };
+const ALL_NETNS: OptionSpec = { name: 'all-netns', help: 'every network namespace on the host: named, bind-mounted (Docker, containerd, CNI), held only by processes' };
 const JSON_OPT: OptionSpec = { name: 'json', help: 'one JSON array, with the field names and value formats of `ip -j -d`' };
 const RAW: OptionSpec = { name: 'raw', help: 'the decoded attribute tree of each message: type numbers and names, lengths, hex of unknown attributes' };
 const HEX: OptionSpec = { name: 'hex', help: 'hex dumps of the messages as the kernel sent them' };
@@ -49,8 +49,11 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
     exclusive: DUMP_EXCLUSIVE,
     details: `--json adds "netns" (the namespace a link lives in; null for the current one) and, for
-veths whose peer is visible, "peer_ifname" and "peer_netns". With --all-netns this shows which
-veth belongs to which namespace.
+veths whose peer is visible, "peer_ifname" and "peer_netns". With --all-netns (every namespace
+on the host, see \`netns list --all\`) this shows which veth belongs to which namespace or
+container: "peer_netns" is the best name (ip netns name, bind-mount path, container, pid), with
+"peer_netns_path", "peer_container" and "peer_netns_holders"; links elsewhere get "netns_path"
+and "netns_container".
 ${OUTPUT_NOTE}`,
   },
   {
@@ -100,12 +103,20 @@ ${OUTPUT_NOTE}`,
   },
   {
     name: 'netns',
-    summary: 'named network namespaces: `netns list`',
-    usage: 'netlinkts netns list [--json]',
-    options: [{ name: 'json', help: 'JSON as `ip -j netns list`: [{"name": ..., "id": ...}]' }],
+    summary: 'named network namespaces: `netns list`; every one on the host: `netns list --all`',
+    usage: 'netlinkts netns list [--all] [--json]',
+    options: [
+      { name: 'json', help: 'JSON as `ip -j netns list`: [{"name": ..., "id": ...}]' },
+      { name: 'all', help: 'every network namespace on the host (like `lsns -t net`): named, bind-mounted (Docker, containerd, CNI), held by processes' },
+    ],
     positionals: { min: 1, max: 1, names: 'subcommand (list)' },
     details: `Lists the namespaces under /run/netns (the set \`ip netns\` manages) with their ids as seen
-from the current namespace ("id" is left out when none is assigned, as ip does).`,
+from the current namespace ("id" is left out when none is assigned, as ip does).
+With --all: every network namespace, one per nsfs inode, with its best name (ip netns name,
+else bind-mount path, else container id, else pid and command), its bind mounts, the processes
+in it or holding it open (pid, comm, container id from the cgroup path) and its id; --json adds
+"ino", "dev", "current", "mounts", "holders", "container". What could not be read without root
+is said on stderr.`,
   },
   {
     name: 'monitor',
@@ -166,7 +177,7 @@ Example: netlinkts ynl --family ethtool --do channels-get --json '{"header": {"d
   {
     name: 'dump-conntrack',
     summary: 'the connection-tracking table (like `conntrack -L`), with NAT views in --json',
-    usage: 'netlinkts dump-conntrack [--netns NAME] [-p PROTO] [-s SRC] [-d DST] [--sport N] [--dport N] [-m MARK[/MASK]] [-w ZONE] [-f ipv4|ipv6] [--nat snat|dnat|any] [--extended] [--json] | -C | -S | expect',
+    usage: 'netlinkts dump-conntrack [--netns NAME | --all-netns] [-p PROTO] [-s SRC] [-d DST] [--sport N] [--dport N] [-m MARK[/MASK]] [-w ZONE] [-f ipv4|ipv6] [--nat snat|dnat|any] [--extended] [--json] | -C | -S | expect',
     options: [],
     passthrough: true,
     details: `Text is what \`conntrack -L\` prints (its count line on stderr); --extended as -o extended.

@@ -10,8 +10,10 @@
 // a socket opened inside it. Loaded only when some link has a link_netnsid.
 import { getNsid } from '../rtnl/nsid-ops.js';
 import { getLink, linkNameMap } from '../rtnl/link-ops.js';
-import { NetlinkError } from '../netlink/errors.js';
+import { NetlinkError, ValidationError } from '../netlink/errors.js';
 import { NetlinkSocket } from '../netlink/socket.js';
+import type { NamespaceRef } from '../netlink/namespace.js';
+import type { ScannedNamespace } from '../netlink/netns-scan/index.js';
 import { namedNamespaces, NETNS_DIR, type Target } from './targets.js';
 
 /**
@@ -23,9 +25,20 @@ import { namedNamespaces, NETNS_DIR, type Target } from './targets.js';
 const ASK_MAX = 8;
 
 interface Candidate {
-  /** null: the current namespace. */
+  /** null: the current namespace; else its /run/netns name or, with --all-netns, its best label. */
   name: string | null;
   path: string;
+  /** What to open it by: the path, or an fd the target already holds (--all-netns). */
+  ref: NamespaceRef;
+  /** With --all-netns: where it was found (mounts, holders, container). */
+  info?: ScannedNamespace;
+}
+
+export interface PeerFound {
+  peer_ifname: string;
+  peer_netns: string | null;
+  /** The namespace's scan entry, when --all-netns found it. */
+  info?: ScannedNamespace;
 }
 
 /** Per namespace key (its name, '' for the current one): ifindex -> IFLA_LINK of its links that have IFLA_LINK_NETNSID. */
@@ -46,12 +59,21 @@ export class NamespaceDirectory {
    * request instead of one per namespace there is (a container host's --all-netns: hundreds of
    * namespaces, each with its own ids).
    */
-  constructor(private readonly known: Map<string, Map<number, string>>, private readonly crossings: Crossings = new Map()) {}
+  constructor(
+    private readonly known: Map<string, Map<number, string>>,
+    private readonly crossings: Crossings = new Map(),
+    /** --all-netns: the scanned namespaces (each with its handle) are the candidates, not /run/netns. */
+    private readonly scanned?: readonly Target[],
+  ) {}
 
   private list(): Promise<Candidate[]> {
     return (this.candidates ??= (async () => {
+      const current: Candidate = { name: null, path: '/proc/thread-self/ns/net', ref: '/proc/thread-self/ns/net' };
+      if (this.scanned) {
+        return [current, ...this.scanned.filter((t) => t.name !== null && t.handle).map((t) => ({ name: t.name, path: t.path ?? '', ref: t.handle!.fd, info: t.info }))];
+      }
       const named = await namedNamespaces();
-      return [{ name: null, path: '/proc/thread-self/ns/net' }, ...named.map((n) => ({ name: n, path: `${NETNS_DIR}/${n}` }))];
+      return [current, ...named.map((n) => ({ name: n, path: `${NETNS_DIR}/${n}`, ref: `${NETNS_DIR}/${n}` }))];
     })());
   }
 
@@ -64,9 +86,10 @@ export class NamespaceDirectory {
         const cands = await this.list();
         const ids = await Promise.all(cands.map(async (c) => {
           try {
-            return await getNsid(t.sock, c.path);
-          } catch {
-            return undefined; // a stale /run/netns entry: not a namespace
+            return await getNsid(t.sock, c.ref);
+          } catch (err) {
+            if (notThere(err)) return undefined;
+            throw err;
           }
         }));
         cands.forEach((c, i) => {
@@ -97,7 +120,10 @@ export class NamespaceDirectory {
           for (const key of this.pointingBack(self, peer)) {
             const c = cands.find((x) => (x.name ?? '') === key);
             if (!c) continue;
-            const id = await getNsid(t.sock, c.path).catch(() => undefined);
+            const id = await getNsid(t.sock, c.ref).catch((err: unknown) => {
+              if (notThere(err)) return undefined;
+              throw err;
+            });
             if (id === nsid) return c;
           }
         }
@@ -141,7 +167,7 @@ export class NamespaceDirectory {
         const known = this.known.get(key);
         // A filtered dump (--type/--master) may lack the peer: then dump that namespace whole.
         if (known && !this.partial) return known;
-        const sock = new NetlinkSocket({ netns: c.name === null ? undefined : c.path, name: `peers:${key}` });
+        const sock = new NetlinkSocket({ netns: c.name === null ? undefined : (c.ref as string | number), name: `peers:${key}` });
         try {
           return await linkNameMap(sock);
         } finally {
@@ -159,7 +185,7 @@ export class NamespaceDirectory {
    * Name and namespace of the link with `ifindex` in the namespace t calls `nsid`; `self`: the
    * index in t of the link that names it (see namespaceOf).
    */
-  async peer(t: Target, nsid: number, ifindex: number, self?: number): Promise<{ peer_ifname: string; peer_netns: string | null } | undefined> {
+  async peer(t: Target, nsid: number, ifindex: number, self?: number): Promise<PeerFound | undefined> {
     const c = await this.namespaceOf(t, nsid, self, ifindex);
     if (!c) return undefined;
     let name: string | undefined;
@@ -175,19 +201,29 @@ export class NamespaceDirectory {
         try {
           name = await linkNameByNsid(t.sock, nsid, ifindex);
           asked = true;
-        } catch {
+        } catch (err) {
+          if (!(err instanceof NetlinkError)) throw err;
           this.noTargetNetnsid = true; // the kernel will not answer for other namespaces: dump them
         }
       }
       if (!asked) name = (await this.names(c)).get(ifindex);
     }
-    return name === undefined ? undefined : { peer_ifname: name, peer_netns: c.name };
+    if (name === undefined) return undefined;
+    return c.info ? { peer_ifname: name, peer_netns: c.name, info: c.info } : { peer_ifname: name, peer_netns: c.name };
   }
 
   /** Set once a kernel refused RTM_GETLINK with IFLA_TARGET_NETNSID. */
   private noTargetNetnsid = false;
   /** Peers asked for by id, per namespace name ('' for the current one). */
   private readonly asked = new Map<string, number>();
+}
+
+/**
+ * A candidate that is no namespace (any more): a stale /run/netns entry (NotANamespaceError),
+ * one removed meanwhile (ValidationError: does not exist), or one the kernel refuses (EINVAL).
+ */
+function notThere(err: unknown): boolean {
+  return err instanceof ValidationError || (err instanceof NetlinkError && err.code === 'EINVAL');
 }
 
 /**

@@ -163,3 +163,14 @@ export function systemError(err: unknown, operation: string): Error {
   }
   return err instanceof Error ? err : new Error(String(err));
 }
+
+/**
+ * A file given as a network namespace is not one (a regular file, /dev/null, a pipe, a mount or
+ * pid namespace...): refused when it is opened, before any setns, with the path and what it is.
+ */
+export class NotANamespaceError extends ValidationError {
+  override name = 'NotANamespaceError';
+  constructor(field: string, readonly path: string, readonly found: string) {
+    super(field, `${path} is not a network namespace (it is ${found})`);
+  }
+}

@@ -5,8 +5,8 @@
 // are opened by the native shim on a short-lived helper thread, processes are started by the
 // netlinkts-nsexec helper (setns + exec in the child).
 import { spawn as spawnChild, type ChildProcess, type SpawnOptions, type StdioOptions } from 'node:child_process';
-import { closeSync, constants as fsConstants, openSync, readdirSync } from 'node:fs';
-import { ValidationError, systemError } from './errors.js';
+import { closeSync, constants as fsConstants, fstatSync, openSync, readdirSync, readFileSync, readlinkSync, statfsSync } from 'node:fs';
+import { NotANamespaceError, ValidationError, systemError } from './errors.js';
 import { loadNative, nsexecPath } from './native.js';
 import { NETLINK_ROUTE } from './constants.js';
 import { NetlinkSocket, type SocketOptions } from './socket.js';
@@ -50,6 +50,73 @@ export function validateNamespaceName(name: unknown, field = 'netns'): string {
   if (name === '.' || name === '..') throw new ValidationError(field, `"${name}" is not a valid namespace name`);
   if (name.includes('\0')) throw new ValidationError(field, 'a namespace name must not contain NUL');
   return name;
+}
+
+/** statfs f_type of nsfs (linux/magic.h NSFS_MAGIC). */
+export const NSFS_MAGIC = 0x6e736673;
+
+/**
+ * What an open fd is, as far as namespaces go: 'net' for a network namespace, another
+ * namespace type ('mnt', 'pid'...), or a description of what else it is. Plain Node, no
+ * native help (the same answer ioctl(NS_GET_NSTYPE) gives, without growing the shim):
+ * statfs through /proc/self/fd/N reaches the file itself, and nsfs has its own magic; the type
+ * is in the name nsfs gives its files, "net:[INODE]", which the fd link reads back as is for
+ * /proc/PID/ns/net. A bind-mounted one reads back as its mount point instead, and then the
+ * fd's mount (fdinfo's mnt_id) is looked up in mountinfo, whose root field is that name.
+ */
+export function namespaceKindOfFd(fd: number): { kind: 'net' } | { kind: 'other'; found: string } {
+  const link = `/proc/self/fd/${fd}`;
+  let type: number;
+  try {
+    type = Number(statfsSync(link).type);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'EBADF' || e.code === 'ENOENT') return { kind: 'other', found: `not an open file descriptor (fd ${fd})` };
+    throw systemError({ errno: -(e.errno ?? -5), syscall: 'statfs' }, `identify fd ${fd}`);
+  }
+  const target = readlinkSync(link);
+  if (type !== NSFS_MAGIC) return { kind: 'other', found: describeFile(fd, target, type) };
+  const name = NSFS_NAME.test(target) ? target : mountRootOf(fd);
+  const m = name === undefined ? null : NSFS_NAME.exec(name);
+  if (!m) return { kind: 'other', found: `an nsfs file of unknown type (${target})` };
+  if (m[1] === 'net') return { kind: 'net' };
+  return { kind: 'other', found: `a ${m[1]} namespace` };
+}
+
+/** nsfs names its files "TYPE:[INODE]". */
+const NSFS_NAME = /^([a-z_]+):\[\d+\]$/;
+
+/** The root field of the mountinfo line of the mount fd lives on. */
+function mountRootOf(fd: number): string | undefined {
+  const info = readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8');
+  const id = /^mnt_id:\s*(\d+)$/m.exec(info)?.[1];
+  if (id === undefined) return undefined;
+  for (const line of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
+    const f = line.split(' ', 5);
+    if (f[0] === id) return f[3];
+  }
+  return undefined;
+}
+
+function describeFile(fd: number, target: string, fsType: number): string {
+  // Pipes and sockets read back as "pipe:[N]" / "socket:[N]".
+  if (!target.startsWith('/')) return target ? `"${target}"` : 'an unknown file';
+  let what = 'a file';
+  try {
+    const st = fstatSync(fd);
+    what = st.isDirectory() ? 'a directory' : st.isCharacterDevice() ? 'a character device' : st.isBlockDevice() ? 'a block device'
+      : st.isFIFO() ? 'a FIFO' : st.isSocket() ? 'a socket' : 'a regular file';
+  } catch (err) {
+    // The fd closed meanwhile: the generic word will do.
+    if ((err as NodeJS.ErrnoException).code !== 'EBADF') throw err;
+  }
+  return `${what}, filesystem type 0x${fsType.toString(16)}, not nsfs`;
+}
+
+/** Throws NotANamespaceError (naming `path`) unless fd is a network namespace. */
+export function assertNetNamespaceFd(fd: number, path: string, field = 'netns'): void {
+  const k = namespaceKindOfFd(fd);
+  if (k.kind !== 'net') throw new NotANamespaceError(field, path, k.found);
 }
 
 function flagsOf(flags: number | 'r' | 'w' | 'r+'): number {
@@ -199,6 +266,7 @@ function openPath(path: string, name: string | undefined, field: string): Networ
     throw systemError({ errno: -(e.errno ?? -5), syscall: 'open' }, `open network namespace ${path}`);
   }
   try {
+    assertNetNamespaceFd(fd, path, field);
     return new NetworkNamespace(fd, name, path);
   } catch (err) {
     closeSync(fd);
@@ -219,13 +287,16 @@ export function openNamespace(ref: NamespaceRef, opts: NamespaceOptions & { fiel
   }
   if (typeof ref === 'number') return fromFd(ref, field);
   if (typeof ref === 'string') {
-    if (ref.includes('/')) return openPath(ref, undefined, field);
+    // Only an absolute path is a path; anything else is an `ip netns` name, so "../../etc"
+    // cannot walk out of /run/netns.
+    if (ref.startsWith('/')) return openPath(ref, undefined, field);
     return openPath(`${dir}/${validateNamespaceName(ref, field)}`, ref, field);
   }
   if (ref && typeof ref === 'object') {
     if ('name' in ref) return openPath(`${dir}/${validateNamespaceName(ref.name, field)}`, ref.name, field);
     if ('path' in ref) {
       if (typeof ref.path !== 'string' || !ref.path) throw new ValidationError(`${field}.path`, 'must be a non-empty string');
+      if (!ref.path.startsWith('/')) throw new ValidationError(`${field}.path`, `must be an absolute path, got "${ref.path}" (a name in ${dir} is given as { name })`);
       return openPath(ref.path, undefined, field);
     }
     if ('pid' in ref) {
@@ -244,11 +315,8 @@ export function openNamespace(ref: NamespaceRef, opts: NamespaceOptions & { fiel
 
 function fromFd(fd: number, field: string): NetworkNamespace {
   if (!Number.isInteger(fd) || fd < 0) throw new ValidationError(`${field}.fd`, `must be a non-negative integer, got ${String(fd)}`);
-  try {
-    return new NetworkNamespace(fd, undefined, undefined, false);
-  } catch {
-    throw new ValidationError(`${field}.fd`, `fd ${fd} is not an open namespace file`);
-  }
+  assertNetNamespaceFd(fd, `fd ${fd}`, `${field}.fd`);
+  return new NetworkNamespace(fd, undefined, undefined, false);
 }
 
 function dupFd(fd: number): number {

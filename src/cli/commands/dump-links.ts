@@ -10,7 +10,8 @@ import { CliError } from '../errors.js';
 import { retryInterrupted } from '../retry.js';
 import { JsonArrayWriter, Output } from '../output.js';
 import { closeTargets, openTargets, targetTitle, type Target } from '../targets.js';
-import type { NamespaceDirectory } from '../peers.js';
+import type { NamespaceDirectory, PeerFound } from '../peers.js';
+import type { ScannedNamespace } from '../../netlink/netns-scan/index.js';
 
 /** ip names a link it cannot see "ifN": not a name to show as a peer. */
 const IF_LIKE = /^if\d+$/;
@@ -26,12 +27,12 @@ async function masterIndex(t: Target, name: string, single: boolean): Promise<nu
 interface Shown {
   t: Target;
   links: Link[];
-  peers: Map<number, PeerInfo>;
+  peers: Map<number, PeerFound>;
   nsNames: Map<number, string | null | undefined>;
 }
 
 /** Veth peers: in the same namespace from IFLA_LINK; in another one through its nsid (peers.ts). */
-async function findPeers(shown: Shown[], filtered: boolean): Promise<void> {
+async function findPeers(shown: Shown[], filtered: boolean, scanned: boolean): Promise<void> {
   let dir: NamespaceDirectory | undefined;
   if (shown.some((s) => s.links.some((l) => l.link_netnsid !== undefined))) {
     const { NamespaceDirectory } = await import('../peers.js');
@@ -41,7 +42,7 @@ async function findPeers(shown: Shown[], filtered: boolean): Promise<void> {
       names.set(s.t.name ?? '', new Map(s.links.map((l) => [l.ifindex, l.ifname])));
       crossings.set(s.t.name ?? '', new Map(s.links.filter((l) => l.link_netnsid !== undefined).map((l) => [l.ifindex, l.link_index ?? 0])));
     }
-    dir = new NamespaceDirectory(names, crossings);
+    dir = new NamespaceDirectory(names, crossings, scanned ? shown.map((s) => s.t) : undefined);
     dir.partial = filtered;
   }
   for (const s of shown) {
@@ -63,6 +64,31 @@ async function findPeers(shown: Shown[], filtered: boolean): Promise<void> {
     }
     await Promise.all(jobs);
   }
+}
+
+/**
+ * --all-netns JSON: where the link's namespace and its peer's come from (bind-mount path,
+ * container, holders), beside ip's own fields.
+ */
+function origins(own: ScannedNamespace | undefined, peer: ScannedNamespace | undefined): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  if (own) {
+    o.netns_path = own.mounts[0] ?? own.paths[0];
+    if (own.container) o.netns_container = own.container.id;
+  }
+  if (peer) {
+    o.peer_netns_path = peer.mounts[0] ?? peer.paths[0];
+    if (peer.container) o.peer_container = peer.container.id;
+    o.peer_netns_holders = peer.holders.map((h) => ({ pid: h.pid, comm: h.comm, via: h.via, container: h.container?.id, runtime: h.container?.runtime }));
+  }
+  return o;
+}
+
+/** In text, a peer namespace named by its path also says whose container it is. */
+function textPeer(p: PeerFound): PeerInfo {
+  const c = p.info?.container;
+  if (!c || p.peer_netns === null || p.peer_netns.startsWith('container ')) return p;
+  return { peer_ifname: p.peer_ifname, peer_netns: `${p.peer_netns} (container ${c.id.slice(0, 12)})` };
 }
 
 export async function run(args: ParsedArgs): Promise<number> {
@@ -89,7 +115,7 @@ export async function run(args: ParsedArgs): Promise<number> {
       const links = await retryInterrupted(() => listLinks(t.sock, { kind, master }));
       shown.push({ t, links, peers: new Map(), nsNames: new Map() });
     }
-    await findPeers(shown, kind !== undefined || masterName !== undefined);
+    await findPeers(shown, kind !== undefined || masterName !== undefined, flag(args, 'all-netns'));
 
     const out = new Output();
     const arr = json ? new JsonArrayWriter(out) : undefined;
@@ -101,7 +127,7 @@ export async function run(args: ParsedArgs): Promise<number> {
       };
       for (const l of s.links) {
         const peer = s.peers.get(l.ifindex);
-        const p = arr ? arr.item(JSON.stringify(linkJson(l, s.t.name, peer))) : out.write(linkText(l, peer, nsName));
+        const p = arr ? arr.item(JSON.stringify({ ...linkJson(l, s.t.name, peer), ...origins(s.t.info, peer?.info) })) : out.write(linkText(l, peer && textPeer(peer), nsName));
         if (p) await p;
       }
     }
