@@ -10,7 +10,7 @@ const f = (name: string, offset: number, bits: number, type = 'integer'): FieldD
 
 export const PROTOS: Record<string, ProtoDef> = {
   ether: { name: 'ether', base: 'll', fields: [f('daddr', 0, 48, 'ether_addr'), f('saddr', 48, 48, 'ether_addr'), f('type', 96, 16, 'ether_type')] },
-  vlan: { name: 'vlan', base: 'll', fields: [f('pcp', 112, 3), f('cfi', 115, 1), f('id', 116, 12), f('type', 128, 16, 'ether_type')] },
+  vlan: { name: 'vlan', base: 'll', fields: [f('pcp', 112, 3), f('dei', 115, 1), f('id', 116, 12), f('type', 128, 16, 'ether_type')] },
   arp: {
     name: 'arp', base: 'network', fields: [f('htype', 0, 16), f('ptype', 16, 16, 'ether_type'), f('hlen', 32, 8), f('plen', 40, 8), f('operation', 48, 16, 'arp_op'),
       f('saddr ether', 64, 48, 'ether_addr'), f('saddr ip', 112, 32, 'ipv4_addr'), f('daddr ether', 144, 48, 'ether_addr'), f('daddr ip', 192, 32, 'ipv4_addr')],
@@ -41,13 +41,14 @@ export const PROTOS: Record<string, ProtoDef> = {
   udplite: { name: 'udplite', base: 'transport', fields: [f('sport', 0, 16, 'inet_service'), f('dport', 16, 16, 'inet_service'), f('csumcov', 32, 16), f('checksum', 48, 16)] },
   sctp: { name: 'sctp', base: 'transport', fields: [f('sport', 0, 16, 'inet_service'), f('dport', 16, 16, 'inet_service'), f('vtag', 32, 32), f('checksum', 64, 32)] },
   dccp: { name: 'dccp', base: 'transport', fields: [f('sport', 0, 16, 'inet_service'), f('dport', 16, 16, 'inet_service'), f('type', 64 + 3, 4)] },
+  comp: { name: 'comp', base: 'transport', fields: [f('nexthdr', 0, 8, 'inet_proto'), f('flags', 8, 8, 'hex'), f('cpi', 16, 16)] },
   esp: { name: 'esp', base: 'transport', fields: [f('spi', 0, 32), f('sequence', 32, 32)] },
   ah: { name: 'ah', base: 'transport', fields: [f('nexthdr', 0, 8, 'inet_proto'), f('hdrlength', 8, 8), f('reserved', 16, 16), f('spi', 32, 32), f('sequence', 64, 32)] },
   th: { name: 'th', base: 'transport', fields: [f('sport', 0, 16, 'inet_service'), f('dport', 16, 16, 'inet_service')] },
 };
 
 /** Transport protocol by IP protocol number. */
-export const L4_BY_NUMBER: Record<number, string> = { 1: 'icmp', 2: 'igmp', 6: 'tcp', 17: 'udp', 33: 'dccp', 50: 'esp', 51: 'ah', 58: 'icmpv6', 132: 'sctp', 136: 'udplite' };
+export const L4_BY_NUMBER: Record<number, string> = { 1: 'icmp', 2: 'igmp', 6: 'tcp', 17: 'udp', 33: 'dccp', 50: 'esp', 51: 'ah', 108: 'comp', 58: 'icmpv6', 132: 'sctp', 136: 'udplite' };
 /** Network protocol by ether type / nfproto. */
 export const L3_BY_ETHERTYPE: Record<number, string> = { 0x0800: 'ip', 0x86dd: 'ip6', 0x0806: 'arp', 0x8100: 'vlan' };
 export const L3_BY_NFPROTO: Record<number, string> = { 2: 'ip', 10: 'ip6' };
@@ -97,6 +98,9 @@ export const TCP_OPTIONS: Record<number, { name: string; fields: Record<string, 
   4: { name: 'sack-perm', fields: { kind: [0, 1], length: [1, 1] } },
   5: { name: 'sack', fields: { kind: [0, 1], length: [1, 1], left: [2, 4], right: [6, 4] } },
   8: { name: 'timestamp', fields: { kind: [0, 1], length: [1, 1], tsval: [2, 4], tsecr: [6, 4] } },
+  19: { name: 'md5sig', fields: { kind: [0, 1], length: [1, 1] } },
+  30: { name: 'mptcp', fields: { kind: [0, 1], length: [1, 1] } },
+  34: { name: 'fastopen', fields: { kind: [0, 1], length: [1, 1] } },
 };
 
 /** IPv6 extension headers (exthdr op ipv6): type -> name and fields (byte offset, length). */
@@ -113,3 +117,10 @@ export function fieldAt(proto: string, bitOffset: number, bits: number): FieldDe
   const p = PROTOS[proto];
   return p?.fields.find((x) => x.offset === bitOffset && x.bits === bits);
 }
+
+/** SCTP chunk types (exthdr op sctp). */
+export const SCTP_CHUNKS: Record<number, string> = {
+  0: 'data', 1: 'init', 2: 'init-ack', 3: 'sack', 4: 'heartbeat', 5: 'heartbeat-ack', 6: 'abort', 7: 'shutdown', 8: 'shutdown-ack',
+  9: 'error', 10: 'cookie-echo', 11: 'cookie-ack', 12: 'ecne', 13: 'cwr', 14: 'shutdown-complete', 64: 'i-data', 128: 'asconf-ack',
+  130: 're-config', 132: 'pad', 192: 'forward-tsn', 193: 'asconf', 194: 'i-forward-tsn',
+};

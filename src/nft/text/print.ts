@@ -4,7 +4,7 @@
 import type { RawChain, RawRule, RawRuleset, RawTable, Rec } from './snapshot.js';
 import type { NExpr, Rhs, Stmt } from './model.js';
 import { foldRule } from './registers.js';
-import { FLAGS, toNum, valueText, type ByteOrder, type ValueContext } from './types.js';
+import { FLAGS, SYMBOLS, toNum, valueText, type ByteOrder, type ValueContext } from './types.js';
 import { anonymousSetText, SET_ANONYMOUS, setDeclaration, setInfo, type SetInfo } from './sets.js';
 import { flowtableDeclaration, objectDeclaration, OBJECT_KINDS } from './objects.js';
 import { parseUdata } from '../codec.js';
@@ -46,7 +46,7 @@ export function exprText(e: NExpr, c: PrintCtx, hint?: NExpr): string {
       : `symhash mod ${e.mod}${e.offset ? ` offset ${e.offset}` : ''}`;
     case 'exthdr': return e.field ? `${e.desc} ${e.field}` : e.desc;
     case 'binop': {
-      const l = exprText(e.left, c);
+      const l = e.left.t === 'binop' ? `(${exprText(e.left, c)})` : exprText(e.left, c);
       if (e.op === '<<' || e.op === '>>') return `${l} ${e.op} ${toNum(e.right, 'host')}`;
       const r = typed(e.type, e.order, e.right, c);
       if (e.right2) return `(${l} & ${r}) ^ ${typed(e.type, e.order, e.right2, c)}`;
@@ -73,10 +73,14 @@ function rhsText(left: NExpr, r: Rhs, c: PrintCtx): string {
       full.set(r.bytes.subarray(0, full.length));
       return `${typed(left.type, 'big', full, c)}/${r.len}`;
     }
-    case 'range': return `${typed(left.type, left.order, r.from, c)}-${typed(left.type, left.order, r.to, c)}`;
+    case 'range': {
+      // Symbolic types print their ranges as numbers (meta l4proto 33-45).
+      const t = SYMBOLS[left.type ?? ''] ? 'integer' : left.type;
+      return `${typed(t, left.order, r.from, c)}-${typed(t, left.order, r.to, c)}`;
+    }
     case 'set': return setRef(r.set, c);
     case 'flags': return flagList(left.type ?? '', r.mask, left.order);
-    case 'masked': return r.value.length ? `${flagList(left.type ?? '', r.value, left.order)} / ${flagList(left.type ?? '', r.mask, left.order)}` : `& ${flagList(left.type ?? '', r.mask, left.order)} == 0`;
+    case 'masked': return r.value.length ? `${flagList(left.type ?? '', r.value, left.order)} / ${flagList(left.type ?? '', r.mask, left.order)}` : `! ${flagList(left.type ?? '', r.mask, left.order)}`;
     case 'bool': return r.exists ? 'exists' : 'missing';
   }
 }
@@ -113,7 +117,8 @@ export function stmtText(st: Stmt, c: PrintCtx): string {
       const hint = { type: st.family === 'ip6' || c.family === 'ip6' ? 'ipv6_addr' : 'ipv4_addr', order: 'big' } as NExpr;
       const a = st.addr ? exprText(st.addr, c, hint) : '';
       const p = st.port ? `:${exprText(st.port, c, { type: 'inet_service', order: 'big' } as NExpr)}` : '';
-      return `tproxy${st.family ? ` ${st.family}` : ''} to ${a}${p}`;
+      const v6 = hint.type === 'ipv6_addr' && a;
+      return `tproxy${st.family ? ` ${st.family}` : ''} to ${v6 ? `[${a}]` : a}${p}`;
     }
     case 'dup': case 'fwd': {
       const dev = st.dev ? exprText(st.dev, c, { type: 'iface_index', order: 'host' } as NExpr) : '';

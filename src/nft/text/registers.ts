@@ -7,7 +7,7 @@
 import type { Family } from '../codec.js';
 import type { RawExpr, Rec } from './snapshot.js';
 import type { Constant, NExpr, Rhs, Stmt } from './model.js';
-import { CT_KEYS, fieldAt, L3_BY_ETHERTYPE, L3_BY_NFPROTO, L4_BY_NUMBER, META_KEYS, PROTOS, RT_KEYS, SOCKET_KEYS, TCP_OPTIONS, IP6_EXTHDRS, type KeyDef } from './fields.js';
+import { SCTP_CHUNKS, CT_KEYS, fieldAt, L3_BY_ETHERTYPE, L3_BY_NFPROTO, L4_BY_NUMBER, META_KEYS, PROTOS, RT_KEYS, SOCKET_KEYS, TCP_OPTIONS, IP6_EXTHDRS, type KeyDef } from './fields.js';
 import { toNum } from './types.js';
 import { actionStatement } from './statements.js';
 import { xtStatement } from './xt.js';
@@ -91,7 +91,7 @@ export function touchLayers(ctx: FoldContext, e: NExpr | undefined): void {
       if (e.proto === 'th' || e.raw) return;
       useLayer(ctx, PROTOS[e.proto]?.base === 'transport' ? 'transport' : PROTOS[e.proto]?.base === 'll' ? 'll' : 'network');
       // icmp and icmpv6 imply their network protocol: nft drops the nfproto guard with the l4 one.
-      if (e.proto === 'icmp' || e.proto === 'icmpv6' || e.proto === 'igmp') useLayer(ctx, 'network');
+      if (((e.proto === 'icmp' || e.proto === 'igmp') && ctx.l3 === 'ip') || (e.proto === 'icmpv6' && ctx.l3 === 'ip6')) useLayer(ctx, 'network');
       if (e.proto === 'vlan') useLayer(ctx, 'll');
       return;
     case 'binop': touchLayers(ctx, e.left); return;
@@ -122,14 +122,14 @@ export function payloadExpr(ctx: FoldContext, base: number, offsetBytes: number,
   }
   // An address loaded in part: nft prints the partial compare as a prefix.
   if (proto && !maskBits) {
-    const whole = PROTOS[proto]?.fields.find((x) => x.offset === bitOff && x.bits > bits && (x.type === 'ipv4_addr' || x.type === 'ipv6_addr' || x.type === 'ether_addr'));
+    const whole = PROTOS[proto]?.fields.find((x) => x.offset === bitOff && x.bits > bits && (x.type === 'ipv4_addr' || x.type === 'ipv6_addr'));
     if (whole) return { t: 'payload', proto, field: whole.name, type: whole.type, bytes: len, order: 'big', prefix: bits };
   }
   if (proto === 'th' || base === 2) {
     const th = fieldAt('th', bitOff, bits);
     if (th && proto === 'th') return { t: 'payload', proto: 'th', field: th.name, type: th.type, bytes: len, order: 'big' };
   }
-  return { t: 'payload', proto: '', field: '', type: 'integer', bytes: len, order: 'big', raw: rawText() };
+  return { t: 'payload', proto: '', field: '', type: 'raw', bytes: len, order: 'big', raw: rawText() };
 }
 
 /** Contiguous bits of a mask over `len` bytes: offset from the most significant bit, and count. */
@@ -151,7 +151,8 @@ const allZero = (b: Uint8Array): boolean => b.every((x) => x === 0);
 
 function dependencyOf(ctx: FoldContext, left: NExpr, value: Uint8Array): Dep['layer'] | undefined {
   if (left.t === 'meta' && left.key === 'l4proto') { ctx.l4 = L4_BY_NUMBER[value[0] ?? -1]; return 'transport'; }
-  if (left.t === 'payload' && ((left.proto === 'ip' && left.field === 'protocol') || (left.proto === 'ip6' && left.field === 'nexthdr'))) { ctx.l4 = L4_BY_NUMBER[value[0] ?? -1]; return 'transport'; }
+  // An explicit `ip protocol tcp` sets the context but nft keeps printing it.
+  if (left.t === 'payload' && ((left.proto === 'ip' && left.field === 'protocol') || (left.proto === 'ip6' && left.field === 'nexthdr'))) { ctx.l4 = L4_BY_NUMBER[value[0] ?? -1]; return undefined; }
   if (left.t === 'meta' && left.key === 'nfproto' && ctx.family === 'inet') { ctx.l3 = L3_BY_NFPROTO[value[0] ?? -1]; return 'network'; }
   if (left.t === 'meta' && left.key === 'protocol' && (ctx.family === 'bridge' || ctx.family === 'netdev' || ctx.family === 'inet')) { ctx.l3 = L3_BY_ETHERTYPE[toNum(value, 'big')]; return 'network'; }
   if (left.t === 'payload' && left.proto === 'ether' && left.field === 'type') {
@@ -165,7 +166,11 @@ function dependencyOf(ctx: FoldContext, left: NExpr, value: Uint8Array): Dep['la
 }
 
 function relation(ctx: FoldContext, left: NExpr, op: string, right: Rhs): void {
+  // A statement between a guard and the field that needs it keeps the guard (as nft does).
+  if (ctx.stmts.length && ctx.stmts[ctx.stmts.length - 1]!.s !== 'match') ctx.deps = [];
   touchLayers(ctx, left);
+  if (op === '' && left.t === 'binop') op = '==';
+  if (op === '' && left.type === 'tcp_flag' && right.v === 'value') op = '==';
   ctx.stmts.push({ s: 'match', left, op, right });
   if ((op === '' || op === '==') && right.v === 'value') {
     const layer = dependencyOf(ctx, left, right.bytes);
@@ -186,11 +191,12 @@ function cmp(ctx: FoldContext, d: Rec): void {
     const left = e.left;
     const isFlags = left.type === 'ct_state' || left.type === 'ct_status' || left.type === 'tcp_flag' || left.type === 'ct_event';
     if (isFlags && op === '!=' && allZero(value)) return relation(ctx, left, '', { v: 'flags', mask: e.right });
-    if (isFlags && op === '==' && allZero(value)) return relation(ctx, left, '==', { v: 'masked', value: new Uint8Array(0), mask: e.right });
-    if (isFlags && op === '==') return relation(ctx, left, '', { v: 'masked', value, mask: e.right });
-    if ((left.type === 'ipv4_addr' || left.type === 'ipv6_addr') && left.t === 'payload') {
-      const run = maskRun(e.right);
-      if (run && run.off === 0) return relation(ctx, { ...left, bytes: left.type === 'ipv4_addr' ? 4 : 16, prefix: undefined }, op === '==' ? '' : op, { v: 'prefix', bytes: value, len: run.bits });
+    if (isFlags && op === '==' && allZero(value)) return relation(ctx, left, '', { v: 'masked', value: new Uint8Array(0), mask: e.right });
+    const same = value.every((x, i) => x === e.right[i]);
+    if (isFlags && (op === '==' || op === '!=') && !same) return relation(ctx, left, op === '==' ? '' : op, { v: 'masked', value, mask: e.right });
+    if ((left.type === 'ipv4_addr' || left.type === 'ipv6_addr') && (left.t === 'payload' || left.t === 'ct')) {
+      const run = allZero(e.right) ? { off: 0, bits: 0 } : maskRun(e.right);
+      if (run && run.off === 0) return relation(ctx, { ...left, bytes: left.type === 'ipv4_addr' ? 4 : 16, ...(left.t === 'payload' ? { prefix: undefined } : {}) } as NExpr, op === '==' ? '' : op, { v: 'prefix', bytes: value, len: run.bits });
     }
     return relation(ctx, e, op, { v: 'value', bytes: value });
   }
@@ -281,7 +287,13 @@ function load(ctx: FoldContext, name: string, d: Rec): boolean {
     case 'meta': if (d.sreg !== undefined) return false; put(ctx, d.dreg, keyExpr('meta', META_KEYS[d.key], d.key)); return true;
     case 'ct': {
       if (d.sreg !== undefined) return false;
-      const e = keyExpr('ct', CT_KEYS[d.key], d.key) as NExpr & { dir?: string };
+      let e = keyExpr('ct', CT_KEYS[d.key], d.key) as NExpr & { dir?: string };
+      if (d.key === 8 || d.key === 9) {
+        // ct saddr/daddr print with the network protocol nft inferred (and its guard dropped).
+        const l3 = ctx.l3 ?? defaultL3(ctx.family) ?? 'ip';
+        useLayer(ctx, 'network');
+        e = { t: 'ct', key: `${l3} ${d.key === 8 ? 'saddr' : 'daddr'}`, type: l3 === 'ip6' ? 'ipv6_addr' : 'ipv4_addr', bytes: l3 === 'ip6' ? 16 : 4, order: 'big' };
+      }
       if (d.direction !== undefined) e.dir = d.direction === 0 ? 'original' : 'reply';
       put(ctx, d.dreg, e);
       return true;
@@ -336,10 +348,21 @@ export function exthdrExpr(d: Rec): NExpr & { t: 'exthdr' } {
   const exists = (Number(d.flags ?? 0) & 1) === 1;
   if (op === 1) {
     const opt = TCP_OPTIONS[d.type];
-    const name = opt?.name ?? String(d.type);
+    let name = opt?.name ?? String(d.type);
+    if (d.type === 5 && d.offset >= 10) {
+      // SACK blocks after the first are sack1..sack3, each 8 bytes further on.
+      const block = Math.floor((d.offset - 2) / 8);
+      name = `sack${block}`;
+      return { t: 'exthdr', desc: `tcp option ${name}`, field: (d.offset - 2) % 8 === 0 ? 'left' : 'right', type: 'integer', bytes: d.len, order: 'big' };
+    }
     const fieldName = Object.entries(opt?.fields ?? {}).find(([, [o, l]]) => o === d.offset && l === d.len)?.[0] ?? (exists ? '' : `@${d.offset},${d.len}`);
+    if (!opt && !exists) return { t: 'exthdr', desc: `tcp option @${d.type},${d.offset * 8},${d.len * 8}`, field: '', type: 'integer', bytes: d.len, order: 'big' };
     const field = exists ? '' : fieldName;
     return { t: 'exthdr', desc: `tcp option ${name}`, field, type: 'integer', bytes: d.len || 1, order: 'big', ...(exists ? { exists } : {}) };
+  }
+  if (op === 3) {
+    const chunk = SCTP_CHUNKS[d.type] ?? String(d.type);
+    return { t: 'exthdr', desc: `sctp chunk ${chunk}`, field: exists ? '' : `@${d.offset},${d.len}`, type: 'integer', bytes: d.len || 1, order: 'big', ...(exists ? { exists } : {}) };
   }
   const h = IP6_EXTHDRS[d.type];
   const name = h?.name ?? String(d.type);

@@ -20,6 +20,8 @@ export interface SetInfo {
   dataType?: string;
   dataLen?: number;
   keyHost: boolean;
+  /** Userdata says the key is big-endian (payload fields of integer type). */
+  keyBig?: boolean;
   dataHost: boolean;
   objType?: number;
   raw: RawSet;
@@ -39,7 +41,8 @@ export function setInfo(s: RawSet): SetInfo {
   if (partLens.length < 2) partLens = keyTypes.map((t) => TYPE_SIZE[t] ?? keyLen);
   const info: SetInfo = {
     name: String(a.name), flags, keyTypes, keyLen, partLens, raw: s,
-    keyHost: byteorder(0) === 1, dataHost: byteorder(1) === 1,
+    keyHost: byteorder(0) === 1 || (byteorder(0) === undefined && keyTypes.length === 1 && HOST_ORDER.has(keyTypes[0]!)),
+    dataHost: byteorder(1) === 1, keyBig: byteorder(0) === 2,
   };
   if (a['data-type'] !== undefined) {
     const dt = Number(a['data-type']) >>> 0;
@@ -62,8 +65,8 @@ function minusOne(b: Uint8Array): Uint8Array {
 }
 
 /** One key value (a concatenation split into its parts by register width). */
-export function keyText(info: Pick<SetInfo, 'keyTypes' | 'partLens' | 'keyHost'>, key: Uint8Array, ctx: ValueContext): string {
-  if (info.keyTypes.length === 1) return valueText(info.keyTypes[0]!, key.subarray(0, info.partLens[0] ?? key.length), ctx, undefined, info.keyHost ? 'host' : undefined);
+export function keyText(info: Pick<SetInfo, 'keyTypes' | 'partLens' | 'keyHost' | 'keyBig'>, key: Uint8Array, ctx: ValueContext): string {
+  if (info.keyTypes.length === 1) return valueText(info.keyTypes[0]!, key.subarray(0, info.partLens[0] ?? key.length), ctx, undefined, info.keyHost ? 'host' : info.keyBig ? 'big' : undefined);
   const out: string[] = [];
   let off = 0;
   info.keyTypes.forEach((t, i) => {
@@ -153,12 +156,19 @@ export function elementTexts(info: SetInfo, ctx: ValueContext): string[] {
   };
   if (!(info.flags & SET_INTERVAL)) {
     // nft lists elements sorted by key value (as a number in the key's byte order).
-    const host = info.keyTypes.length === 1 && (info.keyHost || HOST_ORDER.has(info.keyTypes[0]!));
+    const host = info.keyTypes.length === 1 && info.keyHost;
     const k = (e: Rec): Uint8Array => (host ? Uint8Array.from(key(e)).reverse() : key(e));
     const list = [...elems].sort((a, b) => cmpBytes(k(a), k(b)));
     return list.map((e) => item(keyText(info, key(e), ctx), e));
   }
   const out: string[] = [];
+  if (info.keyHost && info.keyTypes.length === 1) {
+    // Host-order keys: intervals are computed on the number, printed back in host order.
+    const flip = (b: Uint8Array): Uint8Array => Uint8Array.from(b).reverse();
+    const big = { ...info, keyHost: false, keyBig: true };
+    const swapped = { ...info.raw, elements: elems.map((e) => ({ ...e, key: { value: flip(key(e)) }, ...(e['key-end']?.value ? { 'key-end': { value: flip(e['key-end'].value) } } : {}) })) };
+    return elementTexts({ ...big, raw: swapped, keyHost: false }, ctx);
+  }
   const sorted = [...elems].sort((a, b) => cmpBytes(key(a), key(b)) || ((elemFlags(b) & 1) - (elemFlags(a) & 1)));
   for (let i = 0; i < sorted.length; i++) {
     const e = sorted[i]!;

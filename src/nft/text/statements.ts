@@ -65,7 +65,7 @@ function logText(d: Rec): string {
       if (fl & 4) f.push('ip options');
       if (fl & 8) f.push('skuid');
       if (fl & 0x20) f.push('ether');
-      if (f.length) s += ` flags ${f.join(' ')}`;
+      for (const x of f) s += ` flags ${x}`;
     }
   }
   return s;
@@ -75,6 +75,7 @@ function rejectText(ctx: FoldContext, d: Rec): string {
   const type = Number(d.type ?? 0), code = Number(d['icmp-code'] ?? 0);
   if (type === 1) return 'reject with tcp reset';
   if (type === 2) return code === 1 ? 'reject' : `reject with icmpx ${SYMBOLS.icmpx_code!.get(code) ?? code}`;
+  const inetLike = ctx.family !== 'ip' && ctx.family !== 'ip6';
   // icmp/icmpv6 by the family (or, in inet/bridge, the nfproto dependency that nft then drops).
   let l3 = ctx.family === 'ip6' ? 'ip6' : ctx.family === 'ip' ? 'ip' : ctx.l3;
   if (ctx.family !== 'ip' && ctx.family !== 'ip6') {
@@ -82,8 +83,9 @@ function rejectText(ctx: FoldContext, d: Rec): string {
     if (dep) { (ctx.stmts[dep.index] as { dropped?: boolean }).dropped = true; ctx.deps = ctx.deps.filter((x) => x !== dep); }
     l3 = ctx.l3;
   }
-  if (l3 === 'ip6') return code === 4 ? 'reject' : `reject with icmpv6 ${SYMBOLS.icmpv6_code!.get(code) ?? code}`;
-  return code === 3 ? 'reject' : `reject with icmp ${SYMBOLS.icmp_code!.get(code) ?? code}`;
+  // Only the family's own default (port unreachable) prints as a bare `reject`.
+  if (l3 === 'ip6') return code === 4 && !inetLike ? 'reject' : `reject with icmpv6 ${SYMBOLS.icmpv6_code!.get(code) ?? code}`;
+  return code === 3 && !inetLike ? 'reject' : `reject with icmp ${SYMBOLS.icmp_code!.get(code) ?? code}`;
 }
 
 function natFlags(fl: number): string[] {
@@ -124,11 +126,12 @@ export function actionStatement(ctx: FoldContext, name: string, d: Rec): Stmt | 
     case 'connlimit': return { s: 'plain', kind: 'connlimit', text: `ct count ${(Number(d.flags ?? 0) & 1) ? 'over ' : ''}${d.count}` };
     case 'synproxy': {
       const fl = Number(d.flags ?? 0);
+      // NF_SYNPROXY_OPT_MSS 1, WSCALE 2, SACK_PERM 4, TIMESTAMP 8.
       let s = 'synproxy';
-      if (d.mss) s += ` mss ${d.mss}`;
-      if (d.wscale) s += ` wscale ${d.wscale}`;
-      if (fl & 1) s += ' timestamp';
-      if (fl & 2) s += ' sack-perm';
+      if (fl & 1) s += ` mss ${d.mss}`;
+      if (fl & 2) s += ` wscale ${d.wscale}`;
+      if (fl & 8) s += ' timestamp';
+      if (fl & 4) s += ' sack-perm';
       return { s: 'plain', kind: 'synproxy', text: s };
     }
     case 'last': return { s: 'plain', kind: 'last', text: d.set ? `last used ${timeText(BigInt(d.msecs ?? 0))}` : 'last used never' };

@@ -11,9 +11,9 @@ export const TYPE_IDS: Record<number, string> = {
   1: 'verdict', 2: 'nf_proto', 3: 'bitmask', 4: 'integer', 5: 'string', 6: 'll_addr', 7: 'ipv4_addr', 8: 'ipv6_addr',
   9: 'ether_addr', 10: 'ether_type', 11: 'arp_op', 12: 'inet_proto', 13: 'inet_service', 14: 'icmp_type', 15: 'tcp_flag',
   16: 'dccp_pkttype', 17: 'mh_type', 18: 'time', 19: 'mark', 20: 'iface_index', 21: 'iface_type', 22: 'realm',
-  23: 'classid', 24: 'uid', 25: 'gid', 26: 'ct_state', 27: 'ct_dir', 28: 'ct_status', 29: 'icmpv6_type', 30: 'pkt_type',
-  31: 'icmp_code', 32: 'icmpv6_code', 33: 'icmpx_code', 34: 'devgroup', 35: 'dscp', 36: 'ecn', 37: 'fib_addrtype',
-  38: 'boolean', 39: 'ct_event', 40: 'ct_label', 41: 'ifname', 42: 'igmp_type', 43: 'day', 44: 'hour', 45: 'cgroupsv2',
+  23: 'classid', 24: 'uid', 25: 'gid', 26: 'ct_state', 27: 'ct_dir', 28: 'ct_status', 29: 'icmpv6_type', 30: 'ct_label',
+  31: 'pkt_type', 32: 'icmp_code', 33: 'icmpv6_code', 34: 'icmpx_code', 35: 'devgroup', 36: 'dscp', 37: 'ecn', 38: 'fib_addrtype',
+  39: 'boolean', 40: 'ct_event', 41: 'ifname', 42: 'igmp_type', 43: 'time', 44: 'hour', 45: 'day', 46: 'cgroupsv2',
 };
 export const TYPE_BITS = 6;
 
@@ -52,7 +52,7 @@ export const SYMBOLS: Record<string, Map<number, string>> = {
 
 /** Bit flags types: printed as comma-joined names in nft's order. */
 export const FLAGS: Record<string, [number, string][]> = {
-  ct_state: [[1, 'invalid'], [8, 'new'], [2, 'established'], [4, 'related'], [64, 'untracked']],
+  ct_state: [[1, 'invalid'], [2, 'established'], [4, 'related'], [8, 'new'], [64, 'untracked']],
   ct_status: [[1, 'expected'], [2, 'seen-reply'], [4, 'assured'], [8, 'confirmed'], [16, 'snat'], [32, 'dnat'], [512, 'dying']],
   tcp_flag: [[0x01, 'fin'], [0x02, 'syn'], [0x04, 'rst'], [0x08, 'psh'], [0x10, 'ack'], [0x20, 'urg'], [0x40, 'ecn'], [0x80, 'cwr']],
   ct_event: [[1, 'new'], [2, 'related'], [4, 'destroy'], [8, 'reply'], [16, 'assured'], [32, 'protoinfo'], [64, 'helper'], [128, 'mark'], [256, 'seqadj'], [512, 'secmark'], [1024, 'label']],
@@ -117,7 +117,8 @@ export function valueText(type: string, b: Uint8Array, ctx: ValueContext = {}, b
     }
     case 'mark': return hex0(toBig(b, order), 4);
     case 'ct_label': return hex0(toBig(b, order), b.length);
-    case 'time': return timeText(toBig(b, 'host'));
+    case 'time': return timeText(toBig(b, byteOrder ?? 'host'));
+    case 'hex': return `0x${toBig(b, order).toString(16)}`;
     case 'iface_index': {
       const i = toNum(b, order);
       const n = ctx.ifName?.(i);
@@ -130,6 +131,7 @@ export function valueText(type: string, b: Uint8Array, ctx: ValueContext = {}, b
       return `${(v >>> 16).toString(16)}:${(v & 0xffff).toString(16)}`;
     }
     case 'verdict': return String(toNum(b, 'host'));
+    case 'raw': return `0x${toBig(b, 'big').toString(16)}`;
   }
   const flags = FLAGS[type];
   if (flags) return flagsText(flags, toNum(b, order), bits);
