@@ -45,3 +45,4 @@ export {
   type RuleEvent, type SetEvent, type ElementEvent, type ObjectEvent, type FlowtableEvent, type GenerationEvent,
   type ElementChange, type NamedNftObject,
 } from './monitor.js';
+export * from './text/index.js';
