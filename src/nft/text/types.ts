@@ -113,7 +113,9 @@ export function valueText(type: string, b: Uint8Array, ctx: ValueContext = {}, b
     case 'ether_addr': case 'll_addr': return [...b].map((x) => x.toString(16).padStart(2, '0')).join(':');
     case 'ifname': case 'string': {
       const { s, terminated } = stringOf(b);
-      return terminated || b.length >= 16 ? `"${s}"` : `"${s}*"`;
+      // A literal trailing '*' is escaped, an unterminated name is a prefix (eth*).
+      if (terminated || b.length >= 16) return `"${s.endsWith('*') ? `${s.slice(0, -1)}\\*` : s}"`;
+      return `"${s}*"`;
     }
     case 'mark': return hex0(toBig(b, order), 4);
     case 'ct_label': return hex0(toBig(b, order), b.length);
