@@ -46,3 +46,4 @@ export {
   type ElementChange, type NamedNftObject,
 } from './monitor.js';
 export * from './text/index.js';
+export * from './json/index.js';

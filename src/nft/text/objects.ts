@@ -16,6 +16,20 @@ const UDP_TIMEOUTS = ['', 'unreplied', 'replied'];
 const TCP_DEFAULTS = [0, 120, 60, 432000, 120, 60, 30, 120, 10, 120, 300, 300];
 const UDP_DEFAULTS = [0, 30, 120];
 
+/** The policy entries that differ from the kernel's defaults, as [state, seconds]. */
+export function timeoutPolicyPairs(l4: number, data: Uint8Array | undefined): [string, number][] {
+  const out: [string, number][] = [];
+  if (!data) return out;
+  const names = l4 === 6 ? TCP_TIMEOUTS : l4 === 17 ? UDP_TIMEOUTS : [];
+  const defaults = l4 === 6 ? TCP_DEFAULTS : l4 === 17 ? UDP_DEFAULTS : [];
+  const buf = new NetlinkBuffer(data);
+  walkNested(buf, 0, data.length, 0, (type, off) => {
+    const v = buf.view.getUint32(off, false);
+    if (names[type] && v !== defaults[type]) out.push([names[type]!, v]);
+  });
+  return out;
+}
+
 function timeoutPolicy(l4: number, data: Uint8Array | undefined): string {
   if (!data) return '';
   const names = l4 === 6 ? TCP_TIMEOUTS : l4 === 17 ? UDP_TIMEOUTS : [];
