@@ -1,15 +1,14 @@
 // `netlinkts dump-nft`: the nftables ruleset (`nft list ruleset`), a consistent snapshot taken
-// by the nft layer (getRuleset). --json is shaped like `nft -j list ruleset` ({"nftables":
-// [metainfo, table, chain, rule, set...]}), rules carrying the library's expressions and their
-// nft text; --raw/--hex show the GETTABLE/GETCHAIN/GETRULE/GETSET replies themselves.
+// by the reader (src/nft/text/snapshot.ts), printed as nft 1.0.6 prints it; --json is `nft -j list ruleset` ({"nftables":
+// [metainfo, table, objects, sets, chains, rules]}); --raw/--hex show the GETTABLE/GETCHAIN/GETRULE/GETSET
+// replies themselves.
 import { NETLINK_NETFILTER, NLM_F_DUMP, NLM_F_REQUEST } from '../../netlink/constants.js';
 import { MessageWriter } from '../../netlink/writer.js';
 import { beginNftMessage, nftType } from '../../nft/codec.js';
 import { NFT_MSG_GETCHAIN, NFT_MSG_GETRULE, NFT_MSG_GETSET, NFT_MSG_GETTABLE } from '../../nft/constants.js';
-import { getRuleset, type Ruleset, type RulesetChain } from '../../nft/ruleset.js';
-import { ruleToText } from '../../nft/text.js';
 import { readRuleset } from '../../nft/text/snapshot.js';
 import { rulesetToNftText, warningLine } from '../../nft/text/print.js';
+import { rulesetToJson } from '../../nft/json/print.js';
 import { NETLINK_ROUTE } from '../../netlink/constants.js';
 import { flag, type ParsedArgs } from '../args.js';
 import { Output } from '../output.js';
@@ -39,43 +38,6 @@ function dumpRequest(msg: number): Uint8Array {
   return w.copy();
 }
 
-function rulesetJson(rs: Ruleset, netns: string | null | undefined): unknown[] {
-  const ns = netns === undefined ? {} : { netns };
-  const out: unknown[] = [{ metainfo: { json_schema_version: 1, generator: 'netlinkts', generation: rs.generation, ...ns } }];
-  for (const t of rs.tables) {
-    out.push({ table: { family: t.family, name: t.name, handle: t.handle, flags: t.flags, comment: t.comment, ...ns } });
-  }
-  for (const t of rs.tables) {
-    for (const c of t.chains) {
-      out.push({
-        chain: {
-          family: c.family, table: c.table, name: c.name, handle: c.handle, type: c.type, hook: c.hook,
-          prio: c.priority, policy: c.type ? (c.policy ?? 'accept') : undefined, dev: c.device, comment: c.comment, ...ns,
-        },
-      });
-    }
-    for (const set of t.sets) {
-      out.push({
-        set: {
-          family: set.family, name: set.name, table: set.table, type: set.keyType, handle: set.handle, flags: set.flags,
-          elem: set.elements.length ? set.elements.map((e) => e.value ?? e.key) : undefined, ...ns,
-        },
-      });
-    }
-    for (const c of t.chains) {
-      for (const r of c.rules) {
-        out.push({
-          rule: {
-            family: r.family, table: r.table, chain: r.chain, handle: r.handle, comment: r.comment,
-            text: ruleToText(r), expr: r.expressions, ...ns,
-          },
-        });
-      }
-    }
-  }
-  return out;
-}
-
 export async function run(args: ParsedArgs): Promise<number> {
   const json = flag(args, 'json');
   const targets = await openTargets(args, NETLINK_NETFILTER);
@@ -92,15 +54,19 @@ export async function run(args: ParsedArgs): Promise<number> {
     const out = new Output();
     const all: unknown[] = [];
     for (const t of targets) {
+      const raw = await readRuleset(t.sock);
+      const names = await interfaceNames(t);
       if (json) {
-        const rs = await getRuleset(t.sock);
+        // `nft -j list ruleset`'s objects; with several namespaces each names its own.
+        const items = rulesetToJson(raw, { ifName: (i) => names.get(i) });
         // No push(...spread): 150k rules overflow the call stack's argument limit.
-        for (const item of rulesetJson(rs, many ? t.name : undefined)) all.push(item);
+        for (const item of items) {
+          if (many) for (const v of Object.values(item as Record<string, Record<string, unknown>>)) v.netns = t.name;
+          all.push(item);
+        }
         continue;
       }
       if (many) out.write(`${targetTitle(t)}\n`);
-      const raw = await readRuleset(t.sock);
-      const names = await interfaceNames(t);
       // As nft: the iptables-nft warnings go to stderr, the ruleset to stdout.
       for (const tb of raw.tables) {
         const w = warningLine(tb);

@@ -45,7 +45,7 @@ export function exprJson(e: NExpr, c: Ctx, hint?: NExpr): unknown {
       const [l3, key] = e.key.includes(' ') ? e.key.split(' ') : [undefined, e.key];
       return { ct: { key, ...(l3 ? { family: l3 } : {}), ...(e.dir ? { dir: e.dir } : {}) } };
     }
-    case 'rt': return { rt: { key: e.key } };
+    case 'rt': { const [fam, key] = e.key.includes(' ') ? e.key.split(' ') : [undefined, e.key]; return { rt: { key, ...(fam ? { family: fam } : {}) } }; }
     case 'socket': return { socket: { key: e.key } };
     case 'fib': return { fib: { result: e.result, flags: e.flags.filter((f) => f !== 'present') } };
     case 'numgen': return { numgen: { mode: e.mode, mod: e.mod, offset: e.offset ?? 0 } };
@@ -184,7 +184,8 @@ function plainJson(st: Extract<Stmt, { s: 'plain' }>, fam: Family): unknown {
       return { quota: o };
     }
     case 'reject': {
-      if (t === 'reject') return fam === 'ip' || fam === 'ip6' ? { reject: null } : { reject: { type: 'icmpx', expr: 'port-unreachable' } };
+      // JSON names the default the text leaves out.
+      if (t === 'reject') return { reject: { type: fam === 'ip' ? 'icmp' : fam === 'ip6' ? 'icmpv6' : 'icmpx', expr: 'port-unreachable' } };
       if (t === 'reject with tcp reset') return { reject: { type: 'tcp reset' } };
       const m = t.match(/^reject with (icmpx|icmpv6|icmp) (\S+)/);
       return { reject: m ? { type: m[1], expr: m[2] } : t };
@@ -219,7 +220,7 @@ export function stmtJson(st: Stmt, c: Ctx): unknown {
       const dev = st.dev ? exprJson(st.dev, c, { type: 'iface_index', order: 'host' } as NExpr) : undefined;
       if (!st.addr) return st.s === 'dup' ? { dup: { addr: dev } } : { fwd: { dev } };
       const addr = exprJson(st.addr, c, { type: c.family === 'ip6' || st.family === 'ip6' ? 'ipv6_addr' : 'ipv4_addr', order: 'big' } as NExpr);
-      return { [st.s]: { ...(st.family ? { family: st.family } : {}), addr, ...(dev !== undefined ? { dev } : {}) } };
+      return { [st.s]: { ...(dev !== undefined && st.s === 'fwd' ? { dev } : {}), ...(st.family ? { family: st.family } : {}), addr, ...(dev !== undefined && st.s === 'dup' ? { dev } : {}) } };
     }
     case 'objref': {
       if (st.map) {
