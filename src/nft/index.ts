@@ -49,3 +49,5 @@ export {
 export { compileStatements, statementPart, type Statement } from './build/statements.js';
 export { batchFromJson } from './build/json.js';
 export { ATTRIBUTE_LIMIT } from './batch-elements.js';
+export * from './text/index.js';
+export * from './json/index.js';

@@ -1,0 +1,138 @@
+// Oracle corpus for the reading side: rulesets this library did not make, loaded by `nft -f`
+// (hand-written files covering every statement family, and nftables' own tests/py rules as
+// nft 1.0.6 and this kernel accept them) and by iptables-nft-restore (Docker, CNI
+// bridge/portmap and kube-proxy shapes), listed by `nft list ruleset` and by the library in
+// the same namespace, and compared whole. Lines of nft's listing the library does not yet
+// print identically must each match a known gap below (with its reason): a new mismatch fails.
+import test from 'ava';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Nftables } from '../src/nft/index.js';
+import { readNftRuleset, rulesetToNftText, nftWarningLine } from '../src/nft/text/index.js';
+import { NFT, withNetns } from './fixtures/nft/netns.js';
+
+const DIR = join(import.meta.dirname, 'fixtures', 'nft-corpus');
+const PY = join(DIR, 'py');
+
+function inNs(ns: string, cmd: string, args: string[], input?: string): { status: number; stdout: string; stderr: string } {
+  const r = spawnSync('ip', ['netns', 'exec', ns, cmd, ...args], { input, encoding: 'utf8' });
+  return { status: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
+}
+
+// Element expiry counts down between the two listings: compare without it.
+const norm = (s: string): string => s.replace(/ expires [0-9a-z]+/g, '');
+
+async function libraryText(ns: string, handles = false): Promise<{ text: string; warnings: string[] }> {
+  const nft = Nftables.open({ netns: `/run/netns/${ns}` });
+  try {
+    const rs = await readNftRuleset(nft.socket);
+    const names = new Map<number, string>([[1, 'lo']]);
+    return {
+      text: rulesetToNftText(rs, { handles, ifName: (i) => names.get(i) }),
+      warnings: rs.tables.map(nftWarningLine).filter((w): w is string => !!w),
+    };
+  } finally {
+    nft.close();
+  }
+}
+
+/** Rule lines of a listing: statements inside chains (not the chain's own type/hook line). */
+function ruleLines(text: string): string[] {
+  const out: string[] = [];
+  let inChain = false;
+  for (const l of text.split('\n')) {
+    if (/^\tchain /.test(l)) { inChain = true; continue; }
+    if (l === '\t}') { inChain = false; continue; }
+    if (inChain && l.startsWith('\t\t') && !/^\t\ttype \S+ hook /.test(l) && !/^\t\tcomment "/.test(l)) out.push(l);
+  }
+  return out;
+}
+
+const HAND = readdirSync(DIR).filter((f) => f.endsWith('.nft') || f.endsWith('.iptables')).sort();
+
+for (const file of HAND) {
+  test(`corpus ${file}: dump text equals nft list ruleset (and -a)`, async (t) => {
+    await withNetns('ntc', async (ns) => {
+      const src = readFileSync(join(DIR, file), 'utf8');
+      const load = file.endsWith('.iptables') ? inNs(ns, 'iptables-nft-restore', [], src) : inNs(ns, NFT, ['-f', join(DIR, file)]);
+      t.is(load.status, 0, load.stderr);
+      const want = inNs(ns, NFT, ['list', 'ruleset']);
+      const got = await libraryText(ns);
+      t.true(ruleLines(want.stdout).length > 5);
+      t.is(norm(got.text), norm(want.stdout));
+      // nft writes the iptables-nft warnings to stderr, one per table that holds xt expressions.
+      t.deepEqual(got.warnings, want.stderr.split('\n').filter((l) => l.startsWith('# Warning:')));
+      const wantA = inNs(ns, NFT, ['-a', 'list', 'ruleset']);
+      t.is(norm((await libraryText(ns, true)).text), norm(wantA.stdout));
+      t.log(`${ruleLines(want.stdout).length} rules, all printed as nft does`);
+    });
+  });
+}
+
+/** What nft 1.0.6 prints that the reader does not yet match, by pattern, with the reason. */
+const KNOWN_GAPS: [RegExp, string][] = [
+  [/ipsec (in|out)/, 'xfrm expression (ipsec in/out reqid/spi/spnum) is not folded yet'],
+  [/osf (name|ttl|version)|osf name map/, 'osf expression (passive OS fingerprint) is not folded yet'],
+  [/\bmeter /, 'meters (dynset into an anonymous set with a statement) print as add @set'],
+  [/dccp type/, 'dccp type is a 4-bit field: sets of it need the shifted element values'],
+  [/\bmh type|\bsrh |\bfrag frag-off|\bhbh nexthdr|exthdr hbh != /, 'ip6 extension header fields (mh, srh, frag, hbh) beyond exists are not named yet'],
+  [/icmpv?6? mtu|icmp mtu|igmp type|icmp id 1 icmp sequence/, 'icmp/igmp fields sharing offsets (mtu vs id/sequence, igmp types) are not disambiguated yet'],
+  [/ip6? dscp (\{|!=|vmap)|ip hdrlength vmap|ip6? (ecn|dscp|flowlabel) set/, 'sets/maps and mangles of sub-byte fields (dscp, ecn, hdrlength, flowlabel) need shifted values'],
+  [/vlan (id|type|dei|pcp)|ether type 8021q ip protocol|ether saddr \. vlan id/, 'stacked vlan headers and vlan bitfields in concatenations'],
+  [/sctp chunk \S+ (type|flags|length|stream|initial-tsn|num-outbound-streams)/, 'sctp chunk fields (only `exists` is named)'],
+  [/tcp option (mptcp subtype|\S+ \S+ \S+)|reset tcp option/, 'tcp option mptcp subtype and the reset statement'],
+  [/tcp flags (==|\{|& \(|\S+ \/ )/, 'tcp flags compared whole, or in sets, or with mask == value'],
+  [/(meta mark|ip saddr) \. (tcp dport|meta mark) \{|ct state \. ct mark/, 'host-order values inside concatenated sets'],
+  [/ct (mark|expiration) (!= )?\{|meta (length|l4proto) (!= )?\{|ct expiration 60s-3600s/, 'interval sets of host-order keys and time ranges'],
+  [/ct (original|reply) ip (s|d)addr/, 'ct original/reply addresses with a prefix'],
+  [/(dnat|snat)( ip6?)?( prefix)? to .*map \{|dnat to numgen .* map/, 'NAT from maps with concatenated or range data'],
+  [/(dnat|snat) to \[?2001|snat to 192\.168\.3\.0\/24|dnat to 2001/, 'NAT to address prefixes and IPv6 ranges'],
+  [/elements = \{ .*\* \}|, \* : /, 'the catch-all element `*`'],
+  [/@ih,|@th,160,128/, 'inner-header raw payloads in concatenations'],
+  [/rt classid "/, 'realm names from /etc/iproute2/rt_realms'],
+  [/jhash ip saddr \. ip daddr mod 2 seed 0x0/, 'hash over a concatenation with an explicit zero seed'],
+  [/::18\.52\.18\.52/, 'IPv4-mapped IPv6 notation'],
+  [/meta mark 0x80000000 reject with tcp reset/, 'reject with tcp reset keeps its implicit l4proto guard here'],
+  [/comp flags (!= )?\{/, 'hex-typed integer sets'],
+  [/add @set5 \{ ip6? saddr \. ip6? daddr \}|delete @set5/, 'dynset with a concatenated key'],
+  [/^\t\ttcp dport 22( accept)?$|iifname "eth0" tcp dport 80-90 snat/, 'rules whose listing nft merges differently when several tests/py tables share one file'],
+  [/ether type 8021ad vlan id 1/, 'stacked vlan headers'],
+  [/ct (original |reply )?(bytes|packets)|ct event set|ct label/, 'ct counters with direction, ct event and ct label values'],
+  [/meta mark 0xffffff00\/24/, 'prefix notation on mark values'],
+  [/meta skuid (!= )?\{|meta cpu \{/, 'interval sets of host-order keys'],
+  [/(iif|oif)group|meta rtclassid "/, 'device group and realm names from /etc/iproute2'],
+  [/meta (time|day|hour) /, 'meta time/day/hour date and clock formats'],
+  [/sctp chunk \S+ \S+ \d+/, 'sctp chunk fields (only `exists` is named)'],
+  [/icmp gateway|icmpv6 max-delay|frag (reserved2|more-fragments)/, 'fields sharing an offset with another (icmp gateway, icmpv6 max-delay) and frag bitfields'],
+];
+
+test('corpus from nftables tests/py: every rule prints as nft 1.0.6 does, or is a listed known gap', async (t) => {
+  const files = readdirSync(PY).filter((f) => f.endsWith('.nft')).sort();
+  t.true(files.length > 50);
+  let rules = 0, same = 0;
+  const unexplained: string[] = [];
+  const gaps = new Map<string, number>();
+  await withNetns('ntpy', async (ns) => {
+    for (const f of files) {
+      inNs(ns, NFT, ['flush', 'ruleset']);
+      const load = inNs(ns, NFT, ['-f', join(PY, f)]);
+      t.is(load.status, 0, `${f}: ${load.stderr}`);
+      const want = norm(inNs(ns, NFT, ['list', 'ruleset']).stdout);
+      const got = norm((await libraryText(ns)).text);
+      const have = new Set(got.split('\n'));
+      const wantRules = new Set(ruleLines(want));
+      rules += ruleLines(want).length;
+      for (const line of want.split('\n')) {
+        if (have.has(line)) { if (wantRules.has(line)) same++; continue; }
+        const gap = KNOWN_GAPS.find(([re]) => re.test(line));
+        if (gap) gaps.set(gap[1], (gaps.get(gap[1]) ?? 0) + 1);
+        else unexplained.push(`${f}: ${line}`);
+      }
+    }
+  });
+  t.log(`tests/py corpus: ${files.length} files, ${rules} rules, ${same} printed as nft does (${((100 * same) / rules).toFixed(1)}%)`);
+  for (const [why, n] of gaps) t.log(`  known gap (${n} lines): ${why}`);
+  t.deepEqual(unexplained, []);
+  t.true(same > 1000);
+});
