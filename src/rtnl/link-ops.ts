@@ -8,7 +8,8 @@ import type { MessageRef } from '../netlink/message.js';
 import { walkAttributes, type RawAttribute } from '../netlink/reader.js';
 import { NetlinkSocket, type RequestOptions } from '../netlink/socket.js';
 import { validate } from '../netlink/validate.js';
-import { parseMac } from '../netlink/address.js';
+import { stringLimitProblem } from '../netlink/string-limits.js';
+import { describeLinkType, hardwareAddressFor, KIND_ADDR_LEN } from './hw-address.js';
 import { withNamespaceFd, type NamespaceRef } from '../netlink/namespace.js';
 import * as C from './constants.js';
 import {
@@ -216,9 +217,9 @@ function checkSelector(ref: unknown, field: string): asserts ref is LinkSelector
   }
   if (typeof ref !== 'string') throw new ValidationError(field, `expected a link name or ifindex, got ${typeof ref}`);
   // Lookups accept altnames (up to 127 bytes); the other rules are dev_valid_name's.
-  const n = Buffer.byteLength(ref);
-  if (n === 0) throw new ValidationError(field, 'a link name must not be empty');
-  if (n >= C.ALTIFNAMSIZ) throw new ValidationError(field, `link name "${ref.slice(0, 20)}..." is longer than ${C.ALTIFNAMSIZ - 1} bytes`);
+  if (ref.length === 0) throw new ValidationError(field, 'a link name must not be empty');
+  const tooLong = stringLimitProblem('altifname', ref);
+  if (tooLong) throw new ValidationError(field, `link name "${ref.slice(0, 20)}..." ${tooLong}`);
   if (/[/:\s]/.test(ref)) throw new ValidationError(field, `link name "${ref}" contains '/', ':' or whitespace`);
 }
 
@@ -274,8 +275,22 @@ function groupNumber(g: number | 'default' | undefined): number | undefined {
   return g === 'default' ? 0 : g;
 }
 
-function mac(text: string | undefined): Uint8Array | undefined {
-  return text === undefined ? undefined : parseMac(text);
+/** A new link's address: its kind fixes the length (KIND_ADDR_LEN), checked as `ip` does. */
+function newLinkMac(text: string | undefined, v: LinkSpec, field: string): Uint8Array | undefined {
+  if (text === undefined) return undefined;
+  return hardwareAddressFor(text, KIND_ADDR_LEN.get(v.kind), field, `a ${v.kind} link`);
+}
+
+/** Index, type and address length of an existing link (from one RTM_GETLINK). */
+export async function linkHardware(sock: NetlinkSocket, ref: LinkSelector, op: string): Promise<{ index: number; type: number; addrLen: number }> {
+  const replies = await sock.request(encodeGetLink(ref), linkReq(op));
+  const m = replies.find(isNewLink);
+  if (!m) throw new NetlinkError({ errno: 19, operation: op });
+  const type = m.buf.u16(m.payloadStart + 2);
+  // The kernel reports IFLA_ADDRESS exactly dev->addr_len bytes long, and omits it when 0.
+  let addrLen = 0;
+  walkAttributes(m.buf, m.payloadStart + C.IFINFOMSG_LEN, m.end, (t, _o, l) => { if (t === C.IFLA_ADDRESS) addrLen = l; });
+  return { index: m.buf.s32(m.payloadStart + 4), type, addrLen };
 }
 
 /**
@@ -308,6 +323,16 @@ export async function createLink(sock: NetlinkSocket, spec: LinkSpec, opts: { si
         if (ps !== sock) ps.close();
       }
     }
+    if (v.ifalias !== undefined) {
+      // The kernel ignores IFLA_IFALIAS in a create (rtnl_create_link never reads it; `ip link
+      // add ... alias` loses it too): set it once the link exists, where it was made.
+      const ls = nsFd !== undefined ? new NetlinkSocket({ netns: nsFd, name: 'rtnl:alias' }) : sock;
+      try {
+        await setLink(ls, v.name, { ifalias: v.ifalias });
+      } finally {
+        if (ls !== sock) ls.close();
+      }
+    }
     const m = replies.find(isNewLink);
     // The echo is sent before the kernel applies IFLA_MASTER: read the link back instead.
     return m ? getLink(sock, m.buf.s32(m.payloadStart + 4)) : undefined;
@@ -326,8 +351,8 @@ export function createAttrs(v: LinkSpec): LinkAttrs {
   const attrs: LinkAttrs = {
     name: v.name,
     mtu: v.mtu,
-    address: mac(v.address),
-    broadcast: mac(v.broadcast),
+    address: newLinkMac(v.address, v, 'link.address'),
+    broadcast: newLinkMac(v.broadcast, v, 'link.broadcast'),
     txqlen: v.txqlen,
     group: groupNumber(v.group),
     ifalias: v.ifalias,
@@ -350,7 +375,7 @@ export async function kindData(sock: NetlinkSocket, v: LinkSpec, peerFd: number 
       const p = typeof spec.peer === 'string' ? { name: spec.peer } : spec.peer;
       if (!p) return { kind: 'veth' };
       const peer: LinkAttrs = {
-        name: p.name, mtu: p.mtu, address: mac(p.address), txqlen: p.txqlen, group: groupNumber(p.group),
+        name: p.name, mtu: p.mtu, address: newLinkMac(p.address, v, 'link.peer.address'), txqlen: p.txqlen, group: groupNumber(p.group),
         num_tx_queues: p.num_tx_queues, num_rx_queues: p.num_rx_queues, attributes: p.attributes,
       };
       // p.up is applied after creation (see createLink): the kernel cannot open a veth peer
@@ -383,9 +408,19 @@ export async function setLink(sock: NetlinkSocket, ref: LinkSelector, settings: 
   const v = validate(s.linkSettingsSchema, settings, 'settings') as LinkSettings;
   const op = `set link ${ref}`;
   const apply = async (netnsFd: number | undefined): Promise<void> => {
-    const index = await linkIndex(sock, ref, op);
+    let index: number, address: Uint8Array | undefined, broadcast: Uint8Array | undefined;
+    if (v.address !== undefined || v.broadcast !== undefined) {
+      // The length the link takes is checked before the change is sent (the kernel would cut a long one).
+      const hw = await linkHardware(sock, ref, op);
+      index = hw.index;
+      const what = describeLinkType(ref, hw.type);
+      if (v.address !== undefined) address = hardwareAddressFor(v.address, hw.addrLen, 'settings.address', what);
+      if (v.broadcast !== undefined) broadcast = hardwareAddressFor(v.broadcast, hw.addrLen, 'settings.broadcast', what);
+    } else {
+      index = await linkIndex(sock, ref, op);
+    }
     const c: LinkChange = {
-      name: v.name, mtu: v.mtu, address: mac(v.address), broadcast: mac(v.broadcast), txqlen: v.txqlen,
+      name: v.name, mtu: v.mtu, address, broadcast, txqlen: v.txqlen,
       group: groupNumber(v.group), ifalias: v.ifalias, gso_max_size: v.gso_max_size, gso_max_segs: v.gso_max_segs,
       gro_max_size: v.gro_max_size, attributes: v.attributes, netnsFd,
     };
