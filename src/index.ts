@@ -5,6 +5,7 @@ export {
   NetlinkTsError, NetlinkError, ValidationError, DumpInterruptedError, OverrunError, NetlinkDecodeError,
   SocketClosedError, SystemError,
 } from './netlink/errors.js';
+export { HandleClosedError, MessageTooLargeError } from './netlink/errors.js';
 export { NetworkNamespace } from './netlink/namespace.js';
 export type { Link, Address, Route, Neighbour } from './rtnl/index.js';
 export { NftBatch, match, verdict, stmt, rule } from './nft/index.js';

@@ -141,6 +141,17 @@ export class SocketClosedError extends NetlinkTsError {
   }
 }
 
+/**
+ * A namespace handle (the current namespace's or a named one) was used after close(): it
+ * does not reopen anything behind the caller's back. `handle` is its label ("ns0", "current").
+ */
+export class HandleClosedError extends NetlinkTsError {
+  override name = 'HandleClosedError';
+  constructor(readonly handle: string, readonly operation?: string) {
+    super(`${operation ? `${operation}: ` : ''}namespace handle ${handle} is closed; open it again (netns.open/current)`);
+  }
+}
+
 /** A system call made by the native shim failed (socket, setns, open, mount...). */
 export class SystemError extends NetlinkTsError {
   override name = 'SystemError';
