@@ -4,7 +4,7 @@
 // status/mask) and applies the rest while streaming; deletions report how many went.
 import { NETLINK_NETFILTER, NLM_F_CREATE, NLM_F_EXCL } from '../netlink/constants.js';
 import { NETNS_RUN_DIR } from '../netlink/namespace.js';
-import { NetlinkError } from '../netlink/errors.js';
+import { NetlinkError, ValidationError } from '../netlink/errors.js';
 import type { MessageRef } from '../netlink/message.js';
 import { NetlinkSocket } from '../netlink/socket.js';
 import type { NamespaceTarget } from '../netlink/socket.js';
@@ -220,6 +220,7 @@ export class Conntrack {
    * how many were deleted (entries that went away on their own meanwhile are not counted).
    */
   async delete(what: TupleInput | ConntrackFilter): Promise<number> {
+    if (what === null || typeof what !== 'object') throw new ValidationError('what', 'expected a tuple { src, dst, proto, ... } or a filter object');
     if ('src' in what && 'dst' in what && 'proto' in what && (what as TupleInput).src !== undefined) {
       const t = (await check((s) => s.tupleInput, what, 'tuple')) as ValidTuple;
       await this.deleteOne(t, undefined);

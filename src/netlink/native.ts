@@ -2,6 +2,7 @@
 // netlinkts-nsexec helper. The addon is loaded on first use, not at import, so
 // that code which only encodes and decodes messages works without it.
 
+import { NetlinkTsError } from './errors.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -115,7 +116,7 @@ function findPackageRoot(from: string): string {
     }
     if (dirname(dir) === dir) {
       if (first) return first;
-      throw new Error(`netlinkts: no package.json above ${from}`);
+      throw new NetlinkTsError(`netlinkts: no package.json above ${from}`);
     }
   }
 }

@@ -2,8 +2,9 @@
 // move, delete, delete a whole group. Inputs are validated (zod, loaded on first use by a
 // mutating call) before anything is sent; kernel refusals come back as NetlinkError naming
 // the operation ("create link veth0: EEXIST ...") and the IFLA_* attribute it pointed at.
+import { showValue } from '../netlink/show-value.js';
 import { NLM_F_DUMP_FILTERED, NLM_F_ECHO } from '../netlink/constants.js';
-import { NetlinkError, ValidationError } from '../netlink/errors.js';
+import { NetlinkError, ValidationError, encodeNamed } from '../netlink/errors.js';
 import type { MessageRef } from '../netlink/message.js';
 import { walkAttributes, type RawAttribute } from '../netlink/reader.js';
 import { NetlinkSocket, type RequestOptions } from '../netlink/socket.js';
@@ -310,7 +311,7 @@ export async function createLink(sock: NetlinkSocket, spec: LinkSpec, opts: { si
     if (v.master !== undefined) attrs.master = await linkIndex(sock, v.master, `${op}: master ${v.master}`);
     const kind = await kindData(sock, v, peerFd, op);
     if ('link' in v && v.link !== undefined && v.kind !== 'vxlan') attrs.link = await linkIndex(sock, v.link, `${op}: link ${v.link}`);
-    const req = encodeNewLink(attrs, kind);
+    const req = encodeNamed(linkReq(op, v.kind), () => encodeNewLink(attrs, kind));
     // NLM_F_ECHO: the kernel unicasts the new link back (before the ACK) when it was created here.
     if (nsFd === undefined) req[6] = (req[6]! | NLM_F_ECHO) & 0xff;
     const replies = await sock.request(req, linkReq(op, v.kind, opts.signal));
@@ -439,7 +440,8 @@ export async function setLink(sock: NetlinkSocket, ref: LinkSelector, settings: 
     else if (v.master !== undefined) c.master = await linkIndex(sock, v.master, `${op}: master ${v.master}`);
     if (v.bridge) c.kindData = { kind: 'bridge', bridge: v.bridge };
     if (v.bridge_slave) c.bridgePort = v.bridge_slave;
-    await sock.request(encodeSetLink(index, c), linkReq(op, v.bridge ? 'bridge' : undefined, opts.signal));
+    const o = linkReq(op, v.bridge ? 'bridge' : undefined, opts.signal);
+    await sock.request(encodeNamed(o, () => encodeSetLink(index, c)), o);
   };
   // A target namespace is opened first: a missing one is bad input, found before any request.
   if (v.netns !== undefined) await withNamespaceFd(v.netns, 'settings.netns', apply);
@@ -466,7 +468,7 @@ export async function deleteLink(sock: NetlinkSocket, ref: LinkSelector, opts: {
  */
 export async function deleteLinkGroup(sock: NetlinkSocket, group: number, opts: { signal?: AbortSignal } = {}): Promise<void> {
   if (!Number.isInteger(group) || group < 1 || group > 0xffffffff) {
-    throw new ValidationError('group', `must be an integer from 1 to 4294967295 (group 0 is every link's default group), got ${String(group)}`);
+    throw new ValidationError('group', `must be an integer from 1 to 4294967295 (group 0 is every link's default group), got ${showValue(group)}`);
   }
   await sock.request(encodeDelLink({ group }), linkReq(`delete link group ${group}`, undefined, opts.signal));
 }

@@ -1,6 +1,6 @@
 // Route operations over a NetlinkSocket (`ip route add/replace/append/del/show/get`).
 import { NLM_F_DUMP_FILTERED } from '../netlink/constants.js';
-import { NetlinkError } from '../netlink/errors.js';
+import { NetlinkError, NetlinkTsError, ValidationError, encodeNamed } from '../netlink/errors.js';
 import type { MessageRef } from '../netlink/message.js';
 import type { NetlinkBuffer } from '../netlink/reader.js';
 import type { NetlinkSocket, RequestOptions } from '../netlink/socket.js';
@@ -305,7 +305,7 @@ export function routeAttrs(spec: RouteSpec, forDelete: boolean, ifindexOf: (sel:
       if (k === 'lock') {
         for (const name of v as string[]) {
           const n = metricNumber(name);
-          if (n === undefined) throw new RangeError(`unknown metric ${name}`);
+          if (n === undefined) throw new ValidationError('route.metrics.lock', `unknown metric ${name}`);
           lock |= 1 << n;
         }
         continue;
@@ -353,7 +353,9 @@ const scratch = new MessageWriter(512);
 async function writeRoute(sock: NetlinkSocket, spec: RouteSpec, mode: RouteWriteMode, verb: string, signal?: AbortSignal): Promise<void> {
   const v = validate((await import('./schemas.js')).routeSpecSchema, spec, 'route') as RouteSpec;
   const op = `${verb} route ${describeRoute(v)}`;
-  await sock.request(encodeNewRoute(await resolveRoute(sock, v, op, false), mode, scratch.reset()), routeReq(op, signal));
+  const attrs = await resolveRoute(sock, v, op, false);
+  const o = routeReq(op, signal);
+  await sock.request(encodeNamed(o, () => encodeNewRoute(attrs, mode, scratch.reset())), o);
 }
 
 /** `ip route add`: EEXIST if the same route is there. */
@@ -376,7 +378,9 @@ export async function deleteRoute(sock: NetlinkSocket, spec: RouteSpec, opts: { 
   const s = await import('./schemas.js');
   const v = validate(s.routeSpecSchema, spec, 'route') as RouteSpec;
   const op = `delete route ${describeRoute(v)}`;
-  await sock.request(encodeDelRoute(await resolveRoute(sock, v, op, true), scratch.reset()), routeReq(op, opts.signal));
+  const attrs = await resolveRoute(sock, v, op, true);
+  const o = routeReq(op, opts.signal);
+  await sock.request(encodeNamed(o, () => encodeDelRoute(attrs, scratch.reset())), o);
 }
 
 /** `ip route get TO [from FROM] [iif DEV] [oif DEV] [mark M] [fibmatch]`. */
@@ -398,7 +402,7 @@ export async function getRoute(sock: NetlinkSocket, query: RouteQuery, opts: { s
   });
   const replies = await sock.request(req, routeReq(op, opts.signal));
   const m = replies.find(isRoute);
-  if (!m) throw new Error(`${op}: the kernel sent no route`);
+  if (!m) throw new NetlinkTsError(`${op}: the kernel sent no route`);
   const names = await linkNameMap(sock);
   return decodeRoute(m, (i) => names.get(i));
 }

@@ -4,7 +4,7 @@
 // (name + bytes) and re-encoded byte for byte: nothing the kernel reports is dropped.
 import type { MessageWriter } from '../../netlink/writer.js';
 import type { NetlinkBuffer } from '../../netlink/reader.js';
-import { NetlinkDecodeError } from '../../netlink/errors.js';
+import { NetlinkDecodeError, ValidationError } from '../../netlink/errors.js';
 import { NFTA_EXPR_DATA, NFTA_EXPR_NAME, NFTA_LIST_ELEM } from '../constants.js';
 import { Attrs, attrName, hex, nest } from '../codec.js';
 import type { ExprCodec } from './codec.js';
@@ -66,7 +66,7 @@ export function encodeExpression(w: MessageWriter, e: Expression): void {
     }
   } else {
     const codec = CODECS[e.type] as AnyCodec | undefined;
-    if (!codec) throw new TypeError(`unknown expression type ${String((e as { type: unknown }).type)}`);
+    if (!codec) throw new ValidationError('expression.type', `unknown expression type ${String((e as { type: unknown }).type)}`);
     attrName(w, NFTA_EXPR_NAME, codec.name);
     const d = nest(w, NFTA_EXPR_DATA);
     codec.encode(w, e);
