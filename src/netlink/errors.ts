@@ -163,8 +163,8 @@ export class OverrunError extends NetlinkTsError {
   override name = 'OverrunError';
   readonly errno = 105;
   readonly code = 'ENOBUFS';
-  constructor(readonly operation: string) {
-    super(`${operation}: ENOBUFS: the socket's receive queue overflowed and replies were lost; enlarge the receive buffer (rcvbuf option) or send fewer requests at once`);
+  constructor(readonly operation: string, readonly detail?: string) {
+    super(`${operation}: ENOBUFS: the socket's receive queue overflowed and replies were lost; ${detail ?? 'enlarge the receive buffer (receiveBufferSize option) or send fewer requests at once'}`);
   }
 }
 

@@ -64,7 +64,7 @@ export function stringLimitProblem(name: StringLimitName, value: string | Uint8A
   const l: StringLimit = STRING_LIMITS[name];
   const n = wireBytes(value);
   if (n <= l.maxBytes) return undefined;
-  return `is ${n} bytes long; at most ${l.maxBytes} are allowed (${l.rule})`;
+  return `is ${n} bytes long; at most ${l.maxBytes} bytes are allowed (${l.rule})`;
 }
 
 /** Throw ValidationError(field) when `value` exceeds the named limit. */

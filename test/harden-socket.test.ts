@@ -1,0 +1,62 @@
+// Issue #25 items 6 and 7: every request ends after ENOBUFS (its reply, a typed error, or its
+// AbortSignal), also when the receive buffer cannot hold a single reply; and a route bigger
+// than the kernel's dump buffer is reported, not silently dropped from the listing.
+import test from 'ava';
+import { NetlinkTsError, OverrunError } from '../src/netlink/errors.js';
+import { openRtnlSocket, createLink, encodeGetLink, getLink, listLinks } from '../src/rtnl/index.js';
+import { withNs } from './helpers/rtnl.js';
+
+/** Every promise settled: how many with a reply, and the class of each error. */
+async function outcomes(ps: Promise<unknown>[]): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const r of await Promise.allSettled(ps)) {
+    const k = r.status === 'fulfilled' ? 'reply' : (r.reason as Error)?.name ?? String(r.reason);
+    out[k] = (out[k] ?? 0) + 1;
+  }
+  return out;
+}
+
+test('a receive buffer too small for one reply: the request fails with OverrunError saying so, it never waits', async (t) => {
+  await withNs('heb', async ({ ns, sock }) => {
+    await createLink(sock, { name: 'v0', kind: 'veth', peer: 'p0' });
+    const tiny = openRtnlSocket({ netns: ns.fd, receiveBufferSize: 1 });
+    try {
+      t.true(tiny.receiveBufferSize < 4096, `the kernel's floor: ${tiny.receiveBufferSize}`);
+      const e = await t.throwsAsync(getLink(tiny, 'v0', { stats: true, resolveNames: false }), { instanceOf: OverrunError });
+      t.regex(e!.message, /^get link v0: ENOBUFS: .*too small for one reply and its ACK; open the socket with a larger receiveBufferSize/);
+      t.is(e!.code, 'ENOBUFS');
+      // The socket stays usable: the next request ends the same way, it does not hang.
+      await t.throwsAsync(getLink(tiny, 'v0', { stats: true, resolveNames: false }), { instanceOf: OverrunError });
+    } finally {
+      tiny.close();
+    }
+  });
+});
+
+test('200 concurrent requests on small buffers: each ends with its reply or a typed error; an aborted one with its reason', async (t) => {
+  t.timeout(60_000, 'a request that never settles hangs here');
+  await withNs('hec', async ({ ns, sock }) => {
+    for (let i = 0; i < 20; i++) await createLink(sock, { name: `v${i}`, kind: 'veth', peer: `p${i}` });
+    for (const size of [1, 8192, 65536]) {
+      const s = openRtnlSocket({ netns: ns.fd, receiveBufferSize: size });
+      try {
+        const abort = new AbortController();
+        const aborted = s.request(encodeGetLink('v1'), { operation: 'aborted get', signal: abort.signal }).catch((e: unknown) => e);
+        abort.abort(new Error('caller gave up'));
+        const ps: Promise<unknown>[] = Array.from({ length: 200 }, (_, i) => getLink(s, `v${i % 20}`, { stats: true, resolveNames: false }));
+        ps.push(listLinks(s, { stats: true }));
+        const got = await outcomes(ps);
+        const total = Object.values(got).reduce((a, b) => a + b, 0);
+        t.is(total, 201, `size ${size}: ${JSON.stringify(got)}`);
+        for (const k of Object.keys(got)) t.true(k === 'reply' || k === 'OverrunError', `size ${size}: ${k}`);
+        t.is(((await aborted) as Error).message, 'caller gave up');
+        // After the storm the socket answers (or, when one reply cannot fit, refuses typed).
+        const after = await getLink(s, 'v1', { resolveNames: false }).then(() => 'reply', (e: unknown) => e);
+        t.true(after === 'reply' || after instanceof NetlinkTsError, String(after));
+        if (size >= 65536) t.is(after, 'reply');
+      } finally {
+        s.close();
+      }
+    }
+  });
+});
