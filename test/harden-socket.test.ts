@@ -60,3 +60,51 @@ test('200 concurrent requests on small buffers: each ends with its reply or a ty
     }
   });
 });
+
+// ---- item 7: routes bigger than a dump skb
+
+import { addRoute, listRoutes, encodeNewRoute, linkIndex } from '../src/rtnl/index.js';
+import { routeAttrs, ROUTE_DUMP_MAX } from '../src/rtnl/route-ops.js';
+import { MessageWriter } from '../src/netlink/writer.js';
+import { ValidationError } from '../src/netlink/errors.js';
+import { ipj, ipn } from './helpers/rtnl.js';
+
+const nexthops = (n: number) => Array.from({ length: n }, (_, i) => ({ via: `10.0.${(i / 250) | 0}.${(i % 250) + 2}`, dev: 'd0' }));
+const dsts = (routes: { dst?: string }[]) => routes.map((r) => r.dst).filter((d) => d !== '10.0.0.0/16');
+
+test('a route over the dump limit is accepted by the kernel and then hides itself and every later route from every dump (ip too); the library refuses to add one', async (t) => {
+  await withNs('hbr', async ({ name, sock }) => {
+    await createLink(sock, { name: 'd0', kind: 'veth', peer: 'd1', up: true });
+    ipn(name, ['link', 'set', 'd1', 'up']);
+    ipn(name, ['addr', 'add', '10.0.0.1/16', 'dev', 'd0']);
+    ipn(name, ['route', 'add', '192.0.2.0/24', 'via', '10.0.0.2']);
+    ipn(name, ['route', 'add', '203.0.113.0/24', 'via', '10.0.0.2']);
+    const before = ['192.0.2.0/24', '203.0.113.0/24'];
+    t.deepEqual(dsts(await listRoutes(sock, { family: 4, table: 'main' } as never)), before);
+
+    // 2,100 nexthops: over the limit. The library refuses it before sending; the dump is intact.
+    const e = await t.throwsAsync(addRoute(sock, { to: '198.51.100.0/24', nexthops: nexthops(2100) }), { instanceOf: ValidationError });
+    t.is(e!.field, 'route.nexthops');
+    t.regex(e!.message, /silently ends every route dump/);
+    t.deepEqual(dsts(await listRoutes(sock, { family: 4, table: 'main' } as never)), before);
+
+    // Below the limit: listed with every nexthop.
+    await addRoute(sock, { to: '198.51.100.0/25', nexthops: nexthops(1900) });
+    const listed = await listRoutes(sock, { family: 4, table: 'main' } as never);
+    t.is(listed.find((r) => r.dst === '198.51.100.0/25')?.nexthops?.length, 1900);
+
+    // What the kernel does with one over the limit, sent raw (the library's check bypassed):
+    // accepted, and from then on the dump ends at it with a clean NLMSG_DONE.
+    const index = await linkIndex(sock, 'd0');
+    const raw = encodeNewRoute(routeAttrs({ to: '198.51.100.128/25', nexthops: nexthops(2100) }, false, () => index), 'add', new MessageWriter(65536));
+    t.true(raw.length > ROUTE_DUMP_MAX && raw.length < 65536, `${raw.length} bytes`);
+    await sock.request(raw, { operation: 'raw add route', headerSize: 12 });
+    const after = dsts(await listRoutes(sock, { family: 4, table: 'main' } as never));
+    const ipAfter = dsts(ipj<{ dst: string }[]>(name, ['route', 'show', 'table', 'main']));
+    t.deepEqual(after, ['192.0.2.0/24', '198.51.100.0/25'], 'the big route and 203.0.113.0/24 after it are gone from the dump');
+    // ip stops there too (it also cuts routes of ~1,000+ nexthops itself, hence no equality).
+    t.true(ipAfter.includes('192.0.2.0/24'));
+    t.false(ipAfter.includes('203.0.113.0/24'), 'ip loses the routes after it as well');
+    t.false(ipAfter.includes('198.51.100.128/25'));
+  });
+});

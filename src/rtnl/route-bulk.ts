@@ -8,7 +8,7 @@ import { optionsOf, validate } from '../netlink/validate.js';
 import * as C from './constants.js';
 import { linkIndex, type LinkSelector } from './link-ops.js';
 import { describeRouteAttribute, writeDelRoute, writeNewRoute, type RouteAttrs, type RouteWriteMode } from './route.js';
-import { describeRoute, routeAttrs, routeDevices, type RouteSpec } from './route-ops.js';
+import { checkDumpable, describeRoute, routeAttrs, routeDevices, type RouteSpec } from './route-ops.js';
 
 export interface RouteBulkOptions {
   signal?: AbortSignal;
@@ -77,7 +77,11 @@ async function writeRoutes(sock: NetlinkSocket, specs: readonly RouteSpec[], mod
   const failures = await sock.bulk(valid.length, (i, w) => {
     const a: RouteAttrs = routeAttrs(valid[i]!, mode === 'delete', ifindexOf);
     if (mode === 'delete') writeDelRoute(w, a);
-    else writeNewRoute(w, a, mode);
+    else {
+      const start = w.pos;
+      writeNewRoute(w, a, mode);
+      checkDumpable(w.pos - start, valid[i]!, describe(i));
+    }
   }, bulkOpts);
   return failures.map((f) => ({ index: f.index, spec: specs[f.index]!, error: f.error }));
 }

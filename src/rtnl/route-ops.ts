@@ -346,6 +346,26 @@ export function describeRoute(spec: RouteSpec): string {
   return s;
 }
 
+/**
+ * The biggest route message a dump can carry. netlink_dump fills skbs of at most
+ * SKB_WITH_OVERHEAD(32768) bytes (max_recvmsg_len is capped there, whatever buffer the reader
+ * offers); a route that does not fit one ends every route dump at it with a clean NLMSG_DONE
+ * (errno 0): it and every route after it vanish from every listing, `ip route` included, and
+ * nothing on the wire says so. Measured on 6.18: 2,025 IPv4 nexthops list, 2,030 vanish.
+ */
+export const ROUTE_DUMP_MAX = 32448;
+/** Room for what the kernel adds to a route in its dump (RTA_TABLE, RTA_PRIORITY, RTA_PREFSRC...). */
+const DUMP_MARGIN = 64;
+
+/** Refuse a route the kernel would accept but could never list (see ROUTE_DUMP_MAX). */
+export function checkDumpable(size: number, v: RouteSpec, op: string): void {
+  if (size + DUMP_MARGIN <= ROUTE_DUMP_MAX) return;
+  const n = v.nexthops?.length;
+  throw new ValidationError(v.nexthops ? 'route.nexthops' : 'route', `${op}: the request is ${size} bytes${n ? ` (${n} nexthops)` : ''}; `
+    + `the kernel accepts routes up to 65,535 bytes but dumps only ${ROUTE_DUMP_MAX - DUMP_MARGIN}, and a bigger one silently ends every route dump at it (ip route included); `
+    + 'split it into several routes or use a nexthop group');
+}
+
 // Encoders return a copy, so one writer, reset before each synchronous encode, serves every
 // call: a fresh 256-byte writer per route was a tenth of a 100k-route add's time in GC.
 const scratch = new MessageWriter(512);
@@ -355,7 +375,9 @@ async function writeRoute(sock: NetlinkSocket, spec: RouteSpec, mode: RouteWrite
   const op = `${verb} route ${describeRoute(v)}`;
   const attrs = await resolveRoute(sock, v, op, false);
   const o = routeReq(op, signal);
-  await sock.request(encodeNamed(o, () => encodeNewRoute(attrs, mode, scratch.reset())), o);
+  const msg = encodeNamed(o, () => encodeNewRoute(attrs, mode, scratch.reset()));
+  checkDumpable(msg.length, v, op);
+  await sock.request(msg, o);
 }
 
 /** `ip route add`: EEXIST if the same route is there. */
