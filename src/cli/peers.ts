@@ -8,7 +8,7 @@
 // container host would be one socket and one dump per container. Where the kernel refuses that
 // (before 4.20, no CAP_NET_ADMIN over the other namespace), the other namespace is dumped from
 // a socket opened inside it. Loaded only when some link has a link_netnsid.
-import { getNsid } from '../rtnl/nsid-ops.js';
+import { getNsid, isStaleNamespaceEntry } from '../rtnl/nsid-ops.js';
 import { getLink, linkNameMap } from '../rtnl/link-ops.js';
 import { NetlinkError } from '../netlink/errors.js';
 import { NetlinkSocket } from '../netlink/socket.js';
@@ -65,7 +65,8 @@ export class NamespaceDirectory {
         const ids = await Promise.all(cands.map(async (c) => {
           try {
             return await getNsid(t.sock, c.path);
-          } catch {
+          } catch (err) {
+            if (!isStaleNamespaceEntry(err)) throw err;
             return undefined; // a stale /run/netns entry: not a namespace
           }
         }));
@@ -97,7 +98,7 @@ export class NamespaceDirectory {
           for (const key of this.pointingBack(self, peer)) {
             const c = cands.find((x) => (x.name ?? '') === key);
             if (!c) continue;
-            const id = await getNsid(t.sock, c.path).catch(() => undefined);
+            const id = await getNsid(t.sock, c.path).catch((err: unknown) => { if (isStaleNamespaceEntry(err)) return undefined; throw err; });
             if (id === nsid) return c;
           }
         }
@@ -175,8 +176,10 @@ export class NamespaceDirectory {
         try {
           name = await linkNameByNsid(t.sock, nsid, ifindex);
           asked = true;
-        } catch {
-          this.noTargetNetnsid = true; // the kernel will not answer for other namespaces: dump them
+        } catch (err) {
+          // The kernel will not answer for other namespaces (older kernel, no CAP_NET_ADMIN there): dump them.
+          if (!(err instanceof NetlinkError)) throw err;
+          this.noTargetNetnsid = true;
         }
       }
       if (!asked) name = (await this.names(c)).get(ifindex);

@@ -1,6 +1,6 @@
 // `netlinkts netns list`: the named namespaces (/run/netns, as `ip netns list`) with the id
 // the current namespace gives each (RTM_GETNSID with NETNSA_FD), like `ip -j netns list`.
-import { getNsid } from '../../rtnl/nsid-ops.js';
+import { getNsid, isStaleNamespaceEntry } from '../../rtnl/nsid-ops.js';
 import { NetlinkSocket } from '../../netlink/socket.js';
 import { flag, type ParsedArgs } from '../args.js';
 import { UsageError } from '../errors.js';
@@ -18,7 +18,8 @@ export async function run(args: ParsedArgs): Promise<number> {
       const ids = await Promise.all(names.map(async (name) => {
         try {
           return await getNsid(sock, `${NETNS_DIR}/${name}`);
-        } catch {
+        } catch (err) {
+          if (!isStaleNamespaceEntry(err)) throw err;
           return undefined; // a stale entry, not a namespace: listed without an id, as ip does
         }
       }));
