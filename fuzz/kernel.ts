@@ -1,4 +1,4 @@
-// `npm run fuzz:kernel -- [--seconds N] [--seed S] [--every N] [--no-nft] [--known KIND,...] [--no-write] [--verbose]`
+// `npm run fuzz:kernel -- [--seconds N] [--requests N] [--seed S] [--every N] [--no-nft] [--known KIND,...] [--no-write] [--verbose]`
 // `npm run fuzz:kernel -- --repro fuzz/findings/FILE.json`  (replay a finding's requests)
 //
 // The kernel-facing harness. Valid rtnetlink requests and nftables batches, built with the
@@ -49,6 +49,8 @@ import { tapReceive } from './lib/tap.js';
 
 interface Args {
   seconds: number; seed: number; every: number; nft: boolean; verbose: boolean; maxFindings: number; repro?: string;
+  /** Stop after this many mutated requests (a fixed workload for CI, whatever the machine's speed). */
+  requests?: number;
   /** Finding kinds already reported: still counted and printed, but they do not fail the run. */
   known: Set<string>;
   /** Do not write finding files (CI smoke runs). */
@@ -65,6 +67,7 @@ function parseArgs(argv: string[]): Args {
       return n;
     };
     if (k === '--seconds') a.seconds = v();
+    else if (k === '--requests') a.requests = Math.floor(v());
     else if (k === '--seed') a.seed = v() >>> 0;
     else if (k === '--every') a.every = Math.floor(v());
     else if (k === '--max-findings') a.maxFindings = Math.floor(v());
@@ -73,7 +76,7 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--repro') a.repro = argv[++i];
     else if (k === '--known') for (const x of (argv[++i] ?? '').split(',')) a.known.add(x);
     else if (k === '--no-write') a.write = false;
-    else throw new Error(`unknown argument ${k}; usage: npm run fuzz:kernel -- [--seconds N] [--seed S] [--every N] [--no-nft] [--known KIND,...] [--no-write] [--verbose] | --repro fuzz/findings/FILE.json`);
+    else throw new Error(`unknown argument ${k}; usage: npm run fuzz:kernel -- [--seconds N] [--requests N] [--seed S] [--every N] [--no-nft] [--known KIND,...] [--no-write] [--verbose] | --repro fuzz/findings/FILE.json`);
   }
   return a;
 }
@@ -438,7 +441,8 @@ async function main(): Promise<void> {
   console.log(`kernel fuzzing for ${args.seconds} s, seed ${args.seed}, a barrier every ${args.every} requests${args.nft ? '' : ', rtnetlink only'}`);
 
   let epoch = 0;
-  while (Date.now() < deadline) {
+  const more = (): boolean => args.requests === undefined || st.sent < args.requests;
+  while (Date.now() < deadline && more()) {
     epoch++;
     const ns = await throwawayNamespace();
     const raw = new Map<number, RawError[]>();
@@ -455,7 +459,7 @@ async function main(): Promise<void> {
 
     const epochEnd = Math.min(deadline, Date.now() + 15_000);
     let round = 0;
-    while (Date.now() < epochEnd) {
+    while (Date.now() < epochEnd && more()) {
       round++;
       // Everything of earlier rounds has been answered (or never will be): forget it, so a
       // stray answer to a bit-flipped seq cannot be compared with a later request's.

@@ -7,6 +7,7 @@ export {
 } from './netlink/errors.js';
 export { NotANamespaceError } from './netlink/errors.js';
 export type { NamespaceInfo, AllNamespaces } from './api/netns-scan.js';
+export { HandleClosedError, MessageTooLargeError } from './netlink/errors.js';
 export { NetworkNamespace } from './netlink/namespace.js';
 export type { Link, Address, Route, Neighbour } from './rtnl/index.js';
 export { NftBatch, match, verdict, stmt, rule } from './nft/index.js';

@@ -71,12 +71,16 @@ test('the lo link from `ip link show lo` decodes its name and nested attributes'
   const [m] = parseMessages(recv.bytes);
   const names: string[] = [];
   let nests = 0;
+  const afSpec: number[] = [];
   walkAttributes(m!.buf, m!.payloadStart + 16, m!.end, (type, off, len, raw) => {
     if (type === IFLA_IFNAME) names.push(m!.buf.attrString(off, len));
     if (raw & NLA_F_NESTED) nests++;
+    // IFLA_AF_SPEC (26) is nested without the flag, as the kernel sends it: walk into it.
+    if (type === 26) walkAttributes(m!.buf, off, off + len, (family) => { afSpec.push(family); });
   });
   t.deepEqual(names, ['lo']);
-  t.true(nests >= 0);
+  t.is(nests, 2, 'the kernel flags two (empty) nests of lo with NLA_F_NESTED in this capture');
+  t.deepEqual(afSpec.sort((a, b) => a - b), [2, 10], 'IFLA_AF_SPEC holds AF_INET and AF_INET6');
 });
 
 test('typed attributes round-trip through writer and reader', (t) => {

@@ -38,7 +38,8 @@ for (const name of TARGET_NAMES) {
         t.fail(`${basename(c.file)} does not decode: ${(err as Error).message}\n${toHex(c.bytes)}`);
         continue;
       }
-      t.truthy(value);
+      // The same bytes decode to the same value again (no hidden state between decodes).
+      t.deepEqual(target.decode(new Uint8Array(c.bytes)), value, `${basename(c.file)} decodes differently the second time`);
       if (target.encode) {
         const f = checkStable(name, target, c.bytes, value);
         t.is(f, undefined, f ? `${basename(c.file)}: ${f.property}: ${f.message}` : undefined);

@@ -204,18 +204,10 @@ test('delete one link (its veth peer goes too), and a whole group in one request
     // (ip 6.1 prints an empty {} for each link its group filter skips: count named entries.)
     const group9 = (): number => ipj(name, ['link', 'show', 'group', '9']).filter((l: { ifname?: string }) => l.ifname).length;
     t.is(group9(), 2 * N);
-    const t0 = performance.now();
     await deleteLinkGroup(sock, 9);
-    const groupMs = performance.now() - t0;
     t.is(group9(), 0);
     t.is(ipj(name, ['link', 'show', 'type', 'veth']).length, 2, 'other groups untouched');
-    // One at a time, for comparison (each costs an RCU grace period in the kernel).
-    for (let i = 0; i < 10; i++) await createLink(sock, { name: `s${i}`, kind: 'veth', peer: `u${i}` });
-    const t1 = performance.now();
-    for (let i = 0; i < 10; i++) await deleteLink(sock, `s${i}`);
-    const singleMs = (performance.now() - t1) / 10;
-    t.log(`delete group of ${N} veth pairs: ${groupMs.toFixed(0)} ms in one request; one at a time: ${singleMs.toFixed(1)} ms per pair`);
-    t.true(groupMs < singleMs * N, 'the group delete beats deleting one by one');
+    // How much faster than one by one it is, is the benchmark's claim (bench/workloads/w3-veth.ts).
   });
 });
 

@@ -27,8 +27,13 @@ test('add, replace, list (filtered by device), delete neighbours', async (t) => 
     t.deepEqual(ipj(name, ['neigh', 'show', '192.168.0.9']), []);
     const gone = await t.throwsAsync(deleteNeighbour(sock, { dev: 'veth0', to: '192.168.0.9' }), { instanceOf: NetlinkError });
     t.is(gone!.code, 'ENOENT');
-    const all = await listNeighbours(sock, { all: true });
-    t.true(all.length >= (await listNeighbours(sock)).length, 'all: true adds the NOARP entries ip hides');
+    // A NOARP entry: hidden by default (as `ip neigh show` hides it), listed with all: true.
+    await addNeighbour(sock, { dev: 'veth0', to: '192.168.0.77', lladdr: '02:00:00:00:00:77', state: 'noarp' });
+    const dst = (l: { dst?: string }[]) => l.map((n) => n.dst);
+    t.false(dst(await listNeighbours(sock)).includes('192.168.0.77'));
+    t.true(dst(await listNeighbours(sock, { all: true })).includes('192.168.0.77'), 'all: true adds the NOARP entries ip hides');
+    t.false(ipj(name, ['neigh', 'show']).some((n: { dst: string }) => n.dst === '192.168.0.77'), 'ip hides it too');
+    t.true(ipj(name, ['neigh', 'show', 'nud', 'all']).some((n: { dst: string }) => n.dst === '192.168.0.77'));
   });
 });
 

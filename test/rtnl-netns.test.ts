@@ -2,7 +2,7 @@
 // sockets/files/processes inside a namespace, and namespace ids both ways.
 import test from 'ava';
 import { closeSync, readFileSync } from 'node:fs';
-import { ValidationError, SystemError } from '../src/netlink/errors.js';
+import { HandleClosedError, ValidationError, SystemError } from '../src/netlink/errors.js';
 import {
   addNamespace, currentNamespace, deleteNamespace, listNamespaces, namespaceExists, openNamespace, NetworkNamespace,
 } from '../src/netlink/namespace.js';
@@ -65,7 +65,7 @@ test('handles by name, path, pid and fd compare equal when they are the same nam
       for (const h of [byName, byPath, byPid, byFd, dup, here]) h.close();
     }
     t.true(byName.closed);
-    t.throws(() => byName.fd, { instanceOf: ValidationError });
+    t.throws(() => byName.fd, { instanceOf: HandleClosedError });
   });
 });
 
@@ -92,7 +92,10 @@ test('a socket opened in a namespace sees that namespace only, from the JS threa
     }
     const s2 = openRtnlSocket({ netns: `/run/netns/${a!.name}` });
     try {
-      t.truthy(await getLink(s2, 'only-in-a'));
+      const l = await getLink(s2, 'only-in-a');
+      t.is(l.ifname, 'only-in-a');
+      t.is(l.linkinfo?.info_kind, 'bridge');
+      t.is(l.ifindex, ipj(a!.name, ['link', 'show', 'only-in-a'])[0].ifindex, 'the link of namespace a, as ip -n a sees it');
     } finally {
       s2.close();
     }

@@ -7,6 +7,7 @@
 // starts on the first then(): the steps are still being appended while the chain is built, so
 // the plan cannot run at construction. catch(), finally(), await and Promise.resolve() all go
 // through then(), so any way of waiting for it starts it; a chain nobody waits for never runs.
+import { showValue } from '../netlink/show-value.js';
 import { ValidationError } from '../netlink/errors.js';
 import { validate } from '../netlink/validate.js';
 import type { NamespaceRef } from '../netlink/namespace.js';
@@ -69,7 +70,7 @@ export class LinkChain extends Promise<Link | undefined> {
   }
 
   private add(step: Step): this {
-    if (this.started) throw new Error(`link chain for ${this.name} has already run; start a new one with ns.link('${this.name}')`);
+    if (this.started) throw new ValidationError('chain', `link chain for ${this.name} has already run; start a new one with ns.link('${this.name}')`);
     this.steps.push(step);
     return this;
   }
@@ -77,7 +78,7 @@ export class LinkChain extends Promise<Link | undefined> {
   /** `ip link add NAME type KIND ...`. A veth peer may name a Namespace handle as its netns. */
   create(spec: CreateSpec): this {
     return this.add({
-      label: `create ${spec.kind} ${this.name}`,
+      label: `create ${showValue((spec as { kind?: unknown } | undefined)?.kind)} ${this.name}`,
       check: (s, st) => {
         const full = { ...resolveNamespaces(spec), name: st.name } as LinkSpec;
         validate(s.linkSpecSchema(full), full, 'link');
@@ -94,20 +95,20 @@ export class LinkChain extends Promise<Link | undefined> {
 
   up(): this { return this.set({ up: true }, 'up'); }
   down(): this { return this.set({ up: false }, 'down'); }
-  mtu(mtu: number): this { return this.set({ mtu }, `mtu ${mtu}`); }
+  mtu(mtu: number): this { return this.set({ mtu }, `mtu ${showValue(mtu)}`); }
   /** Link-layer address (`ip link set NAME address aa:bb:...`). */
-  mac(address: string): this { return this.set({ address }, `address ${address}`); }
-  txqlen(txqlen: number): this { return this.set({ txqlen }, `txqlen ${txqlen}`); }
-  alias(ifalias: string): this { return this.set({ ifalias }, `alias ${ifalias}`); }
-  group(group: number | 'default'): this { return this.set({ group }, `group ${group}`); }
+  mac(address: string): this { return this.set({ address }, `address ${showValue(address)}`); }
+  txqlen(txqlen: number): this { return this.set({ txqlen }, `txqlen ${showValue(txqlen)}`); }
+  alias(ifalias: string): this { return this.set({ ifalias }, `alias ${showValue(ifalias)}`); }
+  group(group: number | 'default'): this { return this.set({ group }, `group ${showValue(group)}`); }
   /** Enslave to a bridge (or other master) in the same namespace. */
-  master(master: string | number): this { return this.set({ master }, `master ${master}`); }
+  master(master: string | number): this { return this.set({ master }, `master ${showValue(master)}`); }
   nomaster(): this { return this.set({ master: null }, 'nomaster'); }
 
   /** Rename; later steps use the new name. */
   rename(newName: string): this {
     return this.add({
-      label: `rename to ${newName}`,
+      label: `rename to ${showValue(newName)}`,
       check: (s, st) => {
         validate(s.linkSettingsSchema, { name: newName }, 'link');
         st.name = newName;
@@ -120,7 +121,7 @@ export class LinkChain extends Promise<Link | undefined> {
   }
 
   /** Any `ip link set` settings at once. */
-  set(settings: Omit<LinkSettings, 'netns'>, label = `set ${Object.keys(settings).join(',')}`): this {
+  set(settings: Omit<LinkSettings, 'netns'>, label = `set ${settings && typeof settings === 'object' ? Object.keys(settings).join(',') : showValue(settings)}`): this {
     return this.add({
       label,
       check: (s, st) => {
@@ -137,8 +138,9 @@ export class LinkChain extends Promise<Link | undefined> {
   /** `ip addr add ADDRESS dev NAME`. */
   address(address: ChainAddress): this {
     const spec = typeof address === 'string' ? { address } : address;
+    const shown = spec && typeof spec === 'object' ? `${showValue(spec.address)}${spec.peer ? ` peer ${showValue(spec.peer)}` : ''}` : showValue(spec);
     return this.add({
-      label: `address ${spec.address}${spec.peer ? ` peer ${spec.peer}` : ''}`,
+      label: `address ${shown}`,
       check: (s, st) => { validate(s.addressSpecSchema, { ...spec, dev: st.name }, 'address'); },
       run: async (st) => {
         const full: AddressSpec = { ...spec, dev: st.name };

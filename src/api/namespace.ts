@@ -4,6 +4,7 @@
 import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import { deleteNamespace, type ExecResult, type NetworkNamespace } from '../netlink/namespace.js';
 import type { NetlinkSocket } from '../netlink/socket.js';
+import { HandleClosedError, ValidationError } from '../netlink/errors.js';
 import { openRtnlSocket } from '../rtnl/index.js';
 import { Nftables } from '../nft/client.js';
 import { LinkChain } from './link-chain.js';
@@ -21,6 +22,7 @@ export class Namespace implements AsyncDisposable {
   private genlClient: GenlClient | undefined;
   private ethtoolClient: Ethtool | undefined;
   private nftClient: Nftables | undefined;
+  private closedFlag = false;
   /** Is this the namespace the process itself runs in (sockets need no helper thread)? */
   readonly isCurrent: boolean;
 
@@ -47,7 +49,7 @@ export class Namespace implements AsyncDisposable {
   ) {
     this.isCurrent = handle.isCurrent();
     this.links = new LinkCollection(this);
-    this.conntrack = new ConntrackAccess(() => (this.isCurrent ? undefined : this.handle.fd));
+    this.conntrack = new ConntrackAccess(() => { this.assertOpen('conntrack'); return this.isCurrent ? undefined : this.handle.fd; });
     this.addresses = new AddressCollection(this);
     this.routes = new RouteCollection(this);
     this.neighbours = new NeighbourCollection(this);
@@ -62,6 +64,7 @@ export class Namespace implements AsyncDisposable {
 
   /** The rtnetlink socket of this namespace (opened on first use). */
   get rtnl(): NetlinkSocket {
+    this.assertOpen('rtnetlink');
     if (!this.rtnlSocket || this.rtnlSocket.isClosed) {
       this.rtnlSocket = openRtnlSocket(this.isCurrent ? { name: `rtnl:${this.label}` } : { netns: this.handle.fd, name: `rtnl:${this.label}` });
     }
@@ -70,6 +73,7 @@ export class Namespace implements AsyncDisposable {
 
   /** The nftables client of this namespace (opened on first use). */
   get nftables(): Nftables {
+    this.assertOpen('nftables');
     if (!this.nftClient || this.nftClient.socket.isClosed) {
       this.nftClient = new Nftables(this.isCurrent ? {} : { netns: this.handle.fd });
     }
@@ -81,6 +85,7 @@ export class Namespace implements AsyncDisposable {
    * first use; its module loads then too, so programs that never use it do not pay for it.
    */
   async genl(): Promise<GenlClient> {
+    this.assertOpen('generic netlink');
     if (!this.genlClient || this.genlClient.socket.isClosed) {
       const { GenlClient } = await import('../genl/client.js');
       if (!this.genlClient || this.genlClient.socket.isClosed) this.genlClient = new GenlClient(this.isCurrent ? {} : { netns: this.handle.fd });
@@ -100,7 +105,21 @@ export class Namespace implements AsyncDisposable {
 
   /** The namespace fd: a Namespace can be passed wherever the lower layers take a namespace. */
   get fd(): number {
+    this.assertOpen('netns');
     return this.handle.fd;
+  }
+
+  /** True once close() (or delete()) ran: every later call throws HandleClosedError. */
+  get closed(): boolean {
+    return this.closedFlag;
+  }
+
+  /**
+   * A closed handle never reopens a socket behind the caller's back: the current namespace's
+   * handle would otherwise quietly work on, while a named one could not (its fd is gone).
+   */
+  assertOpen(what: string): void {
+    if (this.closedFlag) throw new HandleClosedError(this.label, what);
   }
 
   get label(): string {
@@ -124,6 +143,7 @@ export class Namespace implements AsyncDisposable {
 
   /** Close the sockets and the namespace fd. The namespace itself stays (see delete()). */
   close(): void {
+    this.closedFlag = true;
     this.rtnlSocket?.close();
     this.nftClient?.close();
     this.genlClient?.close();
@@ -137,7 +157,7 @@ export class Namespace implements AsyncDisposable {
    * namespace once nothing else holds it (veth pairs across namespaces included).
    */
   async delete(): Promise<void> {
-    if (!this.name) throw new Error('only named namespaces can be deleted (this one has no /run/netns name)');
+    if (!this.name) throw new ValidationError('netns', 'only named namespaces can be deleted (this one has no /run/netns name)');
     this.close();
     await deleteNamespace(this.name);
   }

@@ -5,10 +5,12 @@ import type { Namespace } from './namespace.js';
 export class SysctlAccess {
   constructor(private readonly ns: Namespace) {}
   /** The value as the file holds it ("1"). */
-  get(key: string): Promise<string> {
+  async get(key: string): Promise<string> {
+    this.ns.assertOpen('sysctl');
     return getSysctl(key, this.ns.isCurrent ? {} : { netns: this.ns.handle });
   }
-  set(key: string, value: string | number | boolean | ReadonlyArray<string | number>): Promise<void> {
+  async set(key: string, value: string | number | boolean | ReadonlyArray<string | number>): Promise<void> {
+    this.ns.assertOpen('sysctl');
     return setSysctl(key, value, this.ns.isCurrent ? {} : { netns: this.ns.handle });
   }
 }

@@ -1,6 +1,7 @@
 // Command-line parsing: node's util.parseArgs over the options a command declares
 // (commands.ts), in its non-strict token mode so the errors stay the CLI's own, each naming
 // the option and what to do ("did you mean --json?", "needs a value (NAME)").
+import { closest } from './suggest.js';
 import { parseArgs as parseTokens, type ParseArgsConfig } from 'node:util';
 import type { CommandSpec } from './commands.js';
 import { UsageError } from './errors.js';
@@ -55,8 +56,8 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArg
 }
 
 function suggest(name: string, spec: CommandSpec): string {
-  const close = spec.options.find((o) => o.name.startsWith(name) || name.startsWith(o.name));
-  return close ? ` (did you mean --${close.name}?)` : '';
+  const close = closest(name, spec.options.map((o) => o.name));
+  return close ? ` (did you mean --${close}?)` : '';
 }
 
 /** A valued option as a string (parseArgs guarantees the type). */

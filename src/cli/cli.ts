@@ -2,6 +2,7 @@
 // process then ends by itself, and one that does not has a handle left open: a bug). Start-up
 // is kept lean: this file parses the arguments with data only (commands.ts), then loads the
 // one command's module; nothing else is imported here.
+import { closest } from './suggest.js';
 import { COMMANDS, commandHelp, findCommand, globalHelp } from './commands.js';
 import { parseArgs, type ParsedArgs } from './args.js';
 import { UsageError, reportError } from './errors.js';
@@ -105,7 +106,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     const spec = findCommand(rest[0]!);
-    if (!spec) throw new UsageError(`unknown command "${rest[0]}"; commands: ${COMMANDS.map((c) => c.name).join(', ')}`);
+    if (!spec) throw new UsageError(`unknown command "${rest[0]}"${didYouMean(rest[0])}; commands: ${COMMANDS.map((c) => c.name).join(', ')}`);
     process.stdout.write(commandHelp(spec));
     return 0;
   }
@@ -113,7 +114,7 @@ async function main(argv: string[]): Promise<number> {
   if (first === 'monitor' && rest[0] === 'conntrack') return runRaw('monitor-conntrack', rest.slice(1));
   if (first === 'monitor' && rest[0] === 'tc') return runRaw('monitor-tc', rest.slice(1));
   const spec = findCommand(first);
-  if (!spec) throw new UsageError(`unknown command "${first}"; commands: ${COMMANDS.map((c) => c.name).join(', ')}`);
+  if (!spec) throw new UsageError(`unknown command "${first}"${didYouMean(first)}; commands: ${COMMANDS.map((c) => c.name).join(', ')}`);
   if (spec.passthrough) {
     if (rest.includes('--help') || rest.includes('-h')) {
       process.stdout.write(`usage: ${spec.usage.replace(/^usage: /, '')}\n\n${spec.summary}\n\n${spec.details ?? ''}\n`);
@@ -130,3 +131,7 @@ async function main(argv: string[]): Promise<number> {
   return (await mod.run(args)) ?? 0;
 }
 
+function didYouMean(name: string | undefined): string {
+  const c = name ? closest(name, COMMANDS.map((x) => x.name)) : undefined;
+  return c ? ` (did you mean ${c}?)` : '';
+}

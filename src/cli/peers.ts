@@ -8,7 +8,7 @@
 // container host would be one socket and one dump per container. Where the kernel refuses that
 // (before 4.20, no CAP_NET_ADMIN over the other namespace), the other namespace is dumped from
 // a socket opened inside it. Loaded only when some link has a link_netnsid.
-import { getNsid } from '../rtnl/nsid-ops.js';
+import { getNsid, isStaleNamespaceEntry } from '../rtnl/nsid-ops.js';
 import { getLink, linkNameMap } from '../rtnl/link-ops.js';
 import { NetlinkError, ValidationError } from '../netlink/errors.js';
 import { NetlinkSocket } from '../netlink/socket.js';
@@ -202,8 +202,9 @@ export class NamespaceDirectory {
           name = await linkNameByNsid(t.sock, nsid, ifindex);
           asked = true;
         } catch (err) {
+          // The kernel will not answer for other namespaces (older kernel, no CAP_NET_ADMIN there): dump them.
           if (!(err instanceof NetlinkError)) throw err;
-          this.noTargetNetnsid = true; // the kernel will not answer for other namespaces: dump them
+          this.noTargetNetnsid = true;
         }
       }
       if (!asked) name = (await this.names(c)).get(ifindex);
@@ -223,7 +224,7 @@ export class NamespaceDirectory {
  * one removed meanwhile (ValidationError: does not exist), or one the kernel refuses (EINVAL).
  */
 function notThere(err: unknown): boolean {
-  return err instanceof ValidationError || (err instanceof NetlinkError && err.code === 'EINVAL');
+  return err instanceof ValidationError || isStaleNamespaceEntry(err);
 }
 
 /**

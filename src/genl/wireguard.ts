@@ -10,6 +10,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { formatIP, parsePrefix, parseIP } from '../netlink/address.js';
 import { ValidationError } from '../netlink/errors.js';
+import { checkStringLimit } from '../netlink/string-limits.js';
 import { NetlinkFamily } from '../netlink/spec/family.js';
 import { MessageWriter } from '../netlink/writer.js';
 import type { GenlClient } from './client.js';
@@ -151,7 +152,8 @@ function size(fn: (w: MessageWriter) => void): number {
  * message is built.
  */
 export function encodeSetDevice(c: DeviceConfig, familyId: number, limit = WG_MESSAGE_LIMIT): Uint8Array[] {
-  if (!c.ifname || Buffer.byteLength(c.ifname) > 15) throw new ValidationError('ifname', 'a device name of 1 to 15 bytes');
+  if (!c.ifname) throw new ValidationError('ifname', 'a device name of 1 to 15 bytes');
+  checkStringLimit('ifname', c.ifname, 'ifname');
   const peers = (c.peers ?? []).map((p) => ({ p, ips: (p.allowedIps ?? []).map(allowedIp) }));
   const peerSet = wireguardFamily.set('wgpeer');
   const ipSet = wireguardFamily.set('wgallowedip');

@@ -61,8 +61,43 @@ export interface NetlinkErrorInit {
  */
 export class MessageTooLargeError extends NetlinkTsError {
   override name = 'MessageTooLargeError';
-  constructor(readonly attribute: string | number, readonly size: number, readonly limit: number, readonly operation?: string) {
-    super(`${operation ? `${operation}: ` : ''}attribute ${attribute} of ${size} bytes exceeds the netlink limit of ${limit} bytes`);
+  constructor(
+    readonly attribute: string | number, readonly size: number, readonly limit: number, readonly operation?: string,
+    /** Attribute types from the outermost nest to the oversized attribute, when the writer knew them. */
+    readonly attributePath?: number[],
+  ) {
+    super('');
+    this.message = this.describe();
+  }
+
+  private describe(): string {
+    const a = typeof this.attribute === 'string' && /\battribute\b/.test(this.attribute) ? this.attribute : `attribute ${this.attribute}`;
+    return `${this.operation ? `${this.operation}: ` : ''}${a} of ${this.size} bytes exceeds the netlink limit of ${this.limit} bytes; nothing was sent`;
+  }
+
+  /** Name the attribute and the operation (filled in by the layer that built the request). */
+  rename(attribute: string | undefined, operation?: string): this {
+    if (attribute) (this as { attribute: string | number }).attribute = attribute;
+    if (operation && !this.operation) (this as { operation: string | undefined }).operation = operation;
+    this.message = this.describe();
+    return this;
+  }
+}
+
+/**
+ * Build a request with `build`; a MessageTooLargeError it throws is renamed with the family's
+ * attribute names (`describeAttribute`, the same function that names extended-ACK paths) and
+ * the operation, so the user reads "add route ...: attribute RTA_MULTIPATH of 80004 bytes...".
+ */
+export function encodeNamed<T>(opts: { operation?: string; describeAttribute?: (path: number[]) => string | undefined }, build: () => T): T {
+  try {
+    return build();
+  } catch (err) {
+    if (err instanceof MessageTooLargeError) {
+      const path = err.attributePath;
+      throw err.rename(path && opts.describeAttribute ? opts.describeAttribute(path) : undefined, opts.operation);
+    }
+    throw err;
   }
 }
 
@@ -128,8 +163,8 @@ export class OverrunError extends NetlinkTsError {
   override name = 'OverrunError';
   readonly errno = 105;
   readonly code = 'ENOBUFS';
-  constructor(readonly operation: string) {
-    super(`${operation}: ENOBUFS: the socket's receive queue overflowed and replies were lost; enlarge the receive buffer (rcvbuf option) or send fewer requests at once`);
+  constructor(readonly operation: string, readonly detail?: string) {
+    super(`${operation}: ENOBUFS: the socket's receive queue overflowed and replies were lost; ${detail ?? 'enlarge the receive buffer (receiveBufferSize option) or send fewer requests at once'}`);
   }
 }
 
@@ -138,6 +173,17 @@ export class SocketClosedError extends NetlinkTsError {
   override name = 'SocketClosedError';
   constructor(readonly operation: string) {
     super(`${operation}: the netlink socket was closed`);
+  }
+}
+
+/**
+ * A namespace handle (the current namespace's or a named one) was used after close(): it
+ * does not reopen anything behind the caller's back. `handle` is its label ("ns0", "current").
+ */
+export class HandleClosedError extends NetlinkTsError {
+  override name = 'HandleClosedError';
+  constructor(readonly handle: string, readonly operation?: string) {
+    super(`${operation ? `${operation}: ` : ''}namespace handle ${handle} is closed; open it again (netns.open/current)`);
   }
 }
 

@@ -193,7 +193,8 @@ export function attributePathAt(request: Uint8Array, headerSize: number, offset:
       walkAttributes(buf, start, end, (type, off, len) => {
         if (offset >= off - 4 && offset < off + Math.max(len, 1)) found = { type, off, len, hdr: off - 4 };
       });
-    } catch {
+    } catch (err) {
+      if (!(err instanceof NetlinkDecodeError)) throw err;
       return path;
     }
     if (!found) return path;

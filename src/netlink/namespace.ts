@@ -6,7 +6,7 @@
 // netlinkts-nsexec helper (setns + exec in the child).
 import { spawn as spawnChild, type ChildProcess, type SpawnOptions, type StdioOptions } from 'node:child_process';
 import { closeSync, constants as fsConstants, fstatSync, openSync, readdirSync, readFileSync, readlinkSync, statfsSync } from 'node:fs';
-import { NotANamespaceError, ValidationError, systemError } from './errors.js';
+import { HandleClosedError, NotANamespaceError, ValidationError, systemError } from './errors.js';
 import { loadNative, nsexecPath } from './native.js';
 import { NETLINK_ROUTE } from './constants.js';
 import { NetlinkSocket, type SocketOptions } from './socket.js';
@@ -150,12 +150,17 @@ export class NetworkNamespace implements Disposable {
   }
 
   get fd(): number {
-    if (this.closedFlag) throw new ValidationError('netns', `namespace${this.name ? ` "${this.name}"` : ''} handle is closed`);
+    if (this.closedFlag) throw new HandleClosedError(this.label(), 'netns');
     return this.fdValue;
   }
 
   get closed(): boolean {
     return this.closedFlag;
+  }
+
+  /** How errors name this handle: its /run/netns name, else its path, else its fd. */
+  label(): string {
+    return this.name ?? this.path ?? `fd ${this.fdValue}`;
   }
 
   /** "dev:ino", stable for the namespace's life: usable as a Map key. */
@@ -378,7 +383,7 @@ export async function namespaceExists(name: string, opts: NamespaceOptions = {})
  */
 export async function withNamespaceFd<T>(ref: NamespaceRef, field: string, fn: (fd: number) => Promise<T>, opts: NamespaceOptions = {}): Promise<T> {
   if (ref instanceof NetworkNamespace) {
-    if (ref.closed) throw new ValidationError(field, `namespace handle${ref.name ? ` "${ref.name}"` : ''} is closed`);
+    if (ref.closed) throw new HandleClosedError(ref.label(), field);
     return fn(ref.fd);
   }
   if (typeof ref === 'number') return fn(fromFd(ref, field).fd);

@@ -2,6 +2,7 @@
 // netlinkts-nsexec helper. The addon is loaded on first use, not at import, so
 // that code which only encodes and decodes messages works without it.
 
+import { NetlinkTsError } from './errors.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -109,13 +110,15 @@ function findPackageRoot(from: string): string {
       // Skip stray package.json files (e.g. a {"type":"module"} one in dist/).
       try {
         if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: unknown }).name === 'netlinkts') return dir;
-      } catch {
-        // unreadable: keep walking
+      } catch (err) {
+        // Unreadable or not JSON: keep walking. Anything else is a real failure.
+        const code = (err as NodeJS.ErrnoException).code;
+        if (!(err instanceof SyntaxError) && code !== 'EACCES' && code !== 'EISDIR' && code !== 'ENOENT') throw err;
       }
     }
     if (dirname(dir) === dir) {
       if (first) return first;
-      throw new Error(`netlinkts: no package.json above ${from}`);
+      throw new NetlinkTsError(`netlinkts: no package.json above ${from}`);
     }
   }
 }
@@ -148,15 +151,18 @@ export type AddonSource = 'build/Release' | 'node-gyp-build';
  */
 export function loadAddon(root: string, require: NodeJS.Require = createRequire(import.meta.url)): { binding: NativeBinding; source: AddonSource } {
   const fixed = join(root, 'build', 'Release', 'netlinkts.node');
-  try {
+  // Only a missing build falls through to the prebuilds: a build that exists and does not load
+  // (an ABI mismatch after a Node upgrade, a wrong architecture) is reported as itself.
+  if (existsSync(fixed)) try {
     // What require() does with a .node file, without its path resolution (realpath of each
     // component, package.json scope lookups): ~3 ms of a cold CLI run.
     const module = { exports: {} as NativeBinding };
     process.dlopen(module, fixed);
     return { binding: module.exports, source: 'build/Release' };
-  } catch {
-    // Not built here (prebuilds only) or not loadable: node-gyp-build searches and reports.
+  } catch (err) {
+    throw new NetlinkTsError(`netlinkts: the native addon ${fixed} exists but does not load (${(err as Error).message}); rebuild it (npm rebuild netlinkts) for this Node.js`);
   }
+  // Not built here (prebuilds only): node-gyp-build searches and reports.
   const load = require('node-gyp-build') as (dir: string) => unknown;
   return { binding: load(root) as NativeBinding, source: 'node-gyp-build' };
 }

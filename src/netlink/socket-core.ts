@@ -17,6 +17,9 @@ import { logDatagram } from './socket-log.js';
 import { openNetlinkFd } from './socket-open.js';
 import type { RequestOptions, SocketOptions } from './socket-options.js';
 
+/** Event-loop turns an overrun recovery waits for the receive queue to stay empty, at most. */
+const MAX_RECOVERY_TURNS = 256;
+
 let nativeBinding: NativeBinding | undefined;
 function bindingOrLoad(): NativeBinding {
   return (nativeBinding ??= loadNative());
@@ -181,8 +184,13 @@ export class SocketCore {
     // A bulk chunk keeps collecting the answers still queued; what is missing once the queue is
     // drained is reported as unknown (see recoverFromOverrun).
     this.bulk.markOverrun();
+    // One request alone overran the queue: its reply and ACK do not fit the buffer, and
+    // retrying on this socket can never succeed. Say so instead of suggesting fewer requests.
+    const lone = this.pending.size === 1 && this.requests.queued() === 0
+      ? `the receive buffer (${this.receiveBufferSize} bytes) is too small for one reply and its ACK; open the socket with a larger receiveBufferSize`
+      : undefined;
     for (const p of [...this.pending.values()]) {
-      const err = new OverrunError(this.describe(p.message, p.opts));
+      const err = new OverrunError(this.describe(p.message, p.opts), lone);
       if (p.kind === 'dump') {
         p.error ??= err;
         p.done = true;
@@ -205,8 +213,12 @@ export class SocketCore {
     if (this.recoveringOverrun) return;
     this.recoveringOverrun = true;
     let seen = this.receiveTicks;
+    // Each read drains the queue (which clears the kernel's congestion flag), so a socket that
+    // keeps receiving (a busy multicast group) stops waiting after a bounded number of turns:
+    // requests queued meanwhile must not wait forever.
+    let turns = 0;
     const check = (): void => {
-      if (!this.closed && this.receiveTicks !== seen && !this.paused) {
+      if (!this.closed && this.receiveTicks !== seen && !this.paused && ++turns < MAX_RECOVERY_TURNS) {
         seen = this.receiveTicks;
         setImmediate(check);
         return;

@@ -1,6 +1,7 @@
 // DEBUG=netlinkts:socket logging of what a socket sends and receives: one line per message
 // (type, length, flags, seq), a hex dump with NETLINKTS_HEXDUMP=1. Never throws: sendRaw()
 // may carry deliberately malformed bytes (fuzzing), and a bad datagram must still be logged.
+import { NetlinkDecodeError } from './errors.js';
 import { hexdump, type Logger } from './log.js';
 import { walkMessages } from './message.js';
 import { NetlinkBuffer } from './reader.js';
@@ -14,7 +15,8 @@ export function logDatagram(
     walkMessages(new NetlinkBuffer(bytes), (m) => {
       log('%s: %s %s len=%d flags=0x%s seq=%d', name, direction, typeName(m.type) ?? m.type, m.length, m.flags.toString(16), m.seq);
     });
-  } catch {
+  } catch (err) {
+    if (!(err instanceof NetlinkDecodeError)) throw err;
     log('%s: %s undecodable datagram of %d bytes', name, direction, bytes.length);
   }
   if (hex) log('%s', hexdump(bytes));

@@ -33,7 +33,8 @@ export function setOption(native: NativeBinding, fd: number, level: number, name
 function setBufferSize(native: NativeBinding, fd: number, force: number, plain: number, size: number): void {
   try {
     native.setsockoptInt(fd, SOL_SOCKET, force, size);
-  } catch {
+  } catch (err) {
+    if (Math.abs((err as { errno?: number }).errno ?? 0) !== 1) throw err; // only EPERM: unprivileged
     setOption(native, fd, SOL_SOCKET, plain, size, true);
   }
 }

@@ -12,3 +12,13 @@ export function validate<T extends z.ZodTypeAny>(schema: T, value: unknown, root
   const field = [root, ...issue.path.map(String)].filter(Boolean).join('.');
   throw new ValidationError(field, issue.message);
 }
+
+/**
+ * An options argument: undefined means none; anything but an object is refused by name (a
+ * default parameter only replaces undefined, so a null would otherwise be read as one).
+ */
+export function optionsOf<T extends object>(opts: T | undefined, field = 'options'): T {
+  if (opts === undefined) return {} as T;
+  if (opts === null || typeof opts !== 'object') throw new ValidationError(field, `expected an object, got ${opts === null ? 'null' : typeof opts}`);
+  return opts;
+}

@@ -3,7 +3,7 @@
 // intermediate buffers, no concatenation.
 import { NLA_HDRLEN, NLMSG_HDRLEN } from './constants.js';
 import { parseIPv4, parseIPv6, parseMac } from './address.js';
-import { MessageTooLargeError } from './errors.js';
+import { MessageTooLargeError, ValidationError } from './errors.js';
 
 const LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const encoder = new TextEncoder();
@@ -12,6 +12,8 @@ export class MessageWriter {
   private buf: Uint8Array;
   private view: DataView;
   pos = 0;
+  /** Offsets of the nests opened and not yet closed: an oversize error names its whole path. */
+  private openNests: number[] = [];
 
   constructor(initialSize = 4096) {
     this.buf = new Uint8Array(initialSize);
@@ -21,6 +23,7 @@ export class MessageWriter {
   /** Start over, keeping the allocated buffer. */
   reset(): this {
     this.pos = 0;
+    this.openNests.length = 0;
     return this;
   }
 
@@ -229,12 +232,12 @@ export class MessageWriter {
     const { written } = encoder.encodeInto(s, this.buf.subarray(this.pos));
     this.pos += written;
     if (terminate) this.buf[this.pos++] = 0;
-    if (this.pos - start > 0xffff) throw new MessageTooLargeError(type & 0x3fff, this.pos - start, 0xffff);
+    if (this.pos - start > 0xffff) throw this.tooLarge(type, this.pos - start);
     this.view.setUint16(start, this.pos - start, LE);
     return this.align();
   }
   attrBytes(type: number, b: Uint8Array): this {
-    if (b.length > 0xffff - NLA_HDRLEN) throw new MessageTooLargeError(type & 0x3fff, b.length + NLA_HDRLEN, 0xffff);
+    if (b.length > 0xffff - NLA_HDRLEN) throw this.tooLarge(type, b.length + NLA_HDRLEN);
     this.attrHeader(type, b.length);
     this.buf.set(b, this.pos);
     this.pos += b.length;
@@ -243,12 +246,12 @@ export class MessageWriter {
   /** An IPv4 or IPv6 address given as text or bytes. */
   attrAddress(type: number, address: string | Uint8Array): this {
     const b = typeof address === 'string' ? (address.includes(':') ? parseIPv6(address) : parseIPv4(address)) : address;
-    if (!b) throw new TypeError(`not an IP address: ${String(address)}`);
+    if (!b) throw new ValidationError(`attribute ${type}`, `not an IP address: ${String(address)}`);
     return this.attrBytes(type, b);
   }
   attrMac(type: number, mac: string | Uint8Array): this {
     const b = typeof mac === 'string' ? parseMac(mac) : mac;
-    if (!b) throw new TypeError(`not a link-layer address: ${String(mac)}`);
+    if (!b) throw new ValidationError(`attribute ${type}`, `not a link-layer address: ${String(mac)}`);
     return this.attrBytes(type, b);
   }
 
@@ -257,14 +260,24 @@ export class MessageWriter {
     this.align();
     const start = this.pos;
     this.attrHeader(type, 0);
+    this.openNests.push(start);
     return start;
   }
   nestEnd(start: number): this {
     this.align();
+    if (this.openNests[this.openNests.length - 1] === start) this.openNests.pop();
     const len = this.pos - start;
     // nla_len is 16 bits: a longer nest cannot be expressed, and silently wrapping would corrupt it.
-    if (len > 0xffff) throw new MessageTooLargeError(this.view.getUint16(start + 2, LE) & 0x3fff, len, 0xffff);
+    if (len > 0xffff) throw this.tooLarge(this.view.getUint16(start + 2, LE), len);
     this.view.setUint16(start, len, LE);
     return this;
+  }
+
+  /** The oversize error, with the types of the nests around the attribute (outermost first). */
+  private tooLarge(type: number, size: number): MessageTooLargeError {
+    const path = this.openNests.map((o) => this.view.getUint16(o + 2, LE) & 0x3fff);
+    path.push(type & 0x3fff);
+    this.openNests.length = 0;
+    return new MessageTooLargeError(type & 0x3fff, size, 0xffff, undefined, path);
   }
 }

@@ -103,7 +103,11 @@ function sizeBuffers(socket: NetlinkSocket, datagram: number, messages: number, 
   // SO_*BUFFORCE (root, CAP_NET_ADMIN) passes rmem_max; otherwise the plain option takes what it allows.
   const SOL_SOCKET = 1, SO_SNDBUF = 7, SO_RCVBUF = 8, SO_SNDBUFFORCE = 32, SO_RCVBUFFORCE = 33;
   const set = (force: number, plain: number, size: number): void => {
-    try { socket.setsockopt(SOL_SOCKET, force, size); } catch { try { socket.setsockopt(SOL_SOCKET, plain, size); } catch { /* keep the current size */ } }
+    // SO_RCVBUFFORCE needs CAP_NET_ADMIN (EPERM otherwise); the plain option is best effort.
+    try { socket.setsockopt(SOL_SOCKET, force, size); } catch (err) {
+      if (Math.abs((err as { errno?: number }).errno ?? 0) !== 1 && (err as { code?: string }).code !== 'EPERM') throw err;
+      try { socket.setsockopt(SOL_SOCKET, plain, size); } catch (e) { if (!(e instanceof NetlinkTsError)) throw e; /* keep the current size */ }
+    }
   };
   if (rcv > have.rcv && rcv > socket.receiveBufferSize / 2) { set(SO_RCVBUFFORCE, SO_RCVBUF, rcv); have.rcv = rcv; }
   if (snd > have.snd && snd > (4 << 20)) { set(SO_SNDBUFFORCE, SO_SNDBUF, snd); have.snd = snd; }

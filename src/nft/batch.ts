@@ -96,22 +96,27 @@ export class NftBatch {
 
   /** `nft add table`: creates the table, or leaves an existing one as it is. */
   addTable(t: Table): this {
+    inputObject(t, 'table');
     return this.push({ verb: 'add', object: 'table', description: `add table ${t.family} ${t.name}`, input: t, msg: NFT_MSG_NEWTABLE, flags: 0, family: fam(t.family, 'table.family') });
   }
   /** `nft create table`: fails with EEXIST when the table exists. */
   createTable(t: Table): this {
+    inputObject(t, 'table');
     return this.push({ verb: 'create', object: 'table', description: `create table ${t.family} ${t.name}`, input: t, msg: NFT_MSG_NEWTABLE, flags: NLM_F_EXCL, family: fam(t.family, 'table.family') });
   }
   /** Delete a table and everything in it; ENOENT when missing. */
   deleteTable(t: TableRef): this {
+    inputObject(t, 'table');
     return this.push({ verb: 'delete', object: 'table', description: `delete table ${t.family} ${t.name ?? `handle ${t.handle}`}`, input: t, msg: NFT_MSG_DELTABLE, flags: 0, family: fam(t.family, 'table.family') });
   }
   /** Delete a table if it exists (NFT_MSG_DESTROYTABLE, kernel 6.3+). */
   destroyTable(t: TableRef): this {
+    inputObject(t, 'table');
     return this.push({ verb: 'destroy', object: 'table', description: `destroy table ${t.family} ${t.name ?? `handle ${t.handle}`}`, input: t, msg: NFT_MSG_DESTROYTABLE, flags: 0, family: fam(t.family, 'table.family') });
   }
   /** Delete every rule in every chain of a table (`nft flush table`). */
   flushTable(t: { family: Family; name: string }): this {
+    inputObject(t, 'table');
     return this.push({ verb: 'flush', object: 'table', description: `flush table ${t.family} ${t.name}`, input: t, msg: NFT_MSG_DELRULE, flags: 0, family: fam(t.family, 'table.family') });
   }
   /** Delete all tables (of one family, or all families): `nft flush ruleset`. */
@@ -122,20 +127,25 @@ export class NftBatch {
   // ---- chains ----
 
   addChain(c: Chain): this {
+    inputObject(c, 'chain');
     return this.push({ verb: 'add', object: 'chain', description: `add chain ${c.family} ${c.table} ${c.name}`, input: c, msg: NFT_MSG_NEWCHAIN, flags: NLM_F_CREATE, family: fam(c.family, 'chain.family') });
   }
   createChain(c: Chain): this {
+    inputObject(c, 'chain');
     return this.push({ verb: 'create', object: 'chain', description: `create chain ${c.family} ${c.table} ${c.name}`, input: c, msg: NFT_MSG_NEWCHAIN, flags: NLM_F_CREATE | NLM_F_EXCL, family: fam(c.family, 'chain.family') });
   }
   /** Delete a chain; the kernel refuses (EBUSY) while it has rules or is jumped to. */
   deleteChain(c: ChainRef): this {
+    inputObject(c, 'chain');
     return this.push({ verb: 'delete', object: 'chain', description: `delete chain ${c.family} ${c.table} ${c.name ?? `handle ${c.handle}`}`, input: c, msg: NFT_MSG_DELCHAIN, flags: 0, family: fam(c.family, 'chain.family') });
   }
   destroyChain(c: ChainRef): this {
+    inputObject(c, 'chain');
     return this.push({ verb: 'destroy', object: 'chain', description: `destroy chain ${c.family} ${c.table} ${c.name ?? `handle ${c.handle}`}`, input: c, msg: NFT_MSG_DESTROYCHAIN, flags: 0, family: fam(c.family, 'chain.family') });
   }
   /** Delete every rule of a chain (`nft flush chain`). */
   flushChain(c: { family: Family; table: string; name: string }): this {
+    inputObject(c, 'chain');
     return this.push({ verb: 'flush', object: 'chain', description: `flush chain ${c.family} ${c.table} ${c.name}`, input: c, msg: NFT_MSG_DELRULE, flags: 0, family: fam(c.family, 'chain.family') });
   }
 
@@ -143,6 +153,7 @@ export class NftBatch {
 
   /** Append a rule (after `position`, a rule handle, when given). */
   addRule(r: Rule): this {
+    inputObject(r, 'rule');
     return this.push({ verb: 'add', object: 'rule', description: this.ruleDescription(r), input: r, msg: NFT_MSG_NEWRULE, flags: NLM_F_CREATE | NLM_F_APPEND, family: fam(r.family, 'rule.family') });
   }
 
@@ -157,16 +168,20 @@ export class NftBatch {
   }
   /** Prepend a rule (before `position`, a rule handle, when given). */
   insertRule(r: Rule): this {
+    inputObject(r, 'rule');
     return this.push({ verb: 'insert', object: 'rule', description: `insert rule ${r.family} ${r.table} ${r.chain}`, input: r, msg: NFT_MSG_NEWRULE, flags: NLM_F_CREATE, family: fam(r.family, 'rule.family') });
   }
   /** Replace the rule with handle `r.handle`. */
   replaceRule(r: Rule & { handle: number }): this {
+    inputObject(r, 'rule');
     return this.push({ verb: 'replace', object: 'rule', description: `replace rule ${r.family} ${r.table} ${r.chain} handle ${r.handle}`, input: r, msg: NFT_MSG_NEWRULE, flags: NLM_F_REPLACE, family: fam(r.family, 'rule.family') });
   }
   deleteRule(r: RuleRef): this {
+    inputObject(r, 'rule');
     return this.push({ verb: 'delete', object: 'rule', description: `delete rule ${r.family} ${r.table} ${r.chain ?? ''} handle ${r.handle}`.replace('  ', ' '), input: r, msg: NFT_MSG_DELRULE, flags: 0, family: fam(r.family, 'rule.family') });
   }
   destroyRule(r: RuleRef): this {
+    inputObject(r, 'rule');
     return this.push({ verb: 'destroy', object: 'rule', description: `destroy rule ${r.family} ${r.table} ${r.chain ?? ''} handle ${r.handle}`.replace('  ', ' '), input: r, msg: NFT_MSG_DESTROYRULE, flags: 0, family: fam(r.family, 'rule.family') });
   }
 
@@ -174,36 +189,45 @@ export class NftBatch {
 
   /** Add a set (and, in the same transaction, its first elements). */
   addSet(s: NftSet, elements?: (ElementValue | SetElement)[]): this {
+    inputObject(s, 'set');
     this.push({ verb: 'add', object: 'set', description: `add set ${s.family} ${s.table} ${s.name}`, input: s, msg: NFT_MSG_NEWSET, flags: NLM_F_CREATE, family: fam(s.family, 'set.family') });
     if (elements?.length) this.addElements({ family: s.family, table: s.table, set: s.name, elements });
     return this;
   }
   createSet(s: NftSet, elements?: (ElementValue | SetElement)[]): this {
+    inputObject(s, 'set');
     this.push({ verb: 'create', object: 'set', description: `create set ${s.family} ${s.table} ${s.name}`, input: s, msg: NFT_MSG_NEWSET, flags: NLM_F_CREATE | NLM_F_EXCL, family: fam(s.family, 'set.family') });
     if (elements?.length) this.addElements({ family: s.family, table: s.table, set: s.name, elements });
     return this;
   }
   deleteSet(s: SetRef): this {
+    inputObject(s, 'set');
     return this.push({ verb: 'delete', object: 'set', description: `delete set ${s.family} ${s.table} ${s.name ?? `handle ${s.handle}`}`, input: s, msg: NFT_MSG_DELSET, flags: 0, family: fam(s.family, 'set.family') });
   }
   destroySet(s: SetRef): this {
+    inputObject(s, 'set');
     return this.push({ verb: 'destroy', object: 'set', description: `destroy set ${s.family} ${s.table} ${s.name ?? `handle ${s.handle}`}`, input: s, msg: NFT_MSG_DESTROYSET, flags: 0, family: fam(s.family, 'set.family') });
   }
   /** Remove all elements of a set. */
   flushSet(s: { family: Family; table: string; name: string }): this {
+    inputObject(s, 'set');
     return this.push({ verb: 'flush', object: 'element', description: `flush set ${s.family} ${s.table} ${s.name}`, input: { family: s.family, table: s.table, set: s.name, elements: [] }, msg: NFT_MSG_DELSETELEM, flags: 0, family: fam(s.family, 'set.family') });
   }
   addElements(e: ElementsInput): this {
+    inputObject(e, 'elements');
     return this.push({ verb: 'add', object: 'element', description: `add element ${e.family} ${e.table} ${e.set}`, input: e, msg: NFT_MSG_NEWSETELEM, flags: NLM_F_CREATE, family: fam(e.family, 'elements.family') });
   }
   /** Like addElements, but EEXIST when an element is already there. */
   createElements(e: ElementsInput): this {
+    inputObject(e, 'elements');
     return this.push({ verb: 'create', object: 'element', description: `create element ${e.family} ${e.table} ${e.set}`, input: e, msg: NFT_MSG_NEWSETELEM, flags: NLM_F_CREATE | NLM_F_EXCL, family: fam(e.family, 'elements.family') });
   }
   deleteElements(e: ElementsInput): this {
+    inputObject(e, 'elements');
     return this.push({ verb: 'delete', object: 'element', description: `delete element ${e.family} ${e.table} ${e.set}`, input: e, msg: NFT_MSG_DELSETELEM, flags: 0, family: fam(e.family, 'elements.family') });
   }
   destroyElements(e: ElementsInput): this {
+    inputObject(e, 'elements');
     return this.push({ verb: 'destroy', object: 'element', description: `destroy element ${e.family} ${e.table} ${e.set}`, input: e, msg: NFT_MSG_DESTROYSETELEM, flags: 0, family: fam(e.family, 'elements.family') });
   }
 
@@ -461,11 +485,17 @@ const ATTR_PREFIX: Partial<Record<string, string>> = {
 
 const NEW_MESSAGES = new Set([NFT_MSG_NEWTABLE, NFT_MSG_NEWCHAIN, NFT_MSG_NEWRULE, NFT_MSG_NEWSET]);
 
+/** Builder methods read their argument's fields at once: anything but an object is bad input. */
+function inputObject(v: unknown, field: string): void {
+  if (v === null || typeof v !== 'object') throw new ValidationError(field, `expected an object, got ${v === null ? 'null' : typeof v}`);
+}
+
 function fam(f: Family, field: string): number {
   // Refused when queued, so a typo never reaches encode() or the kernel.
   try {
     return familyNumber(f);
-  } catch {
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
     throw new ValidationError(field, `unknown family ${JSON.stringify(f)}: one of ip, ip6, inet, arp, bridge, netdev`);
   }
 }

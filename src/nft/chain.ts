@@ -2,7 +2,7 @@
 // chains are only reached by jump/goto.
 import type { MessageWriter } from '../netlink/writer.js';
 import type { MessageRef } from '../netlink/message.js';
-import { NetlinkDecodeError } from '../netlink/errors.js';
+import { NetlinkDecodeError, ValidationError } from '../netlink/errors.js';
 import { walkNested } from '../netlink/reader.js';
 import {
   NFTA_CHAIN_FLAGS, NFTA_CHAIN_HANDLE, NFTA_CHAIN_HOOK, NFTA_CHAIN_NAME, NFTA_CHAIN_POLICY, NFTA_CHAIN_TABLE,
@@ -64,7 +64,7 @@ export function hooksOf(family: Family): readonly HookName[] {
 export function hookNumber(family: Family, hook: HookName | number): number {
   if (typeof hook === 'number') return hook;
   const i = hooksOf(family).indexOf(hook);
-  if (i < 0) throw new TypeError(`family ${family} has no hook ${hook}`);
+  if (i < 0) throw new ValidationError('chain.hook', `family ${family} has no hook ${hook}`);
   return i;
 }
 
@@ -107,7 +107,7 @@ function encodeHook(w: MessageWriter, c: Chain): void {
   const h = nest(w, NFTA_CHAIN_HOOK);
   w.attrBe32(NFTA_HOOK_HOOKNUM, hookNumber(c.family, c.hook!));
   const prio = priorityValue(c.family, c.priority ?? 0);
-  if (prio === undefined) throw new TypeError(`family ${c.family} has no priority named ${String(c.priority)}`);
+  if (prio === undefined) throw new ValidationError('chain.priority', `family ${c.family} has no priority named ${String(c.priority)}`);
   w.attrBe32(NFTA_HOOK_PRIORITY, prio);
   if (c.device !== undefined) w.attrString(NFTA_HOOK_DEV, c.device);
   // Both only when a decoded chain had both (no kernel sends two different ones).

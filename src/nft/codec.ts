@@ -3,7 +3,7 @@
 // big-endian integers nftables uses, and the TLV "userdata" nft stores comments in.
 import { MessageWriter } from '../netlink/writer.js';
 import { NetlinkBuffer, attributeTable, type AttributeTable } from '../netlink/reader.js';
-import { NetlinkDecodeError } from '../netlink/errors.js';
+import { NetlinkDecodeError, ValidationError } from '../netlink/errors.js';
 import { NLA_F_NESTED, NLMSG_HDRLEN } from '../netlink/constants.js';
 import type { MessageRef } from '../netlink/message.js';
 import {
@@ -29,7 +29,7 @@ const FAMILY_NUMBER: Record<Family, number> = {
 export function familyNumber(family: Family | undefined): number {
   if (family === undefined) return NFPROTO_UNSPEC;
   const n = FAMILY_NUMBER[family];
-  if (n === undefined) throw new TypeError(`unknown nftables family ${String(family)}`);
+  if (n === undefined) throw new ValidationError('family', `unknown nftables family ${String(family)}`);
   return n;
 }
 
@@ -205,7 +205,7 @@ export function buildUdata(items: readonly UdataItem[]): Uint8Array {
   const out = new Uint8Array(size);
   let pos = 0;
   for (const it of items) {
-    if (it.value.length > 255) throw new RangeError(`userdata item of ${it.value.length} bytes exceeds 255`);
+    if (it.value.length > 255) throw new ValidationError('userdata', `item of ${it.value.length} bytes exceeds 255 (a TLV item's length is one byte)`);
     out[pos] = it.type;
     out[pos + 1] = it.value.length;
     out.set(it.value, pos + 2);

@@ -1,6 +1,7 @@
 // Naming the part of a request the kernel pointed at (extended-ACK offset): "expression #2
 // (cmp) NFTA_CMP_DATA" instead of "attribute path 4/1/2/3". Names come from the constants
 // module, so they are the kernel's own.
+import { NetlinkDecodeError } from '../netlink/errors.js';
 import * as C from './constants.js';
 import { NetlinkBuffer, walkAttributes } from '../netlink/reader.js';
 import { NFT_ATTRS_OFFSET } from './codec.js';
@@ -47,7 +48,8 @@ function attributeAt(buf: NetlinkBuffer, start: number, end: number, offset: num
       if (!found && offset >= off - 4 && offset < off + Math.max(len, 1)) { found = { type, off, len }; index = i; }
       i++;
     });
-  } catch {
+  } catch (err) {
+    if (!(err instanceof NetlinkDecodeError)) throw err;
     // a malformed tail cannot be named; what was found so far stands
   }
   return { found, index };
@@ -74,7 +76,9 @@ export function describeOffset(message: Uint8Array, kind: ObjectKind, offset: nu
         if (type === C.NFTA_EXPR_NAME) name = buf.attrString(off, len);
         if (type === C.NFTA_EXPR_DATA) dataAttr = { type, off, len };
       });
-    } catch { /* keep what we have */ }
+    } catch (err) {
+      if (!(err instanceof NetlinkDecodeError)) throw err; // a malformed expression: keep what we have
+    }
     let s = `expression #${exprNo} (${name})`;
     if (dataAttr && offset >= dataAttr.off) {
       const inner = attributeAt(buf, dataAttr.off, dataAttr.off + dataAttr.len, offset);

@@ -5,14 +5,14 @@ import { z } from 'zod/v3';
 import { ValidationError } from '../netlink/errors.js';
 import { validate } from '../netlink/validate.js';
 import { parsePrefix } from '../netlink/address.js';
-import { NFT_DATA_VALUE_MAXLEN, NFT_NAME_MAXLEN, NFT_USERDATA_MAXLEN } from './constants.js';
+import { NFT_DATA_VALUE_MAXLEN } from './constants.js';
+import { stringLimitProblem, type StringLimitName } from '../netlink/string-limits.js';
 import { FAMILIES, type Family } from './codec.js';
 import { hooksOf, priorityValue, type HookName, type PriorityName } from './chain.js';
 import { SET_TYPES } from './set.js';
 import { checkRule } from './rule-check.js';
 import type { BatchOperation } from './batch.js';
 
-const enc = new TextEncoder();
 
 const family = z.custom<Family>((v) => typeof v === 'string' && (FAMILIES as readonly string[]).includes(v), {
   message: `unknown family: one of ${FAMILIES.join(', ')}`,
@@ -21,14 +21,17 @@ const family = z.custom<Family>((v) => typeof v === 'string' && (FAMILIES as rea
 /** Names of tables, chains and sets: NUL-terminated in at most NFT_NAME_MAXLEN bytes. */
 const name = z.string({ invalid_type_error: 'must be a string' })
   .min(1, 'must not be empty')
-  .refine((s) => enc.encode(s).length <= NFT_NAME_MAXLEN - 1, { message: `must be at most ${NFT_NAME_MAXLEN - 1} bytes (NFT_NAME_MAXLEN ${NFT_NAME_MAXLEN} with the terminating NUL)` })
+  .superRefine((s, ctx) => { const p = stringLimitProblem('nftName', s); if (p) ctx.addIssue({ code: z.ZodIssueCode.custom, message: p }); })
   .refine((s) => !s.includes('\0'), { message: 'must not contain NUL' });
 
 const u32 = z.number().int().min(0).max(0xffffffff);
 const handle = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const bytes = z.instanceof(Uint8Array, { message: 'must be a Uint8Array' });
-const comment = z.string().refine((s) => enc.encode(s).length <= 128, { message: 'must be at most 128 bytes (NFTNL_UDATA_COMMENT_MAXLEN)' });
-const userdata = bytes.refine((b) => b.length <= NFT_USERDATA_MAXLEN, { message: `must be at most ${NFT_USERDATA_MAXLEN} bytes (NFT_USERDATA_MAXLEN)` });
+const limited = <T extends z.ZodType<string | Uint8Array>>(base: T, which: StringLimitName): z.ZodEffects<T> =>
+  base.superRefine((v, ctx) => { const p = stringLimitProblem(which, v); if (p) ctx.addIssue({ code: z.ZodIssueCode.custom, message: p }); });
+const comment = limited(z.string(), 'nftComment');
+const userdata = limited(bytes, 'nftUserdata');
+const ifname = limited(z.string().min(1), 'nftIfname');
 
 const value = bytes.refine((b) => b.length >= 1 && b.length <= NFT_DATA_VALUE_MAXLEN, { message: `must hold 1 to ${NFT_DATA_VALUE_MAXLEN} bytes (NFT_DATA_VALUE_MAXLEN)` });
 
@@ -49,8 +52,8 @@ export const chainSchema = z.object({
   hook: hookName.optional(),
   priority: z.union([z.number().int().min(-0x80000000).max(0x7fffffff), priorityName]).optional(),
   policy: z.enum(['accept', 'drop']).optional(),
-  device: z.string().min(1).max(15).optional(),
-  devices: z.array(z.string().min(1).max(15)).optional(),
+  device: ifname.optional(),
+  devices: z.array(ifname).optional(),
   flags: u32.optional(),
   comment: comment.optional(), userdata: userdata.optional(),
   handle: handle.optional(), use: z.number().optional(), counters: z.any().optional(),
@@ -153,7 +156,7 @@ function withOperation(err: ValidationError, op: BatchOperation, index: number):
 export const masqueradeSchema = z.object({
   from: z.string({ invalid_type_error: 'must be a string such as 192.168.0.0/16' })
     .refine((s) => !!parsePrefix(s), { message: 'must be an IPv4 or IPv6 address or prefix such as 192.168.0.0/16' }),
-  outInterface: z.string().min(1).max(15).optional(),
+  outInterface: ifname.optional(),
   table: name.optional(),
   chain: name.optional(),
   comment: comment.optional(),

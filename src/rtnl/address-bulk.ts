@@ -3,7 +3,7 @@
 // kernel answering only failures). Each failure keeps its own index and error.
 import { ValidationError } from '../netlink/errors.js';
 import type { NetlinkSocket } from '../netlink/socket.js';
-import { validate } from '../netlink/validate.js';
+import { optionsOf, validate } from '../netlink/validate.js';
 import { MessageWriter } from '../netlink/writer.js';
 import * as C from './constants.js';
 import { describeAddressAttribute, encodeNewAddress } from './address.js';
@@ -39,6 +39,7 @@ export function replaceAddresses(sock: NetlinkSocket, specs: readonly AddressSpe
 
 async function writeAddresses(sock: NetlinkSocket, specs: readonly AddressSpec[], mode: 'add' | 'replace', opts: AddressBulkOptions): Promise<AddressBulkFailure[]> {
   if (!Array.isArray(specs)) throw new ValidationError('addresses', 'expected an array of address specs');
+  opts = optionsOf(opts);
   const s = await import('./schemas.js');
   const valid = specs.map((spec, i) => validate(s.addressSpecSchema, spec, `addresses[${i}]`) as AddressSpec);
   const devs = new Map<LinkSelector, number | Error>();

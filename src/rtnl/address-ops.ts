@@ -1,5 +1,6 @@
 // Address operations over a NetlinkSocket (`ip addr add/replace/del/show/flush`).
 import { consistentDump, type ConsistencyOptions, type DumpList } from '../netlink/consistent.js';
+import { ValidationError } from '../netlink/errors.js';
 import { NLM_F_DUMP_FILTERED } from '../netlink/constants.js';
 import type { NetlinkSocket, RequestOptions } from '../netlink/socket.js';
 import { validate } from '../netlink/validate.js';
@@ -181,6 +182,7 @@ function sameAddress(text: string, bytes: Uint8Array): boolean {
  * link-local ones included unless scope says otherwise). Returns how many were deleted.
  */
 export async function flushAddresses(sock: NetlinkSocket, opts: { dev: LinkSelector; family?: 4 | 6; scope?: 'global' | 'link' | 'host' | 'site' }): Promise<number> {
+  if (opts === null || typeof opts !== 'object') throw new ValidationError('opts', 'expected { dev, family?, scope? }');
   const index = await linkIndex(sock, opts.dev, `flush addresses dev ${opts.dev}`);
   const list = await listAddresses(sock, { dev: index, family: opts.family, resolveNames: false });
   let n = 0;

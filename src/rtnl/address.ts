@@ -3,7 +3,7 @@
 // a peer, prefixlen, broadcast, scope, the flag booleans, label, lifetimes), plus the
 // interface (index, dev) since they are returned flat rather than grouped per link.
 import { NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST } from '../netlink/constants.js';
-import { NetlinkDecodeError } from '../netlink/errors.js';
+import { NetlinkDecodeError, ValidationError } from '../netlink/errors.js';
 import { formatIP, parsePrefix } from '../netlink/address.js';
 import type { MessageRef } from '../netlink/message.js';
 import type { RawAttribute } from '../netlink/reader.js';
@@ -73,7 +73,7 @@ export function scopeName(scope: number): string {
 export function scopeNumber(scope: string | number): number {
   if (typeof scope === 'number') return scope;
   for (const [n, name] of C.RT_SCOPE_NAMES) if (name === scope) return n;
-  throw new RangeError(`unknown scope ${scope}`);
+  throw new ValidationError('scope', `unknown scope ${scope}`);
 }
 
 // ip's print order (ipaddress.c ifa_flag_data); SECONDARY reads "temporary" for IPv6.
@@ -252,7 +252,7 @@ export function defaultAddressScope(local: Uint8Array): number {
 /** Parse "ADDR[/PLEN]" into family, bytes and prefix length (a bare address is a host prefix). */
 export function parseAddressPrefix(text: string): { family: number; bytes: Uint8Array; prefixlen: number } {
   const p = parsePrefix(text);
-  if (!p) throw new RangeError(`not an address: ${text}`);
+  if (!p) throw new ValidationError('address', `not an address: ${text}`);
   return { family: p.family === 4 ? C.AF_INET : C.AF_INET6, bytes: p.address, prefixlen: p.length ?? (p.family === 4 ? 32 : 128) };
 }
 

@@ -59,7 +59,8 @@ export function ipprotoNumber(v: number | string): number | undefined {
 export function protocolOption(p: number | string, field: string): number {
   try {
     return protocolNumber(p);
-  } catch {
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
     throw new ValidationError(field, `unknown protocol ${JSON.stringify(p)} (known: ${[...C.RTPROT_NAMES.values()].join(', ')}, or 0-255)`);
   }
 }

@@ -47,7 +47,8 @@ export function writeLinkAttrs(w: MessageWriter, a: LinkAttrs): void {
   if (a.master !== undefined) w.attrU32(C.IFLA_MASTER, a.master);
   if (a.link !== undefined) w.attrU32(C.IFLA_LINK, a.link);
   if (a.linkNetnsid !== undefined) w.attrS32(C.IFLA_LINK_NETNSID, a.linkNetnsid);
-  if (a.ifalias !== undefined) w.attrString(C.IFLA_IFALIAS, a.ifalias);
+  // No NUL, as ip sends it: dev_set_alias counts the attribute's length against IFALIASZ.
+  if (a.ifalias !== undefined) w.attrString(C.IFLA_IFALIAS, a.ifalias, false);
   if (a.num_tx_queues !== undefined) w.attrU32(C.IFLA_NUM_TX_QUEUES, a.num_tx_queues);
   if (a.num_rx_queues !== undefined) w.attrU32(C.IFLA_NUM_RX_QUEUES, a.num_rx_queues);
   if (a.gso_max_size !== undefined) w.attrU32(C.IFLA_GSO_MAX_SIZE, a.gso_max_size);

@@ -5,7 +5,7 @@
 import { withNamespaceFd, type NamespaceRef } from '../netlink/namespace.js';
 import { ValidationError } from '../netlink/errors.js';
 import { NetlinkSocket } from '../netlink/socket.js';
-import { validate } from '../netlink/validate.js';
+import { optionsOf, validate } from '../netlink/validate.js';
 import { MessageWriter } from '../netlink/writer.js';
 import * as C from './constants.js';
 import { describeLinkAttribute, encodeNewLink, encodeSetLink, type KindData, type LinkAttrs } from './link.js';
@@ -40,6 +40,7 @@ interface Prepared {
  */
 export async function createLinks(sock: NetlinkSocket, specs: readonly LinkSpec[], opts: LinkBulkOptions = {}): Promise<LinkBulkFailure[]> {
   if (!Array.isArray(specs)) throw new ValidationError('links', 'expected an array of link specs');
+  opts = optionsOf(opts);
   const { linkSpecSchema } = await import('./schemas.js');
   const valid = specs.map((spec, i) => validate(linkSpecSchema(spec), spec, `links[${i}]`) as LinkSpec);
 

@@ -3,13 +3,15 @@
 // mutating call) before anything is sent; kernel refusals come back as NetlinkError naming
 // the operation ("create link veth0: EEXIST ...") and the IFLA_* attribute it pointed at.
 import { consistentDump, type ConsistencyOptions, type DumpList } from '../netlink/consistent.js';
+import { showValue } from '../netlink/show-value.js';
 import { NLM_F_DUMP_FILTERED, NLM_F_ECHO } from '../netlink/constants.js';
-import { NetlinkError, ValidationError } from '../netlink/errors.js';
+import { NetlinkError, ValidationError, encodeNamed } from '../netlink/errors.js';
 import type { MessageRef } from '../netlink/message.js';
 import { walkAttributes, type RawAttribute } from '../netlink/reader.js';
 import { NetlinkSocket, type RequestOptions } from '../netlink/socket.js';
 import { validate } from '../netlink/validate.js';
-import { parseMac } from '../netlink/address.js';
+import { stringLimitProblem } from '../netlink/string-limits.js';
+import { describeLinkType, hardwareAddressFor, KIND_ADDR_LEN } from './hw-address.js';
 import { withNamespaceFd, type NamespaceRef } from '../netlink/namespace.js';
 import * as C from './constants.js';
 import {
@@ -217,9 +219,9 @@ function checkSelector(ref: unknown, field: string): asserts ref is LinkSelector
   }
   if (typeof ref !== 'string') throw new ValidationError(field, `expected a link name or ifindex, got ${typeof ref}`);
   // Lookups accept altnames (up to 127 bytes); the other rules are dev_valid_name's.
-  const n = Buffer.byteLength(ref);
-  if (n === 0) throw new ValidationError(field, 'a link name must not be empty');
-  if (n >= C.ALTIFNAMSIZ) throw new ValidationError(field, `link name "${ref.slice(0, 20)}..." is longer than ${C.ALTIFNAMSIZ - 1} bytes`);
+  if (ref.length === 0) throw new ValidationError(field, 'a link name must not be empty');
+  const tooLong = stringLimitProblem('altifname', ref);
+  if (tooLong) throw new ValidationError(field, `link name "${ref.slice(0, 20)}..." ${tooLong}`);
   if (/[/:\s]/.test(ref)) throw new ValidationError(field, `link name "${ref}" contains '/', ':' or whitespace`);
 }
 
@@ -275,8 +277,22 @@ function groupNumber(g: number | 'default' | undefined): number | undefined {
   return g === 'default' ? 0 : g;
 }
 
-function mac(text: string | undefined): Uint8Array | undefined {
-  return text === undefined ? undefined : parseMac(text);
+/** A new link's address: its kind fixes the length (KIND_ADDR_LEN), checked as `ip` does. */
+function newLinkMac(text: string | undefined, v: LinkSpec, field: string): Uint8Array | undefined {
+  if (text === undefined) return undefined;
+  return hardwareAddressFor(text, KIND_ADDR_LEN.get(v.kind), field, `a ${v.kind} link`);
+}
+
+/** Index, type and address length of an existing link (from one RTM_GETLINK). */
+export async function linkHardware(sock: NetlinkSocket, ref: LinkSelector, op: string): Promise<{ index: number; type: number; addrLen: number }> {
+  const replies = await sock.request(encodeGetLink(ref), linkReq(op));
+  const m = replies.find(isNewLink);
+  if (!m) throw new NetlinkError({ errno: 19, operation: op });
+  const type = m.buf.u16(m.payloadStart + 2);
+  // The kernel reports IFLA_ADDRESS exactly dev->addr_len bytes long, and omits it when 0.
+  let addrLen = 0;
+  walkAttributes(m.buf, m.payloadStart + C.IFINFOMSG_LEN, m.end, (t, _o, l) => { if (t === C.IFLA_ADDRESS) addrLen = l; });
+  return { index: m.buf.s32(m.payloadStart + 4), type, addrLen };
 }
 
 /**
@@ -296,7 +312,7 @@ export async function createLink(sock: NetlinkSocket, spec: LinkSpec, opts: { si
     if (v.master !== undefined) attrs.master = await linkIndex(sock, v.master, `${op}: master ${v.master}`);
     const kind = await kindData(sock, v, peerFd, op);
     if ('link' in v && v.link !== undefined && v.kind !== 'vxlan') attrs.link = await linkIndex(sock, v.link, `${op}: link ${v.link}`);
-    const req = encodeNewLink(attrs, kind);
+    const req = encodeNamed(linkReq(op, v.kind), () => encodeNewLink(attrs, kind));
     // NLM_F_ECHO: the kernel unicasts the new link back (before the ACK) when it was created here.
     if (nsFd === undefined) req[6] = (req[6]! | NLM_F_ECHO) & 0xff;
     const replies = await sock.request(req, linkReq(op, v.kind, opts.signal));
@@ -307,6 +323,16 @@ export async function createLink(sock: NetlinkSocket, spec: LinkSpec, opts: { si
         await setLink(ps, peer.name, { up: true });
       } finally {
         if (ps !== sock) ps.close();
+      }
+    }
+    if (v.ifalias !== undefined) {
+      // The kernel ignores IFLA_IFALIAS in a create (rtnl_create_link never reads it; `ip link
+      // add ... alias` loses it too): set it once the link exists, where it was made.
+      const ls = nsFd !== undefined ? new NetlinkSocket({ netns: nsFd, name: 'rtnl:alias' }) : sock;
+      try {
+        await setLink(ls, v.name, { ifalias: v.ifalias });
+      } finally {
+        if (ls !== sock) ls.close();
       }
     }
     const m = replies.find(isNewLink);
@@ -327,8 +353,8 @@ export function createAttrs(v: LinkSpec): LinkAttrs {
   const attrs: LinkAttrs = {
     name: v.name,
     mtu: v.mtu,
-    address: mac(v.address),
-    broadcast: mac(v.broadcast),
+    address: newLinkMac(v.address, v, 'link.address'),
+    broadcast: newLinkMac(v.broadcast, v, 'link.broadcast'),
     txqlen: v.txqlen,
     group: groupNumber(v.group),
     ifalias: v.ifalias,
@@ -351,7 +377,7 @@ export async function kindData(sock: NetlinkSocket, v: LinkSpec, peerFd: number 
       const p = typeof spec.peer === 'string' ? { name: spec.peer } : spec.peer;
       if (!p) return { kind: 'veth' };
       const peer: LinkAttrs = {
-        name: p.name, mtu: p.mtu, address: mac(p.address), txqlen: p.txqlen, group: groupNumber(p.group),
+        name: p.name, mtu: p.mtu, address: newLinkMac(p.address, v, 'link.peer.address'), txqlen: p.txqlen, group: groupNumber(p.group),
         num_tx_queues: p.num_tx_queues, num_rx_queues: p.num_rx_queues, attributes: p.attributes,
       };
       // p.up is applied after creation (see createLink): the kernel cannot open a veth peer
@@ -384,9 +410,19 @@ export async function setLink(sock: NetlinkSocket, ref: LinkSelector, settings: 
   const v = validate(s.linkSettingsSchema, settings, 'settings') as LinkSettings;
   const op = `set link ${ref}`;
   const apply = async (netnsFd: number | undefined): Promise<void> => {
-    const index = await linkIndex(sock, ref, op);
+    let index: number, address: Uint8Array | undefined, broadcast: Uint8Array | undefined;
+    if (v.address !== undefined || v.broadcast !== undefined) {
+      // The length the link takes is checked before the change is sent (the kernel would cut a long one).
+      const hw = await linkHardware(sock, ref, op);
+      index = hw.index;
+      const what = describeLinkType(ref, hw.type);
+      if (v.address !== undefined) address = hardwareAddressFor(v.address, hw.addrLen, 'settings.address', what);
+      if (v.broadcast !== undefined) broadcast = hardwareAddressFor(v.broadcast, hw.addrLen, 'settings.broadcast', what);
+    } else {
+      index = await linkIndex(sock, ref, op);
+    }
     const c: LinkChange = {
-      name: v.name, mtu: v.mtu, address: mac(v.address), broadcast: mac(v.broadcast), txqlen: v.txqlen,
+      name: v.name, mtu: v.mtu, address, broadcast, txqlen: v.txqlen,
       group: groupNumber(v.group), ifalias: v.ifalias, gso_max_size: v.gso_max_size, gso_max_segs: v.gso_max_segs,
       gro_max_size: v.gro_max_size, attributes: v.attributes, netnsFd,
     };
@@ -405,7 +441,8 @@ export async function setLink(sock: NetlinkSocket, ref: LinkSelector, settings: 
     else if (v.master !== undefined) c.master = await linkIndex(sock, v.master, `${op}: master ${v.master}`);
     if (v.bridge) c.kindData = { kind: 'bridge', bridge: v.bridge };
     if (v.bridge_slave) c.bridgePort = v.bridge_slave;
-    await sock.request(encodeSetLink(index, c), linkReq(op, v.bridge ? 'bridge' : undefined, opts.signal));
+    const o = linkReq(op, v.bridge ? 'bridge' : undefined, opts.signal);
+    await sock.request(encodeNamed(o, () => encodeSetLink(index, c)), o);
   };
   // A target namespace is opened first: a missing one is bad input, found before any request.
   if (v.netns !== undefined) await withNamespaceFd(v.netns, 'settings.netns', apply);
@@ -432,7 +469,7 @@ export async function deleteLink(sock: NetlinkSocket, ref: LinkSelector, opts: {
  */
 export async function deleteLinkGroup(sock: NetlinkSocket, group: number, opts: { signal?: AbortSignal } = {}): Promise<void> {
   if (!Number.isInteger(group) || group < 1 || group > 0xffffffff) {
-    throw new ValidationError('group', `must be an integer from 1 to 4294967295 (group 0 is every link's default group), got ${String(group)}`);
+    throw new ValidationError('group', `must be an integer from 1 to 4294967295 (group 0 is every link's default group), got ${showValue(group)}`);
   }
   await sock.request(encodeDelLink({ group }), linkReq(`delete link group ${group}`, undefined, opts.signal));
 }

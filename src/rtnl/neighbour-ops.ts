@@ -3,10 +3,11 @@ import { consistentDump, type ConsistencyOptions, type DumpList } from '../netli
 import { NLM_F_DUMP_FILTERED } from '../netlink/constants.js';
 import type { NetlinkSocket, RequestOptions } from '../netlink/socket.js';
 import { validate } from '../netlink/validate.js';
-import { parseIP, parseMac } from '../netlink/address.js';
+import { parseIP } from '../netlink/address.js';
 import * as C from './constants.js';
 import { familyNumber } from './address-ops.js';
-import { linkIndex, linkNameMap, type LinkSelector } from './link-ops.js';
+import { linkHardware, linkIndex, linkNameMap, type LinkSelector } from './link-ops.js';
+import { describeLinkType, hardwareAddressFor } from './hw-address.js';
 import {
   decodeNeighbour, describeNeighbourAttribute, encodeDelNeighbour, encodeNeighbourDump, encodeNewNeighbour,
   neighbourStateNumber, type Neighbour, type NeighbourAttrs,
@@ -78,13 +79,22 @@ async function resolveSpec(sock: NetlinkSocket, v: NeighbourSpec, op: string): P
   if (v.router) flags |= C.NTF_ROUTER;
   if (v.proxy) flags |= C.NTF_PROXY;
   if (v.extern_learn) flags |= C.NTF_EXT_LEARNED;
+  // NDA_LLADDR is cut to the device's address length by the kernel: check it first, as ip does.
+  let ifindex: number, lladdr: Uint8Array | undefined;
+  if (v.lladdr !== undefined) {
+    const hw = await linkHardware(sock, v.dev, op);
+    ifindex = hw.index;
+    lladdr = hardwareAddressFor(v.lladdr, hw.addrLen, 'neighbour.lladdr', describeLinkType(v.dev, hw.type));
+  } else {
+    ifindex = await linkIndex(sock, v.dev, op);
+  }
   return {
     family: dst.length === 16 ? C.AF_INET6 : C.AF_INET,
-    ifindex: await linkIndex(sock, v.dev, op),
+    ifindex,
     state: v.proxy ? 0 : neighbourStateNumber(v.state ?? 'permanent'),
     flags,
     dst,
-    lladdr: v.lladdr !== undefined ? parseMac(v.lladdr) : undefined,
+    lladdr,
     protocol: v.protocol,
   };
 }

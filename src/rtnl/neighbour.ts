@@ -1,7 +1,7 @@
 // Neighbours (RTM_NEWNEIGH/DELNEIGH/GETNEIGH): struct ndmsg plus NDA_* attributes: the ARP and
 // NDP caches, as `ip -j neigh show` prints them.
 import { NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST } from '../netlink/constants.js';
-import { NetlinkDecodeError } from '../netlink/errors.js';
+import { NetlinkDecodeError, ValidationError } from '../netlink/errors.js';
 import { formatHardwareAddress, formatIP } from '../netlink/address.js';
 import type { MessageRef } from '../netlink/message.js';
 import type { RawAttribute } from '../netlink/reader.js';
@@ -56,7 +56,7 @@ const NUD_BY_NAME: Record<string, number> = {
 
 export function neighbourStateNumber(name: string): number {
   const v = NUD_BY_NAME[name.toLowerCase()];
-  if (v === undefined) throw new RangeError(`unknown neighbour state ${name}`);
+  if (v === undefined) throw new ValidationError('state', `unknown neighbour state ${name}`);
   return v;
 }
 

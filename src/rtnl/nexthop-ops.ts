@@ -1,6 +1,8 @@
 // Nexthop object operations over a NetlinkSocket (`ip nexthop add/replace/del/get/show/flush`,
 // `ip nexthop bucket show`).
 import { consistentDump, type ConsistencyOptions, type DumpList } from '../netlink/consistent.js';
+import { showValue } from '../netlink/show-value.js';
+import { NetlinkTsError, encodeNamed } from '../netlink/errors.js';
 import { parseIP } from '../netlink/address.js';
 import type { NetlinkSocket, RequestOptions } from '../netlink/socket.js';
 import { validate } from '../netlink/validate.js';
@@ -86,7 +88,7 @@ export async function getNexthop(sock: NetlinkSocket, id: number, opts: { stats?
   const resolve = await resolver(sock, opts.resolveNames, opts.signal);
   const replies = await sock.request(encodeGetNexthop(id, opts.stats), nhReq(`get nexthop id ${id}`, opts.signal, true));
   const m = replies.find((r) => r.type === C.RTM_NEWNEXTHOP);
-  if (!m) throw new Error(`get nexthop id ${id}: the kernel sent no RTM_NEWNEXTHOP`);
+  if (!m) throw new NetlinkTsError(`get nexthop id ${id}: the kernel sent no RTM_NEWNEXTHOP`);
   return decodeNexthop(m, resolve);
 }
 
@@ -137,7 +139,8 @@ async function writeNexthop(sock: NetlinkSocket, spec: NexthopObjectSpec, mode: 
   const v = validate(s.nexthopObjectSchema, spec, 'nexthop') as NexthopObjectSpec;
   const op = `${mode} nexthop${v.id !== undefined ? ` id ${v.id}` : ''}`;
   const ifindex = v.dev !== undefined ? await linkIndex(sock, v.dev, `${op}: dev ${v.dev}`) : undefined;
-  await sock.request(encodeNewNexthop(nexthopMessage(v, ifindex), mode), nhReq(op, signal));
+  const o = nhReq(op, signal);
+  await sock.request(encodeNamed(o, () => encodeNewNexthop(nexthopMessage(v, ifindex), mode)), o);
 }
 
 /** `ip nexthop add`: EEXIST if the id is taken. */
@@ -154,7 +157,7 @@ export function replaceNexthop(sock: NetlinkSocket, spec: NexthopObjectSpec, opt
 export async function deleteNexthop(sock: NetlinkSocket, id: number, opts: { signal?: AbortSignal } = {}): Promise<void> {
   if (!Number.isInteger(id) || id < 1 || id > 0xffffffff) {
     const { ValidationError } = await import('../netlink/errors.js');
-    throw new ValidationError('nexthop.id', `${id} is not a nexthop id (1..4294967295)`);
+    throw new ValidationError('nexthop.id', `${showValue(id)} is not a nexthop id (1..4294967295)`);
   }
   await sock.request(encodeDelNexthop(id), nhReq(`delete nexthop id ${id}`, opts.signal));
 }

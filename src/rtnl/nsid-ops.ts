@@ -1,7 +1,7 @@
 // Namespace ids both ways, over a NetlinkSocket: namespace -> id (RTM_GETNSID with
 // NETNSA_FD, allocating with RTM_NEWNSID when asked) and id -> namespace (the named
 // namespaces in /run/netns asked one by one, as `ip netns list-id` names them).
-import { NetlinkError } from '../netlink/errors.js';
+import { NetlinkError, SystemError, ValidationError } from '../netlink/errors.js';
 import type { NetlinkSocket, RequestOptions } from '../netlink/socket.js';
 import { validate } from '../netlink/validate.js';
 import { listNamespaces, openNamespace, withNamespaceFd, type NamespaceOptions, type NamespaceRef, type NetworkNamespace } from '../netlink/namespace.js';
@@ -19,6 +19,18 @@ const nsidReq = (operation: string): RequestOptions => ({
  * The id the socket's namespace gives to `ns`, or undefined when none is assigned yet (ids
  * are allocated on demand: by setNsid, or by the kernel when a dump must report one).
  */
+
+/**
+ * The errors a /run/netns entry that is not (or no longer) a namespace gives: a stale file
+ * (RTM_GETNSID answers EINVAL "Peer netns reference is invalid"), one deleted meanwhile
+ * (ENOENT, refused by name), one that cannot be opened. Anything else is a real failure.
+ */
+export function isStaleNamespaceEntry(err: unknown): boolean {
+  if (err instanceof NetlinkError) return err.code === 'EINVAL' || err.code === 'EBADF';
+  if (err instanceof SystemError) return err.code === 'ENOENT' || err.code === 'EINVAL' || err.code === 'EACCES';
+  return err instanceof ValidationError && err.field.startsWith('netns');
+}
+
 export async function getNsid(sock: NetlinkSocket, ns: NamespaceRef): Promise<number | undefined> {
   return withNamespaceFd(ns, 'netns', async (fd) => {
     const replies = await sock.request(encodeGetNsid({ fd }), nsidReq(`get nsid of ${describe(ns)}`));
@@ -89,7 +101,8 @@ export async function listNamespacesWithIds(sock: NetlinkSocket, opts: Namespace
     try {
       const id = await getNsid(sock, { name });
       return id === undefined ? { name } : { name, id };
-    } catch {
+    } catch (err) {
+      if (!isStaleNamespaceEntry(err)) throw err;
       return { name };
     }
   }));
@@ -103,7 +116,8 @@ async function namedNsids(sock: NetlinkSocket, opts: NamespaceOptions): Promise<
     try {
       const id = await getNsid(sock, { name });
       if (id !== undefined && !byId.has(id)) byId.set(id, name);
-    } catch {
+    } catch (err) {
+      if (!isStaleNamespaceEntry(err)) throw err;
       // Not a namespace mount (a stale file in /run/netns): skip it, as ip does.
     }
   }));
@@ -121,13 +135,15 @@ export async function namespaceOfNsid(sock: NetlinkSocket, nsid: number, opts: N
     let ns: NetworkNamespace;
     try {
       ns = openNamespace({ name }, opts);
-    } catch {
+    } catch (err) {
+      if (!isStaleNamespaceEntry(err)) throw err;
       continue;
     }
     try {
       const id = await getNsid(sock, ns);
       if (id === nsid) return ns;
-    } catch {
+    } catch (err) {
+      if (!isStaleNamespaceEntry(err)) { ns.close(); throw err; }
       // not a namespace: skip
     }
     ns.close();

@@ -4,11 +4,11 @@
 // kernel answering only failures. Each failure keeps its own error; the rest succeeded.
 import { ValidationError } from '../netlink/errors.js';
 import type { BulkOptions, NetlinkSocket } from '../netlink/socket.js';
-import { validate } from '../netlink/validate.js';
+import { optionsOf, validate } from '../netlink/validate.js';
 import * as C from './constants.js';
 import { linkIndex, type LinkSelector } from './link-ops.js';
 import { describeRouteAttribute, writeDelRoute, writeNewRoute, type RouteAttrs, type RouteWriteMode } from './route.js';
-import { describeRoute, routeAttrs, routeDevices, type RouteSpec } from './route-ops.js';
+import { checkDumpable, describeRoute, routeAttrs, routeDevices, type RouteSpec } from './route-ops.js';
 
 export interface RouteBulkOptions {
   signal?: AbortSignal;
@@ -46,6 +46,7 @@ export function deleteRoutes(sock: NetlinkSocket, specs: readonly RouteSpec[], o
 
 async function writeRoutes(sock: NetlinkSocket, specs: readonly RouteSpec[], mode: BulkMode, opts: RouteBulkOptions): Promise<RouteBulkFailure[]> {
   if (!Array.isArray(specs)) throw new ValidationError('routes', 'expected an array of route specs');
+  opts = optionsOf(opts);
   const verb = mode === 'delete' ? 'delete' : mode;
   // Every spec is checked before the first syscall (link lookups included).
   const { routeSpecSchema } = await import('./schemas.js');
@@ -76,7 +77,11 @@ async function writeRoutes(sock: NetlinkSocket, specs: readonly RouteSpec[], mod
   const failures = await sock.bulk(valid.length, (i, w) => {
     const a: RouteAttrs = routeAttrs(valid[i]!, mode === 'delete', ifindexOf);
     if (mode === 'delete') writeDelRoute(w, a);
-    else writeNewRoute(w, a, mode);
+    else {
+      const start = w.pos;
+      writeNewRoute(w, a, mode);
+      checkDumpable(w.pos - start, valid[i]!, describe(i));
+    }
   }, bulkOpts);
   return failures.map((f) => ({ index: f.index, spec: specs[f.index]!, error: f.error }));
 }

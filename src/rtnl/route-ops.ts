@@ -2,7 +2,7 @@
 import type { EncapSpec } from './route-encap.js';
 import { consistentDump, type ConsistencyOptions, type DumpList } from '../netlink/consistent.js';
 import { NLM_F_DUMP_FILTERED } from '../netlink/constants.js';
-import { NetlinkError } from '../netlink/errors.js';
+import { NetlinkError, NetlinkTsError, ValidationError, encodeNamed } from '../netlink/errors.js';
 import type { MessageRef } from '../netlink/message.js';
 import type { NetlinkBuffer } from '../netlink/reader.js';
 import type { NetlinkSocket, RequestOptions } from '../netlink/socket.js';
@@ -313,7 +313,7 @@ export function routeAttrs(spec: RouteSpec, forDelete: boolean, ifindexOf: (sel:
       if (k === 'lock') {
         for (const name of v as string[]) {
           const n = metricNumber(name);
-          if (n === undefined) throw new RangeError(`unknown metric ${name}`);
+          if (n === undefined) throw new ValidationError('route.metrics.lock', `unknown metric ${name}`);
           lock |= 1 << n;
         }
         continue;
@@ -355,6 +355,26 @@ export function describeRoute(spec: RouteSpec): string {
   return s;
 }
 
+/**
+ * The biggest route message a dump can carry. netlink_dump fills skbs of at most
+ * SKB_WITH_OVERHEAD(32768) bytes (max_recvmsg_len is capped there, whatever buffer the reader
+ * offers); a route that does not fit one ends every route dump at it with a clean NLMSG_DONE
+ * (errno 0): it and every route after it vanish from every listing, `ip route` included, and
+ * nothing on the wire says so. Measured on 6.18: 2,025 IPv4 nexthops list, 2,030 vanish.
+ */
+export const ROUTE_DUMP_MAX = 32448;
+/** Room for what the kernel adds to a route in its dump (RTA_TABLE, RTA_PRIORITY, RTA_PREFSRC...). */
+const DUMP_MARGIN = 64;
+
+/** Refuse a route the kernel would accept but could never list (see ROUTE_DUMP_MAX). */
+export function checkDumpable(size: number, v: RouteSpec, op: string): void {
+  if (size + DUMP_MARGIN <= ROUTE_DUMP_MAX) return;
+  const n = v.nexthops?.length;
+  throw new ValidationError(v.nexthops ? 'route.nexthops' : 'route', `${op}: the request is ${size} bytes${n ? ` (${n} nexthops)` : ''}; `
+    + `the kernel accepts routes up to 65,535 bytes but dumps only ${ROUTE_DUMP_MAX - DUMP_MARGIN}, and a bigger one silently ends every route dump at it (ip route included); `
+    + 'split it into several routes or use a nexthop group');
+}
+
 // Encoders return a copy, so one writer, reset before each synchronous encode, serves every
 // call: a fresh 256-byte writer per route was a tenth of a 100k-route add's time in GC.
 const scratch = new MessageWriter(512);
@@ -362,7 +382,11 @@ const scratch = new MessageWriter(512);
 async function writeRoute(sock: NetlinkSocket, spec: RouteSpec, mode: RouteWriteMode, verb: string, signal?: AbortSignal): Promise<void> {
   const v = validate((await import('./schemas.js')).routeSpecSchema, spec, 'route') as RouteSpec;
   const op = `${verb} route ${describeRoute(v)}`;
-  await sock.request(encodeNewRoute(await resolveRoute(sock, v, op, false), mode, scratch.reset()), routeReq(op, signal));
+  const attrs = await resolveRoute(sock, v, op, false);
+  const o = routeReq(op, signal);
+  const msg = encodeNamed(o, () => encodeNewRoute(attrs, mode, scratch.reset()));
+  checkDumpable(msg.length, v, op);
+  await sock.request(msg, o);
 }
 
 /** `ip route add`: EEXIST if the same route is there. */
@@ -385,7 +409,9 @@ export async function deleteRoute(sock: NetlinkSocket, spec: RouteSpec, opts: { 
   const s = await import('./schemas.js');
   const v = validate(s.routeSpecSchema, spec, 'route') as RouteSpec;
   const op = `delete route ${describeRoute(v)}`;
-  await sock.request(encodeDelRoute(await resolveRoute(sock, v, op, true), scratch.reset()), routeReq(op, opts.signal));
+  const attrs = await resolveRoute(sock, v, op, true);
+  const o = routeReq(op, opts.signal);
+  await sock.request(encodeNamed(o, () => encodeDelRoute(attrs, scratch.reset())), o);
 }
 
 /** `ip route get TO [from FROM] [iif DEV] [oif DEV] [mark M] [fibmatch]`. */
@@ -407,7 +433,7 @@ export async function getRoute(sock: NetlinkSocket, query: RouteQuery, opts: { s
   });
   const replies = await sock.request(req, routeReq(op, opts.signal));
   const m = replies.find(isRoute);
-  if (!m) throw new Error(`${op}: the kernel sent no route`);
+  if (!m) throw new NetlinkTsError(`${op}: the kernel sent no route`);
   const names = await linkNameMap(sock);
   return decodeRoute(m, (i) => names.get(i));
 }

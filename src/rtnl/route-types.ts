@@ -1,5 +1,6 @@
 // A decoded route carries what `ip -j -d route show table all` prints, under its keys; the
 // names of route types, protocols, scopes, tables and flags are ip's, both ways.
+import { ValidationError } from '../netlink/errors.js';
 import type { RawAttribute } from '../netlink/reader.js';
 import * as C from './constants.js';
 import type { RouteEncap } from './route-encap.js';
@@ -104,7 +105,7 @@ export function tableNumber(t: number | string): number {
   if (typeof t === 'number') return t;
   for (const [n, name] of C.RT_TABLE_NAMES) if (name === t) return n;
   const n = Number(t);
-  if (!Number.isInteger(n)) throw new RangeError(`unknown table ${t}`);
+  if (!Number.isInteger(n)) throw new ValidationError('table', `unknown table ${t}`);
   return n;
 }
 
@@ -112,13 +113,13 @@ export function protocolNumber(p: number | string): number {
   if (typeof p === 'number') return p;
   for (const [n, name] of C.RTPROT_NAMES) if (name === p) return n;
   const n = Number(p);
-  if (!Number.isInteger(n) || n < 0 || n > 255) throw new RangeError(`unknown route protocol ${p}`);
+  if (!Number.isInteger(n) || n < 0 || n > 255) throw new ValidationError('protocol', `unknown route protocol ${p}`);
   return n;
 }
 
 export function routeTypeNumber(t: string): number {
   const i = (C.RTN_NAMES as readonly string[]).indexOf(t);
-  if (i < 0) throw new RangeError(`unknown route type ${t}`);
+  if (i < 0) throw new ValidationError('type', `unknown route type ${t}`);
   return i;
 }
 

@@ -2,7 +2,7 @@
 // operations that change state (as ./schemas.js is), so read-only paths never load zod.
 import { z } from 'zod/v3';
 import { dsfieldNumber, ipprotoNumber } from './iproute-names.js';
-import { ipAddress, ipPrefix, linkName, linkSelector, macAddress } from './schemas.js';
+import { ethernetAddress, ipAddress, ipPrefix, linkName, linkSelector, macAddress } from './schemas.js';
 import { RT_TABLE_NAMES, RTPROT_NAMES } from './constants.js';
 
 const u8 = z.number().int().min(0).max(0xff);
@@ -119,7 +119,7 @@ export const nexthopObjectSchema = z.object({
 // ---- bridge FDB entries
 
 export const fdbSpecSchema = z.object({
-  mac: macAddress,
+  mac: ethernetAddress,
   dev: linkSelector,
   dst: ipAddress.optional(),
   port: u16.optional(),
@@ -142,7 +142,7 @@ export const fdbSpecSchema = z.object({
 });
 
 export const fdbDeleteSchema = z.object({
-  mac: macAddress,
+  mac: ethernetAddress,
   dev: linkSelector,
   dst: ipAddress.optional(),
   port: u16.optional(),

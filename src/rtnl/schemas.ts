@@ -6,6 +6,7 @@ import { z } from 'zod/v3';
 import { parseIPv4, parseIPv6, parseMac } from '../netlink/address.js';
 import { NetworkNamespace } from '../netlink/namespace.js';
 import { TYPED_KINDS } from './link.js';
+import { stringLimitProblem } from '../netlink/string-limits.js';
 
 // ---- scalars
 
@@ -19,10 +20,11 @@ const flag01 = z.union([z.boolean(), z.number().int().min(0).max(1)]);
 const SPACE_BYTES = new Set([0x20, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0xa0]);
 
 /** Why `name` fails the kernel's dev_valid_name (net/core/dev.c), or undefined if it passes. */
-export function linkNameProblem(name: string, maxBytes = 15): string | undefined {
+export function linkNameProblem(name: string, limit: 'ifname' | 'altifname' = 'ifname'): string | undefined {
   const bytes = Buffer.from(name, 'utf8');
   if (bytes.length === 0) return 'must not be empty';
-  if (bytes.length > maxBytes) return `"${name}" is ${bytes.length} bytes long; at most ${maxBytes} are allowed (IFNAMSIZ - 1)`;
+  const tooLong = stringLimitProblem(limit, bytes);
+  if (tooLong) return `"${name}" ${tooLong}`;
   if (name === '.' || name === '..') return `"${name}" is not a valid interface name`;
   for (const b of bytes) {
     if (b === 0x2f) return `"${name}" must not contain '/'`;
@@ -44,7 +46,7 @@ export const linkName = z.string().superRefine((s, ctx) => {
  */
 export const linkSelector = z.union([
   z.string().superRefine((s, ctx) => {
-    const p = linkNameProblem(s, 127);
+    const p = linkNameProblem(s, 'altifname');
     if (p) ctx.addIssue({ code: z.ZodIssueCode.custom, message: p });
   }),
   z.number().int().min(1).max(0x7fffffff),
@@ -52,6 +54,11 @@ export const linkSelector = z.union([
 
 export const macAddress = z.string().refine((s) => parseMac(s) !== undefined && s.length > 0, {
   message: 'expected a link-layer address like "aa:bb:cc:dd:ee:ff"',
+});
+
+/** An Ethernet address, exactly 6 bytes (bridge FDB entries, macvlan source lists, group_addr). */
+export const ethernetAddress = z.string().refine((s) => parseMac(s)?.length === 6, {
+  message: 'expected a 6-byte Ethernet address like "aa:bb:cc:dd:ee:ff"',
 });
 
 export const ipv4 = z.string().refine((s) => parseIPv4(s) !== undefined, { message: 'expected an IPv4 address' });
@@ -110,12 +117,18 @@ export const rawAttribute = z.object({
 
 const group = z.union([u32, z.literal('default')]);
 
+/** An alias (IFLA_IFALIAS), counted in bytes as sent (see STRING_LIMITS.ifalias in string-limits.ts). */
+const ifalias = z.string().superRefine((s, ctx) => {
+  const p = stringLimitProblem('ifalias', s);
+  if (p) ctx.addIssue({ code: z.ZodIssueCode.custom, message: p });
+});
+
 // ---- links
 
 export const bridgeOptions = z.object({
   forward_delay: u32, hello_time: u32, max_age: u32, ageing_time: u32, stp_state: flag01, priority: u16,
   vlan_filtering: flag01, vlan_protocol: z.enum(['802.1Q', '802.1ad']), vlan_default_pvid: u16,
-  vlan_stats_enabled: flag01, vlan_stats_per_port: flag01, group_fwd_mask: u16, group_addr: macAddress,
+  vlan_stats_enabled: flag01, vlan_stats_per_port: flag01, group_fwd_mask: u16, group_addr: ethernetAddress,
   mcast_snooping: flag01, no_linklocal_learn: flag01, mcast_vlan_snooping: flag01, mcast_router: u8,
   mcast_query_use_ifaddr: flag01, mcast_querier: flag01, mcast_hash_elasticity: u32, mcast_hash_max: u32,
   mcast_last_member_cnt: u32, mcast_startup_query_cnt: u32, mcast_last_member_intvl: z.number().int().min(0),
@@ -166,7 +179,7 @@ const commonLink = {
   master: linkSelector.optional(),
   up: z.boolean().optional(),
   netns: namespaceRef.optional(),
-  ifalias: z.string().max(255).optional(),
+  ifalias: ifalias.optional(),
   num_tx_queues: z.number().int().min(1).max(4096).optional(),
   num_rx_queues: z.number().int().min(1).max(4096).optional(),
   gso_max_size: u32.optional(),
@@ -238,7 +251,7 @@ export function linkSpecSchema(spec: unknown): z.ZodTypeAny {
 
 export const linkSettingsSchema = z.object({
   up: z.boolean(), name: linkName, mtu: u32, address: macAddress, broadcast: macAddress, txqlen: u32, group,
-  master: z.union([linkSelector, z.null()]), ifalias: z.string().max(255), promisc: z.boolean(), allmulticast: z.boolean(),
+  master: z.union([linkSelector, z.null()]), ifalias, promisc: z.boolean(), allmulticast: z.boolean(),
   arp: z.boolean(), gso_max_size: u32, gso_max_segs: u32, gro_max_size: u32, netns: namespaceRef,
   bridge: bridgeOptions, bridge_slave: bridgePortOptions, attributes: z.array(rawAttribute),
 }).partial().strict();
@@ -273,7 +286,10 @@ export const addressSpecSchema = z.object({
   if (v.anycast !== undefined && v.anycast.includes(':') !== v6) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['anycast'], message: 'anycast must be of the same family as address' });
   if (v.label !== undefined) {
     if (v6) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['label'], message: 'labels exist for IPv4 addresses only' });
-    else if (Buffer.byteLength(v.label) > 15) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['label'], message: `"${v.label}" is longer than 15 bytes` });
+    else {
+      const p = stringLimitProblem('addrLabel', v.label);
+      if (p) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['label'], message: `"${v.label}" ${p}` });
+    }
   }
   if (v.valid_lft !== undefined && v.preferred_lft !== undefined) {
     const val = v.valid_lft === 'forever' ? Infinity : v.valid_lft;

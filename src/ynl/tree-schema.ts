@@ -3,6 +3,7 @@
 // from nlctrl itself (0x10), from nlctrl replies in the same input (CTRL_ATTR_FAMILY_ID beside
 // CTRL_ATTR_FAMILY_NAME, as any program resolving a family captures them), or from the caller.
 // Attributes are then read by the family's declared table (netlink/spec/tree.ts), per command.
+import { NetlinkDecodeError } from '../netlink/errors.js';
 import type { AttrSchema, MessageSchema, SchemaLookup } from '../netlink/attribute-tree.js';
 import { NLM_F_REQUEST } from '../netlink/constants.js';
 import { walkMessages } from '../netlink/message.js';
@@ -30,7 +31,8 @@ export async function idsFromCapture(datagrams: readonly Uint8Array[]): Promise<
         if (typeof a['family-id'] === 'number' && typeof a['family-name'] === 'string') out.set(a['family-id'], a['family-name']);
         return undefined;
       });
-    } catch {
+    } catch (err) {
+      if (!(err instanceof NetlinkDecodeError)) throw err;
       // A malformed datagram is reported with its offset by the decode that follows.
     }
   }

@@ -132,7 +132,8 @@ function guessProtocol(datagrams: Datagram[]): number {
         if (m.type >= 0x100 && m.type < 0x1000) { found = 12; return false; }
         return undefined;
       });
-    } catch {
+    } catch (err) {
+      if (!(err instanceof NetlinkDecodeError)) throw err;
       // malformed: the real decode below reports it with its offset
     }
     if (found >= 0) return found;

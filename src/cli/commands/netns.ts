@@ -2,7 +2,7 @@
 // the current namespace gives each (RTM_GETNSID with NETNSA_FD), like `ip -j netns list`.
 // `--all`: every network namespace on the host (netns.all()), like `lsns -t net`, with where
 // each comes from (mounts, holders, container) and its id.
-import { getNsid } from '../../rtnl/nsid-ops.js';
+import { getNsid, isStaleNamespaceEntry } from '../../rtnl/nsid-ops.js';
 import { NetlinkError, ValidationError } from '../../netlink/errors.js';
 import { NetlinkSocket } from '../../netlink/socket.js';
 import { flag, type ParsedArgs } from '../args.js';
@@ -63,8 +63,8 @@ export async function run(args: ParsedArgs): Promise<number> {
           return await getNsid(sock, `${NETNS_DIR}/${name}`);
         } catch (err) {
           // A stale entry (not a namespace, or its mount gone): listed without an id, as ip does.
-          if (err instanceof ValidationError || (err instanceof NetlinkError && err.code === 'EINVAL')) return undefined;
-          throw err;
+          if (!(err instanceof ValidationError || isStaleNamespaceEntry(err))) throw err;
+          return undefined;
         }
       }));
       names.forEach((name, i) => entries.push(ids[i] === undefined ? { name } : { name, id: ids[i]! }));

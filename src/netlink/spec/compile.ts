@@ -74,7 +74,7 @@ export class CompiledFamily<F extends FamilyDecl = FamilyDecl> {
     let s = this.sets.get(name);
     if (!s) {
       const attrs = this.decl.attributeSets[name];
-      if (!attrs) throw new Error(`${this.decl.name}: no attribute set ${name}`);
+      if (!attrs) throw new ValidationError('spec', `${this.decl.name}: no attribute set ${name}`);
       s = compileSet(this, name, attrs);
       this.sets.set(name, s);
     }
@@ -91,9 +91,9 @@ export class CompiledFamily<F extends FamilyDecl = FamilyDecl> {
     let s = this.sets.get(key);
     if (!s) {
       const attrs = this.decl.attributeSets[name];
-      if (!attrs) throw new Error(`${this.decl.name}: no attribute set ${name}`);
+      if (!attrs) throw new ValidationError('spec', `${this.decl.name}: no attribute set ${name}`);
       const unknown = names.filter((n) => !attrs.some((a) => a.name === n));
-      if (unknown.length) throw new Error(`${this.decl.name}: ${name} has no ${unknown.join(', ')}`);
+      if (unknown.length) throw new ValidationError('spec', `${this.decl.name}: ${name} has no ${unknown.join(', ')}`);
       s = compileSet(this, name, attrs.filter((a) => names.includes(a.name)));
       this.sets.set(key, s);
     }
@@ -104,7 +104,7 @@ export class CompiledFamily<F extends FamilyDecl = FamilyDecl> {
     let s = this.structs.get(name);
     if (!s) {
       const d = this.decl.definitions[name];
-      if (!d || d.type !== 'struct') throw new Error(`${this.decl.name}: no struct ${name}`);
+      if (!d || d.type !== 'struct') throw new ValidationError('spec', `${this.decl.name}: no struct ${name}`);
       s = compileStruct(this.decl, name, d as StructDecl, (n, f) => this.enumOf(n, f), (n) => this.struct(n));
       this.structs.set(name, s);
     }
@@ -132,7 +132,7 @@ export class CompiledFamily<F extends FamilyDecl = FamilyDecl> {
 
   subMessage(name: string): readonly SubMessageFormat[] {
     const f = this.decl.subMessages?.[name];
-    if (!f) throw new Error(`${this.decl.name}: no sub-message ${name}`);
+    if (!f) throw new ValidationError('spec', `${this.decl.name}: no sub-message ${name}`);
     return f;
   }
 }

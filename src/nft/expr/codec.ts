@@ -1,5 +1,6 @@
 // The contract each expression kind fulfils: encode the attributes inside NFTA_EXPR_DATA,
 // decode them back, and print them the way libnftnl does (`nft --debug=netlink`).
+import { ValidationError } from '../../netlink/errors.js';
 import type { MessageWriter } from '../../netlink/writer.js';
 import type { Attrs } from '../codec.js';
 
@@ -22,6 +23,6 @@ export function nameOf<T extends string>(table: readonly (T | undefined)[], n: n
 export function numberOf<T extends string>(table: readonly (T | undefined)[], v: T | number, what: string): number {
   if (typeof v === 'number') return v;
   const i = table.indexOf(v);
-  if (i < 0) throw new TypeError(`unknown ${what} ${String(v)}`);
+  if (i < 0) throw new ValidationError(what, `unknown ${what} ${String(v)}`);
   return i;
 }

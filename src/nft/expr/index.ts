@@ -4,7 +4,7 @@
 // (name + bytes) and re-encoded byte for byte: nothing the kernel reports is dropped.
 import type { MessageWriter } from '../../netlink/writer.js';
 import type { NetlinkBuffer } from '../../netlink/reader.js';
-import { NetlinkDecodeError } from '../../netlink/errors.js';
+import { NetlinkDecodeError, ValidationError } from '../../netlink/errors.js';
 import { NFTA_EXPR_DATA, NFTA_EXPR_NAME, NFTA_LIST_ELEM } from '../constants.js';
 import { Attrs, attrName, hex, nest } from '../codec.js';
 import type { ExprCodec } from './codec.js';
@@ -108,7 +108,7 @@ export function encodeExpressionAs(w: MessageWriter, e: Expression, type: number
     }
   } else {
     const codec = CODECS[e.type] as AnyCodec | undefined;
-    if (!codec) throw new TypeError(`unknown expression type ${String((e as { type: unknown }).type)}`);
+    if (!codec) throw new ValidationError('expression.type', `unknown expression type ${String((e as { type: unknown }).type)}`);
     attrName(w, NFTA_EXPR_NAME, codec.name);
     // An expression without attributes (notrack) goes without NFTA_EXPR_DATA, as libnftnl sends it.
     if (codec.attributes.size) {
