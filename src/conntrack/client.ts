@@ -242,7 +242,7 @@ export class Conntrack {
     const valid: ValidCreate[] = [];
     for (let i = 0; i < inputs.length; i++) valid.push((await check((s) => s.createInput, inputs[i], `entries[${i}]`)) as ValidCreate);
     const failures = await this.socket.bulk(valid.length, (i, w) => { w.raw(encodeCreate(valid[i]!)); }, {
-      describe: (i) => `create conntrack entry ${describe(valid[i]!.orig)}`,
+      describe: (i) => (valid[i] ? `create conntrack entry ${describe(valid[i]!.orig)}` : 'create conntrack entries'),
       headerSize: 4,
       signal: opts.signal,
     });
@@ -280,7 +280,7 @@ export class Conntrack {
     const failures = await this.socket.bulk(victims.length, (i, w) => {
       const e = victims[i]!;
       w.raw(encodeDelete({ ...e.orig, zone: e.zone }, e.id));
-    }, { describe: (i) => `delete conntrack entry ${describe(victims[i]!.orig)}`, headerSize: 4 });
+    }, { describe: (i) => (victims[i] ? `delete conntrack entry ${describe(victims[i]!.orig)}` : 'delete conntrack entries'), headerSize: 4 });
     const gone = failures.filter((f) => f.error instanceof NetlinkError && f.error.code === 'ENOENT').length;
     const other = failures.find((f) => !(f.error instanceof NetlinkError && f.error.code === 'ENOENT'));
     if (other) throw other.error;
