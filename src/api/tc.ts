@@ -98,6 +98,7 @@ export class TcAccess {
         await tc.addQdisc(tbf(ifb, spec.egress));
       }
     } catch (err) {
+      // Best effort: what was made is taken down; the caller sees the error that stopped it.
       await this.removeBandwidth(handle).catch(() => undefined);
       throw err;
     }

@@ -6,6 +6,7 @@ import { FAMILIES } from './codec.js';
 import { SET_TYPES } from './set.js';
 import { checkRule } from './rule-check.js';
 import type { BatchOperation } from './batch.js';
+import { NetlinkTsError } from '../netlink/errors.js';
 
 const PLAIN_NAME = /^[A-Za-z0-9_.\-]{1,64}$/;
 const isName = (v: unknown): boolean => typeof v === 'string' && PLAIN_NAME.test(v);
@@ -46,8 +47,10 @@ export function quickCheck(op: BatchOperation): boolean {
       try {
         checkRule(i);
         return true;
-      } catch {
-        return false;
+      } catch (err) {
+        // A refusal sends the batch down the schemas' path, which words it; anything else is a bug.
+        if (err instanceof NetlinkTsError) return false;
+        throw err;
       }
     default:
       return false;

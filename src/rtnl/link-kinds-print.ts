@@ -14,7 +14,10 @@ function idNames(path: string): Map<number, string> {
       const f = line.split(':');
       if (f.length > 2 && /^\d+$/.test(f[2]!) && !m.has(Number(f[2]))) m.set(Number(f[2]), f[0]!);
     }
-  } catch { /* no database: numbers, as ip prints ids it cannot name */ }
+  } catch (err) {
+    // No database: numbers, as ip prints ids it cannot name.
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT' && (err as NodeJS.ErrnoException).code !== 'EACCES') throw err;
+  }
   return m;
 }
 /** As ip's print_owner: the user (group) name of an id, else the number. */

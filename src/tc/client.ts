@@ -4,7 +4,7 @@
 // read-only lookup first, then the request is built); bulk filter adds go many per sendmsg()
 // with one ACK per chunk (NetlinkSocket.bulk); dumps decode with the family's tables.
 import { NETLINK_ROUTE } from '../netlink/constants.js';
-import { NetlinkError, ValidationError } from '../netlink/errors.js';
+import { NetlinkDecodeError, NetlinkError, ValidationError } from '../netlink/errors.js';
 import type { MessageRef } from '../netlink/message.js';
 import { NetlinkSocket, type NamespaceTarget } from '../netlink/socket.js';
 import { NETNS_RUN_DIR } from '../netlink/namespace.js';
@@ -293,10 +293,18 @@ export class TrafficControl {
 export async function* eventsOn(sock: NetlinkSocket, signal?: AbortSignal, close = false): AsyncGenerator<TcEvent, void, undefined> {
   const queue: TcEvent[] = [];
   let wake: (() => void) | undefined;
-  let names = await linkNames(sock).catch(() => new Map<number, string>());
+  // Without names (the dump refused) events still flow, with ifindexes; other errors are bugs.
+  const noNames = <T>(fallback: T) => (err: unknown): T => { if (err instanceof NetlinkError) return fallback; throw err; };
+  let names = await linkNames(sock).catch(noNames(new Map<number, string>()));
   sock.onNotification = (m: MessageRef, nsid?: number) => {
     let obj: TcObject | Action[] | undefined;
-    try { obj = tcObjectFrom(tc.decode(m), (i) => names.get(i)); } catch { return; }
+    try {
+      obj = tcObjectFrom(tc.decode(m), (i) => names.get(i));
+    } catch (err) {
+      // A notification the declaration cannot read is skipped; anything else is a bug.
+      if (err instanceof NetlinkDecodeError) return;
+      throw err;
+    }
     if (!obj) return;
     for (const o of Array.isArray(obj) ? obj : [obj]) queue.push(nsid === undefined ? o : { ...o, nsid });
     wake?.();
@@ -312,7 +320,7 @@ export async function* eventsOn(sock: NetlinkSocket, signal?: AbortSignal, close
       while (queue.length) {
         const e = queue.shift()!;
         if ('ifindex' in e && e.ifindex && e.dev === undefined) {
-          names = await linkNames(sock).catch(() => names);
+          names = await linkNames(sock).catch(noNames(names));
           const dev = names.get(e.ifindex);
           if (dev !== undefined) e.dev = dev;
         }

@@ -37,7 +37,12 @@ let cached: Psched | undefined;
 export function psched(): Psched {
   if (!cached) {
     let text = '000003e8 00000040 000f4240 3b9aca00';
-    try { text = readFileSync('/proc/net/psched', 'utf8'); } catch { /* not Linux: tc's defaults */ }
+    try {
+      text = readFileSync('/proc/net/psched', 'utf8');
+    } catch (err) {
+      // No /proc/net/psched (not Linux, or no proc): tc's defaults.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
     cached = pschedFrom(text);
   }
   return cached;

@@ -14,6 +14,7 @@ import { flag, type ParsedArgs } from '../args.js';
 import { Output } from '../output.js';
 import { toJson } from '../render.js';
 import { closeTargets, openSocketIn, openTargets, targetTitle, type Target } from '../targets.js';
+import { NetlinkTsError } from '../../netlink/errors.js';
 
 /** Interface names by index in the target's namespace (nft prints `iif "lo"`, `fwd to "eth0"`). */
 async function interfaceNames(t: Target): Promise<Map<number, string>> {
@@ -23,8 +24,9 @@ async function interfaceNames(t: Target): Promise<Map<number, string>> {
     rt = openSocketIn(t.name, NETLINK_ROUTE);
     const { listLinks } = await import('../../rtnl/link-ops.js');
     for (const l of await listLinks(rt.sock)) names.set(l.ifindex, l.ifname);
-  } catch {
-    // Without names nft would print numbers too.
+  } catch (err) {
+    // Without names (no such namespace to ask, no permission) nft would print numbers too.
+    if (!(err instanceof NetlinkTsError)) throw err;
   } finally {
     rt?.sock.close();
   }
