@@ -54,6 +54,9 @@ test('what the CNI bridge and portmap plugins built reads exactly as ip -j -d sh
       // Traffic through the bridge: ARP entries on both sides, a conntrack entry on the host.
       run('ip', ['netns', 'exec', ctr, tool('ping'), '-c', '1', '-W', '2', '10.88.0.1']);
 
+      // IPv6 duplicate address detection ends about a second after a link comes up: wait for
+      // it, or an address can be "tentative" in one read and not in the next.
+      for (let i = 0; i < 50 && [host, ctr].some((ns) => JSON.stringify(ipJson(['addr', 'show'], ns)).includes('"tentative"')); i++) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
       for (const ns of [host, ctr]) {
         t.deepEqual(comparable(cliJson(['dump-links', '--netns', ns]), LINK_EXTRAS), comparable(ipJson(['-d', 'link', 'show'], ns)), `links in ${ns}`);
         t.deepEqual(cliJson(['dump-addrs', '--netns', ns]), ipJson(['addr', 'show'], ns), `addresses in ${ns}`);
