@@ -17,17 +17,21 @@ test('monitor tc --json prints the qdisc tc adds, then its deletion', async (t) 
     const mon = spawn(process.execPath, [MAIN, 'monitor', 'tc', '--json', '--netns', ns], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     mon.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    const waitFor = async (re: RegExp): Promise<void> => {
-      for (let i = 0; i < 200 && !re.test(out); i++) await new Promise((r) => setTimeout(r, 25));
+    const waitFor = async (re: RegExp, tries = 200): Promise<void> => {
+      for (let i = 0; i < tries && !re.test(out); i++) await new Promise((r) => setTimeout(r, 25));
     };
     try {
-      await new Promise((r) => setTimeout(r, 400));
-      run('ip', ['netns', 'exec', ns, TC, 'qdisc', 'add', 'dev', 'v0', 'root', 'handle', '1:', 'tbf', 'rate', '10mbit', 'burst', '32kbit', 'latency', '400ms']);
-      run('ip', ['netns', 'exec', ns, TC, 'qdisc', 'del', 'dev', 'v0', 'root']);
-      await waitFor(/"deleted":true/);
+      // The monitor may not be listening yet (node's start on a busy machine): repeat the add
+      // and delete until it has printed a deletion, rather than guessing a start-up time.
+      for (let i = 0; i < 40 && !/"deleted":true/.test(out); i++) {
+        run('ip', ['netns', 'exec', ns, TC, 'qdisc', 'add', 'dev', 'v0', 'root', 'handle', '1:', 'tbf', 'rate', '10mbit', 'burst', '32kbit', 'latency', '400ms']);
+        run('ip', ['netns', 'exec', ns, TC, 'qdisc', 'del', 'dev', 'v0', 'root']);
+        await waitFor(/"deleted":true/, 20);
+      }
     } finally {
       mon.kill('SIGINT');
     }
+    t.regex(out, /"deleted":true/, 'the monitor printed a deletion within 40 tries');
     const lines = out.trim().split('\n').map((l) => JSON.parse(l));
     const added = lines.find((l) => l.kind === 'tbf' && !l.deleted);
     t.truthy(added, out);
