@@ -12,23 +12,17 @@ import type { AttrDecl, Definition, FamilyDecl, MemberDecl, OperationDecl, SubMe
 import type { MessageWriter } from '../netlink/writer.js';
 import { tcSpec } from './spec.gen.js';
 
-export const RTM_NEWQDISC = 36;
-export const RTM_DELQDISC = 37;
-export const RTM_GETQDISC = 38;
-export const RTM_NEWTCLASS = 40;
-export const RTM_DELTCLASS = 41;
-export const RTM_GETTCLASS = 42;
-export const RTM_NEWTFILTER = 44;
-export const RTM_DELTFILTER = 45;
-export const RTM_GETTFILTER = 46;
-export const RTM_NEWACTION = 48;
-export const RTM_DELACTION = 49;
-export const RTM_GETACTION = 50;
-export const RTM_NEWCHAIN = 100;
-export const RTM_DELCHAIN = 101;
-export const RTM_GETCHAIN = 102;
-/** rtnetlink multicast group of tc changes (RTNLGRP_TC). */
-export const RTNLGRP_TC = 4;
+// rtnetlink's tc message types and group: declared once, in rtnl's constants (the same family).
+import {
+  RTM_NEWQDISC, RTM_DELQDISC, RTM_GETQDISC, RTM_NEWTCLASS, RTM_DELTCLASS, RTM_GETTCLASS,
+  RTM_NEWTFILTER, RTM_DELTFILTER, RTM_GETTFILTER, RTM_NEWACTION, RTM_DELACTION, RTM_GETACTION,
+  RTM_NEWCHAIN, RTM_DELCHAIN, RTM_GETCHAIN, RTNLGRP_TC,
+} from '../rtnl/constants.js';
+export {
+  RTM_NEWQDISC, RTM_DELQDISC, RTM_GETQDISC, RTM_NEWTCLASS, RTM_DELTCLASS, RTM_GETTCLASS,
+  RTM_NEWTFILTER, RTM_DELTFILTER, RTM_GETTFILTER, RTM_NEWACTION, RTM_DELACTION, RTM_GETACTION,
+  RTM_NEWCHAIN, RTM_DELCHAIN, RTM_GETCHAIN, RTNLGRP_TC,
+};
 
 const u8 = (name: string): MemberDecl => ({ name, type: 'u8' });
 const u16 = (name: string): MemberDecl => ({ name, type: 'u16' });
