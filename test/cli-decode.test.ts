@@ -10,7 +10,7 @@ import { datagramTree, type AttrNode, type MessageTree } from '../src/netlink/at
 import { NetlinkDecodeError } from '../src/netlink/errors.js';
 import { rtnlSchema } from '../src/rtnl/tree-schema.js';
 import { nftSchema } from '../src/nft/tree-schema.js';
-import { parseHex } from '../src/cli/commands/decode.js';
+import { parseHex } from '../src/api/capture.js';
 import { loadGolden } from './helpers/fixtures.js';
 
 const MAIN = fileURLToPath(new URL('../dist/src/cli/main.js', import.meta.url));

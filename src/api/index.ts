@@ -10,3 +10,4 @@ export { SysctlAccess } from './sysctl.js';
 export { NftAccess } from './nft.js';
 export { ConntrackAccess } from './conntrack.js';
 export { TcAccess, type BandwidthSpec, type BandwidthHandle, type BandwidthLimit } from './tc.js';
+export { decodeCapture, parseHex, parseInput, guessProtocol, CaptureDecodeError, CAPTURE_PROTOCOLS, type Datagram, type DecodedDatagram, type DecodeCaptureOptions } from './capture.js';

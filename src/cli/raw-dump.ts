@@ -6,7 +6,7 @@ import type { MessageRef } from '../netlink/message.js';
 import type { RequestOptions } from '../netlink/socket.js';
 import { hexdump } from '../netlink/log.js';
 import { JsonArrayWriter, Output } from './output.js';
-import { renderMessage, toJson } from './render.js';
+import { renderMessage, toJson } from '../netlink/tree-text.js';
 import { targetTitle, type Target } from './targets.js';
 
 export type RawMode = 'raw' | 'hex';

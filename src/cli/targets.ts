@@ -1,7 +1,7 @@
 // The namespaces a command looks at (--netns NAME, --all-netns, or the current one) and a
 // netlink socket in each. Sockets are opened inside a namespace by the native shim on a helper
 // thread; this process never changes namespace.
-import { closeSync, existsSync, openSync, readdirSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { NETLINK_ROUTE } from '../netlink/constants.js';
 import { NetlinkSocket } from '../netlink/socket.js';
 import { assertNetNamespaceFd, type NetworkNamespace } from '../netlink/namespace.js';
@@ -10,7 +10,7 @@ import type { ScannedNamespace } from '../netlink/netns-scan/index.js';
 import { stringOption, flag, type ParsedArgs } from './args.js';
 import { CliError } from './errors.js';
 
-export const NETNS_DIR = '/run/netns';
+import { NETNS_RUN_DIR as NETNS_DIR } from '../netlink/namespace.js';
 
 export interface Target {
   /** The /run/netns name; null for the namespace this process runs in. */
@@ -35,16 +35,6 @@ export function namespacePath(name: string): string {
   if (name.includes('/')) throw new CliError(`"${name}" is neither an \`ip netns\` name (no '/') nor an absolute path to a namespace such as /proc/PID/ns/net`);
   if (name === '.' || name === '..' || name.includes('\0')) throw new CliError(`"${name}" is not a namespace name`);
   return `${NETNS_DIR}/${name}`;
-}
-
-/** Names under /run/netns, sorted (`ip netns list`'s set). */
-export async function namedNamespaces(): Promise<string[]> {
-  try {
-    return readdirSync(NETNS_DIR).sort();
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
 }
 
 export function openSocketIn(name: string | null, protocol = NETLINK_ROUTE): Target {

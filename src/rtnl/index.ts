@@ -51,6 +51,7 @@ export { addRoutes, replaceRoutes, deleteRoutes, type RouteBulkOptions, type Rou
 export {
   listNeighbours, addNeighbour, replaceNeighbour, deleteNeighbour, type NeighbourSpec, type ListNeighboursOptions,
 } from './neighbour-ops.js';
+export { findLinkPeers, type LinkPeers, type LinkView, type PeerFound, type PeerScope } from './link-peers.js';
 export { getNsid, setNsid, ensureNsid, listNsids, listNamespacesWithIds, namespaceOfNsid, linkPeerNamespace } from './nsid-ops.js';
 export { getSysctl, setSysctl, sysctlPath, type SysctlOptions } from './sysctl.js';
 export {

@@ -12,7 +12,7 @@ import { rulesetToJson } from '../../nft/json/print.js';
 import { NETLINK_ROUTE } from '../../netlink/constants.js';
 import { flag, type ParsedArgs } from '../args.js';
 import { Output } from '../output.js';
-import { toJson } from '../render.js';
+import { toJson } from '../../netlink/tree-text.js';
 import { closeTargets, openSocketIn, openTargets, targetTitle, type Target } from '../targets.js';
 import { NetlinkTsError } from '../../netlink/errors.js';
 

@@ -96,7 +96,7 @@ function onSignal(stop: () => void): void {
 async function rawMonitor(args: ParsedArgs, groups: RtnlGroupSelector[], out: Output): Promise<number> {
   const [{ NetlinkSocket }, { messageTree }, { rtnlSchema }, { renderMessage, toJson }, C] = await Promise.all([
     import('../../netlink/socket.js'), import('../../netlink/attribute-tree.js'), import('../../rtnl/tree-schema.js'),
-    import('../render.js'), import('../../rtnl/constants.js'),
+    import('../../netlink/tree-text.js'), import('../../rtnl/constants.js'),
   ]);
   const netns = stringOption(args, 'netns');
   const numbers: Record<RtnlGroupSelector, number[]> = {

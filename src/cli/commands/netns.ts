@@ -8,7 +8,7 @@ import { NetlinkSocket } from '../../netlink/socket.js';
 import { flag, type ParsedArgs } from '../args.js';
 import { UsageError } from '../errors.js';
 import { Output } from '../output.js';
-import { namedNamespaces, NETNS_DIR } from '../targets.js';
+import { listNamespaces, NETNS_RUN_DIR as NETNS_DIR } from '../../netlink/namespace.js';
 
 async function listAll(json: boolean, out: Output): Promise<void> {
   const [{ allNamespaces }, { skippedNote }] = await Promise.all([import('../../api/netns-scan.js'), import('../all-netns.js')]);
@@ -53,7 +53,7 @@ export async function run(args: ParsedArgs): Promise<number> {
     await out.end();
     return 0;
   }
-  const names = await namedNamespaces();
+  const names = await listNamespaces();
   const entries: Array<{ name: string; id?: number }> = [];
   if (names.length) {
     const sock = new NetlinkSocket({ name: 'netns-list' });

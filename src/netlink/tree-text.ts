@@ -1,6 +1,8 @@
-// Text rendering of decoded message trees (decode, --raw) and hex dumps (--hex).
-import type { AttrNode, MessageTree } from '../netlink/attribute-tree.js';
-import { hexdump } from '../netlink/log.js';
+// Message trees (attribute-tree.ts) as text: one line per header, attribute and nest, values
+// decoded and unknown bytes in hex — what `netlinkts decode` and `--raw` print, and what a
+// test or a log can print of a capture.
+import type { AttrNode, MessageTree } from './attribute-tree.js';
+import { hexdump } from './log.js';
 
 function hexBytes(hex: string): string {
   let s = '';
@@ -20,6 +22,7 @@ function typeLabel(n: AttrNode): string {
   return n.name ? `${n.name} (${n.type}${flags})` : `type ${n.type}${flags ? ` (${flags.slice(1)})` : ''}`;
 }
 
+/** Attribute nodes as lines (pushed onto `lines`), nests indented by two spaces. */
 export function renderAttributes(nodes: readonly AttrNode[], indent: string, lines: string[]): void {
   for (const n of nodes) {
     let line = `${indent}${typeLabel(n)} len ${n.length}`;
@@ -48,6 +51,7 @@ function headerLine(t: Pick<MessageTree, 'type' | 'type_name' | 'length' | 'flag
   return `${name} len ${t.length} flags ${t.flag_names.length ? t.flag_names.join(',') : '0'} seq ${t.seq} port ${t.port}`;
 }
 
+/** A message tree as lines: its header line, struct header, error/done/extack, attributes. */
 export function renderMessage(t: MessageTree, indent = '', lines: string[] = []): string[] {
   lines.push(`${indent}${headerLine(t)}`);
   const inner = `${indent}  `;
@@ -70,11 +74,6 @@ export function renderMessage(t: MessageTree, indent = '', lines: string[] = [])
   if (t.attributes) renderAttributes(t.attributes, inner, lines);
   if (t.payload_hex) lines.push(`${inner}payload: ${hexBytes(t.payload_hex)}`);
   return lines;
-}
-
-/** A message's bytes as a hex dump under a one-line header, for --hex. */
-export function renderHex(title: string, bytes: Uint8Array): string {
-  return `${title}\n${hexdump(bytes)}\n`;
 }
 
 /** JSON.stringify that writes Uint8Array as hex and bigint as decimal text. */

@@ -1,20 +1,33 @@
-// Which namespace an nsid stands for, and the peer of a veth across namespaces. A link in
+// The peer of a veth across namespaces, and which namespace an nsid stands for. A link in
 // namespace T whose peer lives elsewhere carries IFLA_LINK_NETNSID (an id in T's own table)
 // and IFLA_LINK (the peer's ifindex over there). The id is mapped back to a namespace by
 // asking T's kernel for the id of a candidate (RTM_GETNSID with NETNSA_FD): first a dumped
 // namespace holding a link that points back (the peer itself, when it was dumped), then, if
-// that does not settle it, every named namespace and the current one. The peer's name is asked of T's kernel too, by that id
-// (RTM_GETLINK with IFLA_TARGET_NETNSID): no socket inside the peer's namespace, which on a
-// container host would be one socket and one dump per container. Where the kernel refuses that
-// (before 4.20, no CAP_NET_ADMIN over the other namespace), the other namespace is dumped from
-// a socket opened inside it. Loaded only when some link has a link_netnsid.
-import { getNsid, isStaleNamespaceEntry } from '../rtnl/nsid-ops.js';
-import { getLink, linkNameMap } from '../rtnl/link-ops.js';
+// that does not settle it, every named namespace and the current one. The peer's name is
+// asked of T's kernel too, by that id (RTM_GETLINK with IFLA_TARGET_NETNSID): no socket inside
+// the peer's namespace, which on a container host would be one socket and one dump per
+// container. Where the kernel refuses that (before 4.20, no CAP_NET_ADMIN over the other
+// namespace), the other namespace is dumped from a socket opened inside it.
+import { getNsid, isStaleNamespaceEntry } from './nsid-ops.js';
+import { getLink, linkNameMap } from './link-ops.js';
+import type { Link } from './link-types.js';
 import { NetlinkError, ValidationError } from '../netlink/errors.js';
 import { NetlinkSocket } from '../netlink/socket.js';
-import type { NamespaceRef } from '../netlink/namespace.js';
+import { listNamespaces, NETNS_RUN_DIR, type NamespaceRef } from '../netlink/namespace.js';
 import type { ScannedNamespace } from '../netlink/netns-scan/index.js';
-import { namedNamespaces, NETNS_DIR, type Target } from './targets.js';
+
+/** A namespace whose links are looked at, with a socket inside it. */
+export interface PeerScope {
+  /** Its /run/netns name (or, from a scan, its best label); null for the current namespace. */
+  name: string | null;
+  /** The path it was opened from (undefined: the current one). */
+  path?: string;
+  sock: NetlinkSocket;
+  /** An open handle (a scan's): candidates are then these scopes, not /run/netns. */
+  handle?: { fd: number };
+  /** What a scan found about it (bind mounts, holders, container). */
+  info?: ScannedNamespace;
+}
 
 /**
  * Peers asked for one by one in a namespace before it is dumped instead: measured over 1,000
@@ -30,24 +43,24 @@ interface Candidate {
   path: string;
   /** What to open it by: the path, or an fd the target already holds (--all-netns). */
   ref: NamespaceRef;
-  /** With --all-netns: where it was found (mounts, holders, container). */
+  /** From a scan: where it was found (mounts, holders, container). */
   info?: ScannedNamespace;
 }
 
 export interface PeerFound {
   peer_ifname: string;
   peer_netns: string | null;
-  /** The namespace's scan entry, when --all-netns found it. */
+  /** The namespace's scan entry, when a scan found it. */
   info?: ScannedNamespace;
 }
 
 /** Per namespace key (its name, '' for the current one): ifindex -> IFLA_LINK of its links that have IFLA_LINK_NETNSID. */
-export type Crossings = Map<string, Map<number, number>>;
+type Crossings = Map<string, Map<number, number>>;
 
-export class NamespaceDirectory {
+class NamespaceDirectory {
   private candidates: Promise<Candidate[]> | undefined;
-  private readonly maps = new Map<Target, Promise<Map<number, Candidate>>>();
-  private readonly byId = new Map<Target, Map<number, Promise<Candidate | undefined>>>();
+  private readonly maps = new Map<PeerScope, Promise<Map<number, Candidate>>>();
+  private readonly byId = new Map<PeerScope, Map<number, Promise<Candidate | undefined>>>();
   private readonly linkNames = new Map<string, Promise<Map<number, string>>>();
   /** "ifindex>link" -> the namespaces (keys) holding such a link with IFLA_LINK_NETNSID. */
   private back: Map<string, string[]> | undefined;
@@ -56,14 +69,14 @@ export class NamespaceDirectory {
    * `known`: ifindex -> name of the links already dumped, by namespace key ('' for the current
    * one). `crossings`: the dumped links whose IFLA_LINK is in another namespace; a veth's peer
    * is usually among them, pointing back, which names the namespace an id stands for with one
-   * request instead of one per namespace there is (a container host's --all-netns: hundreds of
-   * namespaces, each with its own ids).
+   * request instead of one per namespace there is (a container host: hundreds of namespaces,
+   * each with its own ids).
    */
   constructor(
     private readonly known: Map<string, Map<number, string>>,
     private readonly crossings: Crossings = new Map(),
-    /** --all-netns: the scanned namespaces (each with its handle) are the candidates, not /run/netns. */
-    private readonly scanned?: readonly Target[],
+    /** Scanned namespaces (each with its handle): the candidates, instead of /run/netns. */
+    private readonly scanned?: readonly PeerScope[],
   ) {}
 
   private list(): Promise<Candidate[]> {
@@ -72,13 +85,12 @@ export class NamespaceDirectory {
       if (this.scanned) {
         return [current, ...this.scanned.filter((t) => t.name !== null && t.handle).map((t) => ({ name: t.name, path: t.path ?? '', ref: t.handle!.fd, info: t.info }))];
       }
-      const named = await namedNamespaces();
-      return [current, ...named.map((n) => ({ name: n, path: `${NETNS_DIR}/${n}`, ref: `${NETNS_DIR}/${n}` }))];
+      return [current, ...(await listNamespaces()).map((n) => ({ name: n, path: `${NETNS_RUN_DIR}/${n}`, ref: `${NETNS_RUN_DIR}/${n}` }))];
     })());
   }
 
   /** nsid (as seen from t) -> namespace. Ids are only ever assigned to namespaces t refers to. */
-  private idMap(t: Target): Promise<Map<number, Candidate>> {
+  private idMap(t: PeerScope): Promise<Map<number, Candidate>> {
     let p = this.maps.get(t);
     if (!p) {
       p = (async () => {
@@ -109,7 +121,7 @@ export class NamespaceDirectory {
    * IFLA_LINK, `peer`, lives there) the dumped links that point back are tried first, each
    * checked with one RTM_GETNSID; otherwise, or when none matches, every candidate is asked.
    */
-  private namespaceOf(t: Target, nsid: number, self?: number, peer?: number): Promise<Candidate | undefined> {
+  private namespaceOf(t: PeerScope, nsid: number, self?: number, peer?: number): Promise<Candidate | undefined> {
     let ids = this.byId.get(t);
     if (!ids) this.byId.set(t, (ids = new Map()));
     let p = ids.get(nsid);
@@ -154,7 +166,7 @@ export class NamespaceDirectory {
    * The name of the namespace behind `nsid` as seen from t: null = current, undefined = unknown.
    * `self`, `peer`: see namespaceOf.
    */
-  async nsName(t: Target, nsid: number, self?: number, peer?: number): Promise<string | null | undefined> {
+  async nsName(t: PeerScope, nsid: number, self?: number, peer?: number): Promise<string | null | undefined> {
     const c = await this.namespaceOf(t, nsid, self, peer);
     return c ? c.name : undefined;
   }
@@ -165,7 +177,7 @@ export class NamespaceDirectory {
     if (!p) {
       p = (async () => {
         const known = this.known.get(key);
-        // A filtered dump (--type/--master) may lack the peer: then dump that namespace whole.
+        // A filtered dump (by kind or master) may lack the peer: then dump that namespace whole.
         if (known && !this.partial) return known;
         const sock = new NetlinkSocket({ netns: c.name === null ? undefined : (c.ref as string | number), name: `peers:${key}` });
         try {
@@ -185,7 +197,7 @@ export class NamespaceDirectory {
    * Name and namespace of the link with `ifindex` in the namespace t calls `nsid`; `self`: the
    * index in t of the link that names it (see namespaceOf).
    */
-  async peer(t: Target, nsid: number, ifindex: number, self?: number): Promise<PeerFound | undefined> {
+  async peer(t: PeerScope, nsid: number, ifindex: number, self?: number): Promise<PeerFound | undefined> {
     const c = await this.namespaceOf(t, nsid, self, ifindex);
     if (!c) return undefined;
     let name: string | undefined;
@@ -197,14 +209,14 @@ export class NamespaceDirectory {
       // A namespace holding many of the peers (not a container's one or two) is dumped once instead.
       const n = (this.asked.get(key) ?? 0) + 1;
       this.asked.set(key, n);
-      if (!this.noTargetNetnsid && n <= ASK_MAX) {
+      if (!this.noPeerScopeNetnsid && n <= ASK_MAX) {
         try {
           name = await linkNameByNsid(t.sock, nsid, ifindex);
           asked = true;
         } catch (err) {
           // The kernel will not answer for other namespaces (older kernel, no CAP_NET_ADMIN there): dump them.
           if (!(err instanceof NetlinkError)) throw err;
-          this.noTargetNetnsid = true;
+          this.noPeerScopeNetnsid = true;
         }
       }
       if (!asked) name = (await this.names(c)).get(ifindex);
@@ -214,7 +226,7 @@ export class NamespaceDirectory {
   }
 
   /** Set once a kernel refused RTM_GETLINK with IFLA_TARGET_NETNSID. */
-  private noTargetNetnsid = false;
+  private noPeerScopeNetnsid = false;
   /** Peers asked for by id, per namespace name ('' for the current one). */
   private readonly asked = new Map<string, number>();
 }
@@ -240,4 +252,62 @@ async function linkNameByNsid(sock: NetlinkSocket, nsid: number, ifindex: number
     if (err instanceof NetlinkError && err.code === 'ENODEV') return undefined;
     throw err;
   }
+}
+
+/** The links of one namespace, as dumped, and what findLinkPeers learns about them. */
+export interface LinkView {
+  scope: PeerScope;
+  links: Link[];
+}
+
+export interface LinkPeers {
+  /** ifindex -> the veth's peer (name, namespace). */
+  peers: Map<number, PeerFound>;
+  /** link_netnsid -> the namespace's name: null the current one, undefined unknown. */
+  nsNames: Map<number, string | null | undefined>;
+}
+
+/** ip names a link it cannot see "ifN": not a name to show as a peer. */
+const IF_LIKE = /^if\d+$/;
+
+/**
+ * The peers of the veths among `views` (one per namespace, as `ip -d link` shows them with
+ * `link-netns`): in the same namespace from IFLA_LINK, in another through its nsid. `partial`:
+ * the dumps were filtered (the peer may be missing from them); `scanned`: the views are every
+ * namespace a scan found, and are the candidates for an nsid instead of /run/netns.
+ */
+export async function findLinkPeers(views: readonly LinkView[], opts: { partial?: boolean; scanned?: boolean } = {}): Promise<LinkPeers[]> {
+  const found = views.map((): LinkPeers => ({ peers: new Map(), nsNames: new Map() }));
+  let dir: NamespaceDirectory | undefined;
+  if (views.some((v) => v.links.some((l) => l.link_netnsid !== undefined))) {
+    const names = new Map<string, Map<number, string>>();
+    const crossings: Crossings = new Map();
+    for (const v of views) {
+      names.set(v.scope.name ?? '', new Map(v.links.map((l) => [l.ifindex, l.ifname])));
+      crossings.set(v.scope.name ?? '', new Map(v.links.filter((l) => l.link_netnsid !== undefined).map((l) => [l.ifindex, l.link_index ?? 0])));
+    }
+    dir = new NamespaceDirectory(names, crossings, opts.scanned ? views.map((v) => v.scope) : undefined);
+    dir.partial = opts.partial ?? false;
+  }
+  for (const [i, v] of views.entries()) {
+    const f = found[i]!;
+    const jobs: Promise<void>[] = [];
+    for (const l of v.links) {
+      const veth = l.linkinfo?.info_kind === 'veth' && !!l.link_index;
+      if (l.link_netnsid === undefined) {
+        if (veth && typeof l.link === 'string' && !IF_LIKE.test(l.link)) f.peers.set(l.ifindex, { peer_ifname: l.link, peer_netns: v.scope.name });
+        continue;
+      }
+      const id = l.link_netnsid;
+      const d = dir!;
+      jobs.push((async () => {
+        if (!f.nsNames.has(id)) f.nsNames.set(id, await d.nsName(v.scope, id, l.ifindex, l.link_index ?? 0));
+        if (!veth || id < 0) return;
+        const p = await d.peer(v.scope, id, l.link_index!, l.ifindex);
+        if (p) f.peers.set(l.ifindex, p);
+      })());
+    }
+    await Promise.all(jobs);
+  }
+  return found;
 }
