@@ -7,7 +7,7 @@ import { NETLINK_ROUTE, NLM_F_REQUEST } from '../netlink/constants.js';
 import { ValidationError } from '../netlink/errors.js';
 import type { NetlinkBuffer } from '../netlink/reader.js';
 import { NetlinkFamily } from '../netlink/spec/family.js';
-import type { CompiledStruct } from '../netlink/spec/values.js';
+import { STRUCT_LENGTH, type CompiledStruct } from '../netlink/spec/values.js';
 import type { AttrDecl, Definition, FamilyDecl, MemberDecl, OperationDecl, SubMessageFormat } from '../netlink/spec/types.js';
 import type { MessageWriter } from '../netlink/writer.js';
 import { tcSpec } from './spec.gen.js';
@@ -166,6 +166,10 @@ function flexStruct(head: CompiledStruct, member: string, element: CompiledStruc
       const { [member]: items = [], ...rest } = v ?? {};
       if (!Array.isArray(items)) throw new ValidationError(`${path}.${member}`, 'expected an array');
       if (count && rest[count] === undefined) rest[count] = items.length;
+      // A header decoded short (fewer bytes than declared) re-encodes at that length: the
+      // spread above drops the non-enumerable length mark, so carry it over.
+      const short = (v as { [STRUCT_LENGTH]?: number } | undefined)?.[STRUCT_LENGTH];
+      if (short !== undefined) Object.defineProperty(rest, STRUCT_LENGTH, { value: short, enumerable: false });
       head.encode(w, rest, path);
       items.forEach((x, i) => {
         if (element === 'u64') w.u64(BigInt(x as number | bigint));
