@@ -275,3 +275,46 @@ test('createMany: 3,000 entries in bulk, a duplicate reported by its index; dele
     }
   });
 });
+
+test('delete by filter: zones, IPv6, reply-side and mark filters take exactly their entries, checked by conntrack -L', async (t) => {
+  await withIpNetns('ctz', async (ns) => {
+    const ct = new Conntrack({ netns: ns });
+    try {
+      const base = { src: '10.7.0.1', dst: '10.7.0.2', proto: 'udp', sport: 4000, dport: 53 };
+      // The same tuple in zones 0 and 7: a delete that dropped the zone would hit zone 0's.
+      const entries = [
+        { orig: base, timeout: 300 },
+        { orig: base, zone: 7, timeout: 300 },
+        { orig: { ...base, sport: 4001 }, zone: 7, timeout: 300 },
+        { orig: { src: '2001:db8::1', dst: '2001:db8::2', proto: 'tcp', sport: 5000, dport: 443 }, timeout: 300 },
+        { orig: { src: '2001:db8::3', dst: '2001:db8::2', proto: 'udp', sport: 5001, dport: 53 }, timeout: 300, mark: 9 },
+        // NATed: the reply comes from 203.0.113.9, which only a reply-side filter sees.
+        { orig: { src: '10.7.0.3', dst: '10.7.0.4', proto: 'tcp', sport: 6000, dport: 80 }, reply: { src: '203.0.113.9', dst: '10.7.0.3', proto: 'tcp', sport: 80, dport: 6000 }, timeout: 300 },
+        { orig: { src: '10.7.0.5', dst: '10.7.0.6', proto: 'tcp', sport: 6001, dport: 80 }, timeout: 300, mark: 9 },
+      ];
+      t.deepEqual(await ct.createMany(entries), []);
+      t.is(conntrackL(ns).length, 7);
+      t.is(conntrackL(ns, '-f', 'ipv6').length, 2);
+      const count = (): number => Number(run('ip', ['netns', 'exec', ns, CONNTRACK, '-C']).trim());
+      t.is(count(), 7);
+
+      t.is(await ct.delete({ zone: 7 }), 2);
+      t.deepEqual(conntrackL(ns, '-w', '7'), []);
+      t.is(conntrackL(ns, '-s', '10.7.0.1').length, 1, "zone 0's entry with the same tuple stays");
+
+      t.is(await ct.delete({ reply: { src: '203.0.113.9' } }), 1);
+      t.deepEqual(conntrackL(ns, '-r', '203.0.113.9'), []);
+
+      t.is(await ct.delete({ mark: 9, family: 'ipv6' }), 1);
+      t.is(conntrackL(ns, '-m', '9').length, 1, 'the IPv4 entry with mark 9 stays');
+
+      t.is(await ct.delete({ family: 'ipv6' }), 1);
+      t.deepEqual(conntrackL(ns, '-f', 'ipv6'), []);
+      t.is(count(), 2);
+      t.is(await ct.delete({ proto: 'tcp', dport: 9999, family: 'ipv4' }), 0);
+      t.is(count(), 2);
+    } finally {
+      ct.close();
+    }
+  });
+});

@@ -13,6 +13,7 @@ import { conntrack, FILTER_FLAG, IPCTNL_MSG_CT_NEW, IPCTNL_MSG_CT_GET_STATS_CPU 
 import type { CpuStats } from './format.js';
 import { check } from './lazy-schemas.js';
 import { natOf } from './nat.js';
+import { DeleteRequests } from './delete-requests.js';
 import { eventStream, type ConntrackEvent, type EventOptions } from './events.js';
 
 export interface ConntrackOptions {
@@ -183,6 +184,20 @@ export class Conntrack {
    * for consumers of a 100,000-entry table that want one await per batch, not per entry.
    */
   async *listBatches(filter: ConntrackFilter = {}): AsyncGenerator<ConntrackEntry[], void, undefined> {
+    const { f, req } = await this.dumpRequest(filter);
+    const filtered = Object.keys(f).length > 0;
+    for await (const ms of this.socket.dumpBatches(req, { operation: 'list conntrack entries', headerSize: 4 })) {
+      const batch: ConntrackEntry[] = [];
+      for (const m of ms) {
+        const e = entryFrom(conntrack.decode(m));
+        if (!filtered || matches(f, e)) batch.push(e);
+      }
+      if (batch.length) yield batch;
+    }
+  }
+
+  /** The validated filter and the dump request carrying what the kernel can filter itself. */
+  private async dumpRequest(filter: ConntrackFilter): Promise<{ f: ValidFilter; req: Uint8Array }> {
     const f = Object.keys(filter).length ? ((await check((s) => s.filterInput, filter, 'filter')) as ValidFilter) : {};
     const addrs = [f.src, f.dst, f.orig?.src, f.orig?.dst, f.reply?.src, f.reply?.dst].filter((a): a is string => a !== undefined);
     const family = f.family ?? (addrs.length ? (isV6(addrs[0]!) ? 'ipv6' : 'ipv4') : undefined);
@@ -205,15 +220,7 @@ export class Conntrack {
     }
     if (f.zone !== undefined) attrs.zone = f.zone;
     const req = conntrack.encode({ op: 'get', mode: 'dump', header: { 'nfgen-family': family === 'ipv6' ? AF_INET6 : family === 'ipv4' ? AF_INET : 0, version: 0 }, attrs });
-    const filtered = Object.keys(f).length > 0;
-    for await (const ms of this.socket.dumpBatches(req, { operation: 'list conntrack entries', headerSize: 4 })) {
-      const batch: ConntrackEntry[] = [];
-      for (const m of ms) {
-        const e = entryFrom(conntrack.decode(m));
-        if (!filtered || matches(f, e)) batch.push(e);
-      }
-      if (batch.length) yield batch;
-    }
+    return { f, req };
   }
 
   /** The entry whose original (or reply) tuple this is; a NetlinkError ENOENT when none. */
@@ -273,18 +280,29 @@ export class Conntrack {
       await this.deleteOne(t, undefined);
       return 1;
     }
-    const victims: ConntrackEntry[] = [];
-    for await (const e of this.list(what as ConntrackFilter)) victims.push(e);
-    // As `conntrack -D` does: one delete per entry, but many per sendmsg() and the kernel
-    // answering only failures. ENOENT is an entry that timed out (or was deleted) meanwhile.
-    const failures = await this.socket.bulk(victims.length, (i, w) => {
-      const e = victims[i]!;
-      w.raw(encodeDelete({ ...e.orig, zone: e.zone }, e.id));
-    }, { describe: (i) => (victims[i] ? `delete conntrack entry ${describe(victims[i]!.orig)}` : 'delete conntrack entries'), headerSize: 4 });
-    const gone = failures.filter((f) => f.error instanceof NetlinkError && f.error.code === 'ENOENT').length;
-    const other = failures.find((f) => !(f.error instanceof NetlinkError && f.error.code === 'ENOENT'));
+    // As `conntrack -D` does: one delete per entry, many per sendmsg() and the kernel answering
+    // only failures. The requests are written while the dump streams, from each entry's own
+    // bytes (its original tuple, zone and id copied as the kernel sent them): nothing is
+    // decoded unless the filter needs a field the kernel cannot filter on, and a table of
+    // 100,000 entries costs ~10 MB of requests instead of 100,000 decoded objects.
+    const { f, req } = await this.dumpRequest(what as ConntrackFilter);
+    const filtered = Object.keys(f).length > 0;
+    const victims = new DeleteRequests();
+    for await (const ms of this.socket.dumpBatches(req, { operation: 'list conntrack entries to delete', headerSize: 4 })) {
+      for (const m of ms) {
+        if (filtered && !matches(f, entryFrom(conntrack.decode(m)))) continue;
+        victims.add(m);
+      }
+    }
+    const failures = await this.socket.bulk(victims.count, (i, w) => { w.raw(victims.request(i)); }, {
+      describe: (i) => (i < victims.count ? `delete conntrack entry ${victims.describe(i)}` : 'delete conntrack entries'),
+      headerSize: 4,
+    });
+    // ENOENT is an entry that timed out (or was deleted) meanwhile.
+    const gone = failures.filter((x) => x.error instanceof NetlinkError && x.error.code === 'ENOENT').length;
+    const other = failures.find((x) => !(x.error instanceof NetlinkError && x.error.code === 'ENOENT'));
     if (other) throw other.error;
-    return victims.length - gone;
+    return victims.count - gone;
   }
 
   private async deleteOne(t: ValidTuple, id: number | undefined): Promise<void> {
