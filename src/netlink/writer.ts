@@ -255,6 +255,24 @@ export class MessageWriter {
     return this.attrBytes(type, b);
   }
 
+  /**
+   * Open an attribute whose payload is written next with the raw field writers (a struct, an
+   * array of integers); attrClose() sets its exact length, then pads. Saves building the
+   * payload in a scratch buffer first.
+   */
+  attrOpen(type: number): number {
+    this.align();
+    const start = this.pos;
+    this.attrHeader(type, 0);
+    return start;
+  }
+  attrClose(start: number): this {
+    const len = this.pos - start;
+    if (len > 0xffff) throw this.tooLarge(this.view.getUint16(start + 2, LE), len);
+    this.view.setUint16(start, len, LE);
+    return this.align();
+  }
+
   /** Open a nested attribute; pass the returned offset to nestEnd(). Add NLA_F_NESTED to type where the family wants it. */
   nestStart(type: number): number {
     this.align();

@@ -231,7 +231,9 @@ function binaryCodec(family: CompiledFamily, d: AttrDecl): { read: Reader; write
       read: (buf, off, len) => family.struct(structName).decode(buf, off, len),
       write(w, t, v, p) {
         if (v instanceof Uint8Array) { w.attrBytes(t, v); return; }
-        w.attrBytes(t, scratch((x) => family.struct(structName).encode(x, v as Record<string, unknown>, p)));
+        const at = w.attrOpen(t);
+        family.struct(structName).encode(w, v as Record<string, unknown>, p);
+        w.attrClose(at);
       },
     };
   }
@@ -249,7 +251,9 @@ function binaryCodec(family: CompiledFamily, d: AttrDecl): { read: Reader; write
       write(w, t, v, p) {
         if (v instanceof Uint8Array) { w.attrBytes(t, v); return; }
         if (!Array.isArray(v)) throw new ValidationError(p, `expected an array of ${type}`);
-        w.attrBytes(t, scratch((x) => v.forEach((n, i) => wr(x, checkInt(type, n, `${p}[${i}]`)))));
+        const at = w.attrOpen(t);
+        v.forEach((n, i) => wr(w, checkInt(type, n, `${p}[${i}]`)));
+        w.attrClose(at);
       },
     };
   }
@@ -314,13 +318,6 @@ function writeInt(w: MessageWriter, type: IntType, be: boolean, t: number, n: nu
       if (be) w.attrBe64(t, u); else w.attrU64(t, u);
     }
   }
-}
-
-/** Bytes written by fn into a scratch writer (for the few payloads built before their header: structs, arrays). */
-function scratch(fn: (w: MessageWriter) => void): Uint8Array {
-  const x = new MessageWriter(64);
-  fn(x);
-  return x.copy();
 }
 
 /** A bounds-checked TLV walk of one level (used for arrays; sets inline their own loop). */
