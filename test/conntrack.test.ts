@@ -153,7 +153,7 @@ test('events: a new connection and its destruction arrive, with the NAT view', a
       }
     })();
     try {
-      await new Promise((r) => setTimeout(r, 200));
+      // No wait: events() joins its groups when iteration starts, before its first await.
       run('ip', ['netns', 'exec', cli, tool('ping'), '-c', '1', '-W', '2', '198.51.100.2']);
       run('ip', ['netns', 'exec', rtr, CONNTRACK, '-D', '-p', 'icmp']);
       await Promise.race([done, new Promise((_, rej) => setTimeout(() => rej(new Error(`events seen: ${JSON.stringify(seen.map((e) => e.type))}`)), 5000))]);
@@ -201,10 +201,11 @@ test('events of one TCP connection arrive in order: NEW, UPDATE..., DESTROY', as
       }
     })();
     try {
-      await new Promise((r) => setTimeout(r, 200));
+      // No wait: events() joins its groups when iteration starts, before its first await.
       const client = await tcpClient(cli, '198.51.100.2', 8081);
       client.kill();
-      await new Promise((r) => setTimeout(r, 300));
+      // The entry is deleted only once it was seen established (not after a guessed delay).
+      for (let i = 0; i < 250 && !seen.includes('update:established'); i++) await new Promise((r) => setTimeout(r, 20));
       run('ip', ['netns', 'exec', rtr, CONNTRACK, '-D', '-p', 'tcp', '--dport', '8081']);
       await Promise.race([done, new Promise((_, rej) => setTimeout(() => rej(new Error(`events seen: ${seen.join(' ')}`)), 5000))]);
       t.regex(seen[0]!, /^new:syn-sent$/);

@@ -78,12 +78,25 @@ test('monitor prints rule, nexthop, neighbour and fdb events as ip monitor and b
     const ours = await startMonitor(ns, ['rule', 'nexthop', 'neigh', 'fdb'], /\[RULE\] 50:/);
     try {
       t.true(/\[RULE\] 50:/.test(ours.out()), `the monitor started: ${ours.out()}`);
-      await sleep(200);
+      // ip and bridge monitor are listening once each has printed a probe (a fixed start-up
+      // sleep lost their first events on a busy machine).
+      for (let i = 0; i < 40 && !(/^50:/m.test(ipMon.out()) && /02:00:00:00:00:50 /.test(brMon.out())); i++) {
+        ip(['rule', 'add', 'priority', '50', 'table', '50'], ns);
+        run('ip', ['netns', 'exec', ns, 'bridge', 'fdb', 'add', '02:00:00:00:00:50', 'dev', 'v0', 'master', 'static']);
+        await Promise.all([waitFor(ipMon, /^50:/m, 500), waitFor(brMon, /02:00:00:00:00:50 /, 500)]);
+        ip(['rule', 'del', 'priority', '50'], ns);
+        run('ip', ['netns', 'exec', ns, 'bridge', 'fdb', 'del', '02:00:00:00:00:50', 'dev', 'v0', 'master']);
+      }
+      t.true(/^50:/m.test(ipMon.out()) && /02:00:00:00:00:50 /.test(brMon.out()), 'ip monitor and bridge monitor started');
+      // Everything the probes caused has arrived once each watcher printed the last deletion.
+      await Promise.all([waitFor(ipMon, /^Deleted 50:[^\n]*\n(?![\s\S]*^50:)/m), waitFor(brMon, /^Deleted 02:00:00:00:00:50 [^\n]*\n(?![\s\S]*^02:00:00:00:00:50 )/m)]);
+      await waitFor(ours, /\[RULE\] Deleted 50:[^\n]*\n(?![\s\S]*\[RULE\] 50:)/);
       const start = { ours: ours.out().length, ip: ipMon.out().length, br: brMon.out().length };
       events(ns);
       t.true(await waitFor(ours, /\[RULE\] 199:/), 'our monitor saw the end marker');
       t.true(await waitFor(ipMon, /^199:/m), 'ip monitor saw the end marker');
-      await sleep(300);
+      // bridge monitor has no marker of its own: its last event is the static entry's deletion.
+      t.true(await waitFor(brMon, /^Deleted 02:00:00:00:00:01 /m), 'bridge monitor saw the last fdb event');
       const mine = lines(ours.out().slice(start.ours));
       const theirs = lines(ipMon.out().slice(start.ip));
       const tagged = (tag: string): string[] => mine.filter((l) => l.startsWith(`[${tag}] `)).map((l) => l.slice(tag.length + 3));

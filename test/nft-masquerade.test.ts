@@ -89,15 +89,17 @@ test('an IPv6 prefix goes to table ip6 nat', async (t) => {
 });
 
 /** Run `node -e CODE` inside a namespace; resolves with stdout. */
-function nodeIn(ns: string, code: string): { done: Promise<string>; kill: () => void } {
+function nodeIn(ns: string, code: string): { done: Promise<string>; printed: Promise<void>; kill: () => void } {
   const child = spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', code], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '', err = '';
+  // Its first output (a server's "up" once it listens), or its end if it prints nothing.
+  const printed = new Promise<void>((r) => { child.stdout.once('data', () => r()); child.once('close', () => r()); });
   child.stdout.on('data', (d) => { out += d; });
   child.stderr.on('data', (d) => { err += d; });
   const done = new Promise<string>((resolve, reject) => {
     child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`node in ${ns} exited ${code}: ${err}`))));
   });
-  return { done, kill: () => child.kill() };
+  return { done, printed, kill: () => child.kill() };
 }
 
 test('the seed story: a private client reaches the outside only with masquerade, seen as the router', async (t) => {
@@ -131,7 +133,7 @@ test('the seed story: a private client reaches the outside only with masquerade,
     // Who does the outside see? A TCP server there reports the peer address.
     const server = nodeIn(out, `const s = require('net').createServer((c) => { c.end(c.remoteAddress); s.close(); }).listen(8080, '198.51.100.2', () => console.log('up'));`);
     try {
-      await new Promise((r) => setTimeout(r, 300));
+      await server.printed; // listening
       const seen = await nodeIn(cli, `require('net').connect(8080, '198.51.100.2').on('data', (d) => { process.stdout.write(d); }).on('error', (e) => { console.error(e.message); process.exit(1); });`).done;
       t.is(seen, '198.51.100.1', 'the client appears as the router\'s outside address');
       await server.done;
