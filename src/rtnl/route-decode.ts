@@ -56,9 +56,12 @@ function makeDecoder(): (buf: NetlinkBuffer, msgType: number, off: number, end: 
   const A_NH_ID = T['rta-nh-id']!;
   const bit = (t: number): number => (1 << t) >>> 0;
   if ([...Object.values(T)].some((t) => t > 31)) throw new Error('route-attrs: a presented attribute above 31 (the index mask is one word)');
-  const B_DST = bit(A_DST), B_OIF = bit(A_OIF), B_GATEWAY = bit(A_GATEWAY), B_PRIORITY = bit(A_PRIORITY);
+  const B_DST = bit(A_DST), B_OIF = bit(A_OIF), B_GATEWAY = bit(A_GATEWAY), B_PRIORITY = bit(A_PRIORITY), B_TABLE = bit(A_TABLE);
+  const B_SRC = bit(A_SRC), B_PREFSRC = bit(A_PREFSRC), B_NH_ID = bit(A_NH_ID), B_VIA = bit(A_VIA), B_NEWDST = bit(A_NEWDST);
+  const B_FLOW = bit(A_FLOW), B_PREF = bit(A_PREF), B_MARK = bit(A_MARK), B_UID = bit(A_UID), B_TTL = bit(A_TTL);
+  const B_IIF = bit(A_IIF), B_CACHEINFO = bit(A_CACHEINFO), B_METRICS = bit(A_METRICS), B_MULTIPATH = bit(A_MULTIPATH);
   // A plain route: these attributes at most, and an output device.
-  const PLAIN = B_DST | B_OIF | B_GATEWAY | B_PRIORITY | bit(A_TABLE);
+  const PLAIN = B_DST | B_OIF | B_GATEWAY | B_PRIORITY | B_TABLE;
 
   return function decodeRouteIn(buf, msgType, off, end, resolve, cache) {
     if (end - off < HDR) throw new NetlinkDecodeError(`rtmsg needs ${HDR} bytes, ${end - off} remain`, off);
@@ -72,7 +75,7 @@ function makeDecoder(): (buf: NetlinkBuffer, msgType: number, off: number, end: 
     const srcLen = b[off + F_SRC_LEN]!;
     const tos = b[off + F_TOS]!;
     const rflags = view.getUint32(off + F_FLAGS, LE);
-    const table = p & bit(A_TABLE) ? view.getUint32(xo[A_TABLE]!, LE) : b[off + F_TABLE]!;
+    const table = p & B_TABLE ? view.getUint32(xo[A_TABLE]!, LE) : b[off + F_TABLE]!;
     const hostLen = family === C.AF_INET6 ? 128 : family === C.AF_INET ? 32 : -1;
     const msg = msgType === C.RTM_DELROUTE ? 'delroute' : 'newroute';
     let dst: string;
@@ -134,29 +137,29 @@ function makeDecoder(): (buf: NetlinkBuffer, msgType: number, off: number, end: 
       raw: x.raw ?? NO_RAW,
     };
     const u32 = (t: number): number => view.getUint32(xo[t]!, LE);
-    if (p & bit(A_SRC)) {
+    if (p & B_SRC) {
       const o = xo[A_SRC]!, l = xl[A_SRC]!;
       r.from = srcLen !== hostLen ? fmtAddr(b, o, l) + SLASH[srcLen] : fmtAddr(b, o, l);
     }
     if (p & B_PRIORITY) r.metric = u32(A_PRIORITY);
-    if (p & bit(A_PREFSRC)) r.prefsrc = fmtCached(view, b, xo[A_PREFSRC]!, xl[A_PREFSRC]!, cache);
-    if (p & bit(A_NH_ID)) r.nhid = u32(A_NH_ID);
+    if (p & B_PREFSRC) r.prefsrc = fmtCached(view, b, xo[A_PREFSRC]!, xl[A_PREFSRC]!, cache);
+    if (p & B_NH_ID) r.nhid = u32(A_NH_ID);
     if (p & B_GATEWAY) r.gateway = fmtCached(view, b, xo[A_GATEWAY]!, xl[A_GATEWAY]!, cache);
-    if (p & bit(A_VIA)) r.via = viaOf(buf, xo[A_VIA]!, xl[A_VIA]!);
-    if (p & bit(A_NEWDST)) r.to = fmtAddr(b, xo[A_NEWDST]!, xl[A_NEWDST]!);
-    if (p & bit(A_FLOW)) r.flow = flowOf(u32(A_FLOW));
-    if (p & bit(A_PREF)) {
+    if (p & B_VIA) r.via = viaOf(buf, xo[A_VIA]!, xl[A_VIA]!);
+    if (p & B_NEWDST) r.to = fmtAddr(b, xo[A_NEWDST]!, xl[A_NEWDST]!);
+    if (p & B_FLOW) r.flow = flowOf(u32(A_FLOW));
+    if (p & B_PREF) {
       const v = b[xo[A_PREF]!]!;
       r.pref = v === C.ICMPV6_ROUTER_PREF_LOW ? 'low' : v === C.ICMPV6_ROUTER_PREF_MEDIUM ? 'medium' : v === C.ICMPV6_ROUTER_PREF_HIGH ? 'high' : v;
     }
-    if (p & bit(A_MARK)) { const v = u32(A_MARK); if (v) r.mark = v; }
-    if (p & bit(A_UID)) r.uid = u32(A_UID);
-    if (p & bit(A_TTL)) r['ttl-propogate'] = b[xo[A_TTL]!] !== 0;
-    const iif = p & bit(A_IIF) ? u32(A_IIF) : -1;
+    if (p & B_MARK) { const v = u32(A_MARK); if (v) r.mark = v; }
+    if (p & B_UID) r.uid = u32(A_UID);
+    if (p & B_TTL) r['ttl-propogate'] = b[xo[A_TTL]!] !== 0;
+    const iif = p & B_IIF ? u32(A_IIF) : -1;
     const oif = p & B_OIF ? u32(A_OIF) : -1;
-    const ciOff = p & bit(A_CACHEINFO) ? xo[A_CACHEINFO]! : -1;
-    const mxOff = p & bit(A_METRICS) ? xo[A_METRICS]! : -1, mxLen = xl[A_METRICS]!;
-    const mpOff = p & bit(A_MULTIPATH) ? xo[A_MULTIPATH]! : -1, mpLen = xl[A_MULTIPATH]!;
+    const ciOff = p & B_CACHEINFO ? xo[A_CACHEINFO]! : -1;
+    const mxOff = p & B_METRICS ? xo[A_METRICS]! : -1, mxLen = xl[A_METRICS]!;
+    const mpOff = p & B_MULTIPATH ? xo[A_MULTIPATH]! : -1, mpLen = xl[A_MULTIPATH]!;
 
     if (iif >= 0) r.iif = resolve?.(iif) ?? ifName(iif);
     if ((p & B_DST) === 0 && srcLen && r.from === undefined) r.src = `0/${srcLen}`;
