@@ -67,7 +67,7 @@ test('the index finds what the set decoder finds, raw attributes and errors incl
     for (const [name, type] of Object.entries(indexer.types)) {
       const present = (x.present[type >> 5]! & (1 << (type & 31))) !== 0;
       t.is(present, decoded![name] !== undefined, name);
-      if (present && name === 'a32') t.is(buf.view.getUint32(x.off[type]!, true), decoded![name]);
+      if (present && name === 'a32') t.is(buf.view.getUint32(x.off[type]!, true), decoded![name] as number);
       if (present && name === 'bin') t.deepEqual(bytes.slice(x.off[type]!, x.off[type]! + x.len[type]!), decoded![name]);
     }
     t.deepEqual(x.raw, decoded!.$raw);

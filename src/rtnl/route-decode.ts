@@ -7,7 +7,7 @@
 // table) are interned and repeated addresses shared (route-strings.ts), and a plain route
 // (destination, device, maybe metric and gateway) is made by one object literal with its
 // final keys (V8 then gives it all its fields in place).
-import { NetlinkDecodeError } from '../netlink/errors.js';
+import { NetlinkDecodeError, ValidationError } from '../netlink/errors.js';
 import type { MessageRef } from '../netlink/message.js';
 import type { NetlinkBuffer } from '../netlink/reader.js';
 import type { AttrIndex, AttrIndexer } from '../netlink/spec/attr-index.js';
@@ -55,7 +55,8 @@ function makeDecoder(): (buf: NetlinkBuffer, msgType: number, off: number, end: 
   const A_NEWDST = T['rta-newdst']!, A_PREF = T['rta-pref']!, A_UID = T['rta-uid']!, A_TTL = T['rta-ttl-propagate']!;
   const A_NH_ID = T['rta-nh-id']!;
   const bit = (t: number): number => (1 << t) >>> 0;
-  if ([...Object.values(T)].some((t) => t > 31)) throw new Error('route-attrs: a presented attribute above 31 (the index mask is one word)');
+  // The presence tests below read one 32-bit word of the mask.
+  if (Object.values(T).some((t) => t > 31)) throw new ValidationError('spec', 'route-attrs: a presented attribute numbered above 31');
   const B_DST = bit(A_DST), B_OIF = bit(A_OIF), B_GATEWAY = bit(A_GATEWAY), B_PRIORITY = bit(A_PRIORITY), B_TABLE = bit(A_TABLE);
   const B_SRC = bit(A_SRC), B_PREFSRC = bit(A_PREFSRC), B_NH_ID = bit(A_NH_ID), B_VIA = bit(A_VIA), B_NEWDST = bit(A_NEWDST);
   const B_FLOW = bit(A_FLOW), B_PREF = bit(A_PREF), B_MARK = bit(A_MARK), B_UID = bit(A_UID), B_TTL = bit(A_TTL);
