@@ -14,7 +14,7 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { FIXES } from './spec-fixes.mjs';
+import { DEFINITION_FIXES, FIXES } from './spec-fixes.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const [specDir, revision] = process.argv.slice(2);
@@ -226,6 +226,10 @@ for (const [file, [out, constName, rev]] of Object.entries(OUTPUTS)) {
       if (!a) throw new Error(`fix for ${file} ${fix.set}.${name} matches nothing: remove it`);
       Object.assign(a, fix.change);
     }
+  }
+  for (const fix of DEFINITION_FIXES.filter((f) => f.spec === file)) {
+    if (defs[fix.definition]?.type !== 'struct') throw new Error(`fix for ${file} ${fix.definition} matches no struct: remove it`);
+    defs[fix.definition] = { type: 'struct', members: fix.members };
   }
   const ops = operations(spec);
   const family = clean({

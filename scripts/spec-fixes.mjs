@@ -40,3 +40,16 @@ FIXES.push(
     why: 'NDA_DST is 4 or 16 bytes (IPv6 neighbours, vxlan remotes over IPv6)',
   },
 );
+
+// Corrections of definitions (structs): { spec, definition, members, why } replaces the members.
+export const DEFINITION_FIXES = [
+  {
+    spec: 'rt-route', definition: 'rta-cacheinfo',
+    members: [
+      { name: 'rta-clntref', type: 'u32' }, { name: 'rta-lastuse', type: 'u32' }, { name: 'rta-expires', type: 's32' },
+      { name: 'rta-error', type: 'u32' }, { name: 'rta-used', type: 'u32' }, { name: 'rta-id', type: 'u32' },
+      { name: 'rta-ts', type: 'u32' }, { name: 'rta-tsage', type: 'u32' },
+    ],
+    why: 'struct rta_cacheinfo (linux/rtnetlink.h) has 8 fields, 32 bytes, and rta_expires is __s32 (negative once expired); the 6.14 spec lists the first 5, all u32',
+  },
+];

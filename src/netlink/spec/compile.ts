@@ -10,7 +10,8 @@ import { MAX_NESTING_DEPTH, type NetlinkBuffer, type RawAttribute } from '../rea
 import { MessageWriter } from '../writer.js';
 import type { AttrDecl, FamilyDecl, StructDecl, SubMessageFormat } from './types.js';
 import { codecFor, decodeSubMessage, lengthError, type Reader, type Writer } from './codecs.js';
-import { compileStruct, enumMaps, type CompiledStruct, type EnumMaps } from './values.js';
+import { compileStruct, enumMaps, structOffsets, type CompiledStruct, type EnumMaps } from './values.js';
+import { compileIndexer, type AttrIndexer, type IndexOptions } from './attr-index.js';
 
 const LE = true;
 const utf8 = new TextEncoder();
@@ -111,6 +112,26 @@ export class CompiledFamily<F extends FamilyDecl = FamilyDecl> {
     return s;
   }
 
+  /** Byte offsets of a struct's fields by name (see structOffsets): no decoder is compiled. */
+  offsets(name: string): Readonly<Record<string, number>> {
+    const d = this.decl.definitions[name];
+    if (!d || d.type !== 'struct') throw new ValidationError('spec', `${this.decl.name}: no struct ${name}`);
+    return structOffsets(this.decl, d as StructDecl, (n) => this.struct(n));
+  }
+
+  /**
+   * An index of set `name` (or of the attributes `names` of it, the others kept raw): where
+   * each attribute is, as the kernel's nla_parse fills tb[], for a decoder that reads the
+   * values it presents itself. See attr-index.ts.
+   */
+  indexer(name: string, names?: readonly string[], opts: IndexOptions = {}): AttrIndexer {
+    const attrs = this.decl.attributeSets[name];
+    if (!attrs) throw new ValidationError('spec', `${this.decl.name}: no attribute set ${name}`);
+    const unknown = (names ?? []).filter((n) => !attrs.some((a) => a.name === n));
+    if (unknown.length) throw new ValidationError('spec', `${this.decl.name}: ${name} has no ${unknown.join(', ')}`);
+    return compileIndexer(name, names ? attrs.filter((a) => names.includes(a.name)) : attrs, opts);
+  }
+
   /**
    * An enum's names. A `flags` definition is always a bit mask; an `enum` one is read as a mask
    * too when the attribute says enum-as-flags, its values then being bit positions (as YNL
@@ -153,9 +174,13 @@ function compileSet(family: CompiledFamily, name: string, decls: readonly AttrDe
   const setName = name;
 
   const decodeLevel = setDecoder(name, attrs);
+  // Only a set with sub-messages defers anything: the others get no list to fill (an array per
+  // set decoded was measurable on large dumps, where most sets have none).
+  const defers = attrs.some((a) => a.deferred);
   function decode(buf: NetlinkBuffer, start: number, end: number, depth = 0): Record<string, unknown> {
     if (depth > MAX_NESTING_DEPTH) throw new NetlinkDecodeError(`attributes nested deeper than ${MAX_NESTING_DEPTH} levels`, start);
     if (end > buf.length) throw new NetlinkDecodeError(`attribute area ends at ${end}, past the buffer (${buf.length})`, start);
+    if (!defers) return decodeLevel(buf, start, end, depth, undefined);
     const later: number[] = [];
     const out = decodeLevel(buf, start, end, depth, later);
     if (later.length) {
@@ -196,7 +221,8 @@ const INLINE_INT: Partial<Record<string, [number, string]>> = {
   s16: [2, 'view.getInt16(off, true)'], u32: [4, 'view.getUint32(off, true)'], s32: [4, 'view.getInt32(off, true)'],
 };
 
-type LevelDecoder = (buf: NetlinkBuffer, start: number, end: number, depth: number, later: number[]) => Record<string, unknown>;
+/** `later` collects the positions of deferred (sub-message) attributes; undefined for a set that has none. */
+type LevelDecoder = (buf: NetlinkBuffer, start: number, end: number, depth: number, later: number[] | undefined) => Record<string, unknown>;
 
 /**
  * One level of a set as generated straight-line code: a switch on the attribute type with the
@@ -211,7 +237,7 @@ function setDecoder(name: string, attrs: readonly CompiledAttr[]): LevelDecoder 
     const d = a.decl;
     let stmt: string;
     const inline = INLINE_INT[d.type];
-    if (a.deferred) stmt = 'later.push(pos);';
+    if (a.deferred) stmt = 'later.push(pos);'; // a set with deferred attributes always gets a list
     else {
       const value = inline && !d.enum && !d.hint && d.byteOrder !== 'big-endian' && !d.checks
         ? `(l >= ${inline[0]} ? ${inline[1]} : short(R[${i}], ${inline[0]}, l, off))`

@@ -6,3 +6,4 @@ export type {
 export { CompiledFamily, type CompiledSet, type CompiledAttr, type CompileOptions } from './compile.js';
 export { NetlinkFamily, GENL_HDRLEN, type DecodedMessage, type EncodeRequest, type Direction, type Mode } from './family.js';
 export type { CompiledStruct } from './values.js';
+export { compileIndexer, type AttrIndex, type AttrIndexer, type IndexOptions } from './attr-index.js';

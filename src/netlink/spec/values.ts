@@ -199,6 +199,21 @@ export function memberSize(family: FamilyDecl, m: MemberDecl, structs: (name: st
   return INT_SIZE[m.type];
 }
 
+/**
+ * Byte offset of each field of a struct by name (pads left out), from the declaration alone:
+ * for a hot path that reads a fixed header's fields where it needs them (into locals, or into
+ * an object of its own shape) instead of through a decoded object.
+ */
+export function structOffsets(family: FamilyDecl, decl: StructDecl, structs: (name: string) => CompiledStruct): Readonly<Record<string, number>> {
+  const out: Record<string, number> = Object.create(null) as Record<string, number>;
+  let off = 0;
+  for (const m of decl.members) {
+    if (m.type !== 'pad') out[m.name] = off;
+    off += memberSize(family, m, structs);
+  }
+  return Object.freeze(out);
+}
+
 export function compileStruct(
   family: FamilyDecl, name: string, decl: StructDecl,
   enums: (name: string, asFlags?: boolean) => EnumMaps | undefined, structs: (name: string) => CompiledStruct,

@@ -44,9 +44,12 @@ export const rtRouteSpec = {
       members: [
         {name: "rta-clntref", type: "u32"},
         {name: "rta-lastuse", type: "u32"},
-        {name: "rta-expires", type: "u32"},
+        {name: "rta-expires", type: "s32"},
         {name: "rta-error", type: "u32"},
         {name: "rta-used", type: "u32"},
+        {name: "rta-id", type: "u32"},
+        {name: "rta-ts", type: "u32"},
+        {name: "rta-tsage", type: "u32"},
       ],
     },
   },
