@@ -1,23 +1,31 @@
 // One printer for tc's two outputs, as iproute2 has it (lib/json_print.c): each field is
 // written once with its JSON key and its text format, and the printer keeps the one its mode
 // wants. JSON keeps keys in order and allows repeats (u32 prints every "match" under the same
-// key), so it is written as text here, not through JSON.stringify of an object.
+// key), so it is written as text here, not through JSON.stringify of an object: straight into the
+// output as fields arrive (building a tree of pairs first cost more than the decode, in GC).
 
-type JsonValue = string | number | bigint | boolean | null | JsonObject | JsonValue[];
-interface JsonObject { pairs: [string, JsonValue][] }
+type JsonValue = string | number | bigint | boolean | null;
 
 export class TcPrinter {
   private text = '';
-  private readonly stack: (JsonObject | JsonValue[])[] = [];
-  private readonly top: JsonValue[] = [];
+  /** JSON written so far, inside the top-level array. */
+  private out = '';
+  /** Per open container (the top-level array first): is it an array, has it a member yet. */
+  private arrays: boolean[] = [true];
+  private filled: boolean[] = [false];
 
   constructor(readonly json: boolean) {}
 
+  private sep(key: string | null): void {
+    const d = this.filled.length - 1;
+    if (this.filled[d]) this.out += ',';
+    else this.filled[d] = true;
+    if (!this.arrays[d]) this.out += `${JSON.stringify(key ?? '')}:`;
+  }
+
   private put(key: string | null, v: JsonValue): void {
-    const cur = this.stack[this.stack.length - 1];
-    if (!cur) { this.top.push(v); return; }
-    if (Array.isArray(cur)) cur.push(v);
-    else cur.pairs.push([key ?? '', v]);
+    this.sep(key);
+    this.out += scalar(v);
   }
 
   /** A field in both outputs (PRINT_ANY): `text` in text mode, key: value in JSON. */
@@ -44,22 +52,24 @@ export class TcPrinter {
   }
 
   private inArray(): boolean {
-    return Array.isArray(this.stack[this.stack.length - 1]);
+    return this.arrays.length > 1 && this.arrays[this.arrays.length - 1]!;
   }
 
   open(key: string | null): this {
     if (!this.json) return this;
-    const o: JsonObject = { pairs: [] };
-    this.put(key, o);
-    this.stack.push(o);
+    this.sep(key);
+    this.out += '{';
+    this.arrays.push(false);
+    this.filled.push(false);
     return this;
   }
 
   openArray(key: string | null): this {
     if (!this.json) return this;
-    const a: JsonValue[] = [];
-    this.put(key, a);
-    this.stack.push(a);
+    this.sep(key);
+    this.out += '[';
+    this.arrays.push(true);
+    this.filled.push(false);
     return this;
   }
 
@@ -68,35 +78,43 @@ export class TcPrinter {
    * fuzzer or a newer kernel) prints tc's own complaint instead of failing the whole listing.
    */
   guard(what: string, fn: () => void): void {
-    const depth = this.stack.length;
+    const depth = this.arrays.length;
+    const filled = this.filled[depth - 1]!;
     const len = this.text.length;
+    const outLen = this.out.length;
     try {
       fn();
     } catch (err) {
       if (!(err instanceof TypeError)) throw err;
-      this.stack.length = depth;
+      this.arrays.length = depth;
+      this.filled.length = depth;
+      this.filled[depth - 1] = filled;
       this.text = this.text.slice(0, len);
+      this.out = this.out.slice(0, outLen);
       this.any('malformed', `[cannot parse ${what}] `, true);
     }
   }
 
   close(): this {
-    if (this.json) this.stack.pop();
+    if (!this.json || this.arrays.length === 1) return this;
+    this.out += this.arrays.pop() ? ']' : '}';
+    this.filled.pop();
     return this;
   }
 
   /** The output: tc's JSON array (one line, as `tc -j` prints it) or the text. */
   toString(): string {
-    return this.json ? `${serialize(this.top)}\n` : this.text;
+    if (!this.json) return this.text;
+    let tail = '';
+    for (let d = this.arrays.length - 1; d > 0; d--) tail += this.arrays[d] ? ']' : '}';
+    return `[${this.out}${tail}]\n`;
   }
 }
 
-function serialize(v: JsonValue): string {
+function scalar(v: JsonValue): string {
   // A field a malformed message lacks (a fuzzer's input) prints as null rather than failing.
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'bigint') return v.toString();
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (Array.isArray(v)) return `[${v.map(serialize).join(',')}]`;
-  return `{${v.pairs.map(([k, x]) => `${JSON.stringify(k)}:${serialize(x)}`).join(',')}}`;
+  return JSON.stringify(v);
 }
