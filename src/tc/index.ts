@@ -8,7 +8,7 @@ export type { ActionInput, Control, GactAction, MirredAction, PoliceAction, Skbe
 export type { U32Match } from './u32.js';
 export { type QdiscRequest, type ClassRequest, type FilterRequest, type FilterSelector, type Mode, encodeQdisc, encodeClass, encodeFilter, encodeActions } from './requests.js';
 export { qdiscFrom, classFrom, filterFrom, actionsFrom, tcObjectFrom, type Qdisc, type TcClass, type Filter, type Action, type TcObject, type TcStats } from './objects.js';
-export { present, printQdisc, printClass, printFilter, protocolName, type PresentOptions } from './present.js';
+export { present, printObject, printQdisc, printClass, printFilter, protocolName, type PresentOptions } from './present.js';
 export { TcPrinter } from './printer.js';
 export { parseRate, parseSize, parseTime, formatRate, formatSize, formatTime } from './units.js';
 export { parseQdiscHandle, parseClassId, parseFilterParent, formatClassId, formatQdiscHandle, formatU32Handle, parseU32Handle } from './handle.js';

@@ -317,10 +317,13 @@ export function printFilter(p: TcPrinter, f: Filter, opts: PresentOptions = {}):
 /** A list of objects as tc prints it: one JSON array (`-j`) or text. */
 export function present(objs: readonly TcObject[], opts: PresentOptions & { json?: boolean } = {}): string {
   const p = new TcPrinter(!!opts.json);
-  for (const o of objs) {
-    if (o.type === 'qdisc') printQdisc(p, o, opts);
-    else if (o.type === 'class') printClass(p, o, opts);
-    else printFilter(p, o, opts);
-  }
+  for (const o of objs) printObject(p, o, opts);
   return p.toString();
+}
+
+/** One qdisc, class or filter as tc shows it (present() for a listing streamed object by object). */
+export function printObject(p: TcPrinter, o: TcObject, opts: PresentOptions = {}): void {
+  if (o.type === 'qdisc') printQdisc(p, o, opts);
+  else if (o.type === 'class') printClass(p, o, opts);
+  else printFilter(p, o, opts);
 }

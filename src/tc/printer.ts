@@ -10,6 +10,8 @@ export class TcPrinter {
   private text = '';
   /** JSON written so far, inside the top-level array. */
   private out = '';
+  /** drain() has handed out the opening bracket already. */
+  private drained = false;
   /** Per open container (the top-level array first): is it an array, has it a member yet. */
   private arrays: boolean[] = [true];
   private filled: boolean[] = [false];
@@ -20,7 +22,7 @@ export class TcPrinter {
     const d = this.filled.length - 1;
     if (this.filled[d]) this.out += ',';
     else this.filled[d] = true;
-    if (!this.arrays[d]) this.out += `${JSON.stringify(key ?? '')}:`;
+    if (!this.arrays[d]) this.out += quotedKey(key ?? '');
   }
 
   private put(key: string | null, v: JsonValue): void {
@@ -102,13 +104,34 @@ export class TcPrinter {
     return this;
   }
 
+  /**
+   * The output so far, forgotten here (a listing streams it out object by object); call it
+   * between top-level objects. toString() then gives the rest.
+   */
+  drain(): string {
+    if (!this.json) { const t = this.text; this.text = ''; return t; }
+    if (this.arrays.length !== 1) throw new Error('TcPrinter.drain() inside an open object');
+    const t = this.drained ? this.out : `[${this.out}`;
+    this.drained = true;
+    this.out = '';
+    return t;
+  }
+
   /** The output: tc's JSON array (one line, as `tc -j` prints it) or the text. */
   toString(): string {
     if (!this.json) return this.text;
     let tail = '';
     for (let d = this.arrays.length - 1; d > 0; d--) tail += this.arrays[d] ? ']' : '}';
-    return `[${this.out}${tail}]\n`;
+    return `${this.drained ? '' : '['}${this.out}${tail}]\n`;
   }
+}
+
+// The keys are a few dozen constants: each is quoted once, not once per field.
+const KEYS = new Map<string, string>();
+function quotedKey(k: string): string {
+  let q = KEYS.get(k);
+  if (q === undefined) { q = `${JSON.stringify(k)}:`; if (KEYS.size < 1024) KEYS.set(k, q); }
+  return q;
 }
 
 function scalar(v: JsonValue): string {

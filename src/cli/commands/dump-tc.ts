@@ -5,7 +5,7 @@ import { TrafficControl } from '../../tc/client.js';
 import { parseClassId, parseFilterParent } from '../../tc/handle.js';
 import { linkNames } from '../../tc/links.js';
 import { printActions } from '../../tc/present-actions.js';
-import { present } from '../../tc/present.js';
+import { printObject } from '../../tc/present.js';
 import { TcPrinter } from '../../tc/printer.js';
 import type { TcObject } from '../../tc/objects.js';
 import { UsageError } from '../errors.js';
@@ -26,7 +26,6 @@ export async function dumpTcCommand(argv: string[], write: (text: string) => voi
   try {
     const names = await linkNames(t.socket);
     const opts = { stats: values.stats, json: values.json, dev: values.dev, names: (i: number) => names.get(i) };
-    const objs: TcObject[] = [];
     if (what === 'actions') {
       const kind = positionals[1];
       if (!kind) throw new UsageError('dump-tc actions needs a kind (mirred, gact...)', 'dump-tc');
@@ -41,15 +40,24 @@ export async function dumpTcCommand(argv: string[], write: (text: string) => voi
       write(p.toString());
       return 0;
     }
-    if (what === 'qdisc') for await (const q of t.qdiscs({ dev: values.dev, parent: values.parent })) objs.push(q);
-    else if (what === 'class') for await (const c of t.classes({ dev: values.dev!, parent: values.parent })) objs.push(c);
+    const parent = values.parent === undefined ? undefined : what === 'filter' ? parseFilterParent(values.parent) : parseClassId(values.parent);
+    const shown = { ...opts, parent: what === 'filter' ? parent : undefined };
+    // Printed as they arrive, written out every 256 objects: a listing of 10,000 filters is
+    // never held whole, as objects or as text.
+    const p = new TcPrinter(!!values.json);
+    let n = 0;
+    const show = (o: TcObject): void => {
+      printObject(p, o, shown);
+      if (++n % 256 === 0) write(p.drain());
+    };
+    if (what === 'qdisc') for await (const q of t.qdiscs({ dev: values.dev, parent: values.parent })) show(q);
+    else if (what === 'class') for await (const c of t.classes({ dev: values.dev!, parent: values.parent })) show(c);
     else {
       const prio = values.prio === undefined ? undefined : Number(values.prio);
       const chain = values.chain === undefined ? undefined : Number(values.chain);
-      for await (const f of t.filters({ dev: values.dev!, parent: values.parent, protocol: values.protocol, prio, chain })) objs.push(f);
+      for await (const f of t.filters({ dev: values.dev!, parent: values.parent, protocol: values.protocol, prio, chain })) show(f);
     }
-    const parent = values.parent === undefined ? undefined : what === 'filter' ? parseFilterParent(values.parent) : parseClassId(values.parent);
-    write(present(objs, { ...opts, parent: what === 'filter' ? parent : undefined }));
+    write(p.toString());
     return 0;
   } finally {
     t.close();
