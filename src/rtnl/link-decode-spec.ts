@@ -9,7 +9,7 @@ import type { AttrDecl, Definition, FamilyDecl, SubMessageFormat } from '../netl
 import { KIND_SETS, rtLinkFixedDecl } from './link-kinds.js';
 import type { CompiledSet } from '../netlink/spec/compile.js';
 
-/** Top-level IFLA_* shown as Link fields (IFLA_AF_SPEC and IFLA_PROP_LIST stay raw: see link-decode.ts). */
+/** Top-level IFLA_* shown as Link fields (IFLA_PROP_LIST and IFLA_AF_SPEC stay in raw too: see link-decode.ts). */
 const LINK_NAMES = [
   'address', 'broadcast', 'ifname', 'mtu', 'link', 'qdisc', 'master', 'txqlen', 'operstate', 'linkmode', 'linkinfo',
   'ifalias', 'group', 'promiscuity', 'num-tx-queues', 'num-rx-queues', 'carrier', 'phys-port-id', 'carrier-changes',
@@ -47,10 +47,21 @@ const SHOWN: Record<string, readonly string[]> = {
     'gbp', 'collect-metadata', 'label', 'gpe', 'ttl-inherit', 'df', 'vnifilter',
   ],
   'linkinfo-macvlan-attrs': ['mode', 'flags', 'macaddr-data', 'macaddr-count', 'bc-queue-len', 'bc-queue-len-used'],
-  // IFLA_AF_SPEC: only IPv6's address generation mode is shown (the nest stays whole in raw).
-  'af-spec-attrs': ['inet6'],
-  'ifla6-attrs': ['addr-gen-mode'],
 };
+
+/**
+ * Attributes read past: declared as flags, which the codec takes as "present" without copying
+ * or decoding their bytes. IFLA_AF_SPEC stays whole in raw and is read only for IPv6's address
+ * generation mode (its devconf arrays and statistics are a dozen copies per link otherwise);
+ * IFLA_STATS is the 32-bit copy of IFLA_STATS64, which is read only when asked for.
+ */
+const SKIPPED: Record<string, readonly string[]> = {
+  'af-spec-attrs': ['inet', 'mctp'],
+  'ifla6-attrs': ['flags', 'conf', 'stats', 'mcast', 'cacheinfo', 'icmp6-stats', 'token', 'ra-mtu'],
+  'link-attrs': ['stats'],
+};
+/** The top-level set when statistics are not asked for. */
+const LINK_NO_STATS = 'netlinkts-link-attrs-no-stats';
 
 /** Kinds whose IFLA_INFO_SLAVE_DATA is shown; others' stays raw. */
 const SLAVE_SETS: Readonly<Record<string, string>> = { bridge: 'linkinfo-brport-attrs' };
@@ -78,6 +89,13 @@ function decodeDecl(): FamilyDecl {
     if (missing.length) throw new Error(`rt-link ${name} has no ${missing.join(', ')}`);
     sets[name] = all.filter((a) => shown.includes(a.name));
   }
+  const skip = (a: AttrDecl): AttrDecl => ({ name: a.name, value: a.value, type: 'flag' });
+  for (const [name, skipped] of Object.entries(SKIPPED)) {
+    const missing = skipped.filter((n) => !sets[name]!.some((a) => a.name === n));
+    if (missing.length) throw new Error(`rt-link ${name} has no ${missing.join(', ')}`);
+    sets[name] = sets[name]!.map((a) => (skipped.includes(a.name) ? skip(a) : a));
+  }
+  sets[LINK_NO_STATS] = sets['link-attrs']!.map((a) => (a.name === 'stats64' ? skip(a) : a));
   const fmt = (table: Readonly<Record<string, string>>): SubMessageFormat[] =>
     Object.entries(table).map(([value, attributeSet]) => ({ value, attributeSet }));
   return {
@@ -97,9 +115,10 @@ export function linkDecodeFamily(): NetlinkFamily {
   return family;
 }
 
-/** The top-level set as Link shows it, with IFLA_STATS64 decoded or (plain) kept out. */
+/** The top-level set as Link shows it, with IFLA_STATS64 decoded or (plain) read past. */
 export function linkAttrsView(stats: boolean): CompiledSet {
   const f = linkDecodeFamily();
-  views ??= { plain: f.view('link-attrs', LINK_NAMES), stats: f.view('link-attrs', [...LINK_NAMES, 'stats64']) };
+  const names = [...LINK_NAMES, 'stats', 'stats64'];
+  views ??= { plain: f.view(LINK_NO_STATS, names), stats: f.view('link-attrs', names) };
   return stats ? views.stats : views.plain;
 }

@@ -5,7 +5,8 @@
 import { NetlinkDecodeError } from '../netlink/errors.js';
 import { formatHardwareAddress } from '../netlink/address.js';
 import type { MessageRef } from '../netlink/message.js';
-import { NetlinkBuffer, walkAttributes, type RawAttribute } from '../netlink/reader.js';
+import { NetlinkBuffer, type RawAttribute } from '../netlink/reader.js';
+import type { CompiledSet } from '../netlink/spec/compile.js';
 import * as C from './constants.js';
 import type { BridgePortInfoData, Link, LinkInfo, LinkStats64, OtherLinkInfo, RawInfoData, VxlanInfoData } from './link-types.js';
 import { ADDR_GEN_MODES, HEX2, groupName, linkFlagNames } from './link-format.js';
@@ -101,8 +102,25 @@ const LINK: Record<string, Present> = {
   'new-netnsid': (l, v) => { l.new_netnsid = v as number; },
   'new-ifindex': (l, v) => { l.new_ifindex = v as number; },
   linkinfo: (l, v) => { l.linkinfo = presentLinkInfo(v as Attrs); },
-  stats64: (l, v, len) => { l.stats64 = presentStats64(v as Attrs, len); },
+  // Read past unless statistics were asked for (link-decode-spec.ts: a skipped attribute reads as true).
+  stats64: (l, v, len) => { if (v !== true) l.stats64 = presentStats64(v as Attrs, len); },
+  stats: () => undefined, // the 32-bit copy of IFLA_STATS64
 };
+
+interface Presenter { name: string; show: Present }
+const presenterCache = new WeakMap<CompiledSet, Presenter[]>();
+const seen = new Uint8Array(128); // by type; presenters exist for types below 128 only
+
+/** The view's presenters indexed by attribute type (undefined: kept raw). */
+function presenters(view: CompiledSet): Presenter[] {
+  let p = presenterCache.get(view);
+  if (!p) {
+    p = [];
+    for (const a of view.attrs) p[a.type] = { name: a.name, show: LINK[a.name]! };
+    presenterCache.set(view, p);
+  }
+  return p;
+}
 
 /** Decode an ifinfomsg and its attributes in [off, end) (also used for VETH_INFO_PEER). */
 export function decodeLinkAt(buf: NetlinkBuffer, off: number, end: number, msg: 'newlink' | 'dellink' = 'newlink', opts: DecodeLinkOptions = {}): Link {
@@ -119,17 +137,25 @@ export function decodeLinkAt(buf: NetlinkBuffer, off: number, end: number, msg: 
   const view = linkAttrsView(opts.stats === true);
   const d = view.decode(buf, start, end, 1);
   const raw = (d.$raw ?? []) as RawAttribute[];
+  const byType = presenters(view);
   let next = 0;
   // Fields are set in the order the attributes came (ip's JSON and Link's keys follow it);
-  // attributes the view leaves out arrive in raw in that order too.
-  walkAttributes(buf, start, end, (type, o, len) => {
-    const a = view.byType(type);
-    if (a === undefined) { presentRaw(link, raw[next++]!, buf, o, len); return; }
-    const v = d[a.name];
-    if (v === undefined) return; // a repeated attribute: shown once, where it first came (its last value)
-    d[a.name] = undefined;
-    LINK[a.name]!(link, v, len);
-  });
+  // attributes the view leaves out arrive in raw in that order too. The codec has checked
+  // every length already: this pass reads only the headers, to learn the order.
+  const view16 = buf.view;
+  seen.fill(0);
+  for (let pos = start; end - pos >= 4;) {
+    const len = view16.getUint16(pos, true);
+    const type = view16.getUint16(pos + 2, true) & 0x3fff;
+    const p = type < byType.length ? byType[type] : undefined; // byType.length <= 128
+    if (p === undefined) presentRaw(link, raw[next++]!, buf, pos + 4, len - 4);
+    else if (seen[type] === 0) {
+      // A repeated attribute is shown once, where it first came, with its last value (the codec's).
+      seen[type] = 1;
+      p.show(link, d[p.name], len - 4);
+    }
+    pos += (len + 3) & ~3;
+  }
   if (link.ifname === '' && !('ifname' in d) && msg === 'newlink' && start < end) link.ifname = `if${ifi.index}`;
   if (link.stats64 && link.carrier_changes !== undefined) link.stats64.tx.carrier_changes = link.carrier_changes;
   return link;
@@ -138,8 +164,6 @@ export function decodeLinkAt(buf: NetlinkBuffer, off: number, end: number, msg: 
 /** An attribute the view keeps raw: most stay in Link.raw; a few are shown from their bytes. */
 function presentRaw(link: Link, r: RawAttribute, buf: NetlinkBuffer, off: number, len: number): void {
   switch (r.type) {
-    case C.IFLA_STATS: return; // the 32-bit copy of IFLA_STATS64
-    case C.IFLA_STATS64: return; // not asked for (DecodeLinkOptions.stats)
     case C.IFLA_PROP_LIST: {
       const p = linkDecodeFamily().view('link-attrs', ['alt-ifname']).decode(buf, off, off + len, 2);
       link.altnames = (p['alt-ifname'] as string[] | undefined) ?? [];
