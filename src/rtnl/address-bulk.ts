@@ -8,7 +8,7 @@ import { MessageWriter } from '../netlink/writer.js';
 import * as C from './constants.js';
 import { describeAddressAttribute, encodeNewAddress } from './address.js';
 import { addressAttrs, describeSpec, type AddressSpec } from './address-ops.js';
-import { linkIndex, type LinkSelector } from './link-ops.js';
+import { linkIndex, type LinkSelector } from './link-read.js';
 
 export interface AddressBulkOptions {
   signal?: AbortSignal;

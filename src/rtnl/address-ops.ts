@@ -10,7 +10,7 @@ import {
   computeBroadcast, decodeAddress, defaultAddressScope, describeAddressAttribute, encodeAddressDump, encodeDelAddress,
   encodeNewAddress, parseAddressPrefix, scopeNumber, type Address, type AddressAttrs,
 } from './address.js';
-import { linkIndex, linkNameMap, type LinkSelector } from './link-ops.js';
+import { linkIndex, linkNameMap, type LinkSelector } from './link-read.js';
 
 /** `ip addr add ADDRESS[/PLEN] [peer PEER[/PLEN]] dev DEV ...`, with ip's option names. */
 export interface AddressSpec {

@@ -3,7 +3,7 @@ import { consistentDump, type ConsistencyOptions, type DumpList } from '../netli
 import type { NetlinkSocket, RequestOptions } from '../netlink/socket.js';
 import { validate } from '../netlink/validate.js';
 import * as C from './constants.js';
-import { linkIndex, listLinks, type LinkSelector } from './link-ops.js';
+import { linkIndex, listLinks, type LinkSelector } from './link-read.js';
 import {
   AF_BRIDGE, decodeBridgePort, describeBridgeAttribute, encodeBridgePortDump, encodeBridgePortSet, type BridgePort, type BridgePortSettings,
   type LinkLookup,

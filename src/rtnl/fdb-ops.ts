@@ -5,7 +5,7 @@ import { NLM_F_DUMP_FILTERED } from '../netlink/constants.js';
 import type { NetlinkSocket, RequestOptions } from '../netlink/socket.js';
 import { validate } from '../netlink/validate.js';
 import * as C from './constants.js';
-import { linkIndex, linkNameMap, type LinkSelector } from './link-ops.js';
+import { linkIndex, linkNameMap, type LinkSelector } from './link-read.js';
 import {
   AF_BRIDGE, decodeFdb, describeFdbAttribute, encodeDelFdb, encodeFdbDump, encodeFdbFlush, encodeNewFdb, type FdbEntry, type FdbMessage,
   type FdbWriteMode,

@@ -1,15 +1,19 @@
-// Decoding RTM_NEWLINK/DELLINK into Link: struct ifinfomsg, the top-level IFLA_* attributes,
-// IFLA_LINKINFO (the kind's data in link-kind-decode.ts), and names of the links one refers to.
+// Decoding RTM_NEWLINK/DELLINK into Link: struct ifinfomsg, the top-level IFLA_* attributes and
+// IFLA_LINKINFO are decoded by the rt-link tables (link-decode-spec.ts, the generic codec); this
+// file presents them as `ip -j -d` does (keys, value formats, derived fields), the kinds' data in
+// link-kind-decode.ts, and resolves names of the links one refers to.
 import { NetlinkDecodeError } from '../netlink/errors.js';
 import { formatHardwareAddress } from '../netlink/address.js';
 import type { MessageRef } from '../netlink/message.js';
-import { NetlinkBuffer, rawAttribute, walkNested, type RawAttribute } from '../netlink/reader.js';
+import { NetlinkBuffer, type RawAttribute } from '../netlink/reader.js';
+import type { CompiledSet } from '../netlink/spec/compile.js';
 import * as C from './constants.js';
 import type { BridgePortInfoData, Link, LinkInfo, LinkStats64, OtherLinkInfo, RawInfoData, VxlanInfoData } from './link-types.js';
 import { ADDR_GEN_MODES, HEX2, groupName, linkFlagNames } from './link-format.js';
-import { decodeKindInfoData, kindSet } from './link-kinds.js';
+import { kindSet } from './link-kinds.js';
 import { kindInfoDataJson } from './link-kinds-print.js';
-import { decodeBridgeData, decodeBridgePortData, decodeMacvlanData, decodeVlanData, decodeVxlanData } from './link-kind-decode.js';
+import { RAW_SET, linkAttrsView, linkDecodeFamily } from './link-decode-spec.js';
+import { presentBridgeData, presentBridgePortData, presentMacvlanData, presentVlanData, presentVxlanData } from './link-kind-decode.js';
 
 /** struct ifinfomsg. */
 export interface IfInfoMsg {
@@ -22,12 +26,10 @@ export interface IfInfoMsg {
 
 export function decodeIfInfoMsg(buf: NetlinkBuffer, off: number, end: number): IfInfoMsg {
   if (end - off < C.IFINFOMSG_LEN) throw new NetlinkDecodeError(`ifinfomsg needs ${C.IFINFOMSG_LEN} bytes, ${end - off} remain`, off);
+  const h = linkDecodeFamily().struct('ifinfomsg').decode(buf, off, C.IFINFOMSG_LEN);
   return {
-    family: buf.u8(off),
-    type: buf.u16(off + 2),
-    index: buf.s32(off + 4),
-    flags: buf.u32(off + 8),
-    change: buf.u32(off + 12),
+    family: h['ifi-family'] as number, type: h['ifi-type'] as number, index: h['ifi-index'] as number,
+    flags: h['ifi-flags'] as number, change: h['ifi-change'] as number,
   };
 }
 
@@ -45,9 +47,83 @@ export function decodeLink(m: MessageRef, opts: DecodeLinkOptions = {}): Link {
   return decodeLinkAt(m.buf, m.payloadStart, m.end, m.type === C.RTM_DELLINK ? 'dellink' : 'newlink', opts);
 }
 
+type Attrs = Record<string, unknown>;
+type Present = (link: Link, v: unknown, len: number) => void;
+const mac = (v: unknown): string => (typeof v === 'string' ? v : formatHardwareAddress(v as Uint8Array));
+const hex = (v: unknown): string => { const b = v as Uint8Array; let s = ''; for (let i = 0; i < b.length; i++) s += HEX2[b[i]!]; return s; };
+
+/** How each attribute of the top-level view is shown on Link (ip's key, ip's format). */
+const LINK: Record<string, Present> = {
+  ifname: (l, v) => { l.ifname = v as string; },
+  address: (l, v) => { l.address = mac(v); },
+  broadcast: (l, v) => { l.broadcast = mac(v); },
+  'perm-address': (l, v) => { l.permaddr = mac(v); },
+  mtu: (l, v) => { l.mtu = v as number; },
+  link: (l, v) => { if (v === 0) l.link = null; else l.link_index = v as number; },
+  qdisc: (l, v) => { l.qdisc = v as string; },
+  master: (l, v) => { l.master = l.master_index = v as number; },
+  txqlen: (l, v) => { l.txqlen = v as number; },
+  operstate: (l, v) => {
+    const s = v as number;
+    if (s < C.OPERSTATE_NAMES.length) l.operstate = C.OPERSTATE_NAMES[s];
+    else l.operstate_index = s;
+  },
+  linkmode: (l, v) => {
+    const s = v as number;
+    if (s < C.LINKMODE_NAMES.length) l.linkmode = C.LINKMODE_NAMES[s];
+    else l.linkmode_index = s;
+  },
+  group: (l, v) => { l.group = groupName(v as number); },
+  'link-netnsid': (l, v) => { l.link_netnsid = v as number; },
+  'proto-down': (l, v) => { if (v) l.proto_down = true; },
+  promiscuity: (l, v) => { l.promiscuity = v as number; },
+  allmulti: (l, v) => { l.allmulti = v as number; },
+  'min-mtu': (l, v) => { l.min_mtu = v as number; },
+  'max-mtu': (l, v) => { l.max_mtu = v as number; },
+  'num-tx-queues': (l, v) => { l.num_tx_queues = v as number; },
+  'num-rx-queues': (l, v) => { l.num_rx_queues = v as number; },
+  'gso-max-size': (l, v) => { l.gso_max_size = v as number; },
+  'gso-max-segs': (l, v) => { l.gso_max_segs = v as number; },
+  'tso-max-size': (l, v) => { l.tso_max_size = v as number; },
+  'tso-max-segs': (l, v) => { l.tso_max_segs = v as number; },
+  'gro-max-size': (l, v) => { l.gro_max_size = v as number; },
+  'gso-ipv4-max-size': (l, v) => { l.gso_ipv4_max_size = v as number; },
+  'gro-ipv4-max-size': (l, v) => { l.gro_ipv4_max_size = v as number; },
+  'phys-port-name': (l, v) => { l.phys_port_name = v as string; },
+  'phys-port-id': (l, v) => { l.phys_port_id = hex(v); },
+  'phys-switch-id': (l, v) => { l.phys_switch_id = hex(v); },
+  'parent-dev-bus-name': (l, v) => { l.parentbus = v as string; },
+  'parent-dev-name': (l, v) => { l.parentdev = v as string; },
+  ifalias: (l, v) => { l.ifalias = v as string; },
+  carrier: (l, v) => { l.carrier = v as number; },
+  'carrier-changes': (l, v) => { l.carrier_changes = v as number; },
+  'carrier-up-count': (l, v) => { l.carrier_up_count = v as number; },
+  'carrier-down-count': (l, v) => { l.carrier_down_count = v as number; },
+  'new-netnsid': (l, v) => { l.new_netnsid = v as number; },
+  'new-ifindex': (l, v) => { l.new_ifindex = v as number; },
+  linkinfo: (l, v) => { l.linkinfo = presentLinkInfo(v as Attrs); },
+  // Read past unless statistics were asked for (link-decode-spec.ts: a skipped attribute reads as true).
+  stats64: (l, v, len) => { if (v !== true) l.stats64 = presentStats64(v as Attrs, len); },
+  stats: () => undefined, // the 32-bit copy of IFLA_STATS64
+};
+
+interface Presenter { name: string; show: Present }
+const presenterCache = new WeakMap<CompiledSet, Presenter[]>();
+const seen = new Uint8Array(128); // by type; presenters exist for types below 128 only
+
+/** The view's presenters indexed by attribute type (undefined: kept raw). */
+function presenters(view: CompiledSet): Presenter[] {
+  let p = presenterCache.get(view);
+  if (!p) {
+    p = [];
+    for (const a of view.attrs) p[a.type] = { name: a.name, show: LINK[a.name]! };
+    presenterCache.set(view, p);
+  }
+  return p;
+}
+
 /** Decode an ifinfomsg and its attributes in [off, end) (also used for VETH_INFO_PEER). */
 export function decodeLinkAt(buf: NetlinkBuffer, off: number, end: number, msg: 'newlink' | 'dellink' = 'newlink', opts: DecodeLinkOptions = {}): Link {
-  const wantStats = opts.stats === true;
   const ifi = decodeIfInfoMsg(buf, off, end);
   const link: Link = {
     msg,
@@ -57,167 +133,109 @@ export function decodeLinkAt(buf: NetlinkBuffer, off: number, end: number, msg: 
     link_type: C.ARPHRD_NAMES.get(ifi.type) ?? `[${ifi.type}]`,
     raw: [],
   };
-  let hasName = false;
-  walkNested(buf, off + C.IFINFOMSG_LEN, end - off - C.IFINFOMSG_LEN, 1, (type, o, len, rawType) => {
-    switch (type) {
-      case C.IFLA_IFNAME: link.ifname = buf.attrString(o, len); hasName = true; break;
-      case C.IFLA_ADDRESS: link.address = formatHardwareAddress(buf.bytes, o, len); break;
-      case C.IFLA_BROADCAST: link.broadcast = formatHardwareAddress(buf.bytes, o, len); break;
-      case C.IFLA_PERM_ADDRESS: link.permaddr = formatHardwareAddress(buf.bytes, o, len); break;
-      case C.IFLA_MTU: link.mtu = buf.attrU32(o, len); break;
-      case C.IFLA_LINK: {
-        const l = buf.attrU32(o, len);
-        if (l === 0) link.link = null;
-        else link.link_index = l;
-        break;
-      }
-      case C.IFLA_QDISC: link.qdisc = buf.attrString(o, len); break;
-      case C.IFLA_MASTER: link.master = link.master_index = buf.attrU32(o, len); break;
-      case C.IFLA_TXQLEN: link.txqlen = buf.attrU32(o, len); break;
-      case C.IFLA_OPERSTATE: {
-        const s = buf.attrU8(o, len);
-        if (s < C.OPERSTATE_NAMES.length) link.operstate = C.OPERSTATE_NAMES[s];
-        else link.operstate_index = s;
-        break;
-      }
-      case C.IFLA_LINKMODE: {
-        const s = buf.attrU8(o, len);
-        if (s < C.LINKMODE_NAMES.length) link.linkmode = C.LINKMODE_NAMES[s];
-        else link.linkmode_index = s;
-        break;
-      }
-      case C.IFLA_GROUP: link.group = groupName(buf.attrU32(o, len)); break;
-      case C.IFLA_LINK_NETNSID: link.link_netnsid = buf.attrS32(o, len); break;
-      case C.IFLA_PROTO_DOWN: if (buf.attrU8(o, len)) link.proto_down = true; break;
-      case C.IFLA_PROMISCUITY: link.promiscuity = buf.attrU32(o, len); break;
-      case C.IFLA_ALLMULTI: link.allmulti = buf.attrU32(o, len); break;
-      case C.IFLA_MIN_MTU: link.min_mtu = buf.attrU32(o, len); break;
-      case C.IFLA_MAX_MTU: link.max_mtu = buf.attrU32(o, len); break;
-      case C.IFLA_NUM_TX_QUEUES: link.num_tx_queues = buf.attrU32(o, len); break;
-      case C.IFLA_NUM_RX_QUEUES: link.num_rx_queues = buf.attrU32(o, len); break;
-      case C.IFLA_GSO_MAX_SIZE: link.gso_max_size = buf.attrU32(o, len); break;
-      case C.IFLA_GSO_MAX_SEGS: link.gso_max_segs = buf.attrU32(o, len); break;
-      case C.IFLA_TSO_MAX_SIZE: link.tso_max_size = buf.attrU32(o, len); break;
-      case C.IFLA_TSO_MAX_SEGS: link.tso_max_segs = buf.attrU32(o, len); break;
-      case C.IFLA_GRO_MAX_SIZE: link.gro_max_size = buf.attrU32(o, len); break;
-      case C.IFLA_GSO_IPV4_MAX_SIZE: link.gso_ipv4_max_size = buf.attrU32(o, len); break;
-      case C.IFLA_GRO_IPV4_MAX_SIZE: link.gro_ipv4_max_size = buf.attrU32(o, len); break;
-      case C.IFLA_PHYS_PORT_NAME: link.phys_port_name = buf.attrString(o, len); break;
-      case C.IFLA_PHYS_PORT_ID: link.phys_port_id = hexString(buf.bytes, o, len); break;
-      case C.IFLA_PHYS_SWITCH_ID: link.phys_switch_id = hexString(buf.bytes, o, len); break;
-      case C.IFLA_PARENT_DEV_BUS_NAME: link.parentbus = buf.attrString(o, len); break;
-      case C.IFLA_PARENT_DEV_NAME: link.parentdev = buf.attrString(o, len); break;
-      case C.IFLA_IFALIAS: link.ifalias = buf.attrString(o, len); break;
-      case C.IFLA_CARRIER: link.carrier = buf.attrU8(o, len); break;
-      case C.IFLA_CARRIER_CHANGES: link.carrier_changes = buf.attrU32(o, len); break;
-      case C.IFLA_CARRIER_UP_COUNT: link.carrier_up_count = buf.attrU32(o, len); break;
-      case C.IFLA_CARRIER_DOWN_COUNT: link.carrier_down_count = buf.attrU32(o, len); break;
-      case C.IFLA_NEW_NETNSID: link.new_netnsid = buf.attrS32(o, len); break;
-      case C.IFLA_NEW_IFINDEX: link.new_ifindex = buf.attrS32(o, len); break;
-      case C.IFLA_PROP_LIST: {
-        const names: string[] = [];
-        let other = false;
-        walkNested(buf, o, len, 2, (t, o2, l2) => {
-          if (t === C.IFLA_ALT_IFNAME) names.push(buf.attrString(o2, l2));
-          else other = true;
-        });
-        link.altnames = names;
-        // raw holds attributes of this level only: a property list with more than altnames
-        // is kept whole, so nothing of it is lost or lands at the wrong level.
-        if (other) link.raw.push(rawAttribute(buf, type, o, len, rawType));
-        break;
-      }
-      case C.IFLA_LINKINFO: link.linkinfo = decodeLinkInfo(buf, o, len); break;
-      case C.IFLA_AF_SPEC: {
-        const mode = addrGenMode(buf, o, len);
-        if (mode !== undefined) link.inet6_addr_gen_mode = mode;
-        // The AF_SPEC nest carries much more (IPv4/IPv6 devconf arrays): keep it whole.
-        link.raw.push(rawAttribute(buf, type, o, len, rawType));
-        break;
-      }
-      case C.IFLA_STATS64: if (wantStats) link.stats64 = decodeStats64(buf, o, len); break;
-      case C.IFLA_STATS: break; // the 32-bit copy of IFLA_STATS64
-      default: link.raw.push(rawAttribute(buf, type, o, len, rawType));
+  const start = off + C.IFINFOMSG_LEN;
+  const view = linkAttrsView(opts.stats === true);
+  const d = view.decode(buf, start, end, 1);
+  const raw = (d.$raw ?? []) as RawAttribute[];
+  const byType = presenters(view);
+  let next = 0;
+  // Fields are set in the order the attributes came (ip's JSON and Link's keys follow it);
+  // attributes the view leaves out arrive in raw in that order too. The codec has checked
+  // every length already: this pass reads only the headers, to learn the order.
+  const view16 = buf.view;
+  seen.fill(0);
+  for (let pos = start; end - pos >= 4;) {
+    const len = view16.getUint16(pos, true);
+    const type = view16.getUint16(pos + 2, true) & 0x3fff;
+    const p = type < byType.length ? byType[type] : undefined; // byType.length <= 128
+    if (p === undefined) presentRaw(link, raw[next++]!, buf, pos + 4, len - 4);
+    else if (seen[type] === 0) {
+      // A repeated attribute is shown once, where it first came, with its last value (the codec's).
+      seen[type] = 1;
+      p.show(link, d[p.name], len - 4);
     }
-  });
-  if (!hasName && msg === 'newlink' && off + C.IFINFOMSG_LEN < end) link.ifname = `if${ifi.index}`;
+    pos += (len + 3) & ~3;
+  }
+  if (link.ifname === '' && !('ifname' in d) && msg === 'newlink' && start < end) link.ifname = `if${ifi.index}`;
   if (link.stats64 && link.carrier_changes !== undefined) link.stats64.tx.carrier_changes = link.carrier_changes;
   return link;
 }
 
-function hexString(b: Uint8Array, off: number, len: number): string {
-  let s = '';
-  for (let i = 0; i < len; i++) s += HEX2[b[off + i]!];
-  return s;
+/** An attribute the view keeps raw: most stay in Link.raw; a few are shown from their bytes. */
+function presentRaw(link: Link, r: RawAttribute, buf: NetlinkBuffer, off: number, len: number): void {
+  switch (r.type) {
+    case C.IFLA_PROP_LIST: {
+      const p = linkDecodeFamily().view('link-attrs', ['alt-ifname']).decode(buf, off, off + len, 2);
+      link.altnames = (p['alt-ifname'] as string[] | undefined) ?? [];
+      // raw holds attributes of this level only: a property list with more than altnames
+      // is kept whole, so nothing of it is lost or lands at the wrong level.
+      if (p.$raw) link.raw.push(r);
+      return;
+    }
+    case C.IFLA_AF_SPEC: {
+      const a = linkDecodeFamily().set('af-spec-attrs').decode(buf, off, off + len, 2) as { inet6?: { 'addr-gen-mode'?: number } };
+      const mode = a.inet6?.['addr-gen-mode'];
+      if (mode !== undefined) link.inet6_addr_gen_mode = ADDR_GEN_MODES[mode] ?? `0x${HEX2[mode]}`;
+      // The AF_SPEC nest carries much more (IPv4/IPv6 devconf arrays): keep it whole.
+      link.raw.push(r);
+      return;
+    }
+    default: link.raw.push(r);
+  }
 }
 
-function addrGenMode(buf: NetlinkBuffer, off: number, len: number): string | undefined {
-  let mode: string | undefined;
-  walkNested(buf, off, len, 2, (family, o, l) => {
-    if (family !== C.AF_INET6) return;
-    walkNested(buf, o, l, 3, (t, o2, l2) => {
-      if (t !== C.IFLA_INET6_ADDR_GEN_MODE) return;
-      const v = buf.attrU8(o2, l2);
-      mode = ADDR_GEN_MODES[v] ?? `0x${HEX2[v]}`;
-    });
-  });
-  return mode;
-}
-
-function decodeStats64(buf: NetlinkBuffer, off: number, len: number): LinkStats64 | undefined {
+function presentStats64(s: Attrs, len: number): LinkStats64 | undefined {
   if (len < 23 * 8) return undefined;
-  const f = (i: number): number => (i * 8 + 8 <= len ? Number(buf.view.getBigUint64(off + i * 8, true)) : 0);
-  // struct rtnl_link_stats64 field order (if_link.h).
+  // Counters past the end of an older kernel's struct read as 0.
+  const f = (k: string): number => Number((s[k] as bigint | undefined) ?? 0n);
   return {
     rx: {
-      bytes: f(2), packets: f(0), errors: f(4), dropped: f(6), over_errors: f(11), multicast: f(8),
-      compressed: f(21), length_errors: f(10), crc_errors: f(12), frame_errors: f(13), fifo_errors: f(14),
-      missed_errors: f(15), nohandler: f(23), otherhost: f(24),
+      bytes: f('rx-bytes'), packets: f('rx-packets'), errors: f('rx-errors'), dropped: f('rx-dropped'), over_errors: f('rx-over-errors'),
+      multicast: f('multicast'), compressed: f('rx-compressed'), length_errors: f('rx-length-errors'), crc_errors: f('rx-crc-errors'),
+      frame_errors: f('rx-frame-errors'), fifo_errors: f('rx-fifo-errors'), missed_errors: f('rx-missed-errors'),
+      nohandler: f('rx-nohandler'), otherhost: f('rx-otherhost-dropped'),
     },
     tx: {
-      bytes: f(3), packets: f(1), errors: f(5), dropped: f(7), carrier_errors: f(17), collisions: f(9),
-      compressed: f(22), aborted_errors: f(16), fifo_errors: f(18), window_errors: f(20), heartbeat_errors: f(19),
+      bytes: f('tx-bytes'), packets: f('tx-packets'), errors: f('tx-errors'), dropped: f('tx-dropped'), carrier_errors: f('tx-carrier-errors'),
+      collisions: f('collisions'), compressed: f('tx-compressed'), aborted_errors: f('tx-aborted-errors'), fifo_errors: f('tx-fifo-errors'),
+      window_errors: f('tx-window-errors'), heartbeat_errors: f('tx-heartbeat-errors'),
     },
   };
 }
 
-function decodeLinkInfo(buf: NetlinkBuffer, off: number, len: number): LinkInfo {
+function presentLinkInfo(d: Attrs): LinkInfo {
   const info: OtherLinkInfo = {};
-  let dataOff = -1, dataLen = 0, slaveOff = -1, slaveLen = 0;
-  walkNested(buf, off, len, 2, (type, o, l, rawType) => {
-    switch (type) {
-      case C.IFLA_INFO_KIND: info.info_kind = buf.attrString(o, l); break;
-      case C.IFLA_INFO_SLAVE_KIND: info.info_slave_kind = buf.attrString(o, l); break;
-      case C.IFLA_INFO_DATA: dataOff = o; dataLen = l; break;
-      case C.IFLA_INFO_SLAVE_DATA: slaveOff = o; slaveLen = l; break;
-      default: (info.raw ??= []).push(rawAttribute(buf, type, o, l, rawType));
-    }
-  });
-  if (dataOff >= 0) {
-    switch (info.info_kind) {
-      case 'bridge': info.info_data = decodeBridgeData(buf, dataOff, dataLen) as RawInfoData; break;
-      case 'vxlan': info.info_data = decodeVxlanData(buf, dataOff, dataLen) as RawInfoData; break;
-      case 'macvlan': case 'macvtap': info.info_data = decodeMacvlanData(buf, dataOff, dataLen) as RawInfoData; break;
-      case 'vlan': info.info_data = decodeVlanData(buf, dataOff, dataLen) as RawInfoData; break;
-      default: {
-        // Kinds declared on the rt-link spec tables (link-kinds.ts) decode by their set.
-        const k = info.info_kind !== undefined && kindSet(info.info_kind) ? info.info_kind : undefined;
-        info.info_data = k ? kindInfoDataJson(k, decodeKindInfoData(k, buf, dataOff, dataLen)!) as unknown as RawInfoData : { raw: rawList(buf, dataOff, dataLen) };
-      }
-    }
+  for (const k in d) {
+    if (k === 'kind') info.info_kind = d.kind as string;
+    else if (k === 'slave-kind') info.info_slave_kind = d['slave-kind'] as string;
+    else if (k === '$raw') info.raw = d.$raw as RawAttribute[];
   }
-  if (slaveOff >= 0) {
-    info.info_slave_data = info.info_slave_kind === 'bridge'
-      ? decodeBridgePortData(buf, slaveOff, slaveLen)
-      : { raw: rawList(buf, slaveOff, slaveLen) };
+  const data = d.data;
+  if (data !== undefined) info.info_data = presentInfoData(info.info_kind, data) as RawInfoData;
+  const slave = d['slave-data'];
+  if (slave !== undefined) {
+    info.info_slave_data = slave instanceof Uint8Array ? { raw: rawList(slave) } : presentBridgePortData(slave as Attrs);
   }
   return info;
 }
 
-function rawList(buf: NetlinkBuffer, off: number, len: number): RawAttribute[] {
-  const out: RawAttribute[] = [];
-  walkNested(buf, off, len, 3, (t, o, l, rt) => out.push(rawAttribute(buf, t, o, l, rt)));
-  return out;
+/** IFLA_INFO_DATA: ip's vocabulary for the kinds it has one for, the spec's names for other declared kinds, else raw. */
+function presentInfoData(kind: string | undefined, v: unknown): unknown {
+  // The sub-message tables hold a set for every declared kind; anything else arrives as bytes.
+  if (v instanceof Uint8Array || kind === undefined) return { raw: rawList(v as Uint8Array) };
+  const d = v as Attrs;
+  switch (kind) {
+    case 'bridge': return presentBridgeData(d);
+    case 'vxlan': return presentVxlanData(d);
+    case 'macvlan': case 'macvtap': return presentMacvlanData(d);
+    case 'vlan': return presentVlanData(d);
+    default: return kindSet(kind) ? kindInfoDataJson(kind, d) : { raw: rawList(v as Uint8Array) };
+  }
+}
+
+/** The attributes of a payload the tables do not declare, whole. */
+function rawList(bytes: Uint8Array): RawAttribute[] {
+  return (linkDecodeFamily().set(RAW_SET).decode(new NetlinkBuffer(bytes), 0, bytes.length, 3).$raw ?? []) as RawAttribute[];
 }
 
 // ---- names of other links

@@ -1,74 +1,96 @@
-// IFLA_INFO_DATA / IFLA_INFO_SLAVE_DATA of the kinds with typed decoding (bridge, bridge port,
-// vxlan, macvlan/macvtap, vlan), in ip's keys, value formats and order.
+// IFLA_INFO_DATA / IFLA_INFO_SLAVE_DATA of the kinds ip prints in its own vocabulary (bridge,
+// bridge port, vxlan, macvlan/macvtap, vlan): the attributes are decoded by the rt-link tables
+// (link-decode-spec.ts); this is presentation only: ip's keys, value formats and order.
 import { formatHardwareAddress, formatIP } from '../netlink/address.js';
-import { NetlinkBuffer, rawAttribute, walkNested } from '../netlink/reader.js';
+import { NetlinkBuffer, type RawAttribute } from '../netlink/reader.js';
 import * as C from './constants.js';
 import type { BridgeInfoData, BridgePortInfoData, MacvlanInfoData, VlanInfoData, VxlanInfoData } from './link-types.js';
-import { bridgeId, hex0x, timer, vlanProtocolName } from './link-format.js';
+import { hex0x, vlanProtocolName } from './link-format.js';
+import { linkDecodeFamily } from './link-decode-spec.js';
 
-export function decodeBridgeData(buf: NetlinkBuffer, off: number, len: number): BridgeInfoData {
-  const d: BridgeInfoData = {};
-  const b = buf.bytes;
-  walkNested(buf, off, len, 3, (t, o, l, rt) => {
-    switch (t) {
-      case C.IFLA_BR_FORWARD_DELAY: d.forward_delay = buf.attrU32(o, l); break;
-      case C.IFLA_BR_HELLO_TIME: d.hello_time = buf.attrU32(o, l); break;
-      case C.IFLA_BR_MAX_AGE: d.max_age = buf.attrU32(o, l); break;
-      case C.IFLA_BR_AGEING_TIME: d.ageing_time = buf.attrU32(o, l); break;
-      case C.IFLA_BR_STP_STATE: d.stp_state = buf.attrU32(o, l); break;
-      case C.IFLA_BR_PRIORITY: d.priority = buf.attrU16(o, l); break;
-      case C.IFLA_BR_VLAN_FILTERING: d.vlan_filtering = buf.attrU8(o, l); break;
-      case C.IFLA_BR_VLAN_PROTOCOL: d.vlan_protocol = vlanProtocolName(buf.attrBe16(o, l)); break;
-      case C.IFLA_BR_BRIDGE_ID: d.bridge_id = bridgeId(b, o, l); break;
-      // ip 6.1 prints root_id from IFLA_BR_BRIDGE_ID (a bug); this decodes the root's own id.
-      case C.IFLA_BR_ROOT_ID: d.root_id = bridgeId(b, o, l); break;
-      case C.IFLA_BR_ROOT_PORT: d.root_port = buf.attrU16(o, l); break;
-      case C.IFLA_BR_ROOT_PATH_COST: d.root_path_cost = buf.attrU32(o, l); break;
-      case C.IFLA_BR_TOPOLOGY_CHANGE: d.topology_change = buf.attrU8(o, l); break;
-      case C.IFLA_BR_TOPOLOGY_CHANGE_DETECTED: d.topology_change_detected = buf.attrU8(o, l); break;
-      case C.IFLA_BR_HELLO_TIMER: d.hello_timer = timer(buf, o, l); break;
-      case C.IFLA_BR_TCN_TIMER: d.tcn_timer = timer(buf, o, l); break;
-      case C.IFLA_BR_TOPOLOGY_CHANGE_TIMER: d.topology_change_timer = timer(buf, o, l); break;
-      case C.IFLA_BR_GC_TIMER: d.gc_timer = timer(buf, o, l); break;
-      case C.IFLA_BR_VLAN_DEFAULT_PVID: d.vlan_default_pvid = buf.attrU16(o, l); break;
-      case C.IFLA_BR_VLAN_STATS_ENABLED: d.vlan_stats_enabled = buf.attrU8(o, l); break;
-      case C.IFLA_BR_VLAN_STATS_PER_PORT: d.vlan_stats_per_port = buf.attrU8(o, l); break;
-      case C.IFLA_BR_GROUP_FWD_MASK: d.group_fwd_mask = hex0x(buf.attrU16(o, l)); break;
-      case C.IFLA_BR_GROUP_ADDR: d.group_addr = formatHardwareAddress(b, o, l); break;
-      case C.IFLA_BR_MCAST_SNOOPING: d.mcast_snooping = buf.attrU8(o, l); break;
-      case C.IFLA_BR_MULTI_BOOLOPT: {
-        if (l < 8) { (d.raw ??= []).push(rawAttribute(buf, t, o, l, rt)); break; }
-        const val = buf.u32(o), mask = buf.u32(o + 4);
-        const ll = 1 << C.BR_BOOLOPT_NO_LL_LEARN, vs = 1 << C.BR_BOOLOPT_MCAST_VLAN_SNOOPING;
-        if (mask & ll) d.no_linklocal_learn = val & ll ? 1 : 0;
-        if (mask & vs) d.mcast_vlan_snooping = val & vs ? 1 : 0;
-        // Options ip 6.1 does not print (mst_enabled...) stay visible in raw.
-        if (mask & ~(ll | vs)) (d.raw ??= []).push(rawAttribute(buf, t, o, l, rt));
-        break;
-      }
-      case C.IFLA_BR_MCAST_ROUTER: d.mcast_router = buf.attrU8(o, l); break;
-      case C.IFLA_BR_MCAST_QUERY_USE_IFADDR: d.mcast_query_use_ifaddr = buf.attrU8(o, l); break;
-      case C.IFLA_BR_MCAST_QUERIER: d.mcast_querier = buf.attrU8(o, l); break;
-      case C.IFLA_BR_MCAST_HASH_ELASTICITY: d.mcast_hash_elasticity = buf.attrU32(o, l); break;
-      case C.IFLA_BR_MCAST_HASH_MAX: d.mcast_hash_max = buf.attrU32(o, l); break;
-      case C.IFLA_BR_MCAST_LAST_MEMBER_CNT: d.mcast_last_member_cnt = buf.attrU32(o, l); break;
-      case C.IFLA_BR_MCAST_STARTUP_QUERY_CNT: d.mcast_startup_query_cnt = buf.attrU32(o, l); break;
-      case C.IFLA_BR_MCAST_LAST_MEMBER_INTVL: d.mcast_last_member_intvl = buf.attrU64n(o, l); break;
-      case C.IFLA_BR_MCAST_MEMBERSHIP_INTVL: d.mcast_membership_intvl = buf.attrU64n(o, l); break;
-      case C.IFLA_BR_MCAST_QUERIER_INTVL: d.mcast_querier_intvl = buf.attrU64n(o, l); break;
-      case C.IFLA_BR_MCAST_QUERY_INTVL: d.mcast_query_intvl = buf.attrU64n(o, l); break;
-      case C.IFLA_BR_MCAST_QUERY_RESPONSE_INTVL: d.mcast_query_response_intvl = buf.attrU64n(o, l); break;
-      case C.IFLA_BR_MCAST_STARTUP_QUERY_INTVL: d.mcast_startup_query_intvl = buf.attrU64n(o, l); break;
-      case C.IFLA_BR_MCAST_STATS_ENABLED: d.mcast_stats_enabled = buf.attrU8(o, l); break;
-      case C.IFLA_BR_MCAST_IGMP_VERSION: d.mcast_igmp_version = buf.attrU8(o, l); break;
-      case C.IFLA_BR_MCAST_MLD_VERSION: d.mcast_mld_version = buf.attrU8(o, l); break;
-      case C.IFLA_BR_NF_CALL_IPTABLES: d.nf_call_iptables = buf.attrU8(o, l); break;
-      case C.IFLA_BR_NF_CALL_IP6TABLES: d.nf_call_ip6tables = buf.attrU8(o, l); break;
-      case C.IFLA_BR_NF_CALL_ARPTABLES: d.nf_call_arptables = buf.attrU8(o, l); break;
-      default: (d.raw ??= []).push(rawAttribute(buf, t, o, l, rt));
-    }
-  });
-  return d;
+type Decoded = Record<string, unknown>;
+type Out = Record<string, unknown>;
+/** How one decoded attribute is shown: under another key, or by a function writing the keys. */
+type Shown = string | ((out: Out, v: unknown) => void);
+
+/** Keys in the order the attributes came, each shown by its entry; `$raw` becomes `raw` (unless the table says). */
+function present(d: Decoded, table: Readonly<Record<string, Shown>>): Out {
+  const out: Out = {};
+  for (const k in d) {
+    const v = d[k];
+    const s = table[k];
+    if (k === '$raw' && s === undefined) { out.raw = v; continue; }
+    if (typeof s === 'string') out[s] = v;
+    else if (s) s(out, v);
+  }
+  return out;
+}
+
+const num = (v: unknown): number => Number(v as bigint | number);
+/** A bridge timer (u64 centiseconds, i.e. USER_HZ ticks) in seconds, as ip prints "%i.%.2i". */
+const timer = (key: string): Shown => (o, v) => { o[key] = num(v) / 100; };
+const u64 = (key: string): Shown => (o, v) => { o[key] = num(v); };
+const hex = (key: string): Shown => (o, v) => { o[key] = hex0x(v as number); };
+const bool = (key: string): Shown => (o, v) => { o[key] = v !== 0; };
+const mac = (key: string): Shown => (o, v) => { o[key] = macText(v); };
+
+/** A hint-mac value: text, or bytes when its length is no address's (ip prints those too). */
+function macText(v: unknown): string {
+  return typeof v === 'string' ? v : formatHardwareAddress(v as Uint8Array);
+}
+
+/** br_dump_bridge_id: "%.2x%.2x." then ether_ntoa_r, which does not zero-pad ("8000.6e:a8:3:32:73:ff"). */
+const bridgeId = (key: string): Shown => (o, v) => {
+  const id = v as { prio?: string; addr?: string | Uint8Array };
+  const addr = typeof id.addr === 'string' ? id.addr.split(':').map((x) => parseInt(x, 16).toString(16)).join(':') : '';
+  o[key] = id.addr === undefined ? (id.prio ?? '').replace(/(..)(?=.)/g, '$1:') : `${id.prio}.${addr}`;
+};
+
+const BRIDGE: Record<string, Shown> = {
+  'forward-delay': 'forward_delay', 'hello-time': 'hello_time', 'max-age': 'max_age', 'ageing-time': 'ageing_time',
+  'stp-state': 'stp_state', priority: 'priority', 'vlan-filtering': 'vlan_filtering',
+  'vlan-protocol': (o, v) => { o.vlan_protocol = vlanProtocolName(v as number); },
+  'bridge-id': bridgeId('bridge_id'),
+  // ip 6.1 prints root_id from IFLA_BR_BRIDGE_ID (a bug); this shows the root's own id.
+  'root-id': bridgeId('root_id'),
+  'root-port': 'root_port', 'root-path-cost': 'root_path_cost', 'topology-change': 'topology_change',
+  'topology-change-detected': 'topology_change_detected', 'hello-timer': timer('hello_timer'), 'tcn-timer': timer('tcn_timer'),
+  'topology-change-timer': timer('topology_change_timer'), 'gc-timer': timer('gc_timer'), 'vlan-default-pvid': 'vlan_default_pvid',
+  'vlan-stats-enabled': 'vlan_stats_enabled', 'vlan-stats-per-port': 'vlan_stats_per_port', 'group-fwd-mask': hex('group_fwd_mask'),
+  'group-addr': mac('group_addr'), 'mcast-snooping': 'mcast_snooping', 'mcast-router': 'mcast_router',
+  'mcast-query-use-ifaddr': 'mcast_query_use_ifaddr', 'mcast-querier': 'mcast_querier', 'mcast-hash-elasticity': 'mcast_hash_elasticity',
+  'mcast-hash-max': 'mcast_hash_max', 'mcast-last-member-cnt': 'mcast_last_member_cnt', 'mcast-startup-query-cnt': 'mcast_startup_query_cnt',
+  'mcast-last-member-intvl': u64('mcast_last_member_intvl'), 'mcast-membership-intvl': u64('mcast_membership_intvl'),
+  'mcast-querier-intvl': u64('mcast_querier_intvl'), 'mcast-query-intvl': u64('mcast_query_intvl'),
+  'mcast-query-response-intvl': u64('mcast_query_response_intvl'), 'mcast-startup-query-intvl': u64('mcast_startup_query_intvl'),
+  'mcast-stats-enabled': 'mcast_stats_enabled', 'mcast-igmp-version': 'mcast_igmp_version', 'mcast-mld-version': 'mcast_mld_version',
+  'nf-call-iptables': 'nf_call_iptables', 'nf-call-ip6-tables': 'nf_call_ip6tables', 'nf-call-arptables': 'nf_call_arptables',
+  $raw: (o, v) => boolopts(o, v as RawAttribute[]),
+};
+
+const NO_LL = 1 << C.BR_BOOLOPT_NO_LL_LEARN, VLAN_SNOOPING = 1 << C.BR_BOOLOPT_MCAST_VLAN_SNOOPING;
+
+/**
+ * IFLA_BR_MULTI_BOOLOPT (struct br_boolopt_multi, decoded by its spec struct) shows the two
+ * options ip 6.1 prints; the attribute stays in raw (whole, as it came) when it carries others
+ * (mst_enabled...) or is too short to be one. Its keys come where the raw list starts, which is
+ * where the kernel puts the attribute (br_fill_info: after group_addr, before fdb_n_learned).
+ */
+function boolopts(o: Out, raw: RawAttribute[]): void {
+  let kept = raw;
+  for (const r of raw) {
+    if (r.type !== C.IFLA_BR_MULTI_BOOLOPT || r.data.length < 8) continue;
+    const s = linkDecodeFamily().struct('br-boolopt-multi').decode(new NetlinkBuffer(r.data), 0, r.data.length);
+    const val = s.optval as number, mask = s.optmask as number;
+    if (mask & NO_LL) o.no_linklocal_learn = val & NO_LL ? 1 : 0;
+    if (mask & VLAN_SNOOPING) o.mcast_vlan_snooping = val & VLAN_SNOOPING ? 1 : 0;
+    if (!(mask & ~(NO_LL | VLAN_SNOOPING))) kept = kept.filter((x) => x !== r);
+  }
+  if (kept.length) o.raw = kept;
+}
+
+export function presentBridgeData(d: Decoded): BridgeInfoData {
+  return present(d, BRIDGE) as BridgeInfoData;
 }
 
 const FWD_MASK_NAMES: Record<number, string> = { 0: 'stp', 2: 'lacp', 14: 'lldp' };
@@ -81,190 +103,123 @@ function fwdMaskString(mask: number): string {
   return parts.length ? parts.join(',') : '0x0';
 }
 
-export function decodeBridgePortData(buf: NetlinkBuffer, off: number, len: number): BridgePortInfoData {
-  const d: BridgePortInfoData = {};
-  const b = buf.bytes;
-  const bool = (o: number, l: number): boolean => buf.attrU8(o, l) !== 0;
-  walkNested(buf, off, len, 3, (t, o, l, rt) => {
-    switch (t) {
-      case C.IFLA_BRPORT_STATE: {
-        const s = buf.attrU8(o, l);
-        if (s < C.BR_STATE_NAMES.length) d.state = C.BR_STATE_NAMES[s];
-        else d.state_index = s;
-        break;
-      }
-      case C.IFLA_BRPORT_PRIORITY: d.priority = buf.attrU16(o, l); break;
-      case C.IFLA_BRPORT_COST: d.cost = buf.attrU32(o, l); break;
-      case C.IFLA_BRPORT_MODE: d.hairpin = bool(o, l); break;
-      case C.IFLA_BRPORT_GUARD: d.guard = bool(o, l); break;
-      case C.IFLA_BRPORT_PROTECT: d.root_block = bool(o, l); break;
-      case C.IFLA_BRPORT_FAST_LEAVE: d.fastleave = bool(o, l); break;
-      case C.IFLA_BRPORT_LEARNING: d.learning = bool(o, l); break;
-      case C.IFLA_BRPORT_UNICAST_FLOOD: d.flood = bool(o, l); break;
-      case C.IFLA_BRPORT_ID: d.id = hex0x(buf.attrU16(o, l)); break;
-      case C.IFLA_BRPORT_NO: d.no = hex0x(buf.attrU16(o, l)); break;
-      case C.IFLA_BRPORT_DESIGNATED_PORT: d.designated_port = buf.attrU16(o, l); break;
-      case C.IFLA_BRPORT_DESIGNATED_COST: d.designated_cost = buf.attrU16(o, l); break;
-      case C.IFLA_BRPORT_BRIDGE_ID: d.bridge_id = bridgeId(b, o, l); break;
-      case C.IFLA_BRPORT_ROOT_ID: d.root_id = bridgeId(b, o, l); break;
-      case C.IFLA_BRPORT_HOLD_TIMER: d.hold_timer = timer(buf, o, l); break;
-      case C.IFLA_BRPORT_MESSAGE_AGE_TIMER: d.message_age_timer = timer(buf, o, l); break;
-      case C.IFLA_BRPORT_FORWARD_DELAY_TIMER: d.forward_delay_timer = timer(buf, o, l); break;
-      case C.IFLA_BRPORT_TOPOLOGY_CHANGE_ACK: d.topology_change_ack = buf.attrU8(o, l); break;
-      case C.IFLA_BRPORT_CONFIG_PENDING: d.config_pending = buf.attrU8(o, l); break;
-      case C.IFLA_BRPORT_PROXYARP: d.proxy_arp = bool(o, l); break;
-      case C.IFLA_BRPORT_PROXYARP_WIFI: d.proxy_arp_wifi = bool(o, l); break;
-      case C.IFLA_BRPORT_MULTICAST_ROUTER: d.multicast_router = buf.attrU8(o, l); break;
-      case C.IFLA_BRPORT_MCAST_FLOOD: d.mcast_flood = bool(o, l); break;
-      case C.IFLA_BRPORT_BCAST_FLOOD: d.bcast_flood = bool(o, l); break;
-      case C.IFLA_BRPORT_MCAST_TO_UCAST: d.mcast_to_unicast = bool(o, l); break;
-      case C.IFLA_BRPORT_NEIGH_SUPPRESS: d.neigh_suppress = bool(o, l); break;
-      case C.IFLA_BRPORT_GROUP_FWD_MASK: {
-        const m = buf.attrU16(o, l);
-        d.group_fwd_mask = hex0x(m);
-        d.group_fwd_mask_str = fwdMaskString(m);
-        break;
-      }
-      case C.IFLA_BRPORT_VLAN_TUNNEL: d.vlan_tunnel = bool(o, l); break;
-      case C.IFLA_BRPORT_ISOLATED: d.isolated = bool(o, l); break;
-      case C.IFLA_BRPORT_LOCKED: d.locked = bool(o, l); break;
-      case C.IFLA_BRPORT_BACKUP_PORT: d.backup_port = buf.attrU32(o, l); break;
-      default: (d.raw ??= []).push(rawAttribute(buf, t, o, l, rt));
-    }
-  });
-  return d;
+const BRPORT: Record<string, Shown> = {
+  state: (o, v) => {
+    const s = v as number;
+    if (s < C.BR_STATE_NAMES.length) o.state = C.BR_STATE_NAMES[s];
+    else o.state_index = s;
+  },
+  priority: 'priority', cost: 'cost', mode: bool('hairpin'), guard: bool('guard'), protect: bool('root_block'),
+  'fast-leave': bool('fastleave'), learning: bool('learning'), 'unicast-flood': bool('flood'), id: hex('id'), no: hex('no'),
+  'designated-port': 'designated_port', 'designated-cost': 'designated_cost', 'bridge-id': bridgeId('bridge_id'),
+  'root-id': bridgeId('root_id'), 'hold-timer': timer('hold_timer'), 'message-age-timer': timer('message_age_timer'),
+  'forward-delay-timer': timer('forward_delay_timer'), 'topology-change-ack': 'topology_change_ack', 'config-pending': 'config_pending',
+  proxyarp: bool('proxy_arp'), 'proxyarp-wifi': bool('proxy_arp_wifi'), 'multicast-router': 'multicast_router',
+  'mcast-flood': bool('mcast_flood'), 'bcast-flood': bool('bcast_flood'), 'mcast-to-ucast': bool('mcast_to_unicast'),
+  'neigh-suppress': bool('neigh_suppress'),
+  'group-fwd-mask': (o, v) => { o.group_fwd_mask = hex0x(v as number); o.group_fwd_mask_str = fwdMaskString(v as number); },
+  'vlan-tunnel': bool('vlan_tunnel'), isolated: bool('isolated'), locked: bool('locked'), 'backup-port': 'backup_port',
+};
+
+export function presentBridgePortData(d: Decoded): BridgePortInfoData {
+  return present(d, BRPORT) as BridgePortInfoData;
 }
 
-function isMulticastV4(b: Uint8Array, o: number): boolean {
-  return (b[o]! & 0xf0) === 0xe0;
-}
+const isZero = (b: Uint8Array, n: number): boolean => { for (let i = 0; i < n; i++) if (b[i]) return false; return true; };
+const flagOn = (key: string): Shown => (o, v) => { if (v) o[key] = true; };
 
-export function decodeVxlanData(buf: NetlinkBuffer, off: number, len: number): VxlanInfoData {
-  const d: VxlanInfoData = {};
-  const b = buf.bytes;
-  let group4 = -1, group6 = -1, local4 = -1, local6 = -1, ttl: number | undefined, ttlInherit = false, tos = 0;
-  walkNested(buf, off, len, 3, (t, o, l, rt) => {
-    switch (t) {
-      case C.IFLA_VXLAN_COLLECT_METADATA: if (buf.attrU8(o, l)) d.external = true; break;
-      case C.IFLA_VXLAN_VNIFILTER: if (buf.attrU8(o, l)) d.vnifilter = true; break;
-      case C.IFLA_VXLAN_ID: if (l >= 4) d.id = buf.attrU32(o, l); break;
-      case C.IFLA_VXLAN_GROUP: if (l >= 4) group4 = o; break;
-      case C.IFLA_VXLAN_GROUP6: if (l >= 16) group6 = o; break;
-      case C.IFLA_VXLAN_LOCAL: if (l >= 4) local4 = o; break;
-      case C.IFLA_VXLAN_LOCAL6: if (l >= 16) local6 = o; break;
-      case C.IFLA_VXLAN_LINK: { const v = buf.attrU32(o, l); if (v) d.link = v; break; }
-      case C.IFLA_VXLAN_PORT_RANGE:
-        if (l >= 4) d.port_range = { low: buf.be16(o), high: buf.be16(o + 2) };
-        break;
-      case C.IFLA_VXLAN_PORT: d.port = buf.attrBe16(o, l); break;
-      case C.IFLA_VXLAN_LEARNING: d.learning = buf.attrU8(o, l) !== 0; break;
-      case C.IFLA_VXLAN_PROXY: if (buf.attrU8(o, l)) d.proxy = true; break;
-      case C.IFLA_VXLAN_RSC: if (buf.attrU8(o, l)) d.rsc = true; break;
-      case C.IFLA_VXLAN_L2MISS: if (buf.attrU8(o, l)) d.l2miss = true; break;
-      case C.IFLA_VXLAN_L3MISS: if (buf.attrU8(o, l)) d.l3miss = true; break;
-      case C.IFLA_VXLAN_TOS: tos = buf.attrU8(o, l); break;
-      case C.IFLA_VXLAN_TTL: ttl = buf.attrU8(o, l); break;
-      // Requests must send a flag (the policy is NLA_FLAG) but replies carry a u8 (vxlan_fill_info).
-      case C.IFLA_VXLAN_TTL_INHERIT: ttlInherit = l === 0 || buf.u8(o) !== 0; break;
-      case C.IFLA_VXLAN_DF: {
-        const v = buf.attrU8(o, l);
-        if (v === C.VXLAN_DF_UNSET) d.df = 'unset';
-        else if (v === C.VXLAN_DF_SET) d.df = 'set';
-        else if (v === C.VXLAN_DF_INHERIT) d.df = 'inherit';
-        break;
-      }
-      case C.IFLA_VXLAN_LABEL: { const v = buf.attrBe32(o, l); if (v) d.label = hex0x(v); break; }
-      case C.IFLA_VXLAN_AGEING: d.ageing = buf.attrU32(o, l); break;
-      case C.IFLA_VXLAN_LIMIT: { const v = buf.attrU32(o, l); if (v) d.limit = v; break; }
-      case C.IFLA_VXLAN_UDP_CSUM: d.udp_csum = buf.attrU8(o, l) !== 0; break;
-      case C.IFLA_VXLAN_UDP_ZERO_CSUM6_TX: d.udp_zero_csum6_tx = buf.attrU8(o, l) !== 0; break;
-      case C.IFLA_VXLAN_UDP_ZERO_CSUM6_RX: d.udp_zero_csum6_rx = buf.attrU8(o, l) !== 0; break;
-      case C.IFLA_VXLAN_REMCSUM_TX: if (buf.attrU8(o, l)) d.remcsum_tx = true; break;
-      case C.IFLA_VXLAN_REMCSUM_RX: if (buf.attrU8(o, l)) d.remcsum_rx = true; break;
-      case C.IFLA_VXLAN_GBP: d.gbp = true; break;
-      case C.IFLA_VXLAN_GPE: d.gpe = true; break;
-      default: (d.raw ??= []).push(rawAttribute(buf, t, o, l, rt));
-    }
-  });
-  // ip prints a v4 group (if non-zero) in preference to a v6 one; multicast -> group, else remote.
-  if (group4 >= 0) {
-    if (b[group4] || b[group4 + 1] || b[group4 + 2] || b[group4 + 3]) {
-      if (isMulticastV4(b, group4)) d.group = formatIP(b, group4, 4);
-      else d.remote = formatIP(b, group4, 4);
-    }
-  } else if (group6 >= 0 && !isZero(b, group6, 16)) {
-    if (b[group6] === 0xff) d.group6 = formatIP(b, group6, 16);
-    else d.remote6 = formatIP(b, group6, 16);
-  }
-  if (local4 >= 0) {
-    if (!isZero(b, local4, 4)) d.local = formatIP(b, local4, 4);
-  } else if (local6 >= 0 && !isZero(b, local6, 16)) {
-    d.local6 = formatIP(b, local6, 16);
-  }
-  if (tos) d.tos = hex0x(tos);
-  if (ttlInherit) d.ttl_inherit = true;
-  else if (ttl !== undefined) d.ttl = ttl;
-  return reorderVxlan(d);
-}
-
-// Keys in ip's print order, so JSON.stringify of both reads the same.
+// Keys in ip's print order (print_opt in ip/iplink_vxlan.c), so JSON.stringify of both reads the same.
 const VXLAN_ORDER = ['external', 'vnifilter', 'id', 'group', 'remote', 'group6', 'remote6', 'local', 'local6', 'link',
   'port_range', 'port', 'learning', 'proxy', 'rsc', 'l2miss', 'l3miss', 'tos', 'ttl', 'ttl_inherit', 'df', 'label',
   'ageing', 'limit', 'udp_csum', 'udp_zero_csum6_tx', 'udp_zero_csum6_rx', 'remcsum_tx', 'remcsum_rx', 'gbp', 'gpe', 'raw'] as const;
+const DF_NAMES = ['unset', 'set', 'inherit'] as const;
 
-function reorderVxlan(d: VxlanInfoData): VxlanInfoData {
+const VXLAN: Record<string, Shown> = {
+  'collect-metadata': flagOn('external'), vnifilter: flagOn('vnifilter'), id: 'id',
+  link: (o, v) => { if (v) o.link = v; },
+  'port-range': (o, v) => {
+    const r = v as { low?: number; high?: number };
+    if (r.high !== undefined) o.port_range = { low: r.low, high: r.high };
+  },
+  port: 'port', learning: bool('learning'), proxy: flagOn('proxy'), rsc: flagOn('rsc'), l2miss: flagOn('l2miss'),
+  l3miss: flagOn('l3miss'), tos: (o, v) => { o.tos = v ? hex0x(v as number) : undefined; }, ttl: 'ttl',
+  'ttl-inherit': (o, v) => { const b = v as Uint8Array; o.ttl_inherit = b.length === 0 || b[0] !== 0; },
+  df: (o, v) => { o.df = DF_NAMES[v as number]; },
+  label: (o, v) => { o.label = v ? hex0x(v as number) : undefined; },
+  ageing: 'ageing', limit: (o, v) => { if (v) o.limit = v; },
+  'udp-csum': bool('udp_csum'), 'udp-zero-csum6-tx': bool('udp_zero_csum6_tx'), 'udp-zero-csum6-rx': bool('udp_zero_csum6_rx'),
+  'remcsum-tx': flagOn('remcsum_tx'), 'remcsum-rx': flagOn('remcsum_rx'), gbp: flagOn('gbp'), gpe: flagOn('gpe'),
+  group: (o, v) => { if ((v as Uint8Array).length >= 4) o.$group4 = v; },
+  group6: (o, v) => { if ((v as Uint8Array).length >= 16) o.$group6 = v; },
+  local: (o, v) => { if ((v as Uint8Array).length >= 4) o.$local4 = v; },
+  local6: (o, v) => { if ((v as Uint8Array).length >= 16) o.$local6 = v; },
+};
+
+export function presentVxlanData(d: Decoded): VxlanInfoData {
+  const o = present(d, VXLAN);
+  // ip prints a v4 group (if non-zero) in preference to a v6 one; multicast -> group, else remote.
+  const g4 = o.$group4 as Uint8Array | undefined, g6 = o.$group6 as Uint8Array | undefined;
+  const l4 = o.$local4 as Uint8Array | undefined, l6 = o.$local6 as Uint8Array | undefined;
+  if (g4) {
+    if (!isZero(g4, 4)) o[(g4[0]! & 0xf0) === 0xe0 ? 'group' : 'remote'] = formatIP(g4, 0, 4);
+  } else if (g6 && !isZero(g6, 16)) {
+    o[g6[0] === 0xff ? 'group6' : 'remote6'] = formatIP(g6, 0, 16);
+  }
+  if (l4) {
+    if (!isZero(l4, 4)) o.local = formatIP(l4, 0, 4);
+  } else if (l6 && !isZero(l6, 16)) {
+    o.local6 = formatIP(l6, 0, 16);
+  }
+  // ttl_inherit replaces ttl, as ip prints one or the other.
+  if (o.ttl_inherit === true) o.ttl = undefined;
+  else o.ttl_inherit = undefined;
   const out: Record<string, unknown> = {};
-  for (const k of VXLAN_ORDER) if (d[k] !== undefined) out[k] = d[k];
+  for (const k of VXLAN_ORDER) if (o[k] !== undefined) out[k] = o[k];
   return out as VxlanInfoData;
 }
 
-function isZero(b: Uint8Array, off: number, n: number): boolean {
-  for (let i = 0; i < n; i++) if (b[off + i]) return false;
-  return true;
-}
-
-export function decodeMacvlanData(buf: NetlinkBuffer, off: number, len: number): MacvlanInfoData {
-  const d: MacvlanInfoData = {};
-  let mode = -1, flags = 0, count = -1, dataOff = -1, dataLen = 0;
-  let bc: number | undefined, bcUsed: number | undefined;
-  walkNested(buf, off, len, 3, (t, o, l, rt) => {
-    switch (t) {
-      case C.IFLA_MACVLAN_MODE: if (l >= 4) mode = buf.attrU32(o, l); break;
-      case C.IFLA_MACVLAN_FLAGS: if (l >= 2) flags = buf.attrU16(o, l); break;
-      case C.IFLA_MACVLAN_MACADDR_COUNT: if (l >= 4) count = buf.attrU32(o, l); break;
-      case C.IFLA_MACVLAN_MACADDR_DATA: dataOff = o; dataLen = l; break;
-      case C.IFLA_MACVLAN_BC_QUEUE_LEN: if (l >= 4) bc = buf.attrU32(o, l); break;
-      case C.IFLA_MACVLAN_BC_QUEUE_LEN_USED: if (l >= 4) bcUsed = buf.attrU32(o, l); break;
-      default: (d.raw ??= []).push(rawAttribute(buf, t, o, l, rt));
-    }
-  });
-  if (mode < 0) return d;
-  d.mode = C.MACVLAN_MODE_NAMES.get(mode) ?? 'unknown';
-  if (flags & C.MACVLAN_FLAG_NOPROMISC) d.nopromisc = true;
-  if (flags & C.MACVLAN_FLAG_NODST) d.nodst = true;
-  if (bc !== undefined) d.bcqueuelen = bc;
-  if (bcUsed !== undefined) d.usedbcqueuelen = bcUsed;
-  if (mode === C.MACVLAN_MODE_SOURCE && count >= 0) {
-    d.macaddr_count = count;
-    if (dataOff >= 0) {
-      const macs: string[] = [];
-      walkNested(buf, dataOff, dataLen, 4, (t, o, l) => {
-        if (t === C.IFLA_MACVLAN_MACADDR && l >= 6) macs.push(formatHardwareAddress(buf.bytes, o, 6));
-      });
-      d.macaddr_data = macs;
-    }
+export function presentMacvlanData(d: Decoded): MacvlanInfoData {
+  const o: MacvlanInfoData = {};
+  if (d.$raw) o.raw = d.$raw as RawAttribute[];
+  const mode = d.mode as number | undefined;
+  if (mode === undefined) return o;
+  const flags = (d.flags as number | undefined) ?? 0;
+  o.mode = C.MACVLAN_MODE_NAMES.get(mode) ?? 'unknown';
+  if (flags & C.MACVLAN_FLAG_NOPROMISC) o.nopromisc = true;
+  if (flags & C.MACVLAN_FLAG_NODST) o.nodst = true;
+  if (d['bc-queue-len'] !== undefined) o.bcqueuelen = d['bc-queue-len'] as number;
+  if (d['bc-queue-len-used'] !== undefined) o.usedbcqueuelen = d['bc-queue-len-used'] as number;
+  const count = d['macaddr-count'] as number | undefined;
+  if (mode === C.MACVLAN_MODE_SOURCE && count !== undefined) {
+    o.macaddr_count = count;
+    const data = d['macaddr-data'] as { macaddr?: Uint8Array[] } | undefined;
+    if (data) o.macaddr_data = (data.macaddr ?? []).filter((m) => m.length >= 6).map((m) => formatHardwareAddress(m, 0, 6));
   }
-  return d;
+  return o;
 }
 
-export function decodeVlanData(buf: NetlinkBuffer, off: number, len: number): VlanInfoData {
-  const d: VlanInfoData = {};
-  walkNested(buf, off, len, 3, (t, o, l, rt) => {
-    switch (t) {
-      case C.IFLA_VLAN_PROTOCOL: d.protocol = vlanProtocolName(buf.attrBe16(o, l)); break;
-      case C.IFLA_VLAN_ID: d.id = buf.attrU16(o, l); break;
-      default: (d.raw ??= []).push(rawAttribute(buf, t, o, l, rt));
-    }
-  });
-  return d;
+const VLAN: Record<string, Shown> = {
+  protocol: (o, v) => {
+    const p = typeof v === 'number' ? v : linkDecodeFamily().enumOf('vlan-protocols')!.value.get(v as string)!;
+    o.protocol = vlanProtocolName(p);
+  },
+  id: 'id',
+};
+
+export function presentVlanData(d: Decoded): VlanInfoData {
+  return present(d, VLAN) as VlanInfoData;
 }
+
+// The decoders by bytes, as before the tables: IFLA_INFO_DATA [off, off+len) of one kind.
+const decodeBy = (set: string, buf: NetlinkBuffer, off: number, len: number): Decoded =>
+  linkDecodeFamily().set(set).decode(buf, off, off + len, 3);
+export const decodeBridgeData = (buf: NetlinkBuffer, off: number, len: number): BridgeInfoData =>
+  presentBridgeData(decodeBy('linkinfo-bridge-attrs', buf, off, len));
+export const decodeBridgePortData = (buf: NetlinkBuffer, off: number, len: number): BridgePortInfoData =>
+  presentBridgePortData(decodeBy('linkinfo-brport-attrs', buf, off, len));
+export const decodeVxlanData = (buf: NetlinkBuffer, off: number, len: number): VxlanInfoData =>
+  presentVxlanData(decodeBy('linkinfo-vxlan-attrs', buf, off, len));
+export const decodeMacvlanData = (buf: NetlinkBuffer, off: number, len: number): MacvlanInfoData =>
+  presentMacvlanData(decodeBy('linkinfo-macvlan-attrs', buf, off, len));
+export const decodeVlanData = (buf: NetlinkBuffer, off: number, len: number): VlanInfoData =>
+  presentVlanData(decodeBy('linkinfo-vlan-attrs', buf, off, len));

@@ -3,10 +3,11 @@
 // codec. The generated table is used as it is, with the corrections below where it disagrees
 // with the kernel's policies and with what ip sends (checked byte for byte against
 // `ip link add ... type KIND` in test/rtnl-link-kinds.test.ts), plus the kinds the spec does not
-// declare yet (ipvlan, xfrm; ip6gre/ip6gretap share gre's set, ip6tnl has its own). Kinds
-// without data (dummy, ifb, wireguard, nlmon, netkit without options) need no set.
+// declare yet (ipvlan, xfrm, vxlan, macvlan/macvtap; ip6gre/ip6gretap share gre's set, ip6tnl
+// has its own). Kinds without data (dummy, ifb, wireguard, nlmon, netkit without options) need
+// no set. The link decoder (link-decode-spec.ts) reads RTM_NEWLINK through the same tables.
 import { NetlinkFamily } from '../netlink/spec/family.js';
-import type { AttrDecl, FamilyDecl } from '../netlink/spec/types.js';
+import type { AttrDecl, Definition, FamilyDecl } from '../netlink/spec/types.js';
 import type { NetlinkBuffer, RawAttribute } from '../netlink/reader.js';
 import { MessageWriter } from '../netlink/writer.js';
 import { rtLinkSpec } from './spec/rt-link.gen.js';
@@ -33,6 +34,18 @@ const FIXES: Record<string, Record<string, Fix>> = {
     flowinfo: { byteOrder: 'big-endian' }, 'encap-sport': { byteOrder: 'big-endian' }, 'encap-dport': { byteOrder: 'big-endian' },
   },
   'linkinfo-geneve-attrs': { port: { byteOrder: 'big-endian' }, label: { byteOrder: 'big-endian' } },
+  // br_fill_info puts nla_put_be16(IFLA_BR_VLAN_PROTOCOL) and br_changelink reads nla_get_be16:
+  // 802.1Q is 81 00 on the wire, which the YAML's host-order u16 reads as 0x0081.
+  'linkinfo-bridge-attrs': { 'vlan-protocol': { byteOrder: 'big-endian' } },
+};
+
+// Definitions the YAML gets wrong. if_link.h: struct ifla_bridge_id { __u8 prio[2]; __u8
+// addr[6]; }: the priority is two bytes in network order, not a host-order u16.
+const DEF_FIXES: Record<string, Definition> = {
+  'ifla-bridge-id': {
+    type: 'struct',
+    members: [{ name: 'prio', type: 'binary', len: 2, hint: 'hex' }, { name: 'addr', type: 'binary', len: 6, hint: 'mac' }],
+  },
 };
 
 // Sets the spec lacks (linux/if_link.h: IFLA_IPVLAN_*, IFLA_XFRM_*).
@@ -47,16 +60,73 @@ const EXTRA_SETS: Record<string, AttrDecl[]> = {
     { name: 'if-id', value: 2, type: 'u32' },
     { name: 'collect-metadata', value: 3, type: 'flag' },
   ],
+  // IFLA_VXLAN_* (if_link.h; vxlan_policy and vxlan_fill_info in drivers/net/vxlan/vxlan_core.c).
+  'linkinfo-vxlan-attrs': [
+    { name: 'id', value: 1, type: 'u32' },
+    // in_addr / in6_addr: kept as bytes (a v4 group is a group or a remote by its first octet).
+    { name: 'group', value: 2, type: 'binary' },
+    { name: 'link', value: 3, type: 'u32' },
+    { name: 'local', value: 4, type: 'binary' },
+    { name: 'ttl', value: 5, type: 'u8' },
+    { name: 'tos', value: 6, type: 'u8' },
+    { name: 'learning', value: 7, type: 'u8' },
+    { name: 'ageing', value: 8, type: 'u32' },
+    { name: 'limit', value: 9, type: 'u32' },
+    { name: 'port-range', value: 10, type: 'binary', struct: 'ifla-vxlan-port-range' },
+    { name: 'proxy', value: 11, type: 'u8' },
+    { name: 'rsc', value: 12, type: 'u8' },
+    { name: 'l2miss', value: 13, type: 'u8' },
+    { name: 'l3miss', value: 14, type: 'u8' },
+    { name: 'port', value: 15, type: 'u16', byteOrder: 'big-endian' },
+    { name: 'group6', value: 16, type: 'binary' },
+    { name: 'local6', value: 17, type: 'binary' },
+    { name: 'udp-csum', value: 18, type: 'u8' },
+    { name: 'udp-zero-csum6-tx', value: 19, type: 'u8' },
+    { name: 'udp-zero-csum6-rx', value: 20, type: 'u8' },
+    { name: 'remcsum-tx', value: 21, type: 'u8' },
+    { name: 'remcsum-rx', value: 22, type: 'u8' },
+    { name: 'gbp', value: 23, type: 'flag' },
+    { name: 'remcsum-nopartial', value: 24, type: 'flag' },
+    { name: 'collect-metadata', value: 25, type: 'u8' },
+    { name: 'label', value: 26, type: 'u32', byteOrder: 'big-endian' },
+    { name: 'gpe', value: 27, type: 'flag' },
+    // The policy is NLA_FLAG (requests send it empty) but vxlan_fill_info puts a u8: bytes.
+    { name: 'ttl-inherit', value: 28, type: 'binary' },
+    { name: 'df', value: 29, type: 'u8' },
+    { name: 'vnifilter', value: 30, type: 'u8' },
+    { name: 'localbypass', value: 31, type: 'u8' },
+    { name: 'label-policy', value: 32, type: 'u32' },
+  ],
+  // IFLA_MACVLAN_* (if_link.h; macvlan_policy in drivers/net/macvlan.c).
+  'linkinfo-macvlan-attrs': [
+    { name: 'mode', value: 1, type: 'u32' },
+    { name: 'flags', value: 2, type: 'u16' },
+    { name: 'macaddr-mode', value: 3, type: 'u32' },
+    { name: 'macaddr', value: 4, type: 'binary', hint: 'mac' },
+    { name: 'macaddr-data', value: 5, type: 'nest', nested: 'macvlan-macaddr-attrs' },
+    { name: 'macaddr-count', value: 6, type: 'u32' },
+    { name: 'bc-queue-len', value: 7, type: 'u32' },
+    { name: 'bc-queue-len-used', value: 8, type: 'u32' },
+    { name: 'bc-cutoff', value: 9, type: 's32' },
+  ],
+  // IFLA_MACVLAN_MACADDR_DATA holds IFLA_MACVLAN_MACADDR entries (macvlan_fill_info_macaddr).
+  'macvlan-macaddr-attrs': [{ name: 'macaddr', value: 4, type: 'binary', multi: true }],
 };
-const EXTRA_DEFS = {
+const EXTRA_DEFS: Record<string, Definition> = {
   'ipvlan-mode': { type: 'enum', entries: [['l2', 0], ['l3', 1], ['l3s', 2]] },
-} as const;
+  // struct ifla_vxlan_port_range { __be16 low; __be16 high; }
+  'ifla-vxlan-port-range': {
+    type: 'struct',
+    members: [{ name: 'low', type: 'u16', byteOrder: 'big-endian' }, { name: 'high', type: 'u16', byteOrder: 'big-endian' }],
+  },
+};
 
 /** kind -> its IFLA_INFO_DATA set (the spec's sub-message table, then the kinds it lacks). */
 export const KIND_SETS: Readonly<Record<string, string>> = {
   ...Object.fromEntries(rtLinkSpec.subMessages['linkinfo-data-msg'].map((f) => [f.value, f.attributeSet])),
   ip6gre: 'linkinfo-gre-attrs', ip6gretap: 'linkinfo-gre-attrs', ip6erspan: 'linkinfo-gre-attrs',
   ip6tnl: 'linkinfo-ip6tnl-attrs', ipvlan: 'linkinfo-ipvlan-attrs', ipvtap: 'linkinfo-ipvlan-attrs', xfrm: 'linkinfo-xfrm-attrs',
+  vxlan: 'linkinfo-vxlan-attrs', macvlan: 'linkinfo-macvlan-attrs', macvtap: 'linkinfo-macvlan-attrs',
 };
 
 /** Kinds the kernel creates without any IFLA_INFO_DATA. */
@@ -70,12 +140,17 @@ function fixedSets(): Record<string, readonly AttrDecl[]> {
   return { ...sets, ...EXTRA_SETS };
 }
 
+/** rt-link's declaration with the corrections and the sets it lacks (shared by the link decoder). */
+export function rtLinkFixedDecl(): FamilyDecl {
+  return {
+    ...rtLinkSpec, definitions: { ...rtLinkSpec.definitions, ...DEF_FIXES, ...EXTRA_DEFS }, attributeSets: fixedSets(),
+  } as unknown as FamilyDecl;
+}
+
 let family: NetlinkFamily | undefined;
 /** rt-link with the corrections, compiled on first use (each set on its own first use). */
 export function rtLinkKinds(): NetlinkFamily {
-  family ??= new NetlinkFamily({
-    ...rtLinkSpec, definitions: { ...rtLinkSpec.definitions, ...EXTRA_DEFS }, attributeSets: fixedSets(),
-  } as unknown as FamilyDecl, { nestedFlag: false });
+  family ??= new NetlinkFamily(rtLinkFixedDecl(), { nestedFlag: false });
   return family;
 }
 

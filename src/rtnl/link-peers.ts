@@ -9,7 +9,7 @@
 // container. Where the kernel refuses that (before 4.20, no CAP_NET_ADMIN over the other
 // namespace), the other namespace is dumped from a socket opened inside it.
 import { getNsid, isStaleNamespaceEntry } from './nsid-ops.js';
-import { getLink, linkNameMap } from './link-ops.js';
+import { getLink, linkNameMap } from './link-read.js';
 import type { Link } from './link-types.js';
 import { NetlinkError, ValidationError } from '../netlink/errors.js';
 import { NetlinkSocket } from '../netlink/socket.js';

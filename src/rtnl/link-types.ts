@@ -191,7 +191,7 @@ export interface LinkStats64 {
  * A link as `ip -j -d link show` prints it, plus a few fields ip leaves out (marked "extra").
  *
  * Names of other links (master, link, linkinfo.info_data.link, backup_port) need a lookup:
- * decodeLink leaves the indexes (master is a number, `link` unset); list/get in link-ops.ts
+ * decodeLink leaves the indexes (master is a number, `link` unset); list/get in link-read.ts
  * resolve them with resolveLinkNames, which sets master to the master's name, `link` to the
  * peer's or lower device's name ("ifN" when it is gone, as ip prints it) and adds M-DOWN to
  * flags when that link is down, as ip does.

@@ -6,7 +6,7 @@ import { validate } from '../netlink/validate.js';
 import { parseIP } from '../netlink/address.js';
 import * as C from './constants.js';
 import { familyNumber } from './address-ops.js';
-import { linkHardware, linkIndex, linkNameMap, type LinkSelector } from './link-ops.js';
+import { linkHardware, linkIndex, linkNameMap, type LinkSelector } from './link-read.js';
 import { describeLinkType, hardwareAddressFor } from './hw-address.js';
 import {
   decodeNeighbour, describeNeighbourAttribute, encodeDelNeighbour, encodeNeighbourDump, encodeNewNeighbour,

@@ -8,7 +8,7 @@ import type { NetlinkSocket, RequestOptions } from '../netlink/socket.js';
 import { validate } from '../netlink/validate.js';
 import * as C from './constants.js';
 import { familyNumber } from './address-ops.js';
-import { linkIndex, linkNameMap, type LinkSelector } from './link-ops.js';
+import { linkIndex, linkNameMap, type LinkSelector } from './link-read.js';
 import {
   NHMSG_LEN, decodeNexthop, decodeNexthopBucket, describeNexthopAttribute, encodeDelNexthop, encodeGetNexthop, encodeGroup,
   encodeNewNexthop, encodeNexthopBucketDump, encodeNexthopDump, type Nexthop, type NexthopBucket, type NexthopMessage, type NexthopWriteMode,

@@ -1,7 +1,7 @@
 // `netlinkts dump-addrs`: addresses grouped under their links, like `ip addr show`.
 import { encodeAddressDump, type Address } from '../../rtnl/address.js';
 import { listAddresses } from '../../rtnl/address-ops.js';
-import { listLinks } from '../../rtnl/link-ops.js';
+import { listLinks } from '../../rtnl/link-read.js';
 import * as C from '../../rtnl/constants.js';
 import { flag, stringOption, type ParsedArgs } from '../args.js';
 import { retryInterrupted } from '../retry.js';

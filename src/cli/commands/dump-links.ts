@@ -3,7 +3,7 @@
 // (linkJson, linkText); this file adds what only a view over several namespaces knows: the
 // name and namespace of a veth's peer.
 import { encodeLinkDump } from '../../rtnl/link.js';
-import { findLink, listLinks } from '../../rtnl/link-ops.js';
+import { findLink, listLinks } from '../../rtnl/link-read.js';
 import { linkJson, linkText, type PeerInfo } from '../../rtnl/print/link.js';
 import { flag, stringOption, type ParsedArgs } from '../args.js';
 import { CliError } from '../errors.js';

@@ -22,7 +22,7 @@ async function interfaceNames(t: Target): Promise<Map<number, string>> {
   let rt: Target | undefined;
   try {
     rt = openSocketIn(t.name, NETLINK_ROUTE);
-    const { listLinks } = await import('../../rtnl/link-ops.js');
+    const { listLinks } = await import('../../rtnl/link-read.js');
     for (const l of await listLinks(rt.sock)) names.set(l.ifindex, l.ifname);
   } catch (err) {
     // Without names (no such namespace to ask, no permission) nft would print numbers too.
