@@ -45,8 +45,10 @@ test('handles by name, path, pid and fd compare equal when they are the same nam
     const byName = openNamespace(name);
     const byPath = openNamespace(`/run/netns/${name}`);
     const child = ns.spawn('sleep', ['30'], { stdio: 'ignore' });
-    await new Promise((r) => setTimeout(r, 200));
-    // The helper has exec'd sleep inside the namespace by now.
+    // The helper enters the namespace, then execs sleep: wait for the exec, not a guessed delay.
+    const comm = (): string => { try { return readFileSync(`/proc/${child.pid}/comm`, 'utf8').trim(); } catch { return ''; } };
+    for (let i = 0; i < 250 && comm() !== 'sleep'; i++) await new Promise((r) => setTimeout(r, 20));
+    t.is(comm(), 'sleep');
     const byPid = openNamespace({ pid: child.pid! });
     const byFd = openNamespace({ fd: byName.fd });
     const dup = openNamespace(byName);
