@@ -84,7 +84,6 @@ const KNOWN_GAPS: [RegExp, string][] = [
   [/tcp option (mptcp subtype|\S+ \S+ \S+)|reset tcp option/, 'tcp option mptcp subtype and the reset statement'],
   [/tcp flags (==|\{|& \(|\S+ \/ )/, 'tcp flags compared whole, or in sets, or with mask == value'],
   [/(meta mark|ip saddr) \. (tcp dport|meta mark) \{|ct state \. ct mark/, 'host-order values inside concatenated sets'],
-  [/ct (mark|expiration) (!= )?\{|meta (length|l4proto) (!= )?\{|ct expiration 60s-3600s/, 'interval sets of host-order keys and time ranges'],
   [/ct (original|reply) ip (s|d)addr/, 'ct original/reply addresses with a prefix'],
   [/(dnat|snat)( ip6?)?( prefix)? to .*map \{|dnat to numgen .* map/, 'NAT from maps with concatenated or range data'],
   [/(dnat|snat) to \[?2001|snat to 192\.168\.3\.0\/24|dnat to 2001/, 'NAT to address prefixes and IPv6 ranges'],
@@ -100,7 +99,6 @@ const KNOWN_GAPS: [RegExp, string][] = [
   [/ether type 8021ad vlan id 1/, 'stacked vlan headers'],
   [/ct (original |reply )?(bytes|packets)|ct event set|ct label/, 'ct counters with direction, ct event and ct label values'],
   [/meta mark 0xffffff00\/24/, 'prefix notation on mark values'],
-  [/meta skuid (!= )?\{|meta cpu \{/, 'interval sets of host-order keys'],
   [/(iif|oif)group|meta rtclassid "/, 'device group and realm names from /etc/iproute2'],
   [/meta (time|day|hour) /, 'meta time/day/hour date and clock formats'],
   [/sctp chunk \S+ \S+ \d+/, 'sctp chunk fields (only `exists` is named)'],
@@ -134,5 +132,6 @@ test('corpus from nftables tests/py: every rule prints as nft 1.0.6 does, or is 
   t.log(`tests/py corpus: ${files.length} files, ${rules} rules, ${same} printed as nft does (${((100 * same) / rules).toFixed(1)}%)`);
   for (const [why, n] of gaps) t.log(`  known gap (${n} lines): ${why}`);
   t.deepEqual(unexplained, []);
-  t.true(same > 1000);
+  // Measured 1366 of 1570 when last raised: a drop is a regression.
+  t.true(same >= 1366, `${same} of ${rules}`);
 });

@@ -4,7 +4,7 @@
 import type { RawChain, RawRule, RawRuleset, RawTable, Rec } from './snapshot.js';
 import type { NExpr, Rhs, Stmt } from './model.js';
 import { foldRule } from './registers.js';
-import { FLAGS, SYMBOLS, toNum, valueText, type ByteOrder, type ValueContext } from './types.js';
+import { FLAGS, rangeType, toNum, valueText, type ByteOrder, type ValueContext } from './types.js';
 import { anonymousSetText, SET_ANONYMOUS, setDeclaration, setInfo, type SetInfo } from './sets.js';
 import { flowtableDeclaration, objectDeclaration, OBJECT_KINDS } from './objects.js';
 import { parseUdata } from '../codec.js';
@@ -74,8 +74,8 @@ function rhsText(left: NExpr, r: Rhs, c: PrintCtx): string {
       return `${typed(left.type, 'big', full, c)}/${r.len}`;
     }
     case 'range': {
-      // Symbolic types print their ranges as numbers (meta l4proto 33-45).
-      const t = SYMBOLS[left.type ?? ''] ? 'integer' : left.type;
+      // Ranges print numerically (meta l4proto 33-45, ct expiration 60s-3600s).
+      const t = rangeType(left.type);
       return `${typed(t, left.order, r.from, c)}-${typed(t, left.order, r.to, c)}`;
     }
     case 'set': return setRef(r.set, c);

@@ -3,7 +3,7 @@
 // start/end pairs (prefixes, ranges), concatenations split by their key types, map data,
 // verdicts and per-element timeouts/counters/comments.
 import type { RawSet, Rec } from './snapshot.js';
-import { FLAGS, HOST_ORDER, keyTypeNames, SYMBOLS, TYPE_IDS, TYPE_SIZE, timeText, valueText, type ValueContext } from './types.js';
+import { FLAGS, HOST_ORDER, keyTypeNames, rangeType, SYMBOLS, TYPE_IDS, TYPE_SIZE, timeText, valueText, type ValueContext } from './types.js';
 import { verdictText } from './statements.js';
 import { parseUdata } from '../codec.js';
 
@@ -105,13 +105,16 @@ function rangeText(info: SetInfo, lo: Uint8Array, hi: Uint8Array, ctx: ValueCont
       if (cmpBytes(a, b) === 0) parts.push(valueText(ty, a, ctx));
       else {
         const p = (ty === 'ipv4_addr' || ty === 'ipv6_addr') ? prefixLen(a, b) : undefined;
-        parts.push(p !== undefined ? `${valueText(ty, a, ctx)}/${p}` : `${valueText(ty, a, ctx)}-${valueText(ty, b, ctx)}`);
+        const rt = rangeType(ty)!, o = HOST_ORDER.has(ty) ? 'host' : 'big';
+        parts.push(p !== undefined ? `${valueText(ty, a, ctx)}/${p}` : `${valueText(rt, a, ctx, undefined, o)}-${valueText(rt, b, ctx, undefined, o)}`);
       }
       off += Math.ceil(n / 4) * 4;
     });
     return parts.join(' . ');
   }
-  return `${keyText(info, lo, ctx)}-${keyText(info, hi, ctx)}`;
+  // Ranges print numerically (see rangeType), in the key's own byte order.
+  const num = { ...info, keyTypes: [rangeType(t)!], keyBig: info.keyBig || (!info.keyHost && !HOST_ORDER.has(t!)) };
+  return `${keyText(num, lo, ctx)}-${keyText(num, hi, ctx)}`;
 }
 
 export function dataText(info: SetInfo, e: Rec, ctx: ValueContext): string | undefined {
@@ -163,11 +166,10 @@ export function elementTexts(info: SetInfo, ctx: ValueContext): string[] {
   }
   const out: string[] = [];
   if (info.keyHost && info.keyTypes.length === 1) {
-    // Host-order keys: intervals are computed on the number, printed back in host order.
-    const flip = (b: Uint8Array): Uint8Array => Uint8Array.from(b).reverse();
-    const big = { ...info, keyHost: false, keyBig: true };
-    const swapped = { ...info.raw, elements: elems.map((e) => ({ ...e, key: { value: flip(key(e)) }, ...(e['key-end']?.value ? { 'key-end': { value: flip(e['key-end'].value) } } : {}) })) };
-    return elementTexts({ ...big, raw: swapped, keyHost: false }, ctx);
+    // Host-order keys of an interval set are held big-endian: nft converts them (segtree's
+    // byteorder switch; the rule's lookup gets a byteorder hton) so the kernel's bytewise
+    // interval compare orders them as numbers. The set's userdata still says host order.
+    return elementTexts({ ...info, keyHost: false, keyBig: true }, ctx);
   }
   const sorted = [...elems].sort((a, b) => cmpBytes(key(a), key(b)) || ((elemFlags(b) & 1) - (elemFlags(a) & 1)));
   for (let i = 0; i < sorted.length; i++) {

@@ -120,6 +120,7 @@ export function valueText(type: string, b: Uint8Array, ctx: ValueContext = {}, b
     case 'mark': return hex0(toBig(b, order), 4);
     case 'ct_label': return hex0(toBig(b, order), b.length);
     case 'time': return timeText(toBig(b, byteOrder ?? 'host'));
+    case 'seconds': return `${toBig(b, byteOrder ?? 'host') / 1000n}s`;
     case 'hex': return `0x${toBig(b, order).toString(16)}`;
     case 'iface_index': {
       const i = toNum(b, order);
@@ -148,6 +149,16 @@ function pad(b: Uint8Array, n: number): Uint8Array {
   const p = new Uint8Array(n);
   p.set(b);
   return p;
+}
+
+/**
+ * The type a range's ends print as: nft prints ranges numerically (range_expr_print sets
+ * NFT_CTX_OUTPUT_NUMERIC_ALL), so symbolic constants become numbers (`meta l4proto 33-55`)
+ * and times whole seconds (`ct expiration 60s-3600s`).
+ */
+export function rangeType(type: string | undefined): string | undefined {
+  if (type === 'time') return 'seconds';
+  return type !== undefined && SYMBOLS[type] ? 'integer' : type;
 }
 
 /** Names of a set key type: "ipv4_addr", "ipv4_addr . inet_service" (concatenations are 6-bit ids). */
