@@ -89,7 +89,6 @@ const KNOWN_GAPS: [RegExp, string][] = [
   [/(dnat|snat) to \[?2001|snat to 192\.168\.3\.0\/24|dnat to 2001/, 'NAT to address prefixes and IPv6 ranges'],
   [/elements = \{ .*\* \}|, \* : /, 'the catch-all element `*`'],
   [/@ih,|@th,160,128/, 'inner-header raw payloads in concatenations'],
-  [/rt classid "/, 'realm names from /etc/iproute2/rt_realms'],
   [/jhash ip saddr \. ip daddr mod 2 seed 0x0/, 'hash over a concatenation with an explicit zero seed'],
   [/::18\.52\.18\.52/, 'IPv4-mapped IPv6 notation'],
   [/meta mark 0x80000000 reject with tcp reset/, 'reject with tcp reset keeps its implicit l4proto guard here'],
@@ -99,8 +98,6 @@ const KNOWN_GAPS: [RegExp, string][] = [
   [/ether type 8021ad vlan id 1/, 'stacked vlan headers'],
   [/ct (original |reply )?(bytes|packets)|ct event set|ct label/, 'ct counters with direction, ct event and ct label values'],
   [/meta mark 0xffffff00\/24/, 'prefix notation on mark values'],
-  [/(iif|oif)group|meta rtclassid "/, 'device group and realm names from /etc/iproute2'],
-  [/meta (time|day|hour) /, 'meta time/day/hour date and clock formats'],
   [/sctp chunk \S+ \S+ \d+/, 'sctp chunk fields (only `exists` is named)'],
   [/icmp gateway|icmpv6 max-delay|frag (reserved2|more-fragments)/, 'fields sharing an offset with another (icmp gateway, icmpv6 max-delay) and frag bitfields'],
 ];
@@ -132,6 +129,6 @@ test('corpus from nftables tests/py: every rule prints as nft 1.0.6 does, or is 
   t.log(`tests/py corpus: ${files.length} files, ${rules} rules, ${same} printed as nft does (${((100 * same) / rules).toFixed(1)}%)`);
   for (const [why, n] of gaps) t.log(`  known gap (${n} lines): ${why}`);
   t.deepEqual(unexplained, []);
-  // Measured 1366 of 1570 when last raised: a drop is a regression.
-  t.true(same >= 1366, `${same} of ${rules}`);
+  // Measured 1397 of 1570 when last raised: a drop is a regression.
+  t.true(same >= 1397, `${same} of ${rules}`);
 });

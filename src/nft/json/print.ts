@@ -5,7 +5,7 @@
 // them in text under {"xt": ...} or a "text" key, never silently dropped.
 import type { RawRule, RawRuleset, RawTable, Rec } from '../text/snapshot.js';
 import type { NExpr, Rhs, Stmt } from '../text/model.js';
-import { FLAGS, HOST_ORDER, SYMBOLS, toBig, toNum, valueText, type ByteOrder, type ValueContext } from '../text/types.js';
+import { FLAGS, HOST_ORDER, SYMBOLS, toBig, toNum, typeName, valueText, type ByteOrder, type ValueContext } from '../text/types.js';
 import { ruleStatements, tableSets, priorityText } from '../text/print.js';
 import { elementTexts, SET_ANONYMOUS, SET_CONSTANT, SET_EVAL, SET_INTERVAL, SET_MAP, SET_OBJECT, SET_TIMEOUT, type SetInfo } from '../text/sets.js';
 import { OBJECT_KINDS, timeoutPolicyPairs } from '../text/objects.js';
@@ -276,7 +276,7 @@ function setJson(info: SetInfo, t: RawTable, c: Ctx): unknown {
   const isMap = !!(info.flags & (SET_MAP | SET_OBJECT));
   const o: Record<string, unknown> = {
     family: t.family, name: info.name, table: t.attrs.name,
-    type: info.keyTypes.length > 1 ? info.keyTypes : info.keyTypes[0], handle: Number(a.handle),
+    type: info.keyTypes.length > 1 ? info.keyTypes.map(typeName) : typeName(info.keyTypes[0]!), handle: Number(a.handle),
   };
   if (info.flags & SET_MAP && info.dataType) o.map = info.dataType;
   if (info.flags & SET_OBJECT && info.objType !== undefined) o.map = OBJECT_KINDS[info.objType];

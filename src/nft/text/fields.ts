@@ -65,7 +65,7 @@ export const META_KEYS: Record<number, KeyDef> = {
   15: k('nfproto', 'nf_proto', 1), 16: k('l4proto', 'inet_proto', 1), 17: k('ibrname', 'ifname', 16), 18: k('obrname', 'ifname', 16),
   19: k('pkttype', 'pkt_type', 1), 20: k('cpu', 'integer', 4), 21: k('iifgroup', 'devgroup', 4, 'host', true), 22: k('oifgroup', 'devgroup', 4, 'host', true),
   23: k('cgroup', 'integer', 4), 24: k('random', 'integer', 4, 'big'), 25: k('ipsec', 'boolean', 1), 26: k('iifkind', 'ifname', 16),
-  27: k('oifkind', 'ifname', 16), 28: k('ibrpvid', 'integer', 2), 29: k('ibrvproto', 'ether_type', 2, 'big'), 30: k('time', 'time', 8),
+  27: k('oifkind', 'ifname', 16), 28: k('ibrpvid', 'integer', 2), 29: k('ibrvproto', 'ether_type', 2, 'big'), 30: k('time', 'date', 8),
   31: k('day', 'day', 1), 32: k('hour', 'hour', 4), 33: k('sdif', 'iface_index', 4), 34: k('sdifname', 'ifname', 16), 35: k('broute', 'boolean', 1),
 };
 

@@ -3,7 +3,7 @@
 // start/end pairs (prefixes, ranges), concatenations split by their key types, map data,
 // verdicts and per-element timeouts/counters/comments.
 import type { RawSet, Rec } from './snapshot.js';
-import { FLAGS, HOST_ORDER, keyTypeNames, rangeType, SYMBOLS, TYPE_IDS, TYPE_SIZE, timeText, valueText, type ValueContext } from './types.js';
+import { FLAGS, HOST_ORDER, keyTypeNames, rangeType, SYMBOLS, TYPE_IDS, TYPE_SIZE, timeText, typeName, valueText, type ValueContext } from './types.js';
 import { verdictText } from './statements.js';
 import { parseUdata } from '../codec.js';
 
@@ -226,8 +226,8 @@ export function setDeclaration(info: SetInfo, ctx: ValueContext, handles: boolea
   const a = info.raw.attrs;
   const isMap = !!(info.flags & (SET_MAP | SET_OBJECT));
   let s = `\t${isMap ? 'map' : 'set'} ${info.name} {${handles ? ` # handle ${a.handle}` : ''}\n`;
-  let type = info.keyTypes.join(' . ');
-  if (info.flags & SET_MAP && info.dataType) type += ` : ${info.dataType}`;
+  let type = info.keyTypes.map(typeName).join(' . ');
+  if (info.flags & SET_MAP && info.dataType) type += ` : ${info.dataType.split(' . ').map(typeName).join(' . ')}`;
   if (info.flags & SET_OBJECT && info.objType !== undefined) type += ` : ${OBJ_NAMES[info.objType] ?? info.objType}`;
   s += `\t\ttype ${type}\n`;
   if (Number(a.policy ?? 0) === 1) s += '\t\tpolicy memory\n';

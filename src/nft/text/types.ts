@@ -3,6 +3,7 @@
 // in network (big-endian) or host order. Symbol tables are facts from the kernel's and
 // nftables' headers (icmp types, ct states, ...).
 import { formatIPv4, formatIPv6 } from '../../netlink/address.js';
+import { hostNameTables, type NameTable } from './iproute2-names.js';
 
 export type ByteOrder = 'big' | 'host';
 
@@ -13,7 +14,7 @@ export const TYPE_IDS: Record<number, string> = {
   16: 'dccp_pkttype', 17: 'mh_type', 18: 'time', 19: 'mark', 20: 'iface_index', 21: 'iface_type', 22: 'realm',
   23: 'classid', 24: 'uid', 25: 'gid', 26: 'ct_state', 27: 'ct_dir', 28: 'ct_status', 29: 'icmpv6_type', 30: 'ct_label',
   31: 'pkt_type', 32: 'icmp_code', 33: 'icmpv6_code', 34: 'icmpx_code', 35: 'devgroup', 36: 'dscp', 37: 'ecn', 38: 'fib_addrtype',
-  39: 'boolean', 40: 'ct_event', 41: 'ifname', 42: 'igmp_type', 43: 'time', 44: 'hour', 45: 'day', 46: 'cgroupsv2',
+  39: 'boolean', 40: 'ct_event', 41: 'ifname', 42: 'igmp_type', 43: 'date', 44: 'hour', 45: 'day', 46: 'cgroupsv2',
 };
 export const TYPE_BITS = 6;
 
@@ -22,11 +23,11 @@ export const TYPE_SIZE: Record<string, number> = {
   verdict: 4, nf_proto: 1, integer: 4, ipv4_addr: 4, ipv6_addr: 16, ether_addr: 6, ether_type: 2, arp_op: 2, inet_proto: 1,
   inet_service: 2, icmp_type: 1, tcp_flag: 1, mark: 4, iface_index: 4, iface_type: 2, realm: 4, classid: 4, uid: 4, gid: 4,
   ct_state: 4, ct_dir: 1, ct_status: 4, icmpv6_type: 1, pkt_type: 1, icmp_code: 1, icmpv6_code: 1, icmpx_code: 1,
-  devgroup: 4, dscp: 1, ecn: 1, fib_addrtype: 4, boolean: 1, ct_label: 16, ifname: 16, time: 8, day: 1, hour: 4,
+  devgroup: 4, dscp: 1, ecn: 1, fib_addrtype: 4, boolean: 1, ct_label: 16, ifname: 16, time: 8, date: 8, day: 1, hour: 4,
 };
 
 /** Types stored in host byte order by nft (everything else is network order). */
-export const HOST_ORDER = new Set(['integer', 'mark', 'iface_index', 'realm', 'classid', 'uid', 'gid', 'ct_state', 'ct_status', 'ct_dir', 'devgroup', 'fib_addrtype', 'boolean', 'time', 'hour', 'day', 'pkt_type', 'nf_proto', 'iface_type', 'cgroupsv2']);
+export const HOST_ORDER = new Set(['integer', 'mark', 'iface_index', 'realm', 'classid', 'uid', 'gid', 'ct_state', 'ct_status', 'ct_dir', 'devgroup', 'fib_addrtype', 'boolean', 'time', 'date', 'hour', 'day', 'pkt_type', 'nf_proto', 'iface_type', 'cgroupsv2']);
 
 const sym = (pairs: [number, string][]): Map<number, string> => new Map(pairs);
 
@@ -84,6 +85,26 @@ export function timeText(ms: bigint | number): string {
   return s;
 }
 
+const two = (n: number): string => String(n).padStart(2, '0');
+
+/**
+ * `meta time`: nanoseconds since the epoch, printed in local time as nft's date_type_print
+ * does (localtime's offset added, then "%Y-%m-%d %T").
+ */
+export function dateText(ns: bigint): string {
+  const d = new Date(Number(ns / 1000000000n) * 1000);
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+}
+
+/** `meta hour`: seconds since midnight UTC, printed in local time as "HH:MM[:SS]" (hour_type_print). */
+export function hourText(seconds: number): string {
+  const off = -new Date().getTimezoneOffset() * 60;
+  let s = (((seconds + off) % 86400) + 86400) % 86400;
+  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60);
+  s %= 60;
+  return `${two(h)}:${two(m)}${s ? `:${two(s)}` : ''}`;
+}
+
 function stringOf(b: Uint8Array): { s: string; terminated: boolean } {
   const nul = b.indexOf(0);
   return { s: new TextDecoder().decode(nul >= 0 ? b.subarray(0, nul) : b), terminated: nul >= 0 };
@@ -94,6 +115,11 @@ export interface ValueContext {
   ifName?: (index: number) => string | undefined;
   /** nft -n style numbers (not used by `list ruleset` defaults). */
   numeric?: boolean;
+  /**
+   * Device group and realm names (nft's /etc/iproute2/group and rt_realms). Default: the
+   * host's files, as nft reads them; give empty maps for numbers only.
+   */
+  names?: { devgroup?: NameTable; realm?: NameTable };
 }
 
 function flagsText(table: [number, string][], v: number, bits: number): string {
@@ -120,6 +146,9 @@ export function valueText(type: string, b: Uint8Array, ctx: ValueContext = {}, b
     case 'mark': return hex0(toBig(b, order), 4);
     case 'ct_label': return hex0(toBig(b, order), b.length);
     case 'time': return timeText(toBig(b, byteOrder ?? 'host'));
+    case 'date': return `"${dateText(toBig(b, byteOrder ?? 'host'))}"`;
+    case 'hour': return `"${hourText(toNum(b, byteOrder ?? 'host'))}"`;
+    case 'day': { const d = SYMBOLS.day!.get(toNum(b, byteOrder ?? 'host')); if (d) return `"${d}"`; break; }
     case 'seconds': return `${toBig(b, byteOrder ?? 'host') / 1000n}s`;
     case 'hex': return `0x${toBig(b, order).toString(16)}`;
     case 'iface_index': {
@@ -132,6 +161,11 @@ export function valueText(type: string, b: Uint8Array, ctx: ValueContext = {}, b
       if (v === 0xffffffff) return 'root';
       if (v === 0) return 'none';
       return `${(v >>> 16).toString(16)}:${(v & 0xffff).toString(16)}`;
+    }
+    case 'devgroup': case 'realm': {
+      const v = toNum(b, order);
+      const n = (ctx.names?.[type] ?? hostNameTables[type]).get(v);
+      return n !== undefined ? `"${n}"` : String(v);
     }
     case 'verdict': return String(toNum(b, 'host'));
     case 'raw': return `0x${toBig(b, 'big').toString(16)}`;
@@ -160,6 +194,9 @@ export function rangeType(type: string | undefined): string | undefined {
   if (type === 'time') return 'seconds';
   return type !== undefined && SYMBOLS[type] ? 'integer' : type;
 }
+
+/** A type's name in a set declaration: nft names TYPE_TIME_DATE "time" too. */
+export const typeName = (t: string): string => (t === 'date' ? 'time' : t);
 
 /** Names of a set key type: "ipv4_addr", "ipv4_addr . inet_service" (concatenations are 6-bit ids). */
 export function keyTypeNames(id: number, keyLen?: number): string[] {
