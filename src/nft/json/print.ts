@@ -14,7 +14,7 @@ import { parseUdata, type Family } from '../codec.js';
 
 interface Ctx extends ValueContext { sets: Map<string, SetInfo>; family: Family }
 
-const NUMERIC = new Set(['integer', 'inet_service', 'mark', 'uid', 'gid', 'realm', 'devgroup', 'hex', 'raw']);
+const NUMERIC = new Set(['integer', 'inet_service', 'mark', 'uid', 'gid', 'hex', 'raw']);
 
 /** One value as libnftables writes it. */
 export function jsonValue(type: string | undefined, b: Uint8Array, c: ValueContext, order?: ByteOrder): unknown {
@@ -26,7 +26,9 @@ export function jsonValue(type: string | undefined, b: Uint8Array, c: ValueConte
     const names = FLAGS[t]!.filter(([bit]) => v & bit).map(([, n]) => n);
     return names.length === 1 ? names[0] : names;
   }
-  if (t === 'ifname' || t === 'string') return valueText(t, b, c, undefined, o).replace(/^"|"$/g, '');
+  // Strings and quoted symbols (names of groups and realms, dates, hours, days) unquoted.
+  if (t === 'ifname' || t === 'string' || t === 'date' || t === 'hour' || t === 'day') return valueText(t, b, c, undefined, o).replace(/^"|"$/g, '');
+  if (t === 'realm' || t === 'devgroup') { const s = valueText(t, b, c, undefined, o); return s.startsWith('"') ? s.slice(1, -1) : Number(s); }
   if (t === 'iface_index') { const i = toNum(b, o); return c.ifName?.(i) ?? i; }
   if (t === 'time') return Number(toBig(b, o) / 1000n);
   if (t === 'boolean') return toNum(b, o) !== 0;
@@ -80,6 +82,7 @@ function atomJson(s: string, type: string): unknown {
   const rng = s.match(/^([^-\s]+)-([^-\s]+)$/);
   if (rng && type !== 'ipv6_addr') return { range: [atomJson(rng[1]!, type), atomJson(rng[2]!, type)] };
   if (/^"/.test(s)) return s.replace(/^"|"$/g, '');
+  if (type === 'time' && /^(\d+(ms|d|h|m|s))+$/.test(s)) return seconds(s);
   if (NUMERIC.has(type) && /^(0x[0-9a-f]+|\d+)$/.test(s)) return Number(s);
   if (/^\d+$/.test(s) && type !== 'ipv4_addr') return Number(s);
   return s;
@@ -129,7 +132,12 @@ function rhsJson(left: NExpr, r: Rhs, c: Ctx): unknown {
       full.set(r.bytes.subarray(0, full.length));
       return { prefix: { addr: valueText(left.type ?? 'ipv4_addr', full, c), len: r.len } };
     }
-    case 'range': return { range: [jsonValue(SYMBOLS[left.type ?? ''] ? 'integer' : left.type, r.from, c, left.order), jsonValue(SYMBOLS[left.type ?? ''] ? 'integer' : left.type, r.to, c, left.order)] };
+    // Unlike the text listing, nft -j keeps symbols in ranges: range_expr_json sets only
+    // NFT_CTX_OUTPUT_NUMERIC_PROTO, so protocols are numbers and every other symbol stays.
+    case 'range': {
+      const t = left.type === 'inet_proto' ? 'integer' : left.type;
+      return { range: [jsonValue(t, r.from, c, left.order), jsonValue(t, r.to, c, left.order)] };
+    }
     case 'set': return setRefJson(r.set, c);
     case 'flags': return jsonValue(left.type, r.mask, c, left.order);
     case 'masked': return jsonValue(left.type, r.value, c, left.order);
