@@ -77,7 +77,6 @@ const KNOWN_GAPS: [RegExp, string][] = [
   [/\bmeter /, 'meters (dynset into an anonymous set with a statement) print as add @set'],
   [/dccp type/, 'dccp type is a 4-bit field: sets of it need the shifted element values'],
   [/\bmh type|\bsrh |\bfrag frag-off|\bhbh nexthdr|exthdr hbh != /, 'ip6 extension header fields (mh, srh, frag, hbh) beyond exists are not named yet'],
-  [/icmpv?6? mtu|icmp mtu|igmp type|icmp id 1 icmp sequence/, 'icmp/igmp fields sharing offsets (mtu vs id/sequence, igmp types) are not disambiguated yet'],
   [/ip6? dscp (\{|!=|vmap)|ip hdrlength vmap|ip6? (ecn|dscp|flowlabel) set/, 'sets/maps and mangles of sub-byte fields (dscp, ecn, hdrlength, flowlabel) need shifted values'],
   [/vlan (id|type|dei|pcp)|ether type 8021q ip protocol|ether saddr \. vlan id/, 'stacked vlan headers and vlan bitfields in concatenations'],
   [/sctp chunk \S+ (type|flags|length|stream|initial-tsn|num-outbound-streams)/, 'sctp chunk fields (only `exists` is named)'],
@@ -99,7 +98,7 @@ const KNOWN_GAPS: [RegExp, string][] = [
   [/ct (original |reply )?(bytes|packets)|ct event set|ct label/, 'ct counters with direction, ct event and ct label values'],
   [/meta mark 0xffffff00\/24/, 'prefix notation on mark values'],
   [/sctp chunk \S+ \S+ \d+/, 'sctp chunk fields (only `exists` is named)'],
-  [/icmp gateway|icmpv6 max-delay|frag (reserved2|more-fragments)/, 'fields sharing an offset with another (icmp gateway, icmpv6 max-delay) and frag bitfields'],
+  [/frag (reserved2|more-fragments)/, 'frag header bitfields (reserved2, more-fragments)'],
 ];
 
 test('corpus from nftables tests/py: every rule prints as nft 1.0.6 does, or is a listed known gap', async (t) => {
@@ -129,6 +128,6 @@ test('corpus from nftables tests/py: every rule prints as nft 1.0.6 does, or is 
   t.log(`tests/py corpus: ${files.length} files, ${rules} rules, ${same} printed as nft does (${((100 * same) / rules).toFixed(1)}%)`);
   for (const [why, n] of gaps) t.log(`  known gap (${n} lines): ${why}`);
   t.deepEqual(unexplained, []);
-  // Measured 1397 of 1570 when last raised: a drop is a regression.
-  t.true(same >= 1397, `${same} of ${rules}`);
+  // Measured 1433 of 1570 when last raised: a drop is a regression.
+  t.true(same >= 1433, `${same} of ${rules}`);
 });

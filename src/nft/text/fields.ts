@@ -32,7 +32,7 @@ export const PROTOS: Record<string, ProtoDef> = {
     name: 'icmpv6', base: 'transport', fields: [f('type', 0, 8, 'icmpv6_type'), f('code', 8, 8, 'icmpv6_code'), f('checksum', 16, 16), f('id', 32, 16),
       f('sequence', 48, 16), f('mtu', 32, 32), f('max-delay', 32, 16)],
   },
-  igmp: { name: 'igmp', base: 'transport', fields: [f('type', 0, 8), f('mrt', 8, 8), f('checksum', 16, 16), f('group', 32, 32)] },
+  igmp: { name: 'igmp', base: 'transport', fields: [f('type', 0, 8, 'igmp_type'), f('mrt', 8, 8), f('checksum', 16, 16), f('group', 32, 32)] },
   tcp: {
     name: 'tcp', base: 'transport', fields: [f('sport', 0, 16, 'inet_service'), f('dport', 16, 16, 'inet_service'), f('sequence', 32, 32), f('ackseq', 64, 32),
       f('doff', 96, 4), f('reserved', 100, 4), f('flags', 104, 8, 'tcp_flag'), f('window', 112, 16), f('checksum', 128, 16), f('urgptr', 144, 16)],
@@ -113,10 +113,23 @@ export const IP6_EXTHDRS: Record<number, { name: string; fields: Record<string, 
 };
 
 /** The field at a (bit) position of a protocol header, if nft has a name for it. */
-export function fieldAt(proto: string, bitOffset: number, bits: number): FieldDef | undefined {
+export function fieldAt(proto: string, bitOffset: number, bits: number, icmpType?: number): FieldDef | undefined {
   const p = PROTOS[proto];
-  return p?.fields.find((x) => x.offset === bitOffset && x.bits === bits);
+  const dep = ICMP_FIELD_TYPE[proto];
+  return p?.fields.find((x) => x.offset === bitOffset && x.bits === bits && (!dep?.[x.name] || dep[x.name]!(icmpType)));
 }
+
+/**
+ * icmp/icmpv6 fields that share their offset, each valid after the message types it belongs
+ * to (nftables' payload.c icmp_dep_type_match): the echo fields whenever the type is not known
+ * otherwise, mtu, gateway and max-delay only after the one type their dependency names.
+ */
+const echo = (...types: number[]) => (t: number | undefined): boolean => t === undefined || types.includes(t);
+const only = (type: number) => (t: number | undefined): boolean => t === type;
+export const ICMP_FIELD_TYPE: Record<string, Record<string, (t: number | undefined) => boolean>> = {
+  icmp: { id: echo(0, 8), sequence: echo(0, 8), gateway: only(5), mtu: only(3) },
+  icmpv6: { id: echo(128, 129), sequence: echo(128, 129), mtu: only(2), 'max-delay': only(130) },
+};
 
 /** SCTP chunk types (exthdr op sctp). */
 export const SCTP_CHUNKS: Record<number, string> = {

@@ -7,14 +7,14 @@
 import type { Family } from '../codec.js';
 import type { RawExpr, Rec } from './snapshot.js';
 import type { Constant, NExpr, Rhs, Stmt } from './model.js';
-import { SCTP_CHUNKS, CT_KEYS, fieldAt, L3_BY_ETHERTYPE, L3_BY_NFPROTO, L4_BY_NUMBER, META_KEYS, PROTOS, RT_KEYS, SOCKET_KEYS, TCP_OPTIONS, IP6_EXTHDRS, type KeyDef } from './fields.js';
+import { SCTP_CHUNKS, CT_KEYS, fieldAt, ICMP_FIELD_TYPE, L3_BY_ETHERTYPE, L3_BY_NFPROTO, L4_BY_NUMBER, META_KEYS, PROTOS, RT_KEYS, SOCKET_KEYS, TCP_OPTIONS, IP6_EXTHDRS, type KeyDef } from './fields.js';
 import { toNum } from './types.js';
 import { actionStatement } from './statements.js';
 import { xtStatement } from './xt.js';
 
 const OPS = ['==', '!=', '<', '<=', '>', '>='];
 
-interface Dep { index: number; layer: 'll' | 'network' | 'transport' }
+interface Dep { index: number; layer: 'll' | 'network' | 'transport' | 'icmp' }
 
 export interface FoldContext {
   family: Family;
@@ -24,6 +24,8 @@ export interface FoldContext {
   l3?: string;
   l4?: string;
   deps: Dep[];
+  /** The icmp/icmpv6 type an earlier `icmp type X` established: it picks among fields sharing an offset. */
+  icmpType?: number;
   /** Key length of named/anonymous sets by name (a concatenated lookup spans registers). */
   setKeyLen: (name: string) => number | undefined;
 }
@@ -93,6 +95,8 @@ export function touchLayers(ctx: FoldContext, e: NExpr | undefined): void {
       // icmp and icmpv6 imply their network protocol: nft drops the nfproto guard with the l4 one.
       if (((e.proto === 'icmp' || e.proto === 'igmp') && ctx.l3 === 'ip') || (e.proto === 'icmpv6' && ctx.l3 === 'ip6')) useLayer(ctx, 'network');
       if (e.proto === 'vlan') useLayer(ctx, 'll');
+      // mtu, gateway and max-delay need one icmp type: nft drops that `icmp type X` (its dependency).
+      if (ICMP_FIELD_TYPE[e.proto]?.[e.field] && !ICMP_FIELD_TYPE[e.proto]![e.field]!(undefined)) useLayer(ctx, 'icmp');
       return;
     case 'binop': touchLayers(ctx, e.left); return;
     case 'concat': for (const p of e.parts) touchLayers(ctx, p); return;
@@ -111,7 +115,7 @@ export function payloadExpr(ctx: FoldContext, base: number, offsetBytes: number,
   else if (base === 1) proto = ctx.l3 ?? defaultL3(ctx.family);
   else if (base === 2) proto = ctx.l4 ?? 'th';
   const rawText = (): string => `@${['ll', 'nh', 'th', 'ih'][base] ?? base},${bitOff},${bits}`;
-  let fd = proto ? fieldAt(proto, bitOff, bits) : undefined;
+  let fd = proto ? fieldAt(proto, bitOff, bits, ctx.icmpType) : undefined;
   if (!fd && proto === 'ether' && bitOff >= 112) {
     const v = fieldAt('vlan', bitOff, bits);
     if (v) { proto = 'vlan'; fd = v; }
@@ -162,6 +166,7 @@ function dependencyOf(ctx: FoldContext, left: NExpr, value: Uint8Array): Dep['la
   }
   if (left.t === 'payload' && left.proto === 'vlan' && left.field === 'type') { ctx.l3 = L3_BY_ETHERTYPE[toNum(value, 'big')]; return 'network'; }
   if (left.t === 'meta' && left.key === 'iiftype' && toNum(value, 'host') === 1) { ctx.l2 = 'ether'; return 'll'; }
+  if (left.t === 'payload' && (left.proto === 'icmp' || left.proto === 'icmpv6') && left.field === 'type') { ctx.icmpType = value[0]; return 'icmp'; }
   return undefined;
 }
 

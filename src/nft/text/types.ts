@@ -23,7 +23,7 @@ export const TYPE_SIZE: Record<string, number> = {
   verdict: 4, nf_proto: 1, integer: 4, ipv4_addr: 4, ipv6_addr: 16, ether_addr: 6, ether_type: 2, arp_op: 2, inet_proto: 1,
   inet_service: 2, icmp_type: 1, tcp_flag: 1, mark: 4, iface_index: 4, iface_type: 2, realm: 4, classid: 4, uid: 4, gid: 4,
   ct_state: 4, ct_dir: 1, ct_status: 4, icmpv6_type: 1, pkt_type: 1, icmp_code: 1, icmpv6_code: 1, icmpx_code: 1,
-  devgroup: 4, dscp: 1, ecn: 1, fib_addrtype: 4, boolean: 1, ct_label: 16, ifname: 16, time: 8, date: 8, day: 1, hour: 4,
+  devgroup: 4, dscp: 1, ecn: 1, igmp_type: 1, fib_addrtype: 4, boolean: 1, ct_label: 16, ifname: 16, time: 8, date: 8, day: 1, hour: 4,
 };
 
 /** Types stored in host byte order by nft (everything else is network order). */
@@ -46,6 +46,8 @@ export const SYMBOLS: Record<string, Map<number, string>> = {
   iface_type: sym([[1, 'ether'], [512, 'ppp'], [768, 'ipip'], [769, 'ipip6'], [772, 'loopback'], [776, 'sit'], [778, 'ipgre'], [65534, 'none']]),
   fib_addrtype: sym([[0, 'unspec'], [1, 'unicast'], [2, 'local'], [3, 'broadcast'], [4, 'anycast'], [5, 'multicast'], [6, 'blackhole'], [7, 'unreachable'], [8, 'prohibit'], [9, 'throw'], [10, 'nat'], [11, 'xresolve']]),
   dscp: sym([[0x00, 'cs0'], [0x08, 'cs1'], [0x10, 'cs2'], [0x18, 'cs3'], [0x20, 'cs4'], [0x28, 'cs5'], [0x30, 'cs6'], [0x38, 'cs7'], [0x01, 'lephb'], [0x0a, 'af11'], [0x0c, 'af12'], [0x0e, 'af13'], [0x12, 'af21'], [0x14, 'af22'], [0x16, 'af23'], [0x1a, 'af31'], [0x1c, 'af32'], [0x1e, 'af33'], [0x22, 'af41'], [0x24, 'af42'], [0x26, 'af43'], [0x2e, 'ef'], [0x2c, 'va']]),
+  // nftables' igmp.c (IGMP_MEMBERSHIP_QUERY ... IGMP_HOST_LEAVE_MESSAGE).
+  igmp_type: sym([[0x11, 'membership-query'], [0x12, 'membership-report-v1'], [0x16, 'membership-report-v2'], [0x22, 'membership-report-v3'], [0x17, 'leave-group']]),
   ecn: sym([[0, 'not-ect'], [1, 'ect1'], [2, 'ect0'], [3, 'ce']]),
   boolean: sym([[0, 'missing'], [1, 'exists']]),
   day: sym([[0, 'Sunday'], [1, 'Monday'], [2, 'Tuesday'], [3, 'Wednesday'], [4, 'Thursday'], [5, 'Friday'], [6, 'Saturday']]),
