@@ -109,8 +109,20 @@ export const IP6_EXTHDRS: Record<number, { name: string; fields: Record<string, 
   43: { name: 'rt', fields: { nexthdr: [0, 1, 'inet_proto'], hdrlength: [1, 1], type: [2, 1], 'seg-left': [3, 1] } },
   44: { name: 'frag', fields: { nexthdr: [0, 1, 'inet_proto'], reserved: [1, 1], id: [4, 4] } },
   60: { name: 'dst', fields: { nexthdr: [0, 1, 'inet_proto'], hdrlength: [1, 1] } },
-  135: { name: 'mh', fields: { nexthdr: [0, 1, 'inet_proto'], hdrlength: [1, 1], type: [2, 1], reserved: [3, 1], checksum: [4, 2] } },
+  135: { name: 'mh', fields: { nexthdr: [0, 1, 'inet_proto'], hdrlength: [1, 1], type: [2, 1, 'mh_type'], reserved: [3, 1], checksum: [4, 2] } },
 };
+
+/**
+ * The segment routing header (routing type 4) shares routing's extension header number;
+ * nft names its fields where plain routing has none (exthdr.c exthdr_srh).
+ */
+export function srhField(offset: number, len: number): [string, string] | undefined {
+  if (offset === 4 && len === 1) return ['last-entry', 'integer'];
+  if (offset === 5 && len === 1) return ['flags', 'integer'];
+  if (offset === 6 && len === 2) return ['tag', 'integer'];
+  if (offset >= 8 && len === 16 && (offset - 8) % 16 === 0) return [`sid[${(offset - 8) / 16 + 1}]`, 'ipv6_addr'];
+  return undefined;
+}
 
 /** The field at a (bit) position of a protocol header, if nft has a name for it. */
 export function fieldAt(proto: string, bitOffset: number, bits: number, icmpType?: number): FieldDef | undefined {

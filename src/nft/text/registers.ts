@@ -7,7 +7,7 @@
 import type { Family } from '../codec.js';
 import type { RawExpr, Rec } from './snapshot.js';
 import type { Constant, NExpr, Rhs, Stmt } from './model.js';
-import { SCTP_CHUNKS, CT_KEYS, fieldAt, ICMP_FIELD_TYPE, L3_BY_ETHERTYPE, L3_BY_NFPROTO, L4_BY_NUMBER, META_KEYS, PROTOS, RT_KEYS, SOCKET_KEYS, TCP_OPTIONS, IP6_EXTHDRS, type KeyDef } from './fields.js';
+import { SCTP_CHUNKS, CT_KEYS, fieldAt, ICMP_FIELD_TYPE, srhField, L3_BY_ETHERTYPE, L3_BY_NFPROTO, L4_BY_NUMBER, META_KEYS, PROTOS, RT_KEYS, SOCKET_KEYS, TCP_OPTIONS, IP6_EXTHDRS, type KeyDef } from './fields.js';
 import { toNum } from './types.js';
 import { actionStatement } from './statements.js';
 import { xtStatement } from './xt.js';
@@ -230,6 +230,8 @@ function cmp(ctx: FoldContext, d: Rec): void {
     return relation(ctx, e, op === '==' ? '' : op, { v: 'value', bytes: out });
   }
   if ((e.t === 'fib' && e.flags.includes('present')) || (e.t === 'exthdr' && e.exists)) {
+    // nft prints the compare's own operator: `exthdr hbh != exists` stays that way.
+    if (op === '!=') return relation(ctx, e, '!=', { v: 'bool', exists: !allZero(value) });
     return relation(ctx, e, '', { v: 'bool', exists: (op === '==') !== allZero(value) });
   }
   relation(ctx, e, op === '==' ? '' : op, { v: 'value', bytes: value });
@@ -372,6 +374,8 @@ export function exthdrExpr(d: Rec): NExpr & { t: 'exthdr' } {
   const h = IP6_EXTHDRS[d.type];
   const name = h?.name ?? String(d.type);
   const f = Object.entries(h?.fields ?? {}).find(([, [o, l]]) => o === d.offset && l === d.len);
+  const srh = !f && !exists && d.type === 43 ? srhField(d.offset, d.len) : undefined;
+  if (srh) return { t: 'exthdr', desc: 'srh', field: srh[0], type: srh[1], bytes: d.len, order: 'big' };
   return { t: 'exthdr', desc: exists ? `exthdr ${name}` : name, field: exists ? '' : (f?.[0] ?? `@${d.offset},${d.len}`), type: f?.[1][2] ?? 'integer', bytes: d.len || 1, order: 'big', ...(exists ? { exists } : {}) };
 }
 

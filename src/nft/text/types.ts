@@ -23,7 +23,7 @@ export const TYPE_SIZE: Record<string, number> = {
   verdict: 4, nf_proto: 1, integer: 4, ipv4_addr: 4, ipv6_addr: 16, ether_addr: 6, ether_type: 2, arp_op: 2, inet_proto: 1,
   inet_service: 2, icmp_type: 1, tcp_flag: 1, mark: 4, iface_index: 4, iface_type: 2, realm: 4, classid: 4, uid: 4, gid: 4,
   ct_state: 4, ct_dir: 1, ct_status: 4, icmpv6_type: 1, pkt_type: 1, icmp_code: 1, icmpv6_code: 1, icmpx_code: 1,
-  devgroup: 4, dscp: 1, ecn: 1, igmp_type: 1, fib_addrtype: 4, boolean: 1, ct_label: 16, ifname: 16, time: 8, date: 8, day: 1, hour: 4,
+  devgroup: 4, dscp: 1, ecn: 1, igmp_type: 1, mh_type: 1, fib_addrtype: 4, boolean: 1, ct_label: 16, ifname: 16, time: 8, date: 8, day: 1, hour: 4,
 };
 
 /** Types stored in host byte order by nft (everything else is network order). */
@@ -32,7 +32,8 @@ export const HOST_ORDER = new Set(['integer', 'mark', 'iface_index', 'realm', 'c
 const sym = (pairs: [number, string][]): Map<number, string> => new Map(pairs);
 
 export const SYMBOLS: Record<string, Map<number, string>> = {
-  inet_proto: sym([[0, 'hopopt'], [1, 'icmp'], [2, 'igmp'], [4, 'ipv4'], [6, 'tcp'], [8, 'egp'], [12, 'pup'], [17, 'udp'], [20, 'hmp'], [22, 'xns-idp'], [27, 'rdp'], [29, 'iso-tp4'], [33, 'dccp'], [36, 'xtp'], [37, 'ddp'], [38, 'idpr-cmtp'], [41, 'ipv6'], [43, 'ipv6-route'], [44, 'ipv6-frag'], [45, 'idrp'], [46, 'rsvp'], [47, 'gre'], [50, 'esp'], [51, 'ah'], [57, 'skip'], [58, 'ipv6-icmp'], [59, 'ipv6-nonxt'], [60, 'ipv6-opts'], [73, 'rspf'], [81, 'vmtp'], [88, 'eigrp'], [89, 'ospf'], [93, 'ax.25'], [94, 'ipip'], [97, 'etherip'], [98, 'encap'], [103, 'pim'], [108, 'ipcomp'], [112, 'vrrp'], [115, 'l2tp'], [124, 'isis'], [132, 'sctp'], [133, 'fc'], [135, 'mobility-header'], [136, 'udplite'], [137, 'mpls-in-ip'], [139, 'hip'], [140, 'shim6'], [141, 'wesp'], [142, 'rohc'], [143, 'ethernet'], [262, 'mptcp']]),
+  // 0 is `ip` before `hopopt` in /etc/protocols, which nft's getprotobynumber reads.
+  inet_proto: sym([[0, 'ip'], [1, 'icmp'], [2, 'igmp'], [4, 'ipv4'], [6, 'tcp'], [8, 'egp'], [12, 'pup'], [17, 'udp'], [20, 'hmp'], [22, 'xns-idp'], [27, 'rdp'], [29, 'iso-tp4'], [33, 'dccp'], [36, 'xtp'], [37, 'ddp'], [38, 'idpr-cmtp'], [41, 'ipv6'], [43, 'ipv6-route'], [44, 'ipv6-frag'], [45, 'idrp'], [46, 'rsvp'], [47, 'gre'], [50, 'esp'], [51, 'ah'], [57, 'skip'], [58, 'ipv6-icmp'], [59, 'ipv6-nonxt'], [60, 'ipv6-opts'], [73, 'rspf'], [81, 'vmtp'], [88, 'eigrp'], [89, 'ospf'], [93, 'ax.25'], [94, 'ipip'], [97, 'etherip'], [98, 'encap'], [103, 'pim'], [108, 'ipcomp'], [112, 'vrrp'], [115, 'l2tp'], [124, 'isis'], [132, 'sctp'], [133, 'fc'], [135, 'mobility-header'], [136, 'udplite'], [137, 'mpls-in-ip'], [139, 'hip'], [140, 'shim6'], [141, 'wesp'], [142, 'rohc'], [143, 'ethernet'], [262, 'mptcp']]),
   icmp_type: sym([[0, 'echo-reply'], [3, 'destination-unreachable'], [4, 'source-quench'], [5, 'redirect'], [8, 'echo-request'], [9, 'router-advertisement'], [10, 'router-solicitation'], [11, 'time-exceeded'], [12, 'parameter-problem'], [13, 'timestamp-request'], [14, 'timestamp-reply'], [15, 'info-request'], [16, 'info-reply'], [17, 'address-mask-request'], [18, 'address-mask-reply']]),
   icmpv6_type: sym([[1, 'destination-unreachable'], [2, 'packet-too-big'], [3, 'time-exceeded'], [4, 'parameter-problem'], [128, 'echo-request'], [129, 'echo-reply'], [130, 'mld-listener-query'], [131, 'mld-listener-report'], [132, 'mld-listener-done'], [133, 'nd-router-solicit'], [134, 'nd-router-advert'], [135, 'nd-neighbor-solicit'], [136, 'nd-neighbor-advert'], [137, 'nd-redirect'], [138, 'router-renumbering'], [141, 'ind-neighbor-solicit'], [142, 'ind-neighbor-advert'], [143, 'mld2-listener-report']]),
   icmp_code: sym([[0, 'net-unreachable'], [1, 'host-unreachable'], [2, 'prot-unreachable'], [3, 'port-unreachable'], [4, 'frag-needed'], [9, 'net-prohibited'], [10, 'host-prohibited'], [13, 'admin-prohibited']]),
@@ -48,6 +49,8 @@ export const SYMBOLS: Record<string, Map<number, string>> = {
   dscp: sym([[0x00, 'cs0'], [0x08, 'cs1'], [0x10, 'cs2'], [0x18, 'cs3'], [0x20, 'cs4'], [0x28, 'cs5'], [0x30, 'cs6'], [0x38, 'cs7'], [0x01, 'lephb'], [0x0a, 'af11'], [0x0c, 'af12'], [0x0e, 'af13'], [0x12, 'af21'], [0x14, 'af22'], [0x16, 'af23'], [0x1a, 'af31'], [0x1c, 'af32'], [0x1e, 'af33'], [0x22, 'af41'], [0x24, 'af42'], [0x26, 'af43'], [0x2e, 'ef'], [0x2c, 'va']]),
   // nftables' igmp.c (IGMP_MEMBERSHIP_QUERY ... IGMP_HOST_LEAVE_MESSAGE).
   igmp_type: sym([[0x11, 'membership-query'], [0x12, 'membership-report-v1'], [0x16, 'membership-report-v2'], [0x22, 'membership-report-v3'], [0x17, 'leave-group']]),
+  // nftables' exthdr.c mh types.
+  mh_type: sym([[0, 'binding-refresh-request'], [1, 'home-test-init'], [2, 'careof-test-init'], [3, 'home-test'], [4, 'careof-test'], [5, 'binding-update'], [6, 'binding-acknowledgement'], [7, 'binding-error'], [8, 'fast-binding-update'], [9, 'fast-binding-acknowledgement'], [10, 'fast-binding-advertisement'], [11, 'experimental-mobility-header'], [12, 'home-agent-switch-message']]),
   ecn: sym([[0, 'not-ect'], [1, 'ect1'], [2, 'ect0'], [3, 'ce']]),
   boolean: sym([[0, 'missing'], [1, 'exists']]),
   day: sym([[0, 'Sunday'], [1, 'Monday'], [2, 'Tuesday'], [3, 'Wednesday'], [4, 'Thursday'], [5, 'Friday'], [6, 'Saturday']]),
