@@ -79,7 +79,6 @@ const KNOWN_GAPS: [RegExp, string][] = [
   [/\bfrag frag-off/, 'frag frag-off is a 13-bit field: compares and sets need its shifted values'],
   [/ip6? dscp (\{|!=|vmap)|ip hdrlength vmap|ip6? (ecn|dscp|flowlabel) set/, 'sets/maps and mangles of sub-byte fields (dscp, ecn, hdrlength, flowlabel) need shifted values'],
   [/vlan (id|type|dei|pcp)|ether type 8021q ip protocol|ether saddr \. vlan id/, 'stacked vlan headers and vlan bitfields in concatenations'],
-  [/sctp chunk \S+ (type|flags|length|stream|initial-tsn|num-outbound-streams)/, 'sctp chunk fields (only `exists` is named)'],
   [/tcp option (mptcp subtype|\S+ \S+ \S+)|reset tcp option/, 'tcp option mptcp subtype and the reset statement'],
   [/tcp flags (==|\{|& \(|\S+ \/ )/, 'tcp flags compared whole, or in sets, or with mask == value'],
   [/(meta mark|ip saddr) \. (tcp dport|meta mark) \{|ct state \. ct mark/, 'host-order values inside concatenated sets'],
@@ -97,7 +96,6 @@ const KNOWN_GAPS: [RegExp, string][] = [
   [/ether type 8021ad vlan id 1/, 'stacked vlan headers'],
   [/ct (original |reply )?(bytes|packets)|ct event set|ct label/, 'ct counters with direction, ct event and ct label values'],
   [/meta mark 0xffffff00\/24/, 'prefix notation on mark values'],
-  [/sctp chunk \S+ \S+ \d+/, 'sctp chunk fields (only `exists` is named)'],
   [/frag (reserved2|more-fragments)/, 'frag header bitfields (reserved2, more-fragments)'],
 ];
 
@@ -128,6 +126,6 @@ test('corpus from nftables tests/py: every rule prints as nft 1.0.6 does, or is 
   t.log(`tests/py corpus: ${files.length} files, ${rules} rules, ${same} printed as nft does (${((100 * same) / rules).toFixed(1)}%)`);
   for (const [why, n] of gaps) t.log(`  known gap (${n} lines): ${why}`);
   t.deepEqual(unexplained, []);
-  // Measured 1451 of 1570 when last raised: a drop is a regression.
-  t.true(same >= 1451, `${same} of ${rules}`);
+  // Measured 1464 of 1570 when last raised: a drop is a regression.
+  t.true(same >= 1464, `${same} of ${rules}`);
 });

@@ -55,6 +55,8 @@ export function exprJson(e: NExpr, c: Ctx, hint?: NExpr): unknown {
     case 'exthdr': {
       const m = e.desc.match(/^tcp option (\S+)/);
       if (m) return { 'tcp option': { name: m[1], ...(e.field ? { field: e.field } : {}) } };
+      const sc = e.desc.match(/^sctp chunk (\S+)/);
+      if (sc) return { 'sctp chunk': { name: sc[1], ...(e.field ? { field: e.field } : {}) } };
       return { exthdr: { name: e.desc.replace(/^exthdr /, ''), ...(e.field ? { field: e.field } : {}) } };
     }
     case 'binop': {

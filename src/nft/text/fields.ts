@@ -143,6 +143,25 @@ export const ICMP_FIELD_TYPE: Record<string, Record<string, (t: number | undefin
   icmpv6: { id: echo(128, 129), sequence: echo(128, 129), mtu: only(2), 'max-delay': only(130) },
 };
 
+/**
+ * Fields of SCTP chunks by byte offset and length (nftables' sctp_chunk.c): type, flags and
+ * length in every chunk, then each chunk type's own.
+ */
+export function sctpChunkField(chunk: string, offset: number, len: number): string | undefined {
+  const common: Record<string, [number, number]> = { type: [0, 1], flags: [1, 1], length: [2, 2] };
+  const init = { 'init-tag': [4, 4], 'a-rwnd': [8, 4], 'num-outbound-streams': [12, 2], 'num-inbound-streams': [14, 2], 'initial-tsn': [16, 4] };
+  const own: Record<string, Record<string, number[]>> = {
+    data: { tsn: [4, 4], stream: [8, 2], ssn: [10, 2], ppid: [12, 4] },
+    init, 'init-ack': init,
+    sack: { 'cum-tsn-ack': [4, 4], 'a-rwnd': [8, 4], 'num-gap-ack-blocks': [12, 2], 'num-dup-tsns': [14, 2] },
+    shutdown: { 'cum-tsn-ack': [4, 4] }, ecne: { 'lowest-tsn': [4, 4] }, cwr: { 'lowest-tsn': [4, 4] },
+    asconf: { seqno: [4, 4] }, 'asconf-ack': { seqno: [4, 4] }, 'forward-tsn': { 'new-cum-tsn': [4, 4] },
+    'i-data': { tsn: [4, 4], stream: [8, 2], reserved: [10, 2], mid: [12, 4], 'ppid-fsn': [16, 4] },
+  };
+  const all = { ...common, ...own[chunk] };
+  return Object.entries(all).find(([, [o, l]]) => o === offset && l === len)?.[0];
+}
+
 /** SCTP chunk types (exthdr op sctp). */
 export const SCTP_CHUNKS: Record<number, string> = {
   0: 'data', 1: 'init', 2: 'init-ack', 3: 'sack', 4: 'heartbeat', 5: 'heartbeat-ack', 6: 'abort', 7: 'shutdown', 8: 'shutdown-ack',

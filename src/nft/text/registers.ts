@@ -7,7 +7,7 @@
 import type { Family } from '../codec.js';
 import type { RawExpr, Rec } from './snapshot.js';
 import type { Constant, NExpr, Rhs, Stmt } from './model.js';
-import { SCTP_CHUNKS, CT_KEYS, fieldAt, ICMP_FIELD_TYPE, srhField, L3_BY_ETHERTYPE, L3_BY_NFPROTO, L4_BY_NUMBER, META_KEYS, PROTOS, RT_KEYS, SOCKET_KEYS, TCP_OPTIONS, IP6_EXTHDRS, type KeyDef } from './fields.js';
+import { SCTP_CHUNKS, CT_KEYS, fieldAt, ICMP_FIELD_TYPE, sctpChunkField, srhField, L3_BY_ETHERTYPE, L3_BY_NFPROTO, L4_BY_NUMBER, META_KEYS, PROTOS, RT_KEYS, SOCKET_KEYS, TCP_OPTIONS, IP6_EXTHDRS, type KeyDef } from './fields.js';
 import { toNum } from './types.js';
 import { actionStatement } from './statements.js';
 import { xtStatement } from './xt.js';
@@ -369,7 +369,7 @@ export function exthdrExpr(d: Rec): NExpr & { t: 'exthdr' } {
   }
   if (op === 3) {
     const chunk = SCTP_CHUNKS[d.type] ?? String(d.type);
-    return { t: 'exthdr', desc: `sctp chunk ${chunk}`, field: exists ? '' : `@${d.offset},${d.len}`, type: 'integer', bytes: d.len || 1, order: 'big', ...(exists ? { exists } : {}) };
+    return { t: 'exthdr', desc: `sctp chunk ${chunk}`, field: exists ? '' : sctpChunkField(chunk, d.offset, d.len) ?? `@${d.offset},${d.len}`, type: 'integer', bytes: d.len || 1, order: 'big', ...(exists ? { exists } : {}) };
   }
   const h = IP6_EXTHDRS[d.type];
   const name = h?.name ?? String(d.type);
