@@ -75,9 +75,7 @@ const KNOWN_GAPS: [RegExp, string][] = [
   [/ipsec (in|out)/, 'xfrm expression (ipsec in/out reqid/spi/spnum) is not folded yet'],
   [/osf (name|ttl|version)|osf name map/, 'osf expression (passive OS fingerprint) is not folded yet'],
   [/\bmeter /, 'meters (dynset into an anonymous set with a statement) print as add @set'],
-  [/dccp type/, 'dccp type is a 4-bit field: sets of it need the shifted element values'],
-  [/\bfrag frag-off/, 'frag frag-off is a 13-bit field: compares and sets need its shifted values'],
-  [/ip6? dscp (\{|!=|vmap)|ip hdrlength vmap|ip6? (ecn|dscp|flowlabel) set/, 'sets/maps and mangles of sub-byte fields (dscp, ecn, hdrlength, flowlabel) need shifted values'],
+  [/ip hdrlength vmap|ip6? (ecn|dscp|flowlabel) set/, 'mangles of sub-byte fields (dscp, ecn, flowlabel set) and interval maps of a low nibble (hdrlength)'],
   [/vlan (id|type|dei|pcp)|ether type 8021q ip protocol|ether saddr \. vlan id/, 'stacked vlan headers and vlan bitfields in concatenations'],
   [/tcp option (mptcp subtype|\S+ \S+ \S+)|reset tcp option/, 'tcp option mptcp subtype and the reset statement'],
   [/tcp flags (==|\{|& \(|\S+ \/ )/, 'tcp flags compared whole, or in sets, or with mask == value'],
@@ -96,7 +94,6 @@ const KNOWN_GAPS: [RegExp, string][] = [
   [/ether type 8021ad vlan id 1/, 'stacked vlan headers'],
   [/ct (original |reply )?(bytes|packets)|ct event set|ct label/, 'ct counters with direction, ct event and ct label values'],
   [/meta mark 0xffffff00\/24/, 'prefix notation on mark values'],
-  [/frag (reserved2|more-fragments)/, 'frag header bitfields (reserved2, more-fragments)'],
 ];
 
 test('corpus from nftables tests/py: every rule prints as nft 1.0.6 does, or is a listed known gap', async (t) => {
@@ -126,6 +123,6 @@ test('corpus from nftables tests/py: every rule prints as nft 1.0.6 does, or is 
   t.log(`tests/py corpus: ${files.length} files, ${rules} rules, ${same} printed as nft does (${((100 * same) / rules).toFixed(1)}%)`);
   for (const [why, n] of gaps) t.log(`  known gap (${n} lines): ${why}`);
   t.deepEqual(unexplained, []);
-  // Measured 1464 of 1570 when last raised: a drop is a regression.
-  t.true(same >= 1464, `${same} of ${rules}`);
+  // Measured 1482 of 1570 when last raised: a drop is a regression.
+  t.true(same >= 1482, `${same} of ${rules}`);
 });

@@ -40,7 +40,7 @@ export const PROTOS: Record<string, ProtoDef> = {
   udp: { name: 'udp', base: 'transport', fields: [f('sport', 0, 16, 'inet_service'), f('dport', 16, 16, 'inet_service'), f('length', 32, 16), f('checksum', 48, 16)] },
   udplite: { name: 'udplite', base: 'transport', fields: [f('sport', 0, 16, 'inet_service'), f('dport', 16, 16, 'inet_service'), f('csumcov', 32, 16), f('checksum', 48, 16)] },
   sctp: { name: 'sctp', base: 'transport', fields: [f('sport', 0, 16, 'inet_service'), f('dport', 16, 16, 'inet_service'), f('vtag', 32, 32), f('checksum', 64, 32)] },
-  dccp: { name: 'dccp', base: 'transport', fields: [f('sport', 0, 16, 'inet_service'), f('dport', 16, 16, 'inet_service'), f('type', 64 + 3, 4)] },
+  dccp: { name: 'dccp', base: 'transport', fields: [f('sport', 0, 16, 'inet_service'), f('dport', 16, 16, 'inet_service'), f('type', 64 + 3, 4, 'dccp_pkttype')] },
   comp: { name: 'comp', base: 'transport', fields: [f('nexthdr', 0, 8, 'inet_proto'), f('flags', 8, 8, 'hex'), f('cpi', 16, 16)] },
   esp: { name: 'esp', base: 'transport', fields: [f('spi', 0, 32), f('sequence', 32, 32)] },
   ah: { name: 'ah', base: 'transport', fields: [f('nexthdr', 0, 8, 'inet_proto'), f('hdrlength', 8, 8), f('reserved', 16, 16), f('spi', 32, 32), f('sequence', 64, 32)] },

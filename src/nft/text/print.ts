@@ -5,7 +5,7 @@ import type { RawChain, RawRule, RawRuleset, RawTable, Rec } from './snapshot.js
 import type { NExpr, Rhs, Stmt } from './model.js';
 import { foldRule } from './registers.js';
 import { FLAGS, rangeType, toNum, valueText, type ByteOrder, type ValueContext } from './types.js';
-import { anonymousSetText, SET_ANONYMOUS, setDeclaration, setInfo, type SetInfo } from './sets.js';
+import { anonymousSetText, keyedBy, SET_ANONYMOUS, setDeclaration, setInfo, type SetInfo } from './sets.js';
 import { flowtableDeclaration, objectDeclaration, OBJECT_KINDS } from './objects.js';
 import { parseUdata } from '../codec.js';
 import type { Family } from '../codec.js';
@@ -26,9 +26,9 @@ function typed(type: string | undefined, order: ByteOrder | undefined, b: Uint8A
   return valueText(type ?? 'integer', b, c, b.length * 8, order);
 }
 
-function setRef(name: string, c: PrintCtx): string {
+function setRef(name: string, c: PrintCtx, key?: NExpr): string {
   const info = c.sets.get(name);
-  if (info && info.flags & SET_ANONYMOUS) return anonymousSetText(info, c);
+  if (info && info.flags & SET_ANONYMOUS) return anonymousSetText(keyedBy(info, key as { shift?: number }), c);
   return `@${name}`;
 }
 
@@ -53,7 +53,7 @@ export function exprText(e: NExpr, c: PrintCtx, hint?: NExpr): string {
       return `${l} ${e.op} ${r}`;
     }
     case 'concat': return e.parts.map((p) => exprText(p, c)).join(' . ');
-    case 'map': return `${exprText(e.key, c)} map ${setRef(e.set, c)}`;
+    case 'map': return `${exprText(e.key, c)} map ${setRef(e.set, c, e.key)}`;
     case 'const': return typed(hint?.type, hint?.order, e.value, c);
     case 'raw': return e.text;
   }
@@ -78,7 +78,7 @@ function rhsText(left: NExpr, r: Rhs, c: PrintCtx): string {
       const t = rangeType(left.type);
       return `${typed(t, left.order, r.from, c)}-${typed(t, left.order, r.to, c)}`;
     }
-    case 'set': return setRef(r.set, c);
+    case 'set': return setRef(r.set, c, left);
     case 'flags': return flagList(left.type ?? '', r.mask, left.order);
     case 'masked': return r.value.length ? `${flagList(left.type ?? '', r.value, left.order)} / ${flagList(left.type ?? '', r.mask, left.order)}` : `! ${flagList(left.type ?? '', r.mask, left.order)}`;
     case 'bool': return r.exists ? 'exists' : 'missing';
@@ -108,7 +108,7 @@ export function stmtText(st: Stmt, c: PrintCtx): string {
       const r = rhsText(st.left, st.right, c);
       return `${l} ${st.op ? `${st.op} ` : ''}${r}`;
     }
-    case 'vmap': return `${exprText(st.key, c)} vmap ${setRef(st.set, c)}`;
+    case 'vmap': return `${exprText(st.key, c)} vmap ${setRef(st.set, c, st.key)}`;
     case 'mangle': return `${exprText(st.target, c)} set ${exprText(st.value, c, st.target)}`;
     case 'verdict': return st.chain !== undefined ? `${st.verdict} ${st.chain}` : st.verdict;
     case 'counter': return `counter packets ${st.packets} bytes ${st.bytes}`;

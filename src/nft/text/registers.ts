@@ -222,7 +222,7 @@ function cmp(ctx: FoldContext, d: Rec): void {
   if (e.t === 'payload' && e.prefix !== undefined) {
     return relation(ctx, { ...e, prefix: undefined, bytes: e.type === 'ipv4_addr' ? 4 : e.type === 'ipv6_addr' ? 16 : 6 }, op === '==' ? '' : op, { v: 'prefix', bytes: value, len: e.prefix });
   }
-  if (e.t === 'payload' && e.shift) {
+  if ((e.t === 'payload' || e.t === 'exthdr') && e.shift) {
     // A bitfield (ip dscp, vlan id): the kernel compares the masked byte, nft prints the field.
     const v = toNum(value, 'big') >>> e.shift;
     const out = new Uint8Array(e.bytes);
@@ -235,6 +235,20 @@ function cmp(ctx: FoldContext, d: Rec): void {
     return relation(ctx, e, '', { v: 'bool', exists: (op === '==') !== allZero(value) });
   }
   relation(ctx, e, op === '==' ? '' : op, { v: 'value', bytes: value });
+}
+
+/** frag header bitfields by the load (byte offset, length) and mask run (exthdr.c exthdr_frag). */
+const FRAG_BITS = [
+  { name: 'frag-off', offset: 2, len: 2, off: 0, bits: 13 },
+  { name: 'reserved2', offset: 3, len: 1, off: 5, bits: 2 },
+  { name: 'more-fragments', offset: 3, len: 1, off: 7, bits: 1 },
+];
+
+function shiftDown(b: Uint8Array, shift: number, bytes: number): Uint8Array {
+  const v = toNum(b, 'big') >>> shift;
+  const out = new Uint8Array(bytes);
+  for (let i = bytes - 1, x = v; i >= 0; i--, x >>>= 8) out[i] = x & 0xff;
+  return out;
 }
 
 /** Byte-aligned named fields exactly covering a load, or undefined. */
@@ -274,6 +288,12 @@ function bitwise(ctx: FoldContext, d: Rec): void {
         if (!f.t || (f.t === 'payload' && !f.raw)) { put(ctx, d.dreg, f); return; }
       }
     }
+  }
+  if (src.t === 'exthdr' && src.desc === 'frag' && allZero(xor)) {
+    // frag's bitfields (frag-off, reserved2, more-fragments): a masked load of their bytes.
+    const at = /^@(\d+),(\d+)$/.exec(src.field), run = maskRun(mask);
+    const fb = at && run ? FRAG_BITS.find((x) => x.offset === Number(at[1]) && x.len === Number(at[2]) && x.off === run.off && x.bits === run.bits) : undefined;
+    if (fb) { put(ctx, d.dreg, { ...src, field: fb.name, bytes: Math.ceil(fb.bits / 8), shift: fb.len * 8 - fb.off - fb.bits }); return; }
   }
   const type = src.type ?? 'integer', bytes = exprBytes(src), order = src.order ?? 'big';
   if (allZero(xor)) put(ctx, d.dreg, { t: 'binop', op: '&', left: src, right: mask, type, bytes, order });
@@ -389,7 +409,10 @@ export function foldRule(family: Family, exprs: readonly RawExpr[], setKeyLen: F
       case 'cmp': cmp(ctx, d); break;
       case 'range': {
         const e = get(ctx, d.sreg);
-        if (e) relation(ctx, e, d.op === 1 ? '!=' : '', { v: 'range', from: bytesOf(d['from-data']), to: bytesOf(d['to-data']) });
+        const sh = e && (e.t === 'payload' || e.t === 'exthdr') ? e.shift : undefined;
+        // A bitfield's range compares the field in place: print it shifted down, as compares are.
+        const down = (b: Uint8Array): Uint8Array => (sh ? shiftDown(b, sh, exprBytes(e!)) : b);
+        if (e) relation(ctx, e, d.op === 1 ? '!=' : '', { v: 'range', from: down(bytesOf(d['from-data'])), to: down(bytesOf(d['to-data'])) });
         break;
       }
       case 'lookup': {

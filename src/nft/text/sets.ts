@@ -3,7 +3,7 @@
 // start/end pairs (prefixes, ranges), concatenations split by their key types, map data,
 // verdicts and per-element timeouts/counters/comments.
 import type { RawSet, Rec } from './snapshot.js';
-import { FLAGS, HOST_ORDER, keyTypeNames, rangeType, SYMBOLS, TYPE_IDS, TYPE_SIZE, timeText, typeName, valueText, type ValueContext } from './types.js';
+import { FLAGS, HOST_ORDER, keyTypeNames, rangeType, SYMBOLS, TYPE_IDS, TYPE_SIZE, timeText, toBig, typeName, valueText, type ValueContext } from './types.js';
 import { verdictText } from './statements.js';
 import { parseUdata } from '../codec.js';
 
@@ -23,6 +23,12 @@ export interface SetInfo {
   /** Userdata says the key is big-endian (payload fields of integer type). */
   keyBig?: boolean;
   dataHost: boolean;
+  /**
+   * The key is a bitfield (ip dscp, frag frag-off): elements hold the field in place in
+   * keyBytes bytes, and print shifted down by keyShift (see keyedBy).
+   */
+  keyShift?: number;
+  keyBytes?: number;
   objType?: number;
   raw: RawSet;
 }
@@ -65,7 +71,15 @@ function minusOne(b: Uint8Array): Uint8Array {
 }
 
 /** One key value (a concatenation split into its parts by register width). */
-export function keyText(info: Pick<SetInfo, 'keyTypes' | 'partLens' | 'keyHost' | 'keyBig'>, key: Uint8Array, ctx: ValueContext): string {
+export function keyText(info: Pick<SetInfo, 'keyTypes' | 'partLens' | 'keyHost' | 'keyBig' | 'keyShift' | 'keyBytes'>, key: Uint8Array, ctx: ValueContext): string {
+  if (info.keyShift !== undefined && info.keyBytes !== undefined && info.keyTypes.length === 1) {
+    // The element spans the loaded bytes (the set's key length); the field is keyBytes wide.
+    let v = toBig(key, 'big') >> BigInt(info.keyShift);
+    v &= (1n << BigInt(info.keyBytes * 8)) - 1n;
+    const out = new Uint8Array(info.keyBytes);
+    for (let i = out.length - 1; i >= 0; i--, v >>= 8n) out[i] = Number(v & 0xffn);
+    return valueText(info.keyTypes[0]!, out, ctx, undefined, 'big');
+  }
   if (info.keyTypes.length === 1) return valueText(info.keyTypes[0]!, key.subarray(0, info.partLens[0] ?? key.length), ctx, undefined, info.keyHost ? 'host' : info.keyBig ? 'big' : undefined);
   const out: string[] = [];
   let off = 0;
@@ -181,6 +195,15 @@ export function elementTexts(info: SetInfo, ctx: ValueContext): string[] {
     out.push(item(rangeText(info, key(e), hi, ctx), e));
   }
   return out;
+}
+
+/**
+ * The set as read through its lookup's key: a bitfield key (payload with a shift) makes the
+ * elements print as field values, in the field's type.
+ */
+export function keyedBy(info: SetInfo, key: { type?: string; bytes?: number; shift?: number } | undefined): SetInfo {
+  if (!key?.shift || info.keyTypes.length !== 1) return info;
+  return { ...info, keyShift: key.shift, keyBytes: key.bytes ?? 1, keyTypes: [key.type ?? info.keyTypes[0]!], keyHost: false, keyBig: true };
 }
 
 /** nft's element separator for named sets: long types one or two per line. */

@@ -23,7 +23,7 @@ export const TYPE_SIZE: Record<string, number> = {
   verdict: 4, nf_proto: 1, integer: 4, ipv4_addr: 4, ipv6_addr: 16, ether_addr: 6, ether_type: 2, arp_op: 2, inet_proto: 1,
   inet_service: 2, icmp_type: 1, tcp_flag: 1, mark: 4, iface_index: 4, iface_type: 2, realm: 4, classid: 4, uid: 4, gid: 4,
   ct_state: 4, ct_dir: 1, ct_status: 4, icmpv6_type: 1, pkt_type: 1, icmp_code: 1, icmpv6_code: 1, icmpx_code: 1,
-  devgroup: 4, dscp: 1, ecn: 1, igmp_type: 1, mh_type: 1, fib_addrtype: 4, boolean: 1, ct_label: 16, ifname: 16, time: 8, date: 8, day: 1, hour: 4,
+  devgroup: 4, dscp: 1, ecn: 1, igmp_type: 1, mh_type: 1, dccp_pkttype: 1, fib_addrtype: 4, boolean: 1, ct_label: 16, ifname: 16, time: 8, date: 8, day: 1, hour: 4,
 };
 
 /** Types stored in host byte order by nft (everything else is network order). */
@@ -51,6 +51,8 @@ export const SYMBOLS: Record<string, Map<number, string>> = {
   igmp_type: sym([[0x11, 'membership-query'], [0x12, 'membership-report-v1'], [0x16, 'membership-report-v2'], [0x22, 'membership-report-v3'], [0x17, 'leave-group']]),
   // nftables' exthdr.c mh types.
   mh_type: sym([[0, 'binding-refresh-request'], [1, 'home-test-init'], [2, 'careof-test-init'], [3, 'home-test'], [4, 'careof-test'], [5, 'binding-update'], [6, 'binding-acknowledgement'], [7, 'binding-error'], [8, 'fast-binding-update'], [9, 'fast-binding-acknowledgement'], [10, 'fast-binding-advertisement'], [11, 'experimental-mobility-header'], [12, 'home-agent-switch-message']]),
+  // nftables' proto.c dccp_pkttype_tbl.
+  dccp_pkttype: sym([[0, 'request'], [1, 'response'], [2, 'data'], [3, 'ack'], [4, 'dataack'], [5, 'closereq'], [6, 'close'], [7, 'reset'], [8, 'sync'], [9, 'syncack']]),
   ecn: sym([[0, 'not-ect'], [1, 'ect1'], [2, 'ect0'], [3, 'ce']]),
   boolean: sym([[0, 'missing'], [1, 'exists']]),
   day: sym([[0, 'Sunday'], [1, 'Monday'], [2, 'Tuesday'], [3, 'Wednesday'], [4, 'Thursday'], [5, 'Friday'], [6, 'Saturday']]),
@@ -180,6 +182,8 @@ export function valueText(type: string, b: Uint8Array, ctx: ValueContext = {}, b
   const v = toNum(b, order);
   const s = SYMBOLS[type]?.get(v);
   if (s !== undefined) return s;
+  // dscp's base is a hex integer (0x04) where no name fits.
+  if (type === 'dscp') return hex0(BigInt(v), 1);
   return String(type === 'integer' || type === 'inet_service' || type === 'uid' || type === 'gid' || b.length > 6 ? toBig(b, order) : v);
 }
 
