@@ -82,7 +82,6 @@ const KNOWN_GAPS: [RegExp, string][] = [
   [/(meta mark|ip saddr) \. (tcp dport|meta mark) \{|ct state \. ct mark/, 'host-order values inside concatenated sets'],
   [/ct (original|reply) ip (s|d)addr/, 'ct original/reply addresses with a prefix'],
   [/(dnat|snat)( ip6?)?( prefix)? to .*map \{|dnat to numgen .* map/, 'NAT from maps with concatenated or range data'],
-  [/(dnat|snat) to \[?2001|snat to 192\.168\.3\.0\/24|dnat to 2001/, 'NAT to address prefixes and IPv6 ranges'],
   [/elements = \{ .*\* \}|, \* : /, 'the catch-all element `*`'],
   [/@ih,|@th,160,128/, 'inner-header raw payloads in concatenations'],
   [/jhash ip saddr \. ip daddr mod 2 seed 0x0/, 'hash over a concatenation with an explicit zero seed'],
@@ -123,6 +122,6 @@ test('corpus from nftables tests/py: every rule prints as nft 1.0.6 does, or is 
   t.log(`tests/py corpus: ${files.length} files, ${rules} rules, ${same} printed as nft does (${((100 * same) / rules).toFixed(1)}%)`);
   for (const [why, n] of gaps) t.log(`  known gap (${n} lines): ${why}`);
   t.deepEqual(unexplained, []);
-  // Measured 1482 of 1570 when last raised: a drop is a regression.
-  t.true(same >= 1482, `${same} of ${rules}`);
+  // Measured 1489 of 1570 when last raised: a drop is a regression.
+  t.true(same >= 1489, `${same} of ${rules}`);
 });

@@ -5,7 +5,7 @@ import type { RawChain, RawRule, RawRuleset, RawTable, Rec } from './snapshot.js
 import type { NExpr, Rhs, Stmt } from './model.js';
 import { foldRule } from './registers.js';
 import { FLAGS, rangeType, toNum, valueText, type ByteOrder, type ValueContext } from './types.js';
-import { anonymousSetText, keyedBy, SET_ANONYMOUS, setDeclaration, setInfo, type SetInfo } from './sets.js';
+import { anonymousSetText, keyedBy, prefixLen, SET_ANONYMOUS, setDeclaration, setInfo, type SetInfo } from './sets.js';
 import { flowtableDeclaration, objectDeclaration, OBJECT_KINDS } from './objects.js';
 import { parseUdata } from '../codec.js';
 import type { Family } from '../codec.js';
@@ -92,10 +92,18 @@ function natText(st: Extract<Stmt, { s: 'nat' }>, c: PrintCtx): string {
   const hint = { type: addrType, order: 'big' } as NExpr;
   const portHint = { type: 'inet_service', order: 'big' } as NExpr;
   let addr = st.addr ? exprText(st.addr, c, hint) : '';
-  if (st.addrMax) addr += `-${exprText(st.addrMax, c, hint)}`;
   let port = st.proto ? exprText(st.proto, c, portHint) : '';
   if (st.protoMax) port += `-${exprText(st.protoMax, c, portHint)}`;
-  if (addr && port && addrType === 'ipv6_addr' && st.addr?.t === 'const') addr = `[${addr}]`;
+  const v6Port = !!port && addrType === 'ipv6_addr' && st.addr?.t === 'const';
+  if (v6Port) addr = `[${addr}]`;
+  if (st.addrMax) {
+    // An address range that is a prefix prints as one (nft's range_expr_to_prefix); with
+    // ports, each IPv6 end is bracketed on its own.
+    const lo = st.addr?.t === 'const' ? st.addr.value : undefined, hi = st.addrMax.t === 'const' ? st.addrMax.value : undefined;
+    const p = lo && hi && lo.length === hi.length ? prefixLen(lo, hi) : undefined;
+    if (p !== undefined && !port) addr += `/${p}`;
+    else addr += `-${v6Port ? `[${exprText(st.addrMax, c, hint)}]` : exprText(st.addrMax, c, hint)}`;
+  }
   if (addr || port) s += ` to ${addr}${port ? `:${port}` : ''}`;
   if (st.flags.length) s += ` ${st.flags.join(',')}`;
   return s;

@@ -91,7 +91,7 @@ export function keyText(info: Pick<SetInfo, 'keyTypes' | 'partLens' | 'keyHost' 
   return out.join(' . ');
 }
 
-function prefixLen(lo: Uint8Array, hi: Uint8Array): number | undefined {
+export function prefixLen(lo: Uint8Array, hi: Uint8Array): number | undefined {
   // [lo, hi] is a prefix when hi = lo | hostmask and lo & hostmask = 0.
   const bits = lo.length * 8;
   let p = 0;
