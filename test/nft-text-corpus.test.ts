@@ -82,16 +82,14 @@ const KNOWN_GAPS: [RegExp, string][] = [
   [/(meta mark|ip saddr) \. (tcp dport|meta mark) \{|ct state \. ct mark/, 'host-order values inside concatenated sets'],
   [/ct (original|reply) ip (s|d)addr/, 'ct original/reply addresses with a prefix'],
   [/(dnat|snat)( ip6?)?( prefix)? to .*map \{|dnat to numgen .* map/, 'NAT from maps with concatenated or range data'],
-  [/elements = \{ .*\* \}|, \* : /, 'the catch-all element `*`'],
   [/@ih,|@th,160,128/, 'inner-header raw payloads in concatenations'],
   [/jhash ip saddr \. ip daddr mod 2 seed 0x0/, 'hash over a concatenation with an explicit zero seed'],
-  [/::18\.52\.18\.52/, 'IPv4-mapped IPv6 notation'],
   [/meta mark 0x80000000 reject with tcp reset/, 'reject with tcp reset keeps its implicit l4proto guard here'],
   [/comp flags (!= )?\{/, 'hex-typed integer sets'],
   [/add @set5 \{ ip6? saddr \. ip6? daddr \}|delete @set5/, 'dynset with a concatenated key'],
   [/^\t\ttcp dport 22( accept)?$|iifname "eth0" tcp dport 80-90 snat/, 'rules whose listing nft merges differently when several tests/py tables share one file'],
   [/ether type 8021ad vlan id 1/, 'stacked vlan headers'],
-  [/ct (original |reply )?(bytes|packets)|ct event set|ct label/, 'ct counters with direction, ct event and ct label values'],
+  [/ct event set|ct label/, 'ct event set 0 and ct label bit numbers'],
   [/meta mark 0xffffff00\/24/, 'prefix notation on mark values'],
 ];
 
@@ -122,6 +120,6 @@ test('corpus from nftables tests/py: every rule prints as nft 1.0.6 does, or is 
   t.log(`tests/py corpus: ${files.length} files, ${rules} rules, ${same} printed as nft does (${((100 * same) / rules).toFixed(1)}%)`);
   for (const [why, n] of gaps) t.log(`  known gap (${n} lines): ${why}`);
   t.deepEqual(unexplained, []);
-  // Measured 1489 of 1570 when last raised: a drop is a regression.
-  t.true(same >= 1489, `${same} of ${rules}`);
+  // Measured 1496 of 1570 when last raised: a drop is a regression.
+  t.true(same >= 1496, `${same} of ${rules}`);
 });

@@ -74,7 +74,7 @@ export const CT_KEYS: Record<number, KeyDef> = {
   0: k('state', 'ct_state', 4), 1: k('direction', 'ct_dir', 1), 2: k('status', 'ct_status', 4), 3: k('mark', 'mark', 4), 4: k('secmark', 'integer', 4),
   5: k('expiration', 'time', 4), 6: k('helper', 'string', 16), 7: k('l3proto', 'nf_proto', 1), 8: k('saddr', 'ipv4_addr', 4, 'big'),
   9: k('daddr', 'ipv4_addr', 4, 'big'), 10: k('protocol', 'inet_proto', 1), 11: k('proto-src', 'inet_service', 2, 'big'),
-  12: k('proto-dst', 'inet_service', 2, 'big'), 13: k('label', 'ct_label', 16), 14: k('bytes', 'integer', 8), 15: k('packets', 'integer', 8),
+  12: k('proto-dst', 'inet_service', 2, 'big'), 13: k('label', 'ct_label', 16), 14: k('packets', 'integer', 8), 15: k('bytes', 'integer', 8), // NFT_CT_PKTS, NFT_CT_BYTES
   16: k('avgpkt', 'integer', 8), 17: k('zone', 'integer', 2), 18: k('event', 'ct_event', 4), 19: k('ip saddr', 'ipv4_addr', 4, 'big'),
   20: k('ip daddr', 'ipv4_addr', 4, 'big'), 21: k('ip6 saddr', 'ipv6_addr', 16, 'big'), 22: k('ip6 daddr', 'ipv6_addr', 16, 'big'), 23: k('id', 'integer', 4, 'big'),
 };

@@ -171,6 +171,12 @@ export function elementTexts(info: SetInfo, ctx: ValueContext): string[] {
     const d = dataText(info, e, ctx);
     return `${k}${d !== undefined ? ` : ${d}` : ''}${elementExtras(e)}`;
   };
+  // The catch-all element (NFT_SET_ELEM_CATCHALL, no key) is listed last as `*`.
+  const catchAll = elems.filter((e) => elemFlags(e) & 2 && !e.key);
+  if (catchAll.length) {
+    const rest = elementTexts({ ...info, raw: { ...info.raw, elements: elems.filter((e) => !catchAll.includes(e)) } }, ctx);
+    return [...rest, ...catchAll.map((e) => item('*', e))];
+  }
   if (!(info.flags & SET_INTERVAL)) {
     // nft lists elements sorted by key value (as a number in the key's byte order).
     const host = info.keyTypes.length === 1 && info.keyHost;
@@ -202,6 +208,8 @@ export function elementTexts(info: SetInfo, ctx: ValueContext): string[] {
  * elements print as field values, in the field's type.
  */
 export function keyedBy(info: SetInfo, key: { type?: string; bytes?: number; shift?: number } | undefined): SetInfo {
+  // A hex-typed field (comp flags) keyed into an integer set prints its elements in hex.
+  if (key?.type === 'hex' && !key.shift && info.keyTypes.length === 1 && info.keyTypes[0] === 'integer') return { ...info, keyTypes: ['hex'], keyHost: false, keyBig: true };
   if (!key?.shift || info.keyTypes.length !== 1) return info;
   return { ...info, keyShift: key.shift, keyBytes: key.bytes ?? 1, keyTypes: [key.type ?? info.keyTypes[0]!], keyHost: false, keyBig: true };
 }

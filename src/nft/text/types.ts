@@ -92,6 +92,19 @@ export function timeText(ms: bigint | number): string {
   return s;
 }
 
+/**
+ * An IPv6 address as glibc's inet_ntop writes it (nft uses it): like RFC 5952, except that
+ * IPv4-compatible (::a.b.c.d, not :: or ::1) and IPv4-mapped (::ffff:a.b.c.d) addresses end
+ * in dotted quad.
+ */
+function ipv6Text(b: Uint8Array): string {
+  const zero10 = b.subarray(0, 10).every((x) => x === 0);
+  const mapped = zero10 && b[10] === 0xff && b[11] === 0xff;
+  const compat = zero10 && b[10] === 0 && b[11] === 0 && (b[12]! | b[13]!) !== 0;
+  if (mapped || compat) return `::${mapped ? 'ffff:' : ''}${b[12]}.${b[13]}.${b[14]}.${b[15]}`;
+  return formatIPv6(b);
+}
+
 const two = (n: number): string => String(n).padStart(2, '0');
 
 /**
@@ -142,7 +155,7 @@ export function valueText(type: string, b: Uint8Array, ctx: ValueContext = {}, b
   const order: ByteOrder = byteOrder ?? (HOST_ORDER.has(type) ? 'host' : 'big');
   switch (type) {
     case 'ipv4_addr': return formatIPv4(pad(b, 4));
-    case 'ipv6_addr': return formatIPv6(pad(b, 16));
+    case 'ipv6_addr': return ipv6Text(pad(b, 16));
     case 'ether_addr': case 'll_addr': return [...b].map((x) => x.toString(16).padStart(2, '0')).join(':');
     case 'ifname': case 'string': {
       const { s, terminated } = stringOf(b);
