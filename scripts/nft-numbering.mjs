@@ -81,7 +81,7 @@ export const NFT_UNNUMBERED = new Set(['empty-attrs']);
 export function parseEnums(texts) {
   const out = new Map();
   for (const raw of texts) {
-    const text = raw.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+    const text = raw.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '').replace(/^\s*#.*$/gm, '');
     for (const m of text.matchAll(/enum\s+(\w+)\s*\{([^}]*)\}/g)) {
       const entries = new Map();
       let next = 0;

@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { AttrDecl } from '../src/netlink/spec/types.js';
 import { nftablesSpec } from '../src/nft/spec.gen.js';
 import { nftRead } from '../src/nft/text/spec.js';
+import { CT_KEYS, META_KEYS } from '../src/nft/text/fields.js';
 
 const HEADERS = ['nf_tables.h', 'nf_tables_compat.h', 'nfnetlink.h'].map((h) => `/usr/include/linux/netfilter/${h}`);
 
@@ -17,7 +18,8 @@ const HEADERS = ['nf_tables.h', 'nf_tables_compat.h', 'nfnetlink.h'].map((h) => 
 function headerConstants(): Map<string, number> {
   const out = new Map<string, number>();
   for (const file of HEADERS) {
-    const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
+    // Comments and preprocessor lines out (nft_meta_keys holds a #define between its entries).
+    const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*#.*$/gm, '');
     for (const [, body] of text.matchAll(/\benum\s+\w+\s*\{([^}]*)\}/g)) {
       let next = 0;
       for (const line of body!.split(',').map((s) => s.trim()).filter(Boolean)) {
@@ -110,4 +112,31 @@ test('the comparison fails on a misnumbered attribute', (t) => {
   t.deepEqual(mismatches(wrong, headerConstants()), ['expr-lookup-attrs.sreg = 3, but NFTA_LOOKUP_SREG = 2']);
   const noPad = { 'table-attrs': [{ name: 'name', value: 1, type: 'string' }] } as Record<string, AttrDecl[]>;
   t.deepEqual(mismatches(noPad, headerConstants()), ['table-attrs: NFTA_TABLE_PAD = 5 not declared']);
+});
+
+/** nft's names of ct and meta keys where they are not the header's (NFT_CT_*, NFT_META_*). */
+const CT_NAMES: Record<string, string> = {
+  l3proto: 'L3PROTOCOL', saddr: 'SRC', daddr: 'DST', label: 'LABELS', packets: 'PKTS', event: 'EVENTMASK',
+  'ip saddr': 'SRC_IP', 'ip daddr': 'DST_IP', 'ip6 saddr': 'SRC_IP6', 'ip6 daddr': 'DST_IP6',
+};
+const META_NAMES: Record<string, string> = {
+  length: 'LEN', iiftype: 'IFTYPE', ibrname: 'BRI_IIFNAME', obrname: 'BRI_OIFNAME', random: 'PRANDOM', ipsec: 'SECPATH',
+  ibrpvid: 'BRI_IIFPVID', ibrvproto: 'BRI_IIFVPROTO', time: 'TIME_NS', day: 'TIME_DAY', hour: 'TIME_HOUR', broute: 'BRI_BROUTE',
+};
+
+test('the reader\'s ct and meta key numbers are the header\'s NFT_CT_* and NFT_META_*', (t) => {
+  if (!haveHeaders) return t.pass('no UAPI headers installed');
+  const h = headerConstants();
+  const bad: string[] = [];
+  const check = (prefix: string, names: Record<string, string>, keys: Record<number, { name: string }>) => {
+    for (const [n, k] of Object.entries(keys)) {
+      const c = prefix + (names[k.name] ?? k.name.toUpperCase().replace(/-/g, '_'));
+      // Keys newer than the installed header (bri-broute) are skipped, not failed.
+      if (h.has(c) && h.get(c) !== Number(n)) bad.push(`${k.name} = ${n}, but ${c} = ${h.get(c)}`);
+      if (!h.has(c) && Number(n) < 35) bad.push(`${k.name}: ${c} not in the header`);
+    }
+  };
+  check('NFT_CT_', CT_NAMES, CT_KEYS);
+  check('NFT_META_', META_NAMES, META_KEYS);
+  t.deepEqual(bad, []);
 });
