@@ -79,7 +79,7 @@ const KNOWN_GAPS: [RegExp, string][] = [
   [/vlan (id|type|dei|pcp)|ether type 8021q ip protocol|ether saddr \. vlan id/, 'stacked vlan headers and vlan bitfields in concatenations'],
   [/tcp option (mptcp subtype|\S+ \S+ \S+)|reset tcp option/, 'tcp option mptcp subtype and the reset statement'],
   [/tcp flags (==|\{|& \(|\S+ \/ )/, 'tcp flags compared whole, or in sets, or with mask == value'],
-  [/(meta mark|ip saddr) \. (tcp dport|meta mark) \{|ct state \. ct mark/, 'host-order values inside concatenated sets'],
+  [/ct state \. ct mark/, 'element order of hashed concatenations with host-order parts'],
   [/ct (original|reply) ip (s|d)addr/, 'ct original/reply addresses with a prefix'],
   [/(dnat|snat)( ip6?)?( prefix)? to .*map \{|dnat to numgen .* map/, 'NAT from maps with concatenated or range data'],
   [/@ih,|@th,160,128/, 'inner-header raw payloads in concatenations'],
@@ -120,6 +120,6 @@ test('corpus from nftables tests/py: every rule prints as nft 1.0.6 does, or is 
   t.log(`tests/py corpus: ${files.length} files, ${rules} rules, ${same} printed as nft does (${((100 * same) / rules).toFixed(1)}%)`);
   for (const [why, n] of gaps) t.log(`  known gap (${n} lines): ${why}`);
   t.deepEqual(unexplained, []);
-  // Measured 1496 of 1570 when last raised: a drop is a regression.
-  t.true(same >= 1496, `${same} of ${rules}`);
+  // Measured 1498 of 1570 when last raised: a drop is a regression.
+  t.true(same >= 1498, `${same} of ${rules}`);
 });

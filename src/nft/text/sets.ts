@@ -71,7 +71,7 @@ function minusOne(b: Uint8Array): Uint8Array {
 }
 
 /** One key value (a concatenation split into its parts by register width). */
-export function keyText(info: Pick<SetInfo, 'keyTypes' | 'partLens' | 'keyHost' | 'keyBig' | 'keyShift' | 'keyBytes'>, key: Uint8Array, ctx: ValueContext): string {
+export function keyText(info: Pick<SetInfo, 'keyTypes' | 'partLens' | 'keyHost' | 'keyBig' | 'keyShift' | 'keyBytes'> & { flags?: number }, key: Uint8Array, ctx: ValueContext): string {
   if (info.keyShift !== undefined && info.keyBytes !== undefined && info.keyTypes.length === 1) {
     // The element spans the loaded bytes (the set's key length); the field is keyBytes wide.
     let v = toBig(key, 'big') >> BigInt(info.keyShift);
@@ -82,10 +82,12 @@ export function keyText(info: Pick<SetInfo, 'keyTypes' | 'partLens' | 'keyHost' 
   }
   if (info.keyTypes.length === 1) return valueText(info.keyTypes[0]!, key.subarray(0, info.partLens[0] ?? key.length), ctx, undefined, info.keyHost ? 'host' : info.keyBig ? 'big' : undefined);
   const out: string[] = [];
+  const interval = !!((info.flags ?? 0) & SET_INTERVAL);
   let off = 0;
   info.keyTypes.forEach((t, i) => {
     const n = info.partLens[i] ?? TYPE_SIZE[t] ?? 4;
-    out.push(valueText(t, key.subarray(off, off + n), ctx));
+    // Interval sets hold every part big-endian, host-order types too (as single keys).
+    out.push(valueText(t, key.subarray(off, off + n), ctx, undefined, interval ? 'big' : undefined));
     off += Math.ceil(n / 4) * 4;
   });
   return out.join(' . ');
@@ -116,10 +118,11 @@ function rangeText(info: SetInfo, lo: Uint8Array, hi: Uint8Array, ctx: ValueCont
     info.keyTypes.forEach((ty, i) => {
       const n = info.partLens[i] ?? TYPE_SIZE[ty] ?? 4;
       const a = lo.subarray(off, off + n), b = hi.subarray(off, off + n);
-      if (cmpBytes(a, b) === 0) parts.push(valueText(ty, a, ctx));
+      // Parts of an interval set are big-endian whatever their type's order.
+      if (cmpBytes(a, b) === 0) parts.push(valueText(ty, a, ctx, undefined, 'big'));
       else {
         const p = (ty === 'ipv4_addr' || ty === 'ipv6_addr') ? prefixLen(a, b) : undefined;
-        const rt = rangeType(ty)!, o = HOST_ORDER.has(ty) ? 'host' : 'big';
+        const rt = rangeType(ty)!, o = 'big';
         parts.push(p !== undefined ? `${valueText(ty, a, ctx)}/${p}` : `${valueText(rt, a, ctx, undefined, o)}-${valueText(rt, b, ctx, undefined, o)}`);
       }
       off += Math.ceil(n / 4) * 4;
