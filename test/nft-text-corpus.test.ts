@@ -81,7 +81,7 @@ const KNOWN_GAPS: [RegExp, string][] = [
   [/tcp flags (==|\{|& \(|\S+ \/ )/, 'tcp flags compared whole, or in sets, or with mask == value'],
   [/ct state \. ct mark/, 'element order of hashed concatenations with host-order parts'],
   [/ct (original|reply) ip (s|d)addr/, 'ct original/reply addresses with a prefix'],
-  [/(dnat|snat)( ip6?)?( prefix)? to .*map \{|dnat to numgen .* map/, 'NAT from maps with concatenated or range data'],
+  [/dnat to numgen .* map/, 'interval maps keyed by numgen (host-order key left in host order)'],
   [/@ih,|@th,160,128/, 'inner-header raw payloads in concatenations'],
   [/jhash ip saddr \. ip daddr mod 2 seed 0x0/, 'hash over a concatenation with an explicit zero seed'],
   [/meta mark 0x80000000 reject with tcp reset/, 'reject with tcp reset keeps its implicit l4proto guard here'],
@@ -120,6 +120,6 @@ test('corpus from nftables tests/py: every rule prints as nft 1.0.6 does, or is 
   t.log(`tests/py corpus: ${files.length} files, ${rules} rules, ${same} printed as nft does (${((100 * same) / rules).toFixed(1)}%)`);
   for (const [why, n] of gaps) t.log(`  known gap (${n} lines): ${why}`);
   t.deepEqual(unexplained, []);
-  // Measured 1498 of 1570 when last raised: a drop is a regression.
-  t.true(same >= 1498, `${same} of ${rules}`);
+  // Measured 1507 of 1570 when last raised: a drop is a regression.
+  t.true(same >= 1507, `${same} of ${rules}`);
 });

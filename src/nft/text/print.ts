@@ -86,6 +86,22 @@ function rhsText(left: NExpr, r: Rhs, c: PrintCtx): string {
 }
 
 function natText(st: Extract<Stmt, { s: 'nat' }>, c: PrintCtx): string {
+  const famNum0 = (st as { familyNum?: number }).familyNum;
+  const m = st.addr?.t === 'map' ? c.sets.get(st.addr.set) : undefined;
+  if (m && st.addr?.t === 'map') {
+    // From a map: nft names the family when the data is a concatenation (address . port),
+    // a range, or a prefix (netmap), and the port then comes from the map too.
+    const concat = !!m.dataType?.includes(' . ');
+    const addrLen = famNum0 === 10 ? 16 : 4;
+    const ranged = !concat && (m.dataLen ?? 0) > addrLen;
+    const prefix = st.flags.includes('netmap');
+    if (concat || ranged || prefix) {
+      let s = `${st.kind} ${st.family ?? (famNum0 === 10 ? 'ip6' : 'ip')}${prefix ? ' prefix' : ''} to ${exprText(st.addr, c)}`;
+      const flags = st.flags.filter((f) => f !== 'netmap');
+      if (flags.length) s += ` ${flags.join(',')}`;
+      return s;
+    }
+  }
   let s = st.kind + (st.family ? ` ${st.family}` : '');
   const famNum = (st as { familyNum?: number }).familyNum;
   const addrType = famNum === 10 || c.family === 'ip6' ? 'ipv6_addr' : 'ipv4_addr';

@@ -141,6 +141,13 @@ export function dataText(info: SetInfo, e: Rec, ctx: ValueContext): string | und
   if (d.verdict) { const v = verdictText(d.verdict); return v.chain ? `${v.verdict} ${v.chain}` : v.verdict; }
   if (d.value && info.dataType) {
     const types = info.dataType.split(' . ');
+    // NAT maps of ranges hold [low][high] (each a whole concatenation): print as a range.
+    const partLens = types.map((t) => TYPE_SIZE[t] ?? 4);
+    const unit = partLens.reduce((n, l) => n + Math.ceil(l / 4) * 4, 0);
+    if (d.value.length === 2 * unit && info.dataType !== 'verdict') {
+      const ranged: SetInfo = { ...info, keyTypes: types, partLens, keyHost: false, keyBig: undefined, keyShift: undefined, keyBytes: undefined };
+      return rangeText(ranged, d.value.subarray(0, unit), d.value.subarray(unit), ctx);
+    }
     if (types.length > 1) return keyText({ keyTypes: types, partLens: types.map((t) => TYPE_SIZE[t] ?? 4), keyHost: false }, d.value, ctx);
     return valueText(info.dataType, d.value, ctx, undefined, info.dataHost ? 'host' : undefined);
   }
