@@ -110,7 +110,11 @@ function textElementToJson(s: string, info: SetInfo): unknown {
     key = { elem: el };
   }
   if (dataPart === undefined) return key;
-  const data = info.dataType === 'verdict' ? verdictJson(dataPart) : atomJson(dataPart, info.dataType ?? 'integer');
+  const dTypes = (info.dataType ?? 'integer').split(' . ');
+  const dParts = dataPart.split(' . ');
+  const data = info.dataType === 'verdict' ? verdictJson(dataPart)
+    : dTypes.length > 1 && dParts.length === dTypes.length ? { concat: dParts.map((p, i) => atomJson(p, dTypes[i]!)) }
+      : atomJson(dataPart, info.dataType ?? 'integer');
   return [key, data];
 }
 
@@ -153,6 +157,19 @@ function natJson(st: Extract<Stmt, { s: 'nat' }>, c: Ctx): unknown {
   const port = { type: 'inet_service', order: 'big' } as NExpr;
   const o: Record<string, unknown> = {};
   if (st.family) o.family = st.family;
+  const m = st.addr?.t === 'map' ? c.sets.get(st.addr.set) : undefined;
+  if (m && st.addr) {
+    // From a map of address . port or of ranges: the family is named and the port is the map's (as in text).
+    const concat = !!m.dataType?.includes(' . ');
+    const prefix = st.flags.includes('netmap');
+    if (concat || prefix || (m.dataLen ?? 0) > (famNum === 10 ? 16 : 4)) {
+      o.family = st.family ?? (famNum === 10 ? 'ip6' : 'ip');
+      o.addr = exprJson(st.addr, c, hint);
+      if (st.flags.length) o.flags = st.flags.length === 1 ? st.flags[0] : st.flags;
+      if (prefix) o.type_flags = 'prefix';
+      return { [st.kind]: o };
+    }
+  }
   const lo = st.addr?.t === 'const' ? st.addr.value : undefined, hi = st.addrMax?.t === 'const' ? st.addrMax.value : undefined;
   const plen = lo && hi && lo.length === hi.length && !st.proto ? prefixLen(lo, hi) : undefined;
   if (st.addr && plen !== undefined) o.addr = { prefix: { addr: exprJson(st.addr, c, hint), len: plen } };
