@@ -75,36 +75,22 @@ const KNOWN_GAPS: [RegExp, string][] = [
   [/ipsec (in|out)/, 'xfrm expression (ipsec in/out reqid/spi/spnum) is not folded yet'],
   [/osf (name|ttl|version)|osf name map/, 'osf expression (passive OS fingerprint) is not folded yet'],
   [/\bmeter /, 'meters (dynset into an anonymous set with a statement) print as add @set'],
-  [/dccp type/, 'dccp type is a 4-bit field: sets of it need the shifted element values'],
-  [/\bmh type|\bsrh |\bfrag frag-off|\bhbh nexthdr|exthdr hbh != /, 'ip6 extension header fields (mh, srh, frag, hbh) beyond exists are not named yet'],
-  [/icmpv?6? mtu|icmp mtu|igmp type|icmp id 1 icmp sequence/, 'icmp/igmp fields sharing offsets (mtu vs id/sequence, igmp types) are not disambiguated yet'],
-  [/ip6? dscp (\{|!=|vmap)|ip hdrlength vmap|ip6? (ecn|dscp|flowlabel) set/, 'sets/maps and mangles of sub-byte fields (dscp, ecn, hdrlength, flowlabel) need shifted values'],
+  [/ip hdrlength vmap|ip6? (ecn|dscp|flowlabel) set/, 'mangles of sub-byte fields (dscp, ecn, flowlabel set) and interval maps of a low nibble (hdrlength)'],
   [/vlan (id|type|dei|pcp)|ether type 8021q ip protocol|ether saddr \. vlan id/, 'stacked vlan headers and vlan bitfields in concatenations'],
-  [/sctp chunk \S+ (type|flags|length|stream|initial-tsn|num-outbound-streams)/, 'sctp chunk fields (only `exists` is named)'],
   [/tcp option (mptcp subtype|\S+ \S+ \S+)|reset tcp option/, 'tcp option mptcp subtype and the reset statement'],
   [/tcp flags (==|\{|& \(|\S+ \/ )/, 'tcp flags compared whole, or in sets, or with mask == value'],
-  [/(meta mark|ip saddr) \. (tcp dport|meta mark) \{|ct state \. ct mark/, 'host-order values inside concatenated sets'],
-  [/ct (mark|expiration) (!= )?\{|meta (length|l4proto) (!= )?\{|ct expiration 60s-3600s/, 'interval sets of host-order keys and time ranges'],
+  [/ct state \. ct mark/, 'element order of hashed concatenations with host-order parts'],
   [/ct (original|reply) ip (s|d)addr/, 'ct original/reply addresses with a prefix'],
-  [/(dnat|snat)( ip6?)?( prefix)? to .*map \{|dnat to numgen .* map/, 'NAT from maps with concatenated or range data'],
-  [/(dnat|snat) to \[?2001|snat to 192\.168\.3\.0\/24|dnat to 2001/, 'NAT to address prefixes and IPv6 ranges'],
-  [/elements = \{ .*\* \}|, \* : /, 'the catch-all element `*`'],
+  [/dnat to numgen .* map/, 'interval maps keyed by numgen (host-order key left in host order)'],
   [/@ih,|@th,160,128/, 'inner-header raw payloads in concatenations'],
-  [/rt classid "/, 'realm names from /etc/iproute2/rt_realms'],
   [/jhash ip saddr \. ip daddr mod 2 seed 0x0/, 'hash over a concatenation with an explicit zero seed'],
-  [/::18\.52\.18\.52/, 'IPv4-mapped IPv6 notation'],
   [/meta mark 0x80000000 reject with tcp reset/, 'reject with tcp reset keeps its implicit l4proto guard here'],
   [/comp flags (!= )?\{/, 'hex-typed integer sets'],
   [/add @set5 \{ ip6? saddr \. ip6? daddr \}|delete @set5/, 'dynset with a concatenated key'],
   [/^\t\ttcp dport 22( accept)?$|iifname "eth0" tcp dport 80-90 snat/, 'rules whose listing nft merges differently when several tests/py tables share one file'],
   [/ether type 8021ad vlan id 1/, 'stacked vlan headers'],
-  [/ct (original |reply )?(bytes|packets)|ct event set|ct label/, 'ct counters with direction, ct event and ct label values'],
+  [/ct event set|ct label/, 'ct event set 0 and ct label bit numbers'],
   [/meta mark 0xffffff00\/24/, 'prefix notation on mark values'],
-  [/meta skuid (!= )?\{|meta cpu \{/, 'interval sets of host-order keys'],
-  [/(iif|oif)group|meta rtclassid "/, 'device group and realm names from /etc/iproute2'],
-  [/meta (time|day|hour) /, 'meta time/day/hour date and clock formats'],
-  [/sctp chunk \S+ \S+ \d+/, 'sctp chunk fields (only `exists` is named)'],
-  [/icmp gateway|icmpv6 max-delay|frag (reserved2|more-fragments)/, 'fields sharing an offset with another (icmp gateway, icmpv6 max-delay) and frag bitfields'],
 ];
 
 test('corpus from nftables tests/py: every rule prints as nft 1.0.6 does, or is a listed known gap', async (t) => {
@@ -134,5 +120,6 @@ test('corpus from nftables tests/py: every rule prints as nft 1.0.6 does, or is 
   t.log(`tests/py corpus: ${files.length} files, ${rules} rules, ${same} printed as nft does (${((100 * same) / rules).toFixed(1)}%)`);
   for (const [why, n] of gaps) t.log(`  known gap (${n} lines): ${why}`);
   t.deepEqual(unexplained, []);
-  t.true(same > 1000);
+  // Measured 1507 of 1570 when last raised: a drop is a regression.
+  t.true(same >= 1507, `${same} of ${rules}`);
 });

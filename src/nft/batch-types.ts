@@ -1,6 +1,49 @@
-// The shapes encode() and encodeLayout() give (kept apart from the builder itself).
+// The shapes a batch takes in (operations, references, element inputs) and gives out
+// (encode() and encodeLayout()), kept apart from the builder itself.
+import type { Family } from './codec.js';
+import type { ObjectKind } from './describe.js';
 import type { SetKeyType } from './set.js';
-import type { BatchOperation } from './batch.js';
+import type { ElementValue, SetElement } from './set-element.js';
+
+export type Verb = 'add' | 'create' | 'insert' | 'replace' | 'delete' | 'destroy' | 'flush';
+
+export interface TableRef { family: Family; name?: string; handle?: number }
+export interface ChainRef { family: Family; table: string; name?: string; handle?: number }
+export interface RuleRef { family: Family; table: string; chain?: string; handle: number }
+export interface SetRef { family: Family; table: string; name?: string; handle?: number }
+
+/** Elements given as values of the set's type ('192.0.2.1', 22) or as raw SetElement objects. */
+export interface ElementsInput {
+  family: Family;
+  table: string;
+  set: string;
+  /**
+   * Any number: an array, or any iterable (a generator), which is read once, while the batch
+   * is encoded, and never held whole. Split across as many messages as needed.
+   */
+  elements: Iterable<ElementValue | SetElement>;
+  /** Key type of the set when it is neither created in this batch nor to be looked up (commit() asks the kernel). */
+  keyType?: SetKeyType;
+}
+
+/** One queued operation: what the user asked for, and how it goes on the wire. */
+export interface BatchOperation {
+  verb: Verb;
+  object: ObjectKind | 'ruleset';
+  /** "add rule ip nat postrouting": names the operation in errors. */
+  description: string;
+  /** The input as given (validated by validate(), encoded by encode()). */
+  input: unknown;
+}
+
+/** An operation as queued: its message type, flags and family number. @internal */
+export interface Op extends BatchOperation {
+  msg: number;
+  flags: number;
+  family: number;
+}
+
+
 
 export interface EncodeOptions {
   /** First sequence number (BATCH_BEGIN); default 0. */

@@ -5,16 +5,16 @@
 // them in text under {"xt": ...} or a "text" key, never silently dropped.
 import type { RawRule, RawRuleset, RawTable, Rec } from '../text/snapshot.js';
 import type { NExpr, Rhs, Stmt } from '../text/model.js';
-import { FLAGS, HOST_ORDER, SYMBOLS, toBig, toNum, valueText, type ByteOrder, type ValueContext } from '../text/types.js';
+import { FLAGS, HOST_ORDER, SYMBOLS, toBig, toNum, typeName, valueText, type ByteOrder, type ValueContext } from '../text/types.js';
 import { ruleStatements, tableSets, priorityText } from '../text/print.js';
-import { elementTexts, SET_ANONYMOUS, SET_CONSTANT, SET_EVAL, SET_INTERVAL, SET_MAP, SET_OBJECT, SET_TIMEOUT, type SetInfo } from '../text/sets.js';
+import { elementTexts, prefixLen, SET_ANONYMOUS, SET_CONSTANT, SET_EVAL, SET_INTERVAL, SET_MAP, SET_OBJECT, SET_TIMEOUT, type SetInfo } from '../text/sets.js';
 import { OBJECT_KINDS, timeoutPolicyPairs } from '../text/objects.js';
 import { byteUnit, verdictText } from '../text/statements.js';
 import { parseUdata, type Family } from '../codec.js';
 
 interface Ctx extends ValueContext { sets: Map<string, SetInfo>; family: Family }
 
-const NUMERIC = new Set(['integer', 'inet_service', 'mark', 'uid', 'gid', 'realm', 'devgroup', 'hex', 'raw']);
+const NUMERIC = new Set(['integer', 'inet_service', 'mark', 'uid', 'gid', 'hex', 'raw']);
 
 /** One value as libnftables writes it. */
 export function jsonValue(type: string | undefined, b: Uint8Array, c: ValueContext, order?: ByteOrder): unknown {
@@ -26,7 +26,9 @@ export function jsonValue(type: string | undefined, b: Uint8Array, c: ValueConte
     const names = FLAGS[t]!.filter(([bit]) => v & bit).map(([, n]) => n);
     return names.length === 1 ? names[0] : names;
   }
-  if (t === 'ifname' || t === 'string') return valueText(t, b, c, undefined, o).replace(/^"|"$/g, '');
+  // Strings and quoted symbols (names of groups and realms, dates, hours, days) unquoted.
+  if (t === 'ifname' || t === 'string' || t === 'date' || t === 'hour' || t === 'day') return valueText(t, b, c, undefined, o).replace(/^"|"$/g, '');
+  if (t === 'realm' || t === 'devgroup') { const s = valueText(t, b, c, undefined, o); return s.startsWith('"') ? s.slice(1, -1) : Number(s); }
   if (t === 'iface_index') { const i = toNum(b, o); return c.ifName?.(i) ?? i; }
   if (t === 'time') return Number(toBig(b, o) / 1000n);
   if (t === 'boolean') return toNum(b, o) !== 0;
@@ -53,6 +55,8 @@ export function exprJson(e: NExpr, c: Ctx, hint?: NExpr): unknown {
     case 'exthdr': {
       const m = e.desc.match(/^tcp option (\S+)/);
       if (m) return { 'tcp option': { name: m[1], ...(e.field ? { field: e.field } : {}) } };
+      const sc = e.desc.match(/^sctp chunk (\S+)/);
+      if (sc) return { 'sctp chunk': { name: sc[1], ...(e.field ? { field: e.field } : {}) } };
       return { exthdr: { name: e.desc.replace(/^exthdr /, ''), ...(e.field ? { field: e.field } : {}) } };
     }
     case 'binop': {
@@ -80,6 +84,7 @@ function atomJson(s: string, type: string): unknown {
   const rng = s.match(/^([^-\s]+)-([^-\s]+)$/);
   if (rng && type !== 'ipv6_addr') return { range: [atomJson(rng[1]!, type), atomJson(rng[2]!, type)] };
   if (/^"/.test(s)) return s.replace(/^"|"$/g, '');
+  if (type === 'time' && /^(\d+(ms|d|h|m|s))+$/.test(s)) return seconds(s);
   if (NUMERIC.has(type) && /^(0x[0-9a-f]+|\d+)$/.test(s)) return Number(s);
   if (/^\d+$/.test(s) && type !== 'ipv4_addr') return Number(s);
   return s;
@@ -105,7 +110,11 @@ function textElementToJson(s: string, info: SetInfo): unknown {
     key = { elem: el };
   }
   if (dataPart === undefined) return key;
-  const data = info.dataType === 'verdict' ? verdictJson(dataPart) : atomJson(dataPart, info.dataType ?? 'integer');
+  const dTypes = (info.dataType ?? 'integer').split(' . ');
+  const dParts = dataPart.split(' . ');
+  const data = info.dataType === 'verdict' ? verdictJson(dataPart)
+    : dTypes.length > 1 && dParts.length === dTypes.length ? { concat: dParts.map((p, i) => atomJson(p, dTypes[i]!)) }
+      : atomJson(dataPart, info.dataType ?? 'integer');
   return [key, data];
 }
 
@@ -129,7 +138,12 @@ function rhsJson(left: NExpr, r: Rhs, c: Ctx): unknown {
       full.set(r.bytes.subarray(0, full.length));
       return { prefix: { addr: valueText(left.type ?? 'ipv4_addr', full, c), len: r.len } };
     }
-    case 'range': return { range: [jsonValue(SYMBOLS[left.type ?? ''] ? 'integer' : left.type, r.from, c, left.order), jsonValue(SYMBOLS[left.type ?? ''] ? 'integer' : left.type, r.to, c, left.order)] };
+    // Unlike the text listing, nft -j keeps symbols in ranges: range_expr_json sets only
+    // NFT_CTX_OUTPUT_NUMERIC_PROTO, so protocols are numbers and every other symbol stays.
+    case 'range': {
+      const t = left.type === 'inet_proto' ? 'integer' : left.type;
+      return { range: [jsonValue(t, r.from, c, left.order), jsonValue(t, r.to, c, left.order)] };
+    }
     case 'set': return setRefJson(r.set, c);
     case 'flags': return jsonValue(left.type, r.mask, c, left.order);
     case 'masked': return jsonValue(left.type, r.value, c, left.order);
@@ -143,7 +157,23 @@ function natJson(st: Extract<Stmt, { s: 'nat' }>, c: Ctx): unknown {
   const port = { type: 'inet_service', order: 'big' } as NExpr;
   const o: Record<string, unknown> = {};
   if (st.family) o.family = st.family;
-  if (st.addr) o.addr = st.addrMax ? { range: [exprJson(st.addr, c, hint), exprJson(st.addrMax, c, hint)] } : exprJson(st.addr, c, hint);
+  const m = st.addr?.t === 'map' ? c.sets.get(st.addr.set) : undefined;
+  if (m && st.addr) {
+    // From a map of address . port or of ranges: the family is named and the port is the map's (as in text).
+    const concat = !!m.dataType?.includes(' . ');
+    const prefix = st.flags.includes('netmap');
+    if (concat || prefix || (m.dataLen ?? 0) > (famNum === 10 ? 16 : 4)) {
+      o.family = st.family ?? (famNum === 10 ? 'ip6' : 'ip');
+      o.addr = exprJson(st.addr, c, hint);
+      if (st.flags.length) o.flags = st.flags.length === 1 ? st.flags[0] : st.flags;
+      if (prefix) o.type_flags = 'prefix';
+      return { [st.kind]: o };
+    }
+  }
+  const lo = st.addr?.t === 'const' ? st.addr.value : undefined, hi = st.addrMax?.t === 'const' ? st.addrMax.value : undefined;
+  const plen = lo && hi && lo.length === hi.length && !st.proto ? prefixLen(lo, hi) : undefined;
+  if (st.addr && plen !== undefined) o.addr = { prefix: { addr: exprJson(st.addr, c, hint), len: plen } };
+  else if (st.addr) o.addr = st.addrMax ? { range: [exprJson(st.addr, c, hint), exprJson(st.addrMax, c, hint)] } : exprJson(st.addr, c, hint);
   if (st.proto) o.port = st.protoMax ? { range: [exprJson(st.proto, c, port), exprJson(st.protoMax, c, port)] } : exprJson(st.proto, c, port);
   if (st.flags.length) o.flags = st.flags.length === 1 ? st.flags[0] : st.flags;
   return { [st.kind]: Object.keys(o).length ? o : null };
@@ -276,7 +306,7 @@ function setJson(info: SetInfo, t: RawTable, c: Ctx): unknown {
   const isMap = !!(info.flags & (SET_MAP | SET_OBJECT));
   const o: Record<string, unknown> = {
     family: t.family, name: info.name, table: t.attrs.name,
-    type: info.keyTypes.length > 1 ? info.keyTypes : info.keyTypes[0], handle: Number(a.handle),
+    type: info.keyTypes.length > 1 ? info.keyTypes.map(typeName) : typeName(info.keyTypes[0]!), handle: Number(a.handle),
   };
   if (info.flags & SET_MAP && info.dataType) o.map = info.dataType;
   if (info.flags & SET_OBJECT && info.objType !== undefined) o.map = OBJECT_KINDS[info.objType];

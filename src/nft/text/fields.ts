@@ -32,7 +32,7 @@ export const PROTOS: Record<string, ProtoDef> = {
     name: 'icmpv6', base: 'transport', fields: [f('type', 0, 8, 'icmpv6_type'), f('code', 8, 8, 'icmpv6_code'), f('checksum', 16, 16), f('id', 32, 16),
       f('sequence', 48, 16), f('mtu', 32, 32), f('max-delay', 32, 16)],
   },
-  igmp: { name: 'igmp', base: 'transport', fields: [f('type', 0, 8), f('mrt', 8, 8), f('checksum', 16, 16), f('group', 32, 32)] },
+  igmp: { name: 'igmp', base: 'transport', fields: [f('type', 0, 8, 'igmp_type'), f('mrt', 8, 8), f('checksum', 16, 16), f('group', 32, 32)] },
   tcp: {
     name: 'tcp', base: 'transport', fields: [f('sport', 0, 16, 'inet_service'), f('dport', 16, 16, 'inet_service'), f('sequence', 32, 32), f('ackseq', 64, 32),
       f('doff', 96, 4), f('reserved', 100, 4), f('flags', 104, 8, 'tcp_flag'), f('window', 112, 16), f('checksum', 128, 16), f('urgptr', 144, 16)],
@@ -40,7 +40,7 @@ export const PROTOS: Record<string, ProtoDef> = {
   udp: { name: 'udp', base: 'transport', fields: [f('sport', 0, 16, 'inet_service'), f('dport', 16, 16, 'inet_service'), f('length', 32, 16), f('checksum', 48, 16)] },
   udplite: { name: 'udplite', base: 'transport', fields: [f('sport', 0, 16, 'inet_service'), f('dport', 16, 16, 'inet_service'), f('csumcov', 32, 16), f('checksum', 48, 16)] },
   sctp: { name: 'sctp', base: 'transport', fields: [f('sport', 0, 16, 'inet_service'), f('dport', 16, 16, 'inet_service'), f('vtag', 32, 32), f('checksum', 64, 32)] },
-  dccp: { name: 'dccp', base: 'transport', fields: [f('sport', 0, 16, 'inet_service'), f('dport', 16, 16, 'inet_service'), f('type', 64 + 3, 4)] },
+  dccp: { name: 'dccp', base: 'transport', fields: [f('sport', 0, 16, 'inet_service'), f('dport', 16, 16, 'inet_service'), f('type', 64 + 3, 4, 'dccp_pkttype')] },
   comp: { name: 'comp', base: 'transport', fields: [f('nexthdr', 0, 8, 'inet_proto'), f('flags', 8, 8, 'hex'), f('cpi', 16, 16)] },
   esp: { name: 'esp', base: 'transport', fields: [f('spi', 0, 32), f('sequence', 32, 32)] },
   ah: { name: 'ah', base: 'transport', fields: [f('nexthdr', 0, 8, 'inet_proto'), f('hdrlength', 8, 8), f('reserved', 16, 16), f('spi', 32, 32), f('sequence', 64, 32)] },
@@ -65,7 +65,7 @@ export const META_KEYS: Record<number, KeyDef> = {
   15: k('nfproto', 'nf_proto', 1), 16: k('l4proto', 'inet_proto', 1), 17: k('ibrname', 'ifname', 16), 18: k('obrname', 'ifname', 16),
   19: k('pkttype', 'pkt_type', 1), 20: k('cpu', 'integer', 4), 21: k('iifgroup', 'devgroup', 4, 'host', true), 22: k('oifgroup', 'devgroup', 4, 'host', true),
   23: k('cgroup', 'integer', 4), 24: k('random', 'integer', 4, 'big'), 25: k('ipsec', 'boolean', 1), 26: k('iifkind', 'ifname', 16),
-  27: k('oifkind', 'ifname', 16), 28: k('ibrpvid', 'integer', 2), 29: k('ibrvproto', 'ether_type', 2, 'big'), 30: k('time', 'time', 8),
+  27: k('oifkind', 'ifname', 16), 28: k('ibrpvid', 'integer', 2), 29: k('ibrvproto', 'ether_type', 2, 'big'), 30: k('time', 'date', 8),
   31: k('day', 'day', 1), 32: k('hour', 'hour', 4), 33: k('sdif', 'iface_index', 4), 34: k('sdifname', 'ifname', 16), 35: k('broute', 'boolean', 1),
 };
 
@@ -74,7 +74,7 @@ export const CT_KEYS: Record<number, KeyDef> = {
   0: k('state', 'ct_state', 4), 1: k('direction', 'ct_dir', 1), 2: k('status', 'ct_status', 4), 3: k('mark', 'mark', 4), 4: k('secmark', 'integer', 4),
   5: k('expiration', 'time', 4), 6: k('helper', 'string', 16), 7: k('l3proto', 'nf_proto', 1), 8: k('saddr', 'ipv4_addr', 4, 'big'),
   9: k('daddr', 'ipv4_addr', 4, 'big'), 10: k('protocol', 'inet_proto', 1), 11: k('proto-src', 'inet_service', 2, 'big'),
-  12: k('proto-dst', 'inet_service', 2, 'big'), 13: k('label', 'ct_label', 16), 14: k('bytes', 'integer', 8), 15: k('packets', 'integer', 8),
+  12: k('proto-dst', 'inet_service', 2, 'big'), 13: k('label', 'ct_label', 16), 14: k('packets', 'integer', 8), 15: k('bytes', 'integer', 8), // NFT_CT_PKTS, NFT_CT_BYTES
   16: k('avgpkt', 'integer', 8), 17: k('zone', 'integer', 2), 18: k('event', 'ct_event', 4), 19: k('ip saddr', 'ipv4_addr', 4, 'big'),
   20: k('ip daddr', 'ipv4_addr', 4, 'big'), 21: k('ip6 saddr', 'ipv6_addr', 16, 'big'), 22: k('ip6 daddr', 'ipv6_addr', 16, 'big'), 23: k('id', 'integer', 4, 'big'),
 };
@@ -109,13 +109,57 @@ export const IP6_EXTHDRS: Record<number, { name: string; fields: Record<string, 
   43: { name: 'rt', fields: { nexthdr: [0, 1, 'inet_proto'], hdrlength: [1, 1], type: [2, 1], 'seg-left': [3, 1] } },
   44: { name: 'frag', fields: { nexthdr: [0, 1, 'inet_proto'], reserved: [1, 1], id: [4, 4] } },
   60: { name: 'dst', fields: { nexthdr: [0, 1, 'inet_proto'], hdrlength: [1, 1] } },
-  135: { name: 'mh', fields: { nexthdr: [0, 1, 'inet_proto'], hdrlength: [1, 1], type: [2, 1], reserved: [3, 1], checksum: [4, 2] } },
+  135: { name: 'mh', fields: { nexthdr: [0, 1, 'inet_proto'], hdrlength: [1, 1], type: [2, 1, 'mh_type'], reserved: [3, 1], checksum: [4, 2] } },
 };
 
+/**
+ * The segment routing header (routing type 4) shares routing's extension header number;
+ * nft names its fields where plain routing has none (exthdr.c exthdr_srh).
+ */
+export function srhField(offset: number, len: number): [string, string] | undefined {
+  if (offset === 4 && len === 1) return ['last-entry', 'integer'];
+  if (offset === 5 && len === 1) return ['flags', 'integer'];
+  if (offset === 6 && len === 2) return ['tag', 'integer'];
+  if (offset >= 8 && len === 16 && (offset - 8) % 16 === 0) return [`sid[${(offset - 8) / 16 + 1}]`, 'ipv6_addr'];
+  return undefined;
+}
+
 /** The field at a (bit) position of a protocol header, if nft has a name for it. */
-export function fieldAt(proto: string, bitOffset: number, bits: number): FieldDef | undefined {
+export function fieldAt(proto: string, bitOffset: number, bits: number, icmpType?: number): FieldDef | undefined {
   const p = PROTOS[proto];
-  return p?.fields.find((x) => x.offset === bitOffset && x.bits === bits);
+  const dep = ICMP_FIELD_TYPE[proto];
+  return p?.fields.find((x) => x.offset === bitOffset && x.bits === bits && (!dep?.[x.name] || dep[x.name]!(icmpType)));
+}
+
+/**
+ * icmp/icmpv6 fields that share their offset, each valid after the message types it belongs
+ * to (nftables' payload.c icmp_dep_type_match): the echo fields whenever the type is not known
+ * otherwise, mtu, gateway and max-delay only after the one type their dependency names.
+ */
+const echo = (...types: number[]) => (t: number | undefined): boolean => t === undefined || types.includes(t);
+const only = (type: number) => (t: number | undefined): boolean => t === type;
+export const ICMP_FIELD_TYPE: Record<string, Record<string, (t: number | undefined) => boolean>> = {
+  icmp: { id: echo(0, 8), sequence: echo(0, 8), gateway: only(5), mtu: only(3) },
+  icmpv6: { id: echo(128, 129), sequence: echo(128, 129), mtu: only(2), 'max-delay': only(130) },
+};
+
+/**
+ * Fields of SCTP chunks by byte offset and length (nftables' sctp_chunk.c): type, flags and
+ * length in every chunk, then each chunk type's own.
+ */
+export function sctpChunkField(chunk: string, offset: number, len: number): string | undefined {
+  const common: Record<string, [number, number]> = { type: [0, 1], flags: [1, 1], length: [2, 2] };
+  const init = { 'init-tag': [4, 4], 'a-rwnd': [8, 4], 'num-outbound-streams': [12, 2], 'num-inbound-streams': [14, 2], 'initial-tsn': [16, 4] };
+  const own: Record<string, Record<string, number[]>> = {
+    data: { tsn: [4, 4], stream: [8, 2], ssn: [10, 2], ppid: [12, 4] },
+    init, 'init-ack': init,
+    sack: { 'cum-tsn-ack': [4, 4], 'a-rwnd': [8, 4], 'num-gap-ack-blocks': [12, 2], 'num-dup-tsns': [14, 2] },
+    shutdown: { 'cum-tsn-ack': [4, 4] }, ecne: { 'lowest-tsn': [4, 4] }, cwr: { 'lowest-tsn': [4, 4] },
+    asconf: { seqno: [4, 4] }, 'asconf-ack': { seqno: [4, 4] }, 'forward-tsn': { 'new-cum-tsn': [4, 4] },
+    'i-data': { tsn: [4, 4], stream: [8, 2], reserved: [10, 2], mid: [12, 4], 'ppid-fsn': [16, 4] },
+  };
+  const all = { ...common, ...own[chunk] };
+  return Object.entries(all).find(([, [o, l]]) => o === offset && l === len)?.[0];
 }
 
 /** SCTP chunk types (exthdr op sctp). */

@@ -16,7 +16,7 @@ export type NExpr =
   | { t: 'fib'; flags: string[]; result: string; type: string; bytes: number; order: ByteOrder }
   | { t: 'numgen'; mode: string; mod: number; offset?: number; type: string; bytes: number; order: ByteOrder }
   | { t: 'hash'; kind: 'jhash' | 'symhash'; of?: NExpr; mod: number; seed?: number; offset?: number; type: string; bytes: number; order: ByteOrder }
-  | { t: 'exthdr'; desc: string; field: string; type: string; bytes: number; order: ByteOrder; exists?: boolean }
+  | { t: 'exthdr'; desc: string; field: string; type: string; bytes: number; order: ByteOrder; exists?: boolean; /** bit shift of a bitfield value */ shift?: number }
   | { t: 'binop'; op: '&' | '|' | '^' | '>>' | '<<'; left: NExpr; right: Uint8Array; right2?: Uint8Array; type: string; bytes: number; order: ByteOrder }
   | { t: 'concat'; parts: NExpr[]; type: string; bytes: number; order: ByteOrder }
   | { t: 'map'; key: NExpr; set: string; type: string; bytes: number; order: ByteOrder }

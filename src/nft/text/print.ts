@@ -4,8 +4,8 @@
 import type { RawChain, RawRule, RawRuleset, RawTable, Rec } from './snapshot.js';
 import type { NExpr, Rhs, Stmt } from './model.js';
 import { foldRule } from './registers.js';
-import { FLAGS, SYMBOLS, toNum, valueText, type ByteOrder, type ValueContext } from './types.js';
-import { anonymousSetText, SET_ANONYMOUS, setDeclaration, setInfo, type SetInfo } from './sets.js';
+import { FLAGS, rangeType, toNum, valueText, type ByteOrder, type ValueContext } from './types.js';
+import { anonymousSetText, keyedBy, prefixLen, SET_ANONYMOUS, setDeclaration, setInfo, type SetInfo } from './sets.js';
 import { flowtableDeclaration, objectDeclaration, OBJECT_KINDS } from './objects.js';
 import { parseUdata } from '../codec.js';
 import type { Family } from '../codec.js';
@@ -26,9 +26,9 @@ function typed(type: string | undefined, order: ByteOrder | undefined, b: Uint8A
   return valueText(type ?? 'integer', b, c, b.length * 8, order);
 }
 
-function setRef(name: string, c: PrintCtx): string {
+function setRef(name: string, c: PrintCtx, key?: NExpr): string {
   const info = c.sets.get(name);
-  if (info && info.flags & SET_ANONYMOUS) return anonymousSetText(info, c);
+  if (info && info.flags & SET_ANONYMOUS) return anonymousSetText(keyedBy(info, key as { shift?: number }), c);
   return `@${name}`;
 }
 
@@ -53,7 +53,7 @@ export function exprText(e: NExpr, c: PrintCtx, hint?: NExpr): string {
       return `${l} ${e.op} ${r}`;
     }
     case 'concat': return e.parts.map((p) => exprText(p, c)).join(' . ');
-    case 'map': return `${exprText(e.key, c)} map ${setRef(e.set, c)}`;
+    case 'map': return `${exprText(e.key, c)} map ${setRef(e.set, c, e.key)}`;
     case 'const': return typed(hint?.type, hint?.order, e.value, c);
     case 'raw': return e.text;
   }
@@ -74,11 +74,11 @@ function rhsText(left: NExpr, r: Rhs, c: PrintCtx): string {
       return `${typed(left.type, 'big', full, c)}/${r.len}`;
     }
     case 'range': {
-      // Symbolic types print their ranges as numbers (meta l4proto 33-45).
-      const t = SYMBOLS[left.type ?? ''] ? 'integer' : left.type;
+      // Ranges print numerically (meta l4proto 33-45, ct expiration 60s-3600s).
+      const t = rangeType(left.type);
       return `${typed(t, left.order, r.from, c)}-${typed(t, left.order, r.to, c)}`;
     }
-    case 'set': return setRef(r.set, c);
+    case 'set': return setRef(r.set, c, left);
     case 'flags': return flagList(left.type ?? '', r.mask, left.order);
     case 'masked': return r.value.length ? `${flagList(left.type ?? '', r.value, left.order)} / ${flagList(left.type ?? '', r.mask, left.order)}` : `! ${flagList(left.type ?? '', r.mask, left.order)}`;
     case 'bool': return r.exists ? 'exists' : 'missing';
@@ -86,16 +86,40 @@ function rhsText(left: NExpr, r: Rhs, c: PrintCtx): string {
 }
 
 function natText(st: Extract<Stmt, { s: 'nat' }>, c: PrintCtx): string {
+  const famNum0 = (st as { familyNum?: number }).familyNum;
+  const m = st.addr?.t === 'map' ? c.sets.get(st.addr.set) : undefined;
+  if (m && st.addr?.t === 'map') {
+    // From a map: nft names the family when the data is a concatenation (address . port),
+    // a range, or a prefix (netmap), and the port then comes from the map too.
+    const concat = !!m.dataType?.includes(' . ');
+    const addrLen = famNum0 === 10 ? 16 : 4;
+    const ranged = !concat && (m.dataLen ?? 0) > addrLen;
+    const prefix = st.flags.includes('netmap');
+    if (concat || ranged || prefix) {
+      let s = `${st.kind} ${st.family ?? (famNum0 === 10 ? 'ip6' : 'ip')}${prefix ? ' prefix' : ''} to ${exprText(st.addr, c)}`;
+      const flags = st.flags.filter((f) => f !== 'netmap');
+      if (flags.length) s += ` ${flags.join(',')}`;
+      return s;
+    }
+  }
   let s = st.kind + (st.family ? ` ${st.family}` : '');
   const famNum = (st as { familyNum?: number }).familyNum;
   const addrType = famNum === 10 || c.family === 'ip6' ? 'ipv6_addr' : 'ipv4_addr';
   const hint = { type: addrType, order: 'big' } as NExpr;
   const portHint = { type: 'inet_service', order: 'big' } as NExpr;
   let addr = st.addr ? exprText(st.addr, c, hint) : '';
-  if (st.addrMax) addr += `-${exprText(st.addrMax, c, hint)}`;
   let port = st.proto ? exprText(st.proto, c, portHint) : '';
   if (st.protoMax) port += `-${exprText(st.protoMax, c, portHint)}`;
-  if (addr && port && addrType === 'ipv6_addr' && st.addr?.t === 'const') addr = `[${addr}]`;
+  const v6Port = !!port && addrType === 'ipv6_addr' && st.addr?.t === 'const';
+  if (v6Port) addr = `[${addr}]`;
+  if (st.addrMax) {
+    // An address range that is a prefix prints as one (nft's range_expr_to_prefix); with
+    // ports, each IPv6 end is bracketed on its own.
+    const lo = st.addr?.t === 'const' ? st.addr.value : undefined, hi = st.addrMax.t === 'const' ? st.addrMax.value : undefined;
+    const p = lo && hi && lo.length === hi.length ? prefixLen(lo, hi) : undefined;
+    if (p !== undefined && !port) addr += `/${p}`;
+    else addr += `-${v6Port ? `[${exprText(st.addrMax, c, hint)}]` : exprText(st.addrMax, c, hint)}`;
+  }
   if (addr || port) s += ` to ${addr}${port ? `:${port}` : ''}`;
   if (st.flags.length) s += ` ${st.flags.join(',')}`;
   return s;
@@ -108,7 +132,7 @@ export function stmtText(st: Stmt, c: PrintCtx): string {
       const r = rhsText(st.left, st.right, c);
       return `${l} ${st.op ? `${st.op} ` : ''}${r}`;
     }
-    case 'vmap': return `${exprText(st.key, c)} vmap ${setRef(st.set, c)}`;
+    case 'vmap': return `${exprText(st.key, c)} vmap ${setRef(st.set, c, st.key)}`;
     case 'mangle': return `${exprText(st.target, c)} set ${exprText(st.value, c, st.target)}`;
     case 'verdict': return st.chain !== undefined ? `${st.verdict} ${st.chain}` : st.verdict;
     case 'counter': return `counter packets ${st.packets} bytes ${st.bytes}`;

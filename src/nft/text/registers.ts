@@ -7,14 +7,14 @@
 import type { Family } from '../codec.js';
 import type { RawExpr, Rec } from './snapshot.js';
 import type { Constant, NExpr, Rhs, Stmt } from './model.js';
-import { SCTP_CHUNKS, CT_KEYS, fieldAt, L3_BY_ETHERTYPE, L3_BY_NFPROTO, L4_BY_NUMBER, META_KEYS, PROTOS, RT_KEYS, SOCKET_KEYS, TCP_OPTIONS, IP6_EXTHDRS, type KeyDef } from './fields.js';
+import { SCTP_CHUNKS, CT_KEYS, fieldAt, ICMP_FIELD_TYPE, sctpChunkField, srhField, L3_BY_ETHERTYPE, L3_BY_NFPROTO, L4_BY_NUMBER, META_KEYS, PROTOS, RT_KEYS, SOCKET_KEYS, TCP_OPTIONS, IP6_EXTHDRS, type KeyDef } from './fields.js';
 import { toNum } from './types.js';
 import { actionStatement } from './statements.js';
 import { xtStatement } from './xt.js';
 
 const OPS = ['==', '!=', '<', '<=', '>', '>='];
 
-interface Dep { index: number; layer: 'll' | 'network' | 'transport' }
+interface Dep { index: number; layer: 'll' | 'network' | 'transport' | 'icmp' }
 
 export interface FoldContext {
   family: Family;
@@ -24,6 +24,8 @@ export interface FoldContext {
   l3?: string;
   l4?: string;
   deps: Dep[];
+  /** The icmp/icmpv6 type an earlier `icmp type X` established: it picks among fields sharing an offset. */
+  icmpType?: number;
   /** Key length of named/anonymous sets by name (a concatenated lookup spans registers). */
   setKeyLen: (name: string) => number | undefined;
 }
@@ -93,6 +95,8 @@ export function touchLayers(ctx: FoldContext, e: NExpr | undefined): void {
       // icmp and icmpv6 imply their network protocol: nft drops the nfproto guard with the l4 one.
       if (((e.proto === 'icmp' || e.proto === 'igmp') && ctx.l3 === 'ip') || (e.proto === 'icmpv6' && ctx.l3 === 'ip6')) useLayer(ctx, 'network');
       if (e.proto === 'vlan') useLayer(ctx, 'll');
+      // mtu, gateway and max-delay need one icmp type: nft drops that `icmp type X` (its dependency).
+      if (ICMP_FIELD_TYPE[e.proto]?.[e.field] && !ICMP_FIELD_TYPE[e.proto]![e.field]!(undefined)) useLayer(ctx, 'icmp');
       return;
     case 'binop': touchLayers(ctx, e.left); return;
     case 'concat': for (const p of e.parts) touchLayers(ctx, p); return;
@@ -111,7 +115,7 @@ export function payloadExpr(ctx: FoldContext, base: number, offsetBytes: number,
   else if (base === 1) proto = ctx.l3 ?? defaultL3(ctx.family);
   else if (base === 2) proto = ctx.l4 ?? 'th';
   const rawText = (): string => `@${['ll', 'nh', 'th', 'ih'][base] ?? base},${bitOff},${bits}`;
-  let fd = proto ? fieldAt(proto, bitOff, bits) : undefined;
+  let fd = proto ? fieldAt(proto, bitOff, bits, ctx.icmpType) : undefined;
   if (!fd && proto === 'ether' && bitOff >= 112) {
     const v = fieldAt('vlan', bitOff, bits);
     if (v) { proto = 'vlan'; fd = v; }
@@ -162,6 +166,7 @@ function dependencyOf(ctx: FoldContext, left: NExpr, value: Uint8Array): Dep['la
   }
   if (left.t === 'payload' && left.proto === 'vlan' && left.field === 'type') { ctx.l3 = L3_BY_ETHERTYPE[toNum(value, 'big')]; return 'network'; }
   if (left.t === 'meta' && left.key === 'iiftype' && toNum(value, 'host') === 1) { ctx.l2 = 'ether'; return 'll'; }
+  if (left.t === 'payload' && (left.proto === 'icmp' || left.proto === 'icmpv6') && left.field === 'type') { ctx.icmpType = value[0]; return 'icmp'; }
   return undefined;
 }
 
@@ -217,7 +222,7 @@ function cmp(ctx: FoldContext, d: Rec): void {
   if (e.t === 'payload' && e.prefix !== undefined) {
     return relation(ctx, { ...e, prefix: undefined, bytes: e.type === 'ipv4_addr' ? 4 : e.type === 'ipv6_addr' ? 16 : 6 }, op === '==' ? '' : op, { v: 'prefix', bytes: value, len: e.prefix });
   }
-  if (e.t === 'payload' && e.shift) {
+  if ((e.t === 'payload' || e.t === 'exthdr') && e.shift) {
     // A bitfield (ip dscp, vlan id): the kernel compares the masked byte, nft prints the field.
     const v = toNum(value, 'big') >>> e.shift;
     const out = new Uint8Array(e.bytes);
@@ -225,9 +230,25 @@ function cmp(ctx: FoldContext, d: Rec): void {
     return relation(ctx, e, op === '==' ? '' : op, { v: 'value', bytes: out });
   }
   if ((e.t === 'fib' && e.flags.includes('present')) || (e.t === 'exthdr' && e.exists)) {
+    // nft prints the compare's own operator: `exthdr hbh != exists` stays that way.
+    if (op === '!=') return relation(ctx, e, '!=', { v: 'bool', exists: !allZero(value) });
     return relation(ctx, e, '', { v: 'bool', exists: (op === '==') !== allZero(value) });
   }
   relation(ctx, e, op === '==' ? '' : op, { v: 'value', bytes: value });
+}
+
+/** frag header bitfields by the load (byte offset, length) and mask run (exthdr.c exthdr_frag). */
+const FRAG_BITS = [
+  { name: 'frag-off', offset: 2, len: 2, off: 0, bits: 13 },
+  { name: 'reserved2', offset: 3, len: 1, off: 5, bits: 2 },
+  { name: 'more-fragments', offset: 3, len: 1, off: 7, bits: 1 },
+];
+
+function shiftDown(b: Uint8Array, shift: number, bytes: number): Uint8Array {
+  const v = toNum(b, 'big') >>> shift;
+  const out = new Uint8Array(bytes);
+  for (let i = bytes - 1, x = v; i >= 0; i--, x >>>= 8) out[i] = x & 0xff;
+  return out;
 }
 
 /** Byte-aligned named fields exactly covering a load, or undefined. */
@@ -267,6 +288,12 @@ function bitwise(ctx: FoldContext, d: Rec): void {
         if (!f.t || (f.t === 'payload' && !f.raw)) { put(ctx, d.dreg, f); return; }
       }
     }
+  }
+  if (src.t === 'exthdr' && src.desc === 'frag' && allZero(xor)) {
+    // frag's bitfields (frag-off, reserved2, more-fragments): a masked load of their bytes.
+    const at = /^@(\d+),(\d+)$/.exec(src.field), run = maskRun(mask);
+    const fb = at && run ? FRAG_BITS.find((x) => x.offset === Number(at[1]) && x.len === Number(at[2]) && x.off === run.off && x.bits === run.bits) : undefined;
+    if (fb) { put(ctx, d.dreg, { ...src, field: fb.name, bytes: Math.ceil(fb.bits / 8), shift: fb.len * 8 - fb.off - fb.bits }); return; }
   }
   const type = src.type ?? 'integer', bytes = exprBytes(src), order = src.order ?? 'big';
   if (allZero(xor)) put(ctx, d.dreg, { t: 'binop', op: '&', left: src, right: mask, type, bytes, order });
@@ -362,11 +389,13 @@ export function exthdrExpr(d: Rec): NExpr & { t: 'exthdr' } {
   }
   if (op === 3) {
     const chunk = SCTP_CHUNKS[d.type] ?? String(d.type);
-    return { t: 'exthdr', desc: `sctp chunk ${chunk}`, field: exists ? '' : `@${d.offset},${d.len}`, type: 'integer', bytes: d.len || 1, order: 'big', ...(exists ? { exists } : {}) };
+    return { t: 'exthdr', desc: `sctp chunk ${chunk}`, field: exists ? '' : sctpChunkField(chunk, d.offset, d.len) ?? `@${d.offset},${d.len}`, type: 'integer', bytes: d.len || 1, order: 'big', ...(exists ? { exists } : {}) };
   }
   const h = IP6_EXTHDRS[d.type];
   const name = h?.name ?? String(d.type);
   const f = Object.entries(h?.fields ?? {}).find(([, [o, l]]) => o === d.offset && l === d.len);
+  const srh = !f && !exists && d.type === 43 ? srhField(d.offset, d.len) : undefined;
+  if (srh) return { t: 'exthdr', desc: 'srh', field: srh[0], type: srh[1], bytes: d.len, order: 'big' };
   return { t: 'exthdr', desc: exists ? `exthdr ${name}` : name, field: exists ? '' : (f?.[0] ?? `@${d.offset},${d.len}`), type: f?.[1][2] ?? 'integer', bytes: d.len || 1, order: 'big', ...(exists ? { exists } : {}) };
 }
 
@@ -380,7 +409,10 @@ export function foldRule(family: Family, exprs: readonly RawExpr[], setKeyLen: F
       case 'cmp': cmp(ctx, d); break;
       case 'range': {
         const e = get(ctx, d.sreg);
-        if (e) relation(ctx, e, d.op === 1 ? '!=' : '', { v: 'range', from: bytesOf(d['from-data']), to: bytesOf(d['to-data']) });
+        const sh = e && (e.t === 'payload' || e.t === 'exthdr') ? e.shift : undefined;
+        // A bitfield's range compares the field in place: print it shifted down, as compares are.
+        const down = (b: Uint8Array): Uint8Array => (sh ? shiftDown(b, sh, exprBytes(e!)) : b);
+        if (e) relation(ctx, e, d.op === 1 ? '!=' : '', { v: 'range', from: down(bytesOf(d['from-data'])), to: down(bytesOf(d['to-data'])) });
         break;
       }
       case 'lookup': {

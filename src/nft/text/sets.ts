@@ -3,7 +3,7 @@
 // start/end pairs (prefixes, ranges), concatenations split by their key types, map data,
 // verdicts and per-element timeouts/counters/comments.
 import type { RawSet, Rec } from './snapshot.js';
-import { FLAGS, HOST_ORDER, keyTypeNames, SYMBOLS, TYPE_IDS, TYPE_SIZE, timeText, valueText, type ValueContext } from './types.js';
+import { FLAGS, HOST_ORDER, keyTypeNames, rangeType, SYMBOLS, TYPE_IDS, TYPE_SIZE, timeText, toBig, typeName, valueText, type ValueContext } from './types.js';
 import { verdictText } from './statements.js';
 import { parseUdata } from '../codec.js';
 
@@ -23,6 +23,12 @@ export interface SetInfo {
   /** Userdata says the key is big-endian (payload fields of integer type). */
   keyBig?: boolean;
   dataHost: boolean;
+  /**
+   * The key is a bitfield (ip dscp, frag frag-off): elements hold the field in place in
+   * keyBytes bytes, and print shifted down by keyShift (see keyedBy).
+   */
+  keyShift?: number;
+  keyBytes?: number;
   objType?: number;
   raw: RawSet;
 }
@@ -65,19 +71,29 @@ function minusOne(b: Uint8Array): Uint8Array {
 }
 
 /** One key value (a concatenation split into its parts by register width). */
-export function keyText(info: Pick<SetInfo, 'keyTypes' | 'partLens' | 'keyHost' | 'keyBig'>, key: Uint8Array, ctx: ValueContext): string {
+export function keyText(info: Pick<SetInfo, 'keyTypes' | 'partLens' | 'keyHost' | 'keyBig' | 'keyShift' | 'keyBytes'> & { flags?: number }, key: Uint8Array, ctx: ValueContext): string {
+  if (info.keyShift !== undefined && info.keyBytes !== undefined && info.keyTypes.length === 1) {
+    // The element spans the loaded bytes (the set's key length); the field is keyBytes wide.
+    let v = toBig(key, 'big') >> BigInt(info.keyShift);
+    v &= (1n << BigInt(info.keyBytes * 8)) - 1n;
+    const out = new Uint8Array(info.keyBytes);
+    for (let i = out.length - 1; i >= 0; i--, v >>= 8n) out[i] = Number(v & 0xffn);
+    return valueText(info.keyTypes[0]!, out, ctx, undefined, 'big');
+  }
   if (info.keyTypes.length === 1) return valueText(info.keyTypes[0]!, key.subarray(0, info.partLens[0] ?? key.length), ctx, undefined, info.keyHost ? 'host' : info.keyBig ? 'big' : undefined);
   const out: string[] = [];
+  const interval = !!((info.flags ?? 0) & SET_INTERVAL);
   let off = 0;
   info.keyTypes.forEach((t, i) => {
     const n = info.partLens[i] ?? TYPE_SIZE[t] ?? 4;
-    out.push(valueText(t, key.subarray(off, off + n), ctx));
+    // Interval sets hold every part big-endian, host-order types too (as single keys).
+    out.push(valueText(t, key.subarray(off, off + n), ctx, undefined, interval ? 'big' : undefined));
     off += Math.ceil(n / 4) * 4;
   });
   return out.join(' . ');
 }
 
-function prefixLen(lo: Uint8Array, hi: Uint8Array): number | undefined {
+export function prefixLen(lo: Uint8Array, hi: Uint8Array): number | undefined {
   // [lo, hi] is a prefix when hi = lo | hostmask and lo & hostmask = 0.
   const bits = lo.length * 8;
   let p = 0;
@@ -102,16 +118,20 @@ function rangeText(info: SetInfo, lo: Uint8Array, hi: Uint8Array, ctx: ValueCont
     info.keyTypes.forEach((ty, i) => {
       const n = info.partLens[i] ?? TYPE_SIZE[ty] ?? 4;
       const a = lo.subarray(off, off + n), b = hi.subarray(off, off + n);
-      if (cmpBytes(a, b) === 0) parts.push(valueText(ty, a, ctx));
+      // Parts of an interval set are big-endian whatever their type's order.
+      if (cmpBytes(a, b) === 0) parts.push(valueText(ty, a, ctx, undefined, 'big'));
       else {
         const p = (ty === 'ipv4_addr' || ty === 'ipv6_addr') ? prefixLen(a, b) : undefined;
-        parts.push(p !== undefined ? `${valueText(ty, a, ctx)}/${p}` : `${valueText(ty, a, ctx)}-${valueText(ty, b, ctx)}`);
+        const rt = rangeType(ty)!, o = 'big';
+        parts.push(p !== undefined ? `${valueText(ty, a, ctx)}/${p}` : `${valueText(rt, a, ctx, undefined, o)}-${valueText(rt, b, ctx, undefined, o)}`);
       }
       off += Math.ceil(n / 4) * 4;
     });
     return parts.join(' . ');
   }
-  return `${keyText(info, lo, ctx)}-${keyText(info, hi, ctx)}`;
+  // Ranges print numerically (see rangeType), in the key's own byte order.
+  const num = { ...info, keyTypes: [rangeType(t)!], keyBig: info.keyBig || (!info.keyHost && !HOST_ORDER.has(t!)) };
+  return `${keyText(num, lo, ctx)}-${keyText(num, hi, ctx)}`;
 }
 
 export function dataText(info: SetInfo, e: Rec, ctx: ValueContext): string | undefined {
@@ -121,6 +141,13 @@ export function dataText(info: SetInfo, e: Rec, ctx: ValueContext): string | und
   if (d.verdict) { const v = verdictText(d.verdict); return v.chain ? `${v.verdict} ${v.chain}` : v.verdict; }
   if (d.value && info.dataType) {
     const types = info.dataType.split(' . ');
+    // NAT maps of ranges hold [low][high] (each a whole concatenation): print as a range.
+    const partLens = types.map((t) => TYPE_SIZE[t] ?? 4);
+    const unit = partLens.reduce((n, l) => n + Math.ceil(l / 4) * 4, 0);
+    if (d.value.length === 2 * unit && info.dataType !== 'verdict') {
+      const ranged: SetInfo = { ...info, keyTypes: types, partLens, keyHost: false, keyBig: undefined, keyShift: undefined, keyBytes: undefined };
+      return rangeText(ranged, d.value.subarray(0, unit), d.value.subarray(unit), ctx);
+    }
     if (types.length > 1) return keyText({ keyTypes: types, partLens: types.map((t) => TYPE_SIZE[t] ?? 4), keyHost: false }, d.value, ctx);
     return valueText(info.dataType, d.value, ctx, undefined, info.dataHost ? 'host' : undefined);
   }
@@ -154,6 +181,12 @@ export function elementTexts(info: SetInfo, ctx: ValueContext): string[] {
     const d = dataText(info, e, ctx);
     return `${k}${d !== undefined ? ` : ${d}` : ''}${elementExtras(e)}`;
   };
+  // The catch-all element (NFT_SET_ELEM_CATCHALL, no key) is listed last as `*`.
+  const catchAll = elems.filter((e) => elemFlags(e) & 2 && !e.key);
+  if (catchAll.length) {
+    const rest = elementTexts({ ...info, raw: { ...info.raw, elements: elems.filter((e) => !catchAll.includes(e)) } }, ctx);
+    return [...rest, ...catchAll.map((e) => item('*', e))];
+  }
   if (!(info.flags & SET_INTERVAL)) {
     // nft lists elements sorted by key value (as a number in the key's byte order).
     const host = info.keyTypes.length === 1 && info.keyHost;
@@ -163,11 +196,10 @@ export function elementTexts(info: SetInfo, ctx: ValueContext): string[] {
   }
   const out: string[] = [];
   if (info.keyHost && info.keyTypes.length === 1) {
-    // Host-order keys: intervals are computed on the number, printed back in host order.
-    const flip = (b: Uint8Array): Uint8Array => Uint8Array.from(b).reverse();
-    const big = { ...info, keyHost: false, keyBig: true };
-    const swapped = { ...info.raw, elements: elems.map((e) => ({ ...e, key: { value: flip(key(e)) }, ...(e['key-end']?.value ? { 'key-end': { value: flip(e['key-end'].value) } } : {}) })) };
-    return elementTexts({ ...big, raw: swapped, keyHost: false }, ctx);
+    // Host-order keys of an interval set are held big-endian: nft converts them (segtree's
+    // byteorder switch; the rule's lookup gets a byteorder hton) so the kernel's bytewise
+    // interval compare orders them as numbers. The set's userdata still says host order.
+    return elementTexts({ ...info, keyHost: false, keyBig: true }, ctx);
   }
   const sorted = [...elems].sort((a, b) => cmpBytes(key(a), key(b)) || ((elemFlags(b) & 1) - (elemFlags(a) & 1)));
   for (let i = 0; i < sorted.length; i++) {
@@ -179,6 +211,17 @@ export function elementTexts(info: SetInfo, ctx: ValueContext): string[] {
     out.push(item(rangeText(info, key(e), hi, ctx), e));
   }
   return out;
+}
+
+/**
+ * The set as read through its lookup's key: a bitfield key (payload with a shift) makes the
+ * elements print as field values, in the field's type.
+ */
+export function keyedBy(info: SetInfo, key: { type?: string; bytes?: number; shift?: number } | undefined): SetInfo {
+  // A hex-typed field (comp flags) keyed into an integer set prints its elements in hex.
+  if (key?.type === 'hex' && !key.shift && info.keyTypes.length === 1 && info.keyTypes[0] === 'integer') return { ...info, keyTypes: ['hex'], keyHost: false, keyBig: true };
+  if (!key?.shift || info.keyTypes.length !== 1) return info;
+  return { ...info, keyShift: key.shift, keyBytes: key.bytes ?? 1, keyTypes: [key.type ?? info.keyTypes[0]!], keyHost: false, keyBig: true };
 }
 
 /** nft's element separator for named sets: long types one or two per line. */
@@ -224,8 +267,8 @@ export function setDeclaration(info: SetInfo, ctx: ValueContext, handles: boolea
   const a = info.raw.attrs;
   const isMap = !!(info.flags & (SET_MAP | SET_OBJECT));
   let s = `\t${isMap ? 'map' : 'set'} ${info.name} {${handles ? ` # handle ${a.handle}` : ''}\n`;
-  let type = info.keyTypes.join(' . ');
-  if (info.flags & SET_MAP && info.dataType) type += ` : ${info.dataType}`;
+  let type = info.keyTypes.map(typeName).join(' . ');
+  if (info.flags & SET_MAP && info.dataType) type += ` : ${info.dataType.split(' . ').map(typeName).join(' . ')}`;
   if (info.flags & SET_OBJECT && info.objType !== undefined) type += ` : ${OBJ_NAMES[info.objType] ?? info.objType}`;
   s += `\t\ttype ${type}\n`;
   if (Number(a.policy ?? 0) === 1) s += '\t\tpolicy memory\n';

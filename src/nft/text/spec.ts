@@ -3,8 +3,9 @@
 // exthdr, dynset, ...; numbers from include/uapi/linux/netfilter/nf_tables.h). Everything is
 // run through the one generic codec (src/netlink/spec); nothing here reads bytes by hand.
 //
-// Two adjustments to the generated tables, both facts of the wire format rather than taste:
-// every nftables integer wider than a byte is big-endian (the YAML leaves some unmarked), and
+// The generated table is numbered from nf_tables.h (scripts/nft-numbering.mjs), so nothing
+// here renumbers it. Two adjustments to the generated tables, both facts of the wire format
+// rather than taste: every nftables integer wider than a byte is big-endian (the YAML leaves some unmarked), and
 // enum names are dropped so the folding code sees kernel numbers (nft's vocabulary differs from
 // the spec's names: "l4proto" vs "l4-proto").
 import { CompiledFamily } from '../../netlink/spec/compile.js';
@@ -18,26 +19,16 @@ const bin = (name: string, value: number): A => ({ name, value, type: 'binary' }
 const u8 = (name: string, value: number): A => ({ name, value, type: 'u8' });
 const nest = (name: string, value: number, nested: string, multi = false): A => ({ name, value, type: 'nest', nested, ...(multi ? { multi } : {}) });
 
+/**
+ * Attributes nf_tables.h has but the YAML does not declare (scripts/nft-numbering.mjs reports
+ * them when generating; their types come from nf_tables_api.c).
+ */
+const EXTRA_ATTRS: Record<string, readonly A[]> = {
+  'table-attrs': [be('owner', 7)],
+};
+
 /** Expression spaces missing from the kernel's YAML (nf_tables.h NFTA_<EXPR>_*). */
 const EXTRA_SETS: Record<string, readonly A[]> = {
-  // The 6.14 YAML numbers these wrongly (set id 2, sreg 3, dreg 4); nf_tables.h has sreg 2, dreg 3, set-id 4.
-  'expr-lookup-attrs': [str('set', 1), be('sreg', 2), be('dreg', 3), be('set-id', 4), be('flags', 5)],
-  // The YAML drops the PAD entries of these spaces, shifting every later number by one.
-  'table-attrs': [str('name', 1), be('flags', 2), be('use', 3), be('handle', 4, 'u64'), { name: 'pad', value: 5, type: 'pad' }, bin('userdata', 6), be('owner', 7)],
-  'chain-attrs': [
-    str('table', 1), be('handle', 2, 'u64'), str('name', 3), nest('hook', 4, 'nft-hook-attrs'), be('policy', 5), be('use', 6), str('type', 7),
-    nest('counters', 8, 'counter-attrs'), { name: 'pad', value: 9, type: 'pad' }, be('flags', 10), be('id', 11), bin('userdata', 12),
-  ],
-  'rule-attrs': [
-    str('table', 1), str('chain', 2), be('handle', 3, 'u64'), nest('expressions', 4, 'expr-list-attrs'), nest('compat', 5, 'rule-compat-attrs'),
-    be('position', 6, 'u64'), bin('userdata', 7), { name: 'pad', value: 8, type: 'pad' }, be('id', 9), be('position-id', 10), be('chain-id', 11),
-  ],
-  // NFTA_SET_ELEM_PAD is 8 in nf_tables.h, which the YAML omits (objref 9, key-end 10, expressions 11).
-  'setelem-attrs': [
-    nest('key', 1, 'data-attrs'), nest('data', 2, 'data-attrs'), bin('flags', 3), be('timeout', 4, 'u64'), be('expiration', 5, 'u64'),
-    bin('userdata', 6), nest('expr', 7, 'expr-attrs'), { name: 'pad', value: 8, type: 'pad' }, str('objref', 9), nest('key-end', 10, 'data-attrs'),
-    nest('expressions', 11, 'expr-list-attrs'),
-  ],
   'expr-range-attrs': [be('sreg', 1), be('op', 2), nest('from-data', 3, 'data-attrs'), nest('to-data', 4, 'data-attrs')],
   'expr-byteorder-attrs': [be('sreg', 1), be('dreg', 2), be('op', 3), be('len', 4), be('size', 5)],
   'expr-log-attrs': [be('group', 1, 'u16'), str('prefix', 2), be('snaplen', 3), be('qthreshold', 4, 'u16'), be('level', 5), be('flags', 6)],
@@ -93,7 +84,9 @@ function plain(a: A): A {
 function buildDecl(): FamilyDecl {
   const base = nftablesSpec as unknown as FamilyDecl;
   const sets: Record<string, readonly A[]> = {};
-  for (const [name, attrs] of Object.entries({ ...base.attributeSets, ...EXTRA_SETS })) sets[name] = attrs.map(plain);
+  for (const [name, attrs] of Object.entries({ ...base.attributeSets, ...EXTRA_SETS })) {
+    sets[name] = [...attrs, ...(EXTRA_ATTRS[name] ?? [])].map(plain);
+  }
   // The object type selector is numeric once enums are dropped.
   sets['obj-attrs'] = sets['obj-attrs']!.map((a) => (a.name === 'data' ? bin('data', 4) : a));
   // The chain hook priority and flowtable hook priority are signed.

@@ -3,6 +3,7 @@
 // in network (big-endian) or host order. Symbol tables are facts from the kernel's and
 // nftables' headers (icmp types, ct states, ...).
 import { formatIPv4, formatIPv6 } from '../../netlink/address.js';
+import { hostNameTables, type NameTable } from './iproute2-names.js';
 
 export type ByteOrder = 'big' | 'host';
 
@@ -13,7 +14,7 @@ export const TYPE_IDS: Record<number, string> = {
   16: 'dccp_pkttype', 17: 'mh_type', 18: 'time', 19: 'mark', 20: 'iface_index', 21: 'iface_type', 22: 'realm',
   23: 'classid', 24: 'uid', 25: 'gid', 26: 'ct_state', 27: 'ct_dir', 28: 'ct_status', 29: 'icmpv6_type', 30: 'ct_label',
   31: 'pkt_type', 32: 'icmp_code', 33: 'icmpv6_code', 34: 'icmpx_code', 35: 'devgroup', 36: 'dscp', 37: 'ecn', 38: 'fib_addrtype',
-  39: 'boolean', 40: 'ct_event', 41: 'ifname', 42: 'igmp_type', 43: 'time', 44: 'hour', 45: 'day', 46: 'cgroupsv2',
+  39: 'boolean', 40: 'ct_event', 41: 'ifname', 42: 'igmp_type', 43: 'date', 44: 'hour', 45: 'day', 46: 'cgroupsv2',
 };
 export const TYPE_BITS = 6;
 
@@ -22,16 +23,17 @@ export const TYPE_SIZE: Record<string, number> = {
   verdict: 4, nf_proto: 1, integer: 4, ipv4_addr: 4, ipv6_addr: 16, ether_addr: 6, ether_type: 2, arp_op: 2, inet_proto: 1,
   inet_service: 2, icmp_type: 1, tcp_flag: 1, mark: 4, iface_index: 4, iface_type: 2, realm: 4, classid: 4, uid: 4, gid: 4,
   ct_state: 4, ct_dir: 1, ct_status: 4, icmpv6_type: 1, pkt_type: 1, icmp_code: 1, icmpv6_code: 1, icmpx_code: 1,
-  devgroup: 4, dscp: 1, ecn: 1, fib_addrtype: 4, boolean: 1, ct_label: 16, ifname: 16, time: 8, day: 1, hour: 4,
+  devgroup: 4, dscp: 1, ecn: 1, igmp_type: 1, mh_type: 1, dccp_pkttype: 1, fib_addrtype: 4, boolean: 1, ct_label: 16, ifname: 16, time: 8, date: 8, day: 1, hour: 4,
 };
 
 /** Types stored in host byte order by nft (everything else is network order). */
-export const HOST_ORDER = new Set(['integer', 'mark', 'iface_index', 'realm', 'classid', 'uid', 'gid', 'ct_state', 'ct_status', 'ct_dir', 'devgroup', 'fib_addrtype', 'boolean', 'time', 'hour', 'day', 'pkt_type', 'nf_proto', 'iface_type', 'cgroupsv2']);
+export const HOST_ORDER = new Set(['integer', 'mark', 'iface_index', 'realm', 'classid', 'uid', 'gid', 'ct_state', 'ct_status', 'ct_dir', 'devgroup', 'fib_addrtype', 'boolean', 'time', 'date', 'hour', 'day', 'pkt_type', 'nf_proto', 'iface_type', 'cgroupsv2']);
 
 const sym = (pairs: [number, string][]): Map<number, string> => new Map(pairs);
 
 export const SYMBOLS: Record<string, Map<number, string>> = {
-  inet_proto: sym([[0, 'hopopt'], [1, 'icmp'], [2, 'igmp'], [4, 'ipv4'], [6, 'tcp'], [8, 'egp'], [12, 'pup'], [17, 'udp'], [20, 'hmp'], [22, 'xns-idp'], [27, 'rdp'], [29, 'iso-tp4'], [33, 'dccp'], [36, 'xtp'], [37, 'ddp'], [38, 'idpr-cmtp'], [41, 'ipv6'], [43, 'ipv6-route'], [44, 'ipv6-frag'], [45, 'idrp'], [46, 'rsvp'], [47, 'gre'], [50, 'esp'], [51, 'ah'], [57, 'skip'], [58, 'ipv6-icmp'], [59, 'ipv6-nonxt'], [60, 'ipv6-opts'], [73, 'rspf'], [81, 'vmtp'], [88, 'eigrp'], [89, 'ospf'], [93, 'ax.25'], [94, 'ipip'], [97, 'etherip'], [98, 'encap'], [103, 'pim'], [108, 'ipcomp'], [112, 'vrrp'], [115, 'l2tp'], [124, 'isis'], [132, 'sctp'], [133, 'fc'], [135, 'mobility-header'], [136, 'udplite'], [137, 'mpls-in-ip'], [139, 'hip'], [140, 'shim6'], [141, 'wesp'], [142, 'rohc'], [143, 'ethernet'], [262, 'mptcp']]),
+  // 0 is `ip` before `hopopt` in /etc/protocols, which nft's getprotobynumber reads.
+  inet_proto: sym([[0, 'ip'], [1, 'icmp'], [2, 'igmp'], [4, 'ipv4'], [6, 'tcp'], [8, 'egp'], [12, 'pup'], [17, 'udp'], [20, 'hmp'], [22, 'xns-idp'], [27, 'rdp'], [29, 'iso-tp4'], [33, 'dccp'], [36, 'xtp'], [37, 'ddp'], [38, 'idpr-cmtp'], [41, 'ipv6'], [43, 'ipv6-route'], [44, 'ipv6-frag'], [45, 'idrp'], [46, 'rsvp'], [47, 'gre'], [50, 'esp'], [51, 'ah'], [57, 'skip'], [58, 'ipv6-icmp'], [59, 'ipv6-nonxt'], [60, 'ipv6-opts'], [73, 'rspf'], [81, 'vmtp'], [88, 'eigrp'], [89, 'ospf'], [93, 'ax.25'], [94, 'ipip'], [97, 'etherip'], [98, 'encap'], [103, 'pim'], [108, 'ipcomp'], [112, 'vrrp'], [115, 'l2tp'], [124, 'isis'], [132, 'sctp'], [133, 'fc'], [135, 'mobility-header'], [136, 'udplite'], [137, 'mpls-in-ip'], [139, 'hip'], [140, 'shim6'], [141, 'wesp'], [142, 'rohc'], [143, 'ethernet'], [262, 'mptcp']]),
   icmp_type: sym([[0, 'echo-reply'], [3, 'destination-unreachable'], [4, 'source-quench'], [5, 'redirect'], [8, 'echo-request'], [9, 'router-advertisement'], [10, 'router-solicitation'], [11, 'time-exceeded'], [12, 'parameter-problem'], [13, 'timestamp-request'], [14, 'timestamp-reply'], [15, 'info-request'], [16, 'info-reply'], [17, 'address-mask-request'], [18, 'address-mask-reply']]),
   icmpv6_type: sym([[1, 'destination-unreachable'], [2, 'packet-too-big'], [3, 'time-exceeded'], [4, 'parameter-problem'], [128, 'echo-request'], [129, 'echo-reply'], [130, 'mld-listener-query'], [131, 'mld-listener-report'], [132, 'mld-listener-done'], [133, 'nd-router-solicit'], [134, 'nd-router-advert'], [135, 'nd-neighbor-solicit'], [136, 'nd-neighbor-advert'], [137, 'nd-redirect'], [138, 'router-renumbering'], [141, 'ind-neighbor-solicit'], [142, 'ind-neighbor-advert'], [143, 'mld2-listener-report']]),
   icmp_code: sym([[0, 'net-unreachable'], [1, 'host-unreachable'], [2, 'prot-unreachable'], [3, 'port-unreachable'], [4, 'frag-needed'], [9, 'net-prohibited'], [10, 'host-prohibited'], [13, 'admin-prohibited']]),
@@ -45,6 +47,12 @@ export const SYMBOLS: Record<string, Map<number, string>> = {
   iface_type: sym([[1, 'ether'], [512, 'ppp'], [768, 'ipip'], [769, 'ipip6'], [772, 'loopback'], [776, 'sit'], [778, 'ipgre'], [65534, 'none']]),
   fib_addrtype: sym([[0, 'unspec'], [1, 'unicast'], [2, 'local'], [3, 'broadcast'], [4, 'anycast'], [5, 'multicast'], [6, 'blackhole'], [7, 'unreachable'], [8, 'prohibit'], [9, 'throw'], [10, 'nat'], [11, 'xresolve']]),
   dscp: sym([[0x00, 'cs0'], [0x08, 'cs1'], [0x10, 'cs2'], [0x18, 'cs3'], [0x20, 'cs4'], [0x28, 'cs5'], [0x30, 'cs6'], [0x38, 'cs7'], [0x01, 'lephb'], [0x0a, 'af11'], [0x0c, 'af12'], [0x0e, 'af13'], [0x12, 'af21'], [0x14, 'af22'], [0x16, 'af23'], [0x1a, 'af31'], [0x1c, 'af32'], [0x1e, 'af33'], [0x22, 'af41'], [0x24, 'af42'], [0x26, 'af43'], [0x2e, 'ef'], [0x2c, 'va']]),
+  // nftables' igmp.c (IGMP_MEMBERSHIP_QUERY ... IGMP_HOST_LEAVE_MESSAGE).
+  igmp_type: sym([[0x11, 'membership-query'], [0x12, 'membership-report-v1'], [0x16, 'membership-report-v2'], [0x22, 'membership-report-v3'], [0x17, 'leave-group']]),
+  // nftables' exthdr.c mh types.
+  mh_type: sym([[0, 'binding-refresh-request'], [1, 'home-test-init'], [2, 'careof-test-init'], [3, 'home-test'], [4, 'careof-test'], [5, 'binding-update'], [6, 'binding-acknowledgement'], [7, 'binding-error'], [8, 'fast-binding-update'], [9, 'fast-binding-acknowledgement'], [10, 'fast-binding-advertisement'], [11, 'experimental-mobility-header'], [12, 'home-agent-switch-message']]),
+  // nftables' proto.c dccp_pkttype_tbl.
+  dccp_pkttype: sym([[0, 'request'], [1, 'response'], [2, 'data'], [3, 'ack'], [4, 'dataack'], [5, 'closereq'], [6, 'close'], [7, 'reset'], [8, 'sync'], [9, 'syncack']]),
   ecn: sym([[0, 'not-ect'], [1, 'ect1'], [2, 'ect0'], [3, 'ce']]),
   boolean: sym([[0, 'missing'], [1, 'exists']]),
   day: sym([[0, 'Sunday'], [1, 'Monday'], [2, 'Tuesday'], [3, 'Wednesday'], [4, 'Thursday'], [5, 'Friday'], [6, 'Saturday']]),
@@ -84,6 +92,39 @@ export function timeText(ms: bigint | number): string {
   return s;
 }
 
+/**
+ * An IPv6 address as glibc's inet_ntop writes it (nft uses it): like RFC 5952, except that
+ * IPv4-compatible (::a.b.c.d, not :: or ::1) and IPv4-mapped (::ffff:a.b.c.d) addresses end
+ * in dotted quad.
+ */
+function ipv6Text(b: Uint8Array): string {
+  const zero10 = b.subarray(0, 10).every((x) => x === 0);
+  const mapped = zero10 && b[10] === 0xff && b[11] === 0xff;
+  const compat = zero10 && b[10] === 0 && b[11] === 0 && (b[12]! | b[13]!) !== 0;
+  if (mapped || compat) return `::${mapped ? 'ffff:' : ''}${b[12]}.${b[13]}.${b[14]}.${b[15]}`;
+  return formatIPv6(b);
+}
+
+const two = (n: number): string => String(n).padStart(2, '0');
+
+/**
+ * `meta time`: nanoseconds since the epoch, printed in local time as nft's date_type_print
+ * does (localtime's offset added, then "%Y-%m-%d %T").
+ */
+export function dateText(ns: bigint): string {
+  const d = new Date(Number(ns / 1000000000n) * 1000);
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+}
+
+/** `meta hour`: seconds since midnight UTC, printed in local time as "HH:MM[:SS]" (hour_type_print). */
+export function hourText(seconds: number): string {
+  const off = -new Date().getTimezoneOffset() * 60;
+  let s = (((seconds + off) % 86400) + 86400) % 86400;
+  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60);
+  s %= 60;
+  return `${two(h)}:${two(m)}${s ? `:${two(s)}` : ''}`;
+}
+
 function stringOf(b: Uint8Array): { s: string; terminated: boolean } {
   const nul = b.indexOf(0);
   return { s: new TextDecoder().decode(nul >= 0 ? b.subarray(0, nul) : b), terminated: nul >= 0 };
@@ -94,6 +135,11 @@ export interface ValueContext {
   ifName?: (index: number) => string | undefined;
   /** nft -n style numbers (not used by `list ruleset` defaults). */
   numeric?: boolean;
+  /**
+   * Device group and realm names (nft's /etc/iproute2/group and rt_realms). Default: the
+   * host's files, as nft reads them; give empty maps for numbers only.
+   */
+  names?: { devgroup?: NameTable; realm?: NameTable };
 }
 
 function flagsText(table: [number, string][], v: number, bits: number): string {
@@ -109,7 +155,7 @@ export function valueText(type: string, b: Uint8Array, ctx: ValueContext = {}, b
   const order: ByteOrder = byteOrder ?? (HOST_ORDER.has(type) ? 'host' : 'big');
   switch (type) {
     case 'ipv4_addr': return formatIPv4(pad(b, 4));
-    case 'ipv6_addr': return formatIPv6(pad(b, 16));
+    case 'ipv6_addr': return ipv6Text(pad(b, 16));
     case 'ether_addr': case 'll_addr': return [...b].map((x) => x.toString(16).padStart(2, '0')).join(':');
     case 'ifname': case 'string': {
       const { s, terminated } = stringOf(b);
@@ -120,6 +166,10 @@ export function valueText(type: string, b: Uint8Array, ctx: ValueContext = {}, b
     case 'mark': return hex0(toBig(b, order), 4);
     case 'ct_label': return hex0(toBig(b, order), b.length);
     case 'time': return timeText(toBig(b, byteOrder ?? 'host'));
+    case 'date': return `"${dateText(toBig(b, byteOrder ?? 'host'))}"`;
+    case 'hour': return `"${hourText(toNum(b, byteOrder ?? 'host'))}"`;
+    case 'day': { const d = SYMBOLS.day!.get(toNum(b, byteOrder ?? 'host')); if (d) return `"${d}"`; break; }
+    case 'seconds': return `${toBig(b, byteOrder ?? 'host') / 1000n}s`;
     case 'hex': return `0x${toBig(b, order).toString(16)}`;
     case 'iface_index': {
       const i = toNum(b, order);
@@ -132,6 +182,11 @@ export function valueText(type: string, b: Uint8Array, ctx: ValueContext = {}, b
       if (v === 0) return 'none';
       return `${(v >>> 16).toString(16)}:${(v & 0xffff).toString(16)}`;
     }
+    case 'devgroup': case 'realm': {
+      const v = toNum(b, order);
+      const n = (ctx.names?.[type] ?? hostNameTables[type]).get(v);
+      return n !== undefined ? `"${n}"` : String(v);
+    }
     case 'verdict': return String(toNum(b, 'host'));
     case 'raw': return `0x${toBig(b, 'big').toString(16)}`;
   }
@@ -140,6 +195,8 @@ export function valueText(type: string, b: Uint8Array, ctx: ValueContext = {}, b
   const v = toNum(b, order);
   const s = SYMBOLS[type]?.get(v);
   if (s !== undefined) return s;
+  // dscp's base is a hex integer (0x04) where no name fits.
+  if (type === 'dscp') return hex0(BigInt(v), 1);
   return String(type === 'integer' || type === 'inet_service' || type === 'uid' || type === 'gid' || b.length > 6 ? toBig(b, order) : v);
 }
 
@@ -149,6 +206,19 @@ function pad(b: Uint8Array, n: number): Uint8Array {
   p.set(b);
   return p;
 }
+
+/**
+ * The type a range's ends print as: nft prints ranges numerically (range_expr_print sets
+ * NFT_CTX_OUTPUT_NUMERIC_ALL), so symbolic constants become numbers (`meta l4proto 33-55`)
+ * and times whole seconds (`ct expiration 60s-3600s`).
+ */
+export function rangeType(type: string | undefined): string | undefined {
+  if (type === 'time') return 'seconds';
+  return type !== undefined && SYMBOLS[type] ? 'integer' : type;
+}
+
+/** A type's name in a set declaration: nft names TYPE_TIME_DATE "time" too. */
+export const typeName = (t: string): string => (t === 'date' ? 'time' : t);
 
 /** Names of a set key type: "ipv4_addr", "ipv4_addr . inet_service" (concatenations are 6-bit ids). */
 export function keyTypeNames(id: number, keyLen?: number): string[] {
