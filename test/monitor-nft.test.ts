@@ -128,9 +128,19 @@ test('listExisting while nft keeps committing: every rule exactly once, none mis
       script.push(`${NFT} add rule ip g c tcp dport ${2000 + i} accept`);
       script.push(`${NFT} add element ip g s { ${3000 + i} }`);
     }
-    const writer = spawn('ip', ['netns', 'exec', ns, 'sh', '-c', script.join('\n')], { stdio: ['ignore', 'ignore', 'inherit'] });
+    // sh runs its stdin line by line: half the commits first, the listing once they are in,
+    // the rest while it lists (a fixed delay before listing raced the writer).
+    const writer = spawn('ip', ['netns', 'exec', ns, 'sh'], { stdio: ['pipe', 'ignore', 'inherit'] });
     const exited = once(writer, 'exit');
-    await new Promise((r) => setTimeout(r, 100));
+    const half = script.length >> 1;
+    writer.stdin!.write(script.slice(0, half).join('\n') + '\n');
+    const lastPort = 2000 + (half >> 1) - 1;
+    let applied = false;
+    for (let i = 0; i < 500 && !applied; i++) {
+      applied = run('ip', ['netns', 'exec', ns, NFT, 'list', 'chain', 'ip', 'g', 'c']).includes(`dport ${lastPort} `);
+      if (!applied) await new Promise((r) => setTimeout(r, 20));
+    }
+    t.true(applied, 'the first half is committed');
     t.is(writer.exitCode, null, 'the writer is still busy when the listing starts');
     const mon = monitorNft({ netns: nsPath(ns), listExisting: true });
     try {
@@ -157,6 +167,7 @@ test('listExisting while nft keeps committing: every rule exactly once, none mis
           }
         }
       })();
+      writer.stdin!.end(script.slice(half).join('\n') + '\n');
       const [code] = await exited;
       t.is(code, 0);
       nft(ns, 'add element ip g s { 9999 }');

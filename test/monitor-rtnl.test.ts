@@ -12,7 +12,13 @@ import { monitorRtnl, rtnlMonitorSource, type RtnlEvent } from '../src/rtnl/moni
 import type { Decoded } from '../src/netlink/subscription.js';
 import { encodeNewAddress } from '../src/rtnl/address.js';
 import { AF_INET } from '../src/rtnl/constants.js';
-import { assertPrivate, ip, ipJson, openFdCount, withIpNetns } from './helpers/env.js';
+import { assertPrivate, ip, ipJson, openFdCount, tryRun, withIpNetns } from './helpers/env.js';
+
+/** Polls cond every 20 ms for up to ms; whether it became true. */
+async function eventually(cond: () => boolean, ms = 10_000): Promise<boolean> {
+  for (let i = 0; i < ms / 20 && !cond(); i++) await new Promise((r) => setTimeout(r, 20));
+  return cond();
+}
 import { collect, settledFdCount, socketInode } from './helpers/monitor.js';
 
 type Ev = SubscriptionEvent<RtnlEvent>;
@@ -247,8 +253,13 @@ test('listExisting while another process adds and deletes addresses: neither gap
     }
     const child = spawn('ip', ['-n', ns, '-batch', '-'], { stdio: ['pipe', 'ignore', 'inherit'] });
     const exited = once(child, 'exit');
-    child.stdin.end(work.join('\n') + '\n');
-    await new Promise((r) => setTimeout(r, 40));
+    // The writer is mid-way for certain when the listing starts: it gets half its work, the
+    // listing starts once that half is applied, and the rest goes in while it lists (a fixed
+    // delay before listing raced the writer on fast and slow machines alike).
+    const half = work.length >> 1;
+    child.stdin.write(work.slice(0, half).join('\n') + '\n');
+    const mark = work.slice(0, half).filter((l) => l.startsWith('addr add')).pop()!.split(' ')[2]!;
+    t.true(await eventually(() => tryRun('ip', ['-n', ns, 'addr', 'show', 'dev', 'm0', 'to', mark]).stdout.includes(mark.split('/')[0]!)), 'the first half is applied');
     t.is(child.exitCode, null, 'the writer is still busy when the listing starts');
     const mon = monitorRtnl({ netns: nsPath(ns), groups: ['link', 'ipv4-address'], listExisting: true });
     try {
@@ -268,6 +279,7 @@ test('listExisting while another process adds and deletes addresses: neither gap
           }
         }
       })();
+      child.stdin.end(work.slice(half).join('\n') + '\n');
       const [code] = await exited;
       t.is(code, 0);
       // A sentinel: events are delivered in order, so once it shows, everything before it has.
@@ -337,8 +349,10 @@ test('listExisting while another process creates veth pairs: every link exactly 
     for (let i = 0; i < 150; i++) work.push(`link add va${i} type veth peer name vb${i}`);
     const child = spawn('ip', ['-n', ns, '-batch', '-'], { stdio: ['pipe', 'ignore', 'inherit'] });
     const exited = once(child, 'exit');
-    child.stdin.end(work.join('\n') + '\n');
-    await new Promise((r) => setTimeout(r, 60));
+    // Half the pairs first; the listing starts once they exist, the rest go in while it lists.
+    const half = work.length >> 1;
+    child.stdin.write(work.slice(0, half).join('\n') + '\n');
+    t.true(await eventually(() => tryRun('ip', ['-n', ns, 'link', 'show', `vb${half - 1}`]).stdout.includes(`vb${half - 1}`)), 'the first half is made');
     t.is(child.exitCode, null, 'the writer is still busy when the listing starts');
     const mon = monitorRtnl({ netns: nsPath(ns), groups: ['link'], listExisting: true });
     try {
@@ -359,6 +373,7 @@ test('listExisting while another process creates veth pairs: every link exactly 
           }
         }
       })();
+      child.stdin.end(work.slice(half).join('\n') + '\n');
       const [code] = await exited;
       t.is(code, 0);
       ip(['link', 'add', 'zz0', 'type', 'veth', 'peer', 'name', 'zz1'], ns);
