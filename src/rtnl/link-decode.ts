@@ -52,17 +52,29 @@ type Present = (link: Link, v: unknown, len: number) => void;
 const mac = (v: unknown): string => (typeof v === 'string' ? v : formatHardwareAddress(v as Uint8Array));
 const hex = (v: unknown): string => { const b = v as Uint8Array; let s = ''; for (let i = 0; i < b.length; i++) s += HEX2[b[i]!]; return s; };
 
+/** Attributes ip shows as they come, under its own key: [spec name, Link key]. */
+const PLAIN: [string, keyof Link][] = [
+  ['ifname', 'ifname'], ['mtu', 'mtu'], ['qdisc', 'qdisc'], ['txqlen', 'txqlen'],
+  ['link-netnsid', 'link_netnsid'], ['promiscuity', 'promiscuity'], ['allmulti', 'allmulti'],
+  ['min-mtu', 'min_mtu'], ['max-mtu', 'max_mtu'], ['num-tx-queues', 'num_tx_queues'],
+  ['num-rx-queues', 'num_rx_queues'], ['gso-max-size', 'gso_max_size'],
+  ['gso-max-segs', 'gso_max_segs'], ['tso-max-size', 'tso_max_size'], ['tso-max-segs', 'tso_max_segs'],
+  ['gro-max-size', 'gro_max_size'], ['gso-ipv4-max-size', 'gso_ipv4_max_size'],
+  ['gro-ipv4-max-size', 'gro_ipv4_max_size'], ['phys-port-name', 'phys_port_name'],
+  ['parent-dev-bus-name', 'parentbus'], ['parent-dev-name', 'parentdev'], ['ifalias', 'ifalias'],
+  ['carrier', 'carrier'], ['carrier-changes', 'carrier_changes'],
+  ['carrier-up-count', 'carrier_up_count'], ['carrier-down-count', 'carrier_down_count'],
+  ['new-netnsid', 'new_netnsid'], ['new-ifindex', 'new_ifindex'],
+];
+
 /** How each attribute of the top-level view is shown on Link (ip's key, ip's format). */
 const LINK: Record<string, Present> = {
-  ifname: (l, v) => { l.ifname = v as string; },
+  ...Object.fromEntries(PLAIN.map(([name, key]) => [name, (l: Link, v: unknown) => { (l as unknown as Record<string, unknown>)[key] = v; }])),
   address: (l, v) => { l.address = mac(v); },
   broadcast: (l, v) => { l.broadcast = mac(v); },
   'perm-address': (l, v) => { l.permaddr = mac(v); },
-  mtu: (l, v) => { l.mtu = v as number; },
   link: (l, v) => { if (v === 0) l.link = null; else l.link_index = v as number; },
-  qdisc: (l, v) => { l.qdisc = v as string; },
   master: (l, v) => { l.master = l.master_index = v as number; },
-  txqlen: (l, v) => { l.txqlen = v as number; },
   operstate: (l, v) => {
     const s = v as number;
     if (s < C.OPERSTATE_NAMES.length) l.operstate = C.OPERSTATE_NAMES[s];
@@ -74,33 +86,9 @@ const LINK: Record<string, Present> = {
     else l.linkmode_index = s;
   },
   group: (l, v) => { l.group = groupName(v as number); },
-  'link-netnsid': (l, v) => { l.link_netnsid = v as number; },
   'proto-down': (l, v) => { if (v) l.proto_down = true; },
-  promiscuity: (l, v) => { l.promiscuity = v as number; },
-  allmulti: (l, v) => { l.allmulti = v as number; },
-  'min-mtu': (l, v) => { l.min_mtu = v as number; },
-  'max-mtu': (l, v) => { l.max_mtu = v as number; },
-  'num-tx-queues': (l, v) => { l.num_tx_queues = v as number; },
-  'num-rx-queues': (l, v) => { l.num_rx_queues = v as number; },
-  'gso-max-size': (l, v) => { l.gso_max_size = v as number; },
-  'gso-max-segs': (l, v) => { l.gso_max_segs = v as number; },
-  'tso-max-size': (l, v) => { l.tso_max_size = v as number; },
-  'tso-max-segs': (l, v) => { l.tso_max_segs = v as number; },
-  'gro-max-size': (l, v) => { l.gro_max_size = v as number; },
-  'gso-ipv4-max-size': (l, v) => { l.gso_ipv4_max_size = v as number; },
-  'gro-ipv4-max-size': (l, v) => { l.gro_ipv4_max_size = v as number; },
-  'phys-port-name': (l, v) => { l.phys_port_name = v as string; },
   'phys-port-id': (l, v) => { l.phys_port_id = hex(v); },
   'phys-switch-id': (l, v) => { l.phys_switch_id = hex(v); },
-  'parent-dev-bus-name': (l, v) => { l.parentbus = v as string; },
-  'parent-dev-name': (l, v) => { l.parentdev = v as string; },
-  ifalias: (l, v) => { l.ifalias = v as string; },
-  carrier: (l, v) => { l.carrier = v as number; },
-  'carrier-changes': (l, v) => { l.carrier_changes = v as number; },
-  'carrier-up-count': (l, v) => { l.carrier_up_count = v as number; },
-  'carrier-down-count': (l, v) => { l.carrier_down_count = v as number; },
-  'new-netnsid': (l, v) => { l.new_netnsid = v as number; },
-  'new-ifindex': (l, v) => { l.new_ifindex = v as number; },
   linkinfo: (l, v) => { l.linkinfo = presentLinkInfo(v as Attrs); },
   // Read past unless statistics were asked for (link-decode-spec.ts: a skipped attribute reads as true).
   stats64: (l, v, len) => { if (v !== true) l.stats64 = presentStats64(v as Attrs, len); },
