@@ -236,6 +236,34 @@ test('bad input: typed errors naming the field, before anything is sent', async 
   });
 });
 
+test('bulk: filters on two devices and with mirred targets land on the right devices, as tc shows them', async (t) => {
+  await withIpNetns('tcd', async (ns) => {
+    veths(ns);
+    const tcl = new TrafficControl({ netns: ns });
+    try {
+      await tcl.addQdisc({ dev: 'v0', kind: 'ingress' });
+      await tcl.addQdisc({ dev: 'v1', kind: 'ingress' });
+      // Kept bytes with the device index patched in (v0, v1) and, with a mirred target, written again.
+      const failures = await tcl.addFilters([
+        { dev: 'v0', parent: 'ffff:', protocol: 'ip', prio: 1, kind: 'u32', match: 'ip dst 10.0.0.1/32', classid: '1:1' },
+        { dev: 'v1', parent: 'ffff:', protocol: 'ip', prio: 1, kind: 'u32', match: 'ip dst 10.0.0.2/32', classid: '1:2' },
+        { dev: 'v1', parent: 'ffff:', protocol: 'ip', prio: 2, kind: 'u32', match: 'ip src 10.1.0.0/16', actions: [{ kind: 'mirred', action: 'redirect', direction: 'egress', dev: 'v0' }] },
+        { dev: 'v0', parent: 'ffff:', protocol: 'ip', prio: 2, kind: 'u32', match: 'ip src 10.2.0.0/16', actions: [{ kind: 'mirred', action: 'mirror', direction: 'egress', dev: 'v1' }] },
+      ]);
+      t.deepEqual(failures, []);
+      const v0 = tcIn(ns, ['filter', 'show', 'dev', 'v0', 'parent', 'ffff:']);
+      const v1 = tcIn(ns, ['filter', 'show', 'dev', 'v1', 'parent', 'ffff:']);
+      t.regex(v0, /0a000001\/ffffffff at 16/);
+      t.notRegex(v0, /0a000002\/ffffffff/);
+      t.regex(v1, /0a000002\/ffffffff at 16/);
+      t.regex(v1, /0a010000\/ffff0000 at 12[\s\S]*Redirect to device v0/);
+      t.regex(v0, /0a020000\/ffff0000 at 12[\s\S]*Mirror to device v1/);
+    } finally {
+      tcl.close();
+    }
+  });
+});
+
 test('bulk: 500 u32 filters in few sendmsg batches, a duplicate reported alone', async (t) => {
   await withIpNetns('tck', async (ns) => {
     veths(ns);

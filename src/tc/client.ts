@@ -43,6 +43,7 @@ export interface BulkFilterFailure { index: number; spec: FilterRequest; error: 
 export type TcEvent = (TcObject | Action) & { nsid?: number };
 
 const HEADER = 20; // struct tcmsg
+const TCMSG_IFINDEX = 16 + 4; // tcm_ifindex in a request: after nlmsghdr, family and padding
 const TCAMSG = 4;
 
 function namespacePath(netns: NamespaceTarget | undefined): NamespaceTarget | undefined {
@@ -213,23 +214,35 @@ export class TrafficControl {
    */
   async addFilters(list: readonly FilterRequest[], opts: { mode?: Mode; signal?: AbortSignal } = {}): Promise<BulkFilterFailure[]> {
     const mode = opts.mode ?? 'add';
-    const scratch = new MessageWriter(4096);
+    // Every filter is encoded once here, before anything is sent, to refuse bad input by field.
+    // The bytes are kept: a filter that names no other device than its own differs from its
+    // final request only in tcmsg's ifindex, patched in once the names are resolved; one
+    // whose actions name devices is written again with their indexes.
+    const scratch = new MessageWriter(Math.min(1 << 22, 64 + list.length * 160));
+    const starts = new Int32Array(list.length);
+    const ends = new Int32Array(list.length);
     const devs = new Set<string | number>();
     list.forEach((f, i) => {
+      const start = scratch.pos;
+      let named = false;
       try {
-        scratch.reset();
-        writeFilter(scratch, mode, f, 1, () => 1);
+        writeFilter(scratch, mode, f, 1, () => { named = true; return 1; });
       } catch (err) {
         if (err instanceof ValidationError) throw new ValidationError(`filters[${i}].${err.field}`, err.problem);
         throw err;
       }
+      if (named) { scratch.pos = start; starts[i] = -1; } else { starts[i] = start; ends[i] = scratch.pos; }
       devs.add(f.dev);
       for (const d of actionDevices(f.actions)) devs.add(d);
     });
     const resolve = await this.resolver([...devs], `${mode} filters`);
+    const kept = scratch.bytes();
+    const view = new DataView(kept.buffer, kept.byteOffset, kept.byteLength);
     const failures = await this.socket.bulk(list.length, (i, w) => {
       const f = list[i]!;
-      writeFilter(w, mode, f, resolve(f.dev), resolve);
+      if (starts[i]! < 0) { writeFilter(w, mode, f, resolve(f.dev), resolve); return; }
+      view.setInt32(starts[i]! + TCMSG_IFINDEX, resolve(f.dev), true);
+      w.raw(kept.subarray(starts[i]!, ends[i]!));
     }, {
       describe: (i) => `${mode} filter ${list[i]?.kind} dev ${list[i]?.dev} parent ${where(list[i]?.parent)} (#${i})`,
       headerSize: HEADER, describeAttribute: (p) => tc.describeAttribute('newtfilter', p), signal: opts.signal,
