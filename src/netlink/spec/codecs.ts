@@ -7,7 +7,7 @@ import { MAX_NESTING_DEPTH, type NetlinkBuffer } from '../reader.js';
 import { MessageWriter } from '../writer.js';
 import type { CompiledFamily } from './compile.js';
 import type { AttrDecl, IntType, StructDecl, SubMessageFormat } from './types.js';
-import { INT_SIZE, checkInt, enumName, enumValue, flagNames, hinted, intReader, intWriter, unhinted } from './values.js';
+import { INT_SIZE, STRUCT_LENGTH, checkInt, enumName, enumValue, flagNames, hinted, intReader, intWriter, unhinted } from './values.js';
 
 const LE = true;
 const utf8 = new TextEncoder();
@@ -24,7 +24,11 @@ export function decodeSubMessage(
     const s = family.struct(fmt.fixedHeader);
     const head = s.decode(buf, off, len);
     if (!fmt.attributeSet) return head;
-    return { ...head, ...family.set(fmt.attributeSet).decode(buf, off + s.size, off + len, depth + 1) };
+    const out = { ...head, ...family.set(fmt.attributeSet).decode(buf, off + s.size, off + len, depth + 1) };
+    // A header shorter than declared keeps its length mark (so it re-encodes as it came).
+    const short = (head as { [STRUCT_LENGTH]?: number })[STRUCT_LENGTH];
+    if (short !== undefined) Object.defineProperty(out, STRUCT_LENGTH, { value: short, enumerable: false });
+    return out;
   }
   return fmt.attributeSet ? family.set(fmt.attributeSet).decode(buf, off, off + len, depth + 1) : buf.attrBytes(off, len);
 }
@@ -116,7 +120,10 @@ export function codecFor(family: CompiledFamily, set: string, d: AttrDecl, nf: n
           }
           // A format that declares no content (tc's ingress, mq): whatever bytes came stay as they are.
           if (!fmt.fixedHeader && !fmt.attributeSet && v instanceof Uint8Array) { w.attrBytes(t, v); return; }
-          const s = w.nestStart(fmt.fixedHeader ? t : t | nf);
+          // A struct alone (no attributes after it) is an attribute of exactly its length, as
+          // a short one came (nestEnd would count the padding); with attributes it is a nest.
+          const bare = fmt.fixedHeader !== undefined && !fmt.attributeSet;
+          const s = bare ? w.attrOpen(t) : w.nestStart(fmt.fixedHeader ? t : t | nf);
           const obj = v as Record<string, unknown>;
           if (fmt.fixedHeader) {
             const st = family.struct(fmt.fixedHeader);
@@ -124,13 +131,16 @@ export function codecFor(family: CompiledFamily, set: string, d: AttrDecl, nf: n
             const head: Record<string, unknown> = {};
             const rest: Record<string, unknown> = {};
             for (const k of Object.keys(obj)) (fields.has(k) ? head : rest)[k] = obj[k];
+            const short = (obj as { [STRUCT_LENGTH]?: number })[STRUCT_LENGTH];
+            if (short !== undefined) Object.defineProperty(head, STRUCT_LENGTH, { value: short, enumerable: false });
             st.encode(w, head, p);
             if (fmt.attributeSet) family.set(fmt.attributeSet).encode(w, rest, p);
             else if (Object.keys(rest).length) throw new ValidationError(p, `unknown fields ${Object.keys(rest).join(', ')}`);
           } else if (fmt.attributeSet) {
             family.set(fmt.attributeSet).encode(w, obj, p);
           }
-          w.nestEnd(s);
+          if (bare) w.attrClose(s);
+          else w.nestEnd(s);
         },
       };
     case 'bitfield32':
