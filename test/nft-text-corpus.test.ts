@@ -72,8 +72,6 @@ for (const file of HAND) {
 
 /** What nft 1.0.6 prints that the reader does not yet match, by pattern, with the reason. */
 const KNOWN_GAPS: [RegExp, string][] = [
-  [/ipsec (in|out)/, 'xfrm expression (ipsec in/out reqid/spi/spnum) is not folded yet'],
-  [/osf (name|ttl|version)|osf name map/, 'osf expression (passive OS fingerprint) is not folded yet'],
   [/\bmeter /, 'meters (dynset into an anonymous set with a statement) print as add @set'],
   [/ip hdrlength vmap|ip6? (ecn|dscp|flowlabel) set/, 'mangles of sub-byte fields (dscp, ecn, flowlabel set) and interval maps of a low nibble (hdrlength)'],
   [/vlan (id|type|dei|pcp)|ether type 8021q ip protocol|ether saddr \. vlan id/, 'stacked vlan headers and vlan bitfields in concatenations'],
@@ -120,6 +118,6 @@ test('corpus from nftables tests/py: every rule prints as nft 1.0.6 does, or is 
   t.log(`tests/py corpus: ${files.length} files, ${rules} rules, ${same} printed as nft does (${((100 * same) / rules).toFixed(1)}%)`);
   for (const [why, n] of gaps) t.log(`  known gap (${n} lines): ${why}`);
   t.deepEqual(unexplained, []);
-  // Measured 1507 of 1570 when last raised: a drop is a regression.
-  t.true(same >= 1507, `${same} of ${rules}`);
+  // Measured 1523 of 1570 when last raised: a drop is a regression.
+  t.true(same >= 1523, `${same} of ${rules}`);
 });

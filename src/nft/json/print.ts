@@ -67,6 +67,8 @@ export function exprJson(e: NExpr, c: Ctx, hint?: NExpr): unknown {
     }
     case 'concat': return { concat: e.parts.map((p) => exprJson(p, c)) };
     case 'map': return { map: { key: exprJson(e.key, c), data: setRefJson(e.set, c) } };
+    case 'xfrm': return { ipsec: { key: e.key, ...(e.family ? { family: e.family } : {}), dir: e.dir, spnum: e.spnum } };
+    case 'osf': return { osf: { key: e.key, ...(e.ttl ? { ttl: e.ttl } : {}) } };
     case 'const': return jsonValue(hint?.type, e.value, c, hint?.order);
     case 'raw': return e.text;
   }

@@ -20,6 +20,10 @@ export type NExpr =
   | { t: 'binop'; op: '&' | '|' | '^' | '>>' | '<<'; left: NExpr; right: Uint8Array; right2?: Uint8Array; type: string; bytes: number; order: ByteOrder }
   | { t: 'concat'; parts: NExpr[]; type: string; bytes: number; order: ByteOrder }
   | { t: 'map'; key: NExpr; set: string; type: string; bytes: number; order: ByteOrder }
+  /** ipsec in/out (xfrm.c): `family` names the address keys' protocol. */
+  | { t: 'xfrm'; dir: string; spnum: number; key: string; family?: string; type: string; bytes: number; order: ByteOrder }
+  /** osf (passive OS fingerprint): the genre name or name:version, ttl check loose/skip. */
+  | { t: 'osf'; key: 'name' | 'version'; ttl?: string; type: string; bytes: number; order: ByteOrder }
   | Constant
   | { t: 'raw'; text: string; type: string; bytes: number; order: ByteOrder };
 

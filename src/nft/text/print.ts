@@ -54,6 +54,8 @@ export function exprText(e: NExpr, c: PrintCtx, hint?: NExpr): string {
     }
     case 'concat': return e.parts.map((p) => exprText(p, c)).join(' . ');
     case 'map': return `${exprText(e.key, c)} map ${setRef(e.set, c, e.key)}`;
+    case 'xfrm': return `ipsec ${e.dir}${e.spnum ? ` spnum ${e.spnum}` : ''}${e.family ? ` ${e.family}` : ''} ${e.key}`;
+    case 'osf': return `osf ${e.ttl ? `ttl ${e.ttl} ` : ''}${e.key}`;
     case 'const': return typed(hint?.type, hint?.order, e.value, c);
     case 'raw': return e.text;
   }

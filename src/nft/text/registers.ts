@@ -37,6 +37,16 @@ export function slot(reg: number): number {
 
 const bytesOf = (d: Rec | undefined): Uint8Array => (d?.value as Uint8Array | undefined) ?? new Uint8Array(0);
 
+/** NFT_XFRM_KEY_* (nf_tables.h) as xfrm.c prints and types them. */
+const XFRM_KEYS: Record<number, { key: string; family?: string; type: string; bytes: number; order: 'big' | 'host' }> = {
+  1: { key: 'daddr', family: 'ip', type: 'ipv4_addr', bytes: 4, order: 'big' },
+  2: { key: 'daddr', family: 'ip6', type: 'ipv6_addr', bytes: 16, order: 'big' },
+  3: { key: 'saddr', family: 'ip', type: 'ipv4_addr', bytes: 4, order: 'big' },
+  4: { key: 'saddr', family: 'ip6', type: 'ipv6_addr', bytes: 16, order: 'big' },
+  5: { key: 'reqid', type: 'integer', bytes: 4, order: 'host' },
+  6: { key: 'spi', type: 'integer', bytes: 4, order: 'big' },
+};
+
 function keyExpr(t: 'meta' | 'ct' | 'rt' | 'socket', def: KeyDef | undefined, n: number): NExpr {
   const d = def ?? { name: `${t} key ${n}`, type: 'integer', bytes: 4, order: 'host' as const };
   if (t === 'meta') return { t, key: d.name, bare: !!d.bare, type: d.type, bytes: d.bytes, order: d.order };
@@ -346,6 +356,18 @@ function load(ctx: FoldContext, name: string, d: Rec): boolean {
       const kind = d.type === 1 ? 'symhash' : 'jhash';
       const of = kind === 'jhash' ? get(ctx, d.sreg, d.len) : undefined;
       put(ctx, d.dreg, { t: 'hash', kind, ...(of ? { of } : {}), mod: d.modulus, ...(d.seed ? { seed: d.seed } : {}), ...(d.offset ? { offset: d.offset } : {}), type: 'integer', bytes: 4, order: 'host' });
+      return true;
+    }
+    case 'xfrm': {
+      // xfrm.c's templates: addresses and spi in network order, reqid in host order.
+      const k = XFRM_KEYS[d.key] ?? { key: `key ${d.key}`, type: 'integer', bytes: 4, order: 'host' as const };
+      put(ctx, d.dreg, { t: 'xfrm', dir: d.dir === 0 ? 'in' : d.dir === 1 ? 'out' : `(unknown dir ${d.dir})`, spnum: Number(d.spnum ?? 0), ...k });
+      return true;
+    }
+    case 'osf': {
+      // osf.c: a genre string of NFT_OSF_MAXGENRELEN (16) bytes; ttl 1 loose, 2 skip, 0 the default.
+      const ttl = d.ttl === 1 ? 'loose' : d.ttl === 2 ? 'skip' : undefined;
+      put(ctx, d.dreg, { t: 'osf', key: Number(d.flags ?? 0) & 1 ? 'version' : 'name', ...(ttl ? { ttl } : {}), type: 'string', bytes: 16, order: 'host' });
       return true;
     }
     case 'exthdr': {
