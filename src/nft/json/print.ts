@@ -7,7 +7,7 @@ import type { RawRule, RawRuleset, RawTable, Rec } from '../text/snapshot.js';
 import type { NExpr, Rhs, Stmt } from '../text/model.js';
 import { FLAGS, HOST_ORDER, SYMBOLS, toBig, toNum, typeName, valueText, type ByteOrder, type ValueContext } from '../text/types.js';
 import { ruleStatements, tableSets, priorityText } from '../text/print.js';
-import { elementTexts, prefixLen, SET_ANONYMOUS, SET_CONSTANT, SET_EVAL, SET_INTERVAL, SET_MAP, SET_OBJECT, SET_TIMEOUT, type SetInfo } from '../text/sets.js';
+import { elementTexts, keyedBy, prefixLen, SET_ANONYMOUS, SET_CONSTANT, SET_EVAL, SET_INTERVAL, SET_MAP, SET_OBJECT, SET_TIMEOUT, type SetInfo } from '../text/sets.js';
 import { OBJECT_KINDS, timeoutPolicyPairs } from '../text/objects.js';
 import { byteUnit, verdictText } from '../text/statements.js';
 import { parseUdata, type Family } from '../codec.js';
@@ -53,6 +53,9 @@ export function exprJson(e: NExpr, c: Ctx, hint?: NExpr): unknown {
     case 'numgen': return { numgen: { mode: e.mode, mod: e.mod, offset: e.offset ?? 0 } };
     case 'hash': return { [e.kind]: { mod: e.mod, ...(e.seed !== undefined ? { seed: e.seed } : {}), ...(e.offset ? { offset: e.offset } : {}), ...(e.of ? { expr: exprJson(e.of, c) } : {}) } };
     case 'exthdr': {
+      // Options nft has no template for: by kind, bit offset and bit length.
+      const num = e.desc.match(/^tcp option (\d+)$/) ?? e.desc.match(/^tcp option @(\d+),(\d+),(\d+)$/);
+      if (num) return { 'tcp option': { base: Number(num[1]), offset: Number(num[2] ?? 0), len: Number(num[3] ?? e.bytes * 8) } };
       const m = e.desc.match(/^tcp option (\S+)/);
       if (m) return { 'tcp option': { name: m[1], ...(e.field ? { field: e.field } : {}) } };
       const sc = e.desc.match(/^sctp chunk (\S+)/);
@@ -66,7 +69,7 @@ export function exprJson(e: NExpr, c: Ctx, hint?: NExpr): unknown {
       return { [e.op]: [exprJson(e.left, c), r] };
     }
     case 'concat': return { concat: e.parts.map((p) => exprJson(p, c)) };
-    case 'map': return { map: { key: exprJson(e.key, c), data: setRefJson(e.set, c) } };
+    case 'map': return { map: { key: exprJson(e.key, c), data: setRefJson(e.set, c, e.key) } };
     case 'xfrm': return { ipsec: { key: e.key, ...(e.family ? { family: e.family } : {}), dir: e.dir, spnum: e.spnum } };
     case 'osf': return { osf: { key: e.key, ...(e.ttl ? { ttl: e.ttl } : {}) } };
     case 'const': return jsonValue(hint?.type, e.value, c, hint?.order);
@@ -126,9 +129,10 @@ function seconds(t: string): number {
   return Math.floor(ms / 1000);
 }
 
-function setRefJson(name: string, c: Ctx): unknown {
+function setRefJson(name: string, c: Ctx, key?: NExpr): unknown {
   const info = c.sets.get(name);
-  if (info && info.flags & SET_ANONYMOUS) return { set: elementJson(info, c) };
+  // A bitfield key (mptcp subtype, dscp) holds its elements shifted: read them as the text printer does.
+  if (info && info.flags & SET_ANONYMOUS) return { set: elementJson(keyedBy(info, key as { shift?: number }), c) };
   return `@${name}`;
 }
 
@@ -146,7 +150,7 @@ function rhsJson(left: NExpr, r: Rhs, c: Ctx): unknown {
       const t = left.type === 'inet_proto' ? 'integer' : left.type;
       return { range: [jsonValue(t, r.from, c, left.order), jsonValue(t, r.to, c, left.order)] };
     }
-    case 'set': return setRefJson(r.set, c);
+    case 'set': return setRefJson(r.set, c, left);
     case 'flags': return jsonValue(left.type, r.mask, c, left.order);
     case 'masked': return jsonValue(left.type, r.value, c, left.order);
     case 'bool': return r.exists;
@@ -184,6 +188,7 @@ function natJson(st: Extract<Stmt, { s: 'nat' }>, c: Ctx): unknown {
 const LEVEL_DEFAULT = 'warn';
 
 function plainJson(st: Extract<Stmt, { s: 'plain' }>, fam: Family): unknown {
+  if (st.json !== undefined) return st.json;
   const t = st.text;
   switch (st.kind) {
     case 'notrack': return { notrack: null };

@@ -254,6 +254,11 @@ const FRAG_BITS = [
   { name: 'more-fragments', offset: 3, len: 1, off: 7, bits: 1 },
 ];
 
+/** tcp option bitfields by option name: the byte load (offset, length) and mask run. */
+const TCPOPT_BITS: Record<string, typeof FRAG_BITS> = {
+  mptcp: [{ name: 'subtype', offset: 2, len: 1, off: 0, bits: 4 }],
+};
+
 function shiftDown(b: Uint8Array, shift: number, bytes: number): Uint8Array {
   const v = toNum(b, 'big') >>> shift;
   const out = new Uint8Array(bytes);
@@ -298,6 +303,12 @@ function bitwise(ctx: FoldContext, d: Rec): void {
         if (!f.t || (f.t === 'payload' && !f.raw)) { put(ctx, d.dreg, f); return; }
       }
     }
+  }
+  if (src.t === 'exthdr' && src.desc.startsWith('tcp option ') && allZero(xor)) {
+    // A tcp option bitfield (mptcp subtype): a masked load of its byte (tcpopt.c templates).
+    const at = /^@(\d+),(\d+)$/.exec(src.field), run = maskRun(mask);
+    const fb = at && run ? TCPOPT_BITS[src.desc.slice(11)]?.find((x) => x.offset === Number(at[1]) && x.len === Number(at[2]) && x.off === run.off && x.bits === run.bits) : undefined;
+    if (fb) { put(ctx, d.dreg, { ...src, field: fb.name, bytes: Math.ceil(fb.bits / 8), shift: fb.len * 8 - fb.off - fb.bits }); return; }
   }
   if (src.t === 'exthdr' && src.desc === 'frag' && allZero(xor)) {
     // frag's bitfields (frag-off, reserved2, more-fragments): a masked load of their bytes.
@@ -371,7 +382,7 @@ function load(ctx: FoldContext, name: string, d: Rec): boolean {
       return true;
     }
     case 'exthdr': {
-      if (d.sreg !== undefined) return false;
+      if (d.sreg !== undefined || d.dreg === undefined) return false;
       put(ctx, d.dreg, exthdrExpr(d));
       return true;
     }

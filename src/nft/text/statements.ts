@@ -4,7 +4,7 @@
 import type { Rec } from './snapshot.js';
 import type { NExpr, Stmt } from './model.js';
 import { get, touchLayers, exthdrExpr, maskRun, payloadExpr, type FoldContext } from './registers.js';
-import { CT_KEYS, META_KEYS } from './fields.js';
+import { CT_KEYS, META_KEYS, TCP_OPTIONS } from './fields.js';
 import { exprList } from './snapshot.js';
 import { SYMBOLS, timeText } from './types.js';
 
@@ -217,6 +217,11 @@ export function actionStatement(ctx: FoldContext, name: string, d: Rec): Stmt | 
       return value ? { s: 'mangle', target, value } : undefined;
     }
     case 'exthdr': {
+      if (d.sreg === undefined && d.dreg === undefined && Number(d.op) === 1) {
+        // Neither loads nor stores: the kernel strips the option (nft's `reset tcp option`).
+        const opt = TCP_OPTIONS[d.type];
+        return { s: 'plain', kind: 'reset', text: `reset tcp option ${opt?.name ?? d.type}`, json: { reset: { 'tcp option': opt ? { name: opt.name } : { base: d.type, offset: 0, len: 0 } } } };
+      }
       if (d.sreg === undefined) return undefined;
       const value = operand(ctx, d.sreg);
       const target = exthdrExpr(d);
