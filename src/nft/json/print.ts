@@ -86,6 +86,8 @@ function atomJson(s: string, type: string): unknown {
   const pre = s.match(/^(\S+)\/(\d+)$/);
   if (pre && (type === 'ipv4_addr' || type === 'ipv6_addr')) return { prefix: { addr: pre[1], len: Number(pre[2]) } };
   if (SYMBOLS[type] && /^[a-z][a-z0-9-]*$/.test(s)) return s;
+  // A symbolic type's unnamed value (dscp 0x3f) is a plain number in JSON, as jsonValue has it.
+  if (SYMBOLS[type] && /^0x[0-9a-f]+$/.test(s)) return Number(s);
   const rng = s.match(/^([^-\s]+)-([^-\s]+)$/);
   if (rng && type !== 'ipv6_addr') return { range: [atomJson(rng[1]!, type), atomJson(rng[2]!, type)] };
   if (/^"/.test(s)) return s.replace(/^"|"$/g, '');
@@ -241,7 +243,7 @@ export function stmtJson(st: Stmt, c: Ctx): unknown {
       const left = st.right.v === 'masked' && st.right.value.length ? { '&': [exprJson(st.left, c), jsonValue(st.left.type, st.right.mask, c, st.left.order)] } : exprJson(st.left, c);
       return { match: { op: st.right.v === 'masked' && st.right.value.length ? '==' : op, left, right: rhsJson(st.left, st.right, c) } };
     }
-    case 'vmap': return { vmap: { key: exprJson(st.key, c), data: setRefJson(st.set, c) } };
+    case 'vmap': return { vmap: { key: exprJson(st.key, c), data: setRefJson(st.set, c, st.key) } };
     case 'mangle': return { mangle: { key: exprJson(st.target, c), value: exprJson(st.value, c, st.target) } };
     case 'verdict': return st.chain !== undefined ? { [st.verdict]: { target: st.chain } } : { [st.verdict]: null };
     case 'counter': return { counter: { packets: Number(st.packets), bytes: Number(st.bytes) } };

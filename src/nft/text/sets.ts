@@ -206,7 +206,9 @@ export function elementTexts(info: SetInfo, ctx: ValueContext): string[] {
     const e = sorted[i]!;
     if (elemFlags(e) & 1) continue;
     if (e['key-end']?.value) { out.push(item(rangeText(info, key(e), e['key-end'].value, ctx), e)); continue; }
-    const end = sorted.slice(i + 1).find((x) => elemFlags(x) & 1);
+    // A range ends before the next element, start or end: nft adds no end element where the
+    // next range starts right after (ip hdrlength vmap { 0-4 : drop, 5 : accept }).
+    const end = sorted[i + 1];
     const hi = end ? minusOne(key(end)) : new Uint8Array(key(e).length).fill(0xff);
     out.push(item(rangeText(info, key(e), hi, ctx), e));
   }

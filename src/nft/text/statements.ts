@@ -189,9 +189,13 @@ export function actionStatement(ctx: FoldContext, name: string, d: Rec): Stmt | 
       if (d.sreg === undefined) return undefined;
       const value = reg(ctx, d.sreg);
       // The target is the field at the write's location; a masked rewrite (ip dscp set) carries the field in the value.
-      if (value && value.t === 'binop' && value.right2 && value.left.t === 'payload') {
+      const same = value?.t === 'binop' && value.left.t === 'payload' && sameLoc(value.left, d);
+      if (value && value.t === 'binop' && value.left.t === 'payload' && (value.right2 || (same && (value.op === '&' || value.op === '|')))) {
+        // (x & mask) ^ xor of the bytes written back: the bits outside the mask are the field.
+        // The bitwise folder shortened the all-ones-field case to `| xor` and the zero case to `& mask`.
         const f = value.left;
-        const mask = value.right.map((m) => ~m & 0xff), xor = value.right2;
+        const keep = value.right2 ? value.right : value.op === '&' ? value.right : value.right.map((x) => ~x & 0xff);
+        const mask = keep.map((m) => ~m & 0xff), xor = value.right2 ?? (value.op === '|' ? value.right : new Uint8Array(keep.length));
         const loc = (f as { _loc?: [number, number, number] })._loc;
         const target = loc ? bitfield(ctx, loc, Uint8Array.from(mask)) : f;
         const shift = target.t === 'payload' ? target.shift ?? 0 : 0;
@@ -233,6 +237,12 @@ export function actionStatement(ctx: FoldContext, name: string, d: Rec): Stmt | 
     default:
       return { s: 'plain', kind: 'unknown', text: `[ ${name} ]` };
   }
+}
+
+/** Whether a payload load reads exactly the bytes a payload write stores to. */
+function sameLoc(e: NExpr, d: Rec): boolean {
+  const loc = (e as { _loc?: [number, number, number] })._loc;
+  return !!loc && loc[0] === d.base && loc[1] === d.offset && loc[2] === d.len;
 }
 
 function fieldFor(ctx: FoldContext, d: Rec): NExpr {
