@@ -64,7 +64,7 @@ export function exprJson(e: NExpr, c: Ctx, hint?: NExpr): unknown {
     }
     case 'binop': {
       if (e.op === '<<' || e.op === '>>') return { [e.op]: [exprJson(e.left, c), toNum(e.right, 'host')] };
-      const r = jsonValue(e.type, e.right, c, e.order);
+      const r = e.type === 'tcp_flag' && e.right.length === 1 && !e.right2 ? flagTree(FLAGS.tcp_flag!.filter(([bit]) => e.right[0]! & bit).map(([, n]) => n)) : jsonValue(e.type, e.right, c, e.order);
       if (e.right2) return { '^': [{ '&': [exprJson(e.left, c), r] }, jsonValue(e.type, e.right2, c, e.order)] };
       return { [e.op]: [exprJson(e.left, c), r] };
     }
@@ -82,7 +82,13 @@ function elementJson(info: SetInfo, c: ValueContext): unknown[] {
   return elementTexts(info, c).map((s) => textElementToJson(s, info));
 }
 
+/** A flag expression (`fin | psh | ack`) as libnftables nests it: left-associative "|" binops. */
+function flagTree(names: string[]): unknown {
+  return names.slice(1).reduce<unknown>((l, r) => ({ '|': [l, r] }), names[0]);
+}
+
 function atomJson(s: string, type: string): unknown {
+  if (type === 'tcp_flag' && s.includes(' | ')) return flagTree(s.split(' | '));
   const pre = s.match(/^(\S+)\/(\d+)$/);
   if (pre && (type === 'ipv4_addr' || type === 'ipv6_addr')) return { prefix: { addr: pre[1], len: Number(pre[2]) } };
   if (SYMBOLS[type] && /^[a-z][a-z0-9-]*$/.test(s)) return s;
@@ -241,7 +247,9 @@ export function stmtJson(st: Stmt, c: Ctx): unknown {
       const flagsOp = st.right.v === 'flags' || (st.right.v === 'masked' && st.right.value.length);
       const op = flagsOp ? 'in' : st.op === '' ? '==' : st.op;
       const left = st.right.v === 'masked' && st.right.value.length ? { '&': [exprJson(st.left, c), jsonValue(st.left.type, st.right.mask, c, st.left.order)] } : exprJson(st.left, c);
-      return { match: { op: st.right.v === 'masked' && st.right.value.length ? '==' : op, left, right: rhsJson(st.left, st.right, c) } };
+      // `tcp flags ! fin,rst` (data & flags == 0) is op "!" on the flags; `!= syn / fin,syn` keeps its !=.
+      if (st.right.v === 'masked' && !st.right.value.length) return { match: { op: '!', left, right: jsonValue(st.left.type, st.right.mask, c, st.left.order) } };
+      return { match: { op: st.right.v === 'masked' && st.right.value.length ? (st.op || '==') : op, left, right: rhsJson(st.left, st.right, c) } };
     }
     case 'vmap': return { vmap: { key: exprJson(st.key, c), data: setRefJson(st.set, c, st.key) } };
     case 'mangle': return { mangle: { key: exprJson(st.target, c), value: exprJson(st.value, c, st.target) } };

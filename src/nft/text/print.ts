@@ -5,7 +5,7 @@ import type { RawChain, RawRule, RawRuleset, RawTable, Rec } from './snapshot.js
 import type { NExpr, Rhs, Stmt } from './model.js';
 import { foldRule } from './registers.js';
 import { FLAGS, rangeType, toNum, valueText, type ByteOrder, type ValueContext } from './types.js';
-import { anonymousSetText, keyedBy, prefixLen, SET_ANONYMOUS, setDeclaration, setInfo, type SetInfo } from './sets.js';
+import { anonymousSetText, flagExprText, keyedBy, prefixLen, SET_ANONYMOUS, setDeclaration, setInfo, type SetInfo } from './sets.js';
 import { flowtableDeclaration, objectDeclaration, OBJECT_KINDS } from './objects.js';
 import { parseUdata } from '../codec.js';
 import type { Family } from '../codec.js';
@@ -48,7 +48,8 @@ export function exprText(e: NExpr, c: PrintCtx, hint?: NExpr): string {
     case 'binop': {
       const l = e.left.t === 'binop' ? `(${exprText(e.left, c)})` : exprText(e.left, c);
       if (e.op === '<<' || e.op === '>>') return `${l} ${e.op} ${toNum(e.right, 'host')}`;
-      const r = typed(e.type, e.order, e.right, c);
+      // A tcp flags mask is a flag expression: `tcp flags & (fin | syn) == { ... }`.
+      const r = e.type === 'tcp_flag' && e.right.length === 1 && !e.right2 ? parenFlags(e.right[0]!) : typed(e.type, e.order, e.right, c);
       if (e.right2) return `(${l} & ${r}) ^ ${typed(e.type, e.order, e.right2, c)}`;
       return `${l} ${e.op} ${r}`;
     }
@@ -59,6 +60,11 @@ export function exprText(e: NExpr, c: PrintCtx, hint?: NExpr): string {
     case 'const': return typed(hint?.type, hint?.order, e.value, c);
     case 'raw': return e.text;
   }
+}
+
+function parenFlags(v: number): string {
+  const t = flagExprText('tcp_flag', v);
+  return t.includes(' | ') ? `(${t})` : t;
 }
 
 function flagList(type: string, b: Uint8Array, order: ByteOrder | undefined): string {

@@ -160,6 +160,7 @@ export function maskRun(mask: Uint8Array): { off: number; bits: number } | undef
   return off < 0 ? undefined : { off, bits };
 }
 
+const popcount = (b: number): number => { let n = 0; for (let x = b; x; x &= x - 1) n++; return n; };
 const allOnes = (b: Uint8Array): boolean => b.every((x) => x === 0xff);
 const allZero = (b: Uint8Array): boolean => b.every((x) => x === 0);
 
@@ -186,6 +187,8 @@ function relation(ctx: FoldContext, left: NExpr, op: string, right: Rhs): void {
   touchLayers(ctx, left);
   if (op === '' && left.t === 'binop') op = '==';
   if (op === '' && left.type === 'tcp_flag' && right.v === 'value') op = '==';
+  // Several tcp flags compared whole are no single symbol: nft prints the number (tcp flags == 0xff).
+  if (left.type === 'tcp_flag' && right.v === 'value' && right.bytes.length === 1 && popcount(right.bytes[0]!) > 1) left = { ...left, type: 'hex' } as NExpr;
   ctx.stmts.push({ s: 'match', left, op, right });
   if ((op === '' || op === '==') && right.v === 'value') {
     const layer = dependencyOf(ctx, left, right.bytes);
@@ -208,7 +211,13 @@ function cmp(ctx: FoldContext, d: Rec): void {
     if (isFlags && op === '!=' && allZero(value)) return relation(ctx, left, '', { v: 'flags', mask: e.right });
     if (isFlags && op === '==' && allZero(value)) return relation(ctx, left, '', { v: 'masked', value: new Uint8Array(0), mask: e.right });
     const same = value.every((x, i) => x === e.right[i]);
-    if (isFlags && (op === '==' || op === '!=') && !same) return relation(ctx, left, op === '==' ? '' : op, { v: 'masked', value, mask: e.right });
+    // nft keeps `data & flag == flag` for one flag only; several print as `syn,ack / syn,ack`.
+    const single = same && value.reduce((n, b) => n + popcount(b), 0) === 1;
+    if (isFlags && (op === '==' || op === '!=') && !single) {
+      // A mask of the whole field is no mask: nft prints the compare alone (tcp flags == 0xff).
+      if (allOnes(e.right) && left.bytes === e.right.length && op === '==') return relation(ctx, left, '==', { v: 'value', bytes: value });
+      return relation(ctx, left, op === '==' ? '' : op, { v: 'masked', value, mask: e.right });
+    }
     if ((left.type === 'ipv4_addr' || left.type === 'ipv6_addr') && (left.t === 'payload' || left.t === 'ct')) {
       const run = allZero(e.right) ? { off: 0, bits: 0 } : maskRun(e.right);
       if (run && run.off === 0) return relation(ctx, { ...left, bytes: left.type === 'ipv4_addr' ? 4 : 16, ...(left.t === 'payload' ? { prefix: undefined } : {}) } as NExpr, op === '==' ? '' : op, { v: 'prefix', bytes: value, len: run.bits });

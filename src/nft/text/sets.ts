@@ -93,6 +93,12 @@ export function keyText(info: Pick<SetInfo, 'keyTypes' | 'partLens' | 'keyHost' 
   return out.join(' . ');
 }
 
+/** A bitmask value as nft's flag expression: its flags low to high joined by ` | `. */
+export function flagExprText(type: string, v: number): string {
+  const names = (FLAGS[type] ?? []).filter(([bit]) => v & bit).map(([, n]) => n);
+  return names.length ? names.join(' | ') : `0x${v.toString(16)}`;
+}
+
 export function prefixLen(lo: Uint8Array, hi: Uint8Array): number | undefined {
   // [lo, hi] is a prefix when hi = lo | hostmask and lo & hostmask = 0.
   const bits = lo.length * 8;
@@ -186,6 +192,13 @@ export function elementTexts(info: SetInfo, ctx: ValueContext): string[] {
   if (catchAll.length) {
     const rest = elementTexts({ ...info, raw: { ...info.raw, elements: elems.filter((e) => !catchAll.includes(e)) } }, ctx);
     return [...rest, ...catchAll.map((e) => item('*', e))];
+  }
+  if (!(info.flags & SET_INTERVAL) && info.keyTypes.length === 1 && info.keyTypes[0] === 'tcp_flag' && !info.keyShift) {
+    // tcp flags elements are flag expressions (`syn | ack`), which nft's mergesort orders by their
+    // leftmost, lowest flag; equal ones stay in the order nft holds them, the dump's reversed
+    // (a stable sort: { syn | ack, syn } from a dump of 0x02, 0x12).
+    const low = (e: Rec): number => { const v = key(e)[0] ?? 0; return v & -v; };
+    return [...elems].reverse().sort((a, b) => low(a) - low(b)).map((e) => item(flagExprText('tcp_flag', key(e)[0] ?? 0), e));
   }
   if (!(info.flags & SET_INTERVAL)) {
     // nft lists elements sorted by key value (as a number in the key's byte order).
