@@ -75,7 +75,6 @@ const KNOWN_GAPS: [RegExp, string][] = [
   [/\bmeter /, 'meters (dynset into an anonymous set with a statement) print as add @set'],
   [/vlan (id|type|dei|pcp)|ether type 8021q ip protocol|ether saddr \. vlan id/, 'stacked vlan headers and vlan bitfields in concatenations'],
   [/ct state \. ct mark/, 'element order of hashed concatenations with host-order parts'],
-  [/ct (original|reply) ip (s|d)addr/, 'ct original/reply addresses with a prefix'],
   [/dnat to numgen .* map/, 'interval maps keyed by numgen (host-order key left in host order)'],
   [/@ih,|@th,160,128/, 'inner-header raw payloads in concatenations'],
   [/jhash ip saddr \. ip daddr mod 2 seed 0x0/, 'hash over a concatenation with an explicit zero seed'],
@@ -115,6 +114,6 @@ test('corpus from nftables tests/py: every rule prints as nft 1.0.6 does, or is 
   t.log(`tests/py corpus: ${files.length} files, ${rules} rules, ${same} printed as nft does (${((100 * same) / rules).toFixed(1)}%)`);
   for (const [why, n] of gaps) t.log(`  known gap (${n} lines): ${why}`);
   t.deepEqual(unexplained, []);
-  // Measured 1542 of 1570 when last raised: a drop is a regression.
-  t.true(same >= 1542, `${same} of ${rules}`);
+  // Measured 1546 of 1570 when last raised: a drop is a regression.
+  t.true(same >= 1546, `${same} of ${rules}`);
 });

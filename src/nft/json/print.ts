@@ -43,10 +43,9 @@ export function exprJson(e: NExpr, c: Ctx, hint?: NExpr): unknown {
       return { payload: { protocol: e.proto, field: e.field } };
     }
     case 'meta': return { meta: { key: e.key } };
-    case 'ct': {
-      const [l3, key] = e.key.includes(' ') ? e.key.split(' ') : [undefined, e.key];
-      return { ct: { key, ...(l3 ? { family: l3 } : {}), ...(e.dir ? { dir: e.dir } : {}) } };
-    }
+    // nft -j names ct keys by their template: "ip saddr" (NFT_CT_SRC_IP), or "saddr" for the
+    // generic NFT_CT_SRC whose family the text listing infers.
+    case 'ct': return { ct: { key: e.json ?? e.key, ...(e.dir ? { dir: e.dir } : {}) } };
     case 'rt': { const [fam, key] = e.key.includes(' ') ? e.key.split(' ') : [undefined, e.key]; return { rt: { key, ...(fam ? { family: fam } : {}) } }; }
     case 'socket': return { socket: { key: e.key } };
     case 'fib': return { fib: { result: e.result, flags: e.flags.filter((f) => f !== 'present') } };

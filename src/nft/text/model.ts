@@ -10,7 +10,7 @@ export interface Constant { t: 'const'; value: Uint8Array; type?: undefined; byt
 export type NExpr =
   | { t: 'payload'; proto: string; field: string; type: string; bytes: number; order: ByteOrder; /** address prefix loaded partially */ prefix?: number; /** bit shift of a bitfield value */ shift?: number; raw?: string }
   | { t: 'meta'; key: string; bare: boolean; type: string; bytes: number; order: ByteOrder }
-  | { t: 'ct'; key: string; dir?: string; type: string; bytes: number; order: ByteOrder }
+  | { t: 'ct'; key: string; dir?: string; type: string; bytes: number; order: ByteOrder; /** the key as nft -j names it, when not `key` (generic saddr/daddr) */ json?: string }
   | { t: 'rt'; key: string; type: string; bytes: number; order: ByteOrder }
   | { t: 'socket'; key: string; type: string; bytes: number; order: ByteOrder; level?: number }
   | { t: 'fib'; flags: string[]; result: string; type: string; bytes: number; order: ByteOrder }

@@ -238,6 +238,10 @@ function cmp(ctx: FoldContext, d: Rec): void {
       return;
     }
   }
+  if (e.t === 'ct' && (e.type === 'ipv4_addr' || e.type === 'ipv6_addr') && value.length < e.bytes && (op === '==' || op === '!=')) {
+    // A byte-aligned ct address prefix: nft compares the leading bytes only (no bitwise).
+    return relation(ctx, e, op === '==' ? '' : op, { v: 'prefix', bytes: value, len: value.length * 8 });
+  }
   if (e.t === 'payload' && e.prefix !== undefined) {
     return relation(ctx, { ...e, prefix: undefined, bytes: e.type === 'ipv4_addr' ? 4 : e.type === 'ipv6_addr' ? 16 : 6 }, op === '==' ? '' : op, { v: 'prefix', bytes: value, len: e.prefix });
   }
@@ -349,7 +353,7 @@ function load(ctx: FoldContext, name: string, d: Rec): boolean {
         // ct saddr/daddr print with the network protocol nft inferred (and its guard dropped).
         const l3 = ctx.l3 ?? defaultL3(ctx.family) ?? 'ip';
         useLayer(ctx, 'network');
-        e = { t: 'ct', key: `${l3} ${d.key === 8 ? 'saddr' : 'daddr'}`, type: l3 === 'ip6' ? 'ipv6_addr' : 'ipv4_addr', bytes: l3 === 'ip6' ? 16 : 4, order: 'big' };
+        e = { t: 'ct', key: `${l3} ${d.key === 8 ? 'saddr' : 'daddr'}`, json: d.key === 8 ? 'saddr' : 'daddr', type: l3 === 'ip6' ? 'ipv6_addr' : 'ipv4_addr', bytes: l3 === 'ip6' ? 16 : 4, order: 'big' };
       }
       if (d.direction !== undefined) e.dir = d.direction === 0 ? 'original' : 'reply';
       put(ctx, d.dreg, e);
