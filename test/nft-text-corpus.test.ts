@@ -73,7 +73,7 @@ for (const file of HAND) {
 /** What nft 1.0.6 prints that the reader does not yet match, by pattern, with the reason. */
 const KNOWN_GAPS: [RegExp, string][] = [
   [/\bmeter /, 'meters (dynset into an anonymous set with a statement) print as add @set'],
-  [/vlan (id|type|dei|pcp)|ether type 8021q ip protocol|ether saddr \. vlan id/, 'stacked vlan headers and vlan bitfields in concatenations'],
+  [/ether saddr \. vlan id/, 'vlan bitfields (host order after the mask) in concatenations'],
   [/ct state \. ct mark/, 'element order of hashed concatenations with host-order parts'],
   [/dnat to numgen .* map/, 'interval maps keyed by numgen (host-order key left in host order)'],
   [/@ih,|@th,160,128/, 'inner-header raw payloads in concatenations'],
@@ -82,7 +82,6 @@ const KNOWN_GAPS: [RegExp, string][] = [
   [/comp flags (!= )?\{/, 'hex-typed integer sets'],
   [/add @set5 \{ ip6? saddr \. ip6? daddr \}|delete @set5/, 'dynset with a concatenated key'],
   [/^\t\ttcp dport 22( accept)?$|iifname "eth0" tcp dport 80-90 snat/, 'rules whose listing nft merges differently when several tests/py tables share one file'],
-  [/ether type 8021ad vlan id 1/, 'stacked vlan headers'],
   [/ct event set|ct label/, 'ct event set 0 and ct label bit numbers'],
   [/meta mark 0xffffff00\/24/, 'prefix notation on mark values'],
 ];
@@ -114,6 +113,6 @@ test('corpus from nftables tests/py: every rule prints as nft 1.0.6 does, or is 
   t.log(`tests/py corpus: ${files.length} files, ${rules} rules, ${same} printed as nft does (${((100 * same) / rules).toFixed(1)}%)`);
   for (const [why, n] of gaps) t.log(`  known gap (${n} lines): ${why}`);
   t.deepEqual(unexplained, []);
-  // Measured 1546 of 1570 when last raised: a drop is a regression.
-  t.true(same >= 1546, `${same} of ${rules}`);
+  // Measured 1549 of 1570 when last raised: a drop is a regression.
+  t.true(same >= 1549, `${same} of ${rules}`);
 });

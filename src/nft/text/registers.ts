@@ -26,6 +26,8 @@ export interface FoldContext {
   deps: Dep[];
   /** The icmp/icmpv6 type an earlier `icmp type X` established: it picks among fields sharing an offset. */
   icmpType?: number;
+  /** vlan headers stacked after the first (a `vlan type 8021q` seen): they shift the vlan fields. */
+  vlanDepth?: number;
   /** Key length of named/anonymous sets by name (a concatenated lookup spans registers). */
   setKeyLen: (name: string) => number | undefined;
 }
@@ -125,9 +127,10 @@ export function payloadExpr(ctx: FoldContext, base: number, offsetBytes: number,
   else if (base === 1) proto = ctx.l3 ?? defaultL3(ctx.family);
   else if (base === 2) proto = ctx.l4 ?? 'th';
   const rawText = (): string => `@${['ll', 'nh', 'th', 'ih'][base] ?? base},${bitOff},${bits}`;
-  let fd = proto ? fieldAt(proto, bitOff, bits, ctx.icmpType) : undefined;
+  const inner = 32 * (ctx.vlanDepth ?? 0);
+  let fd = proto ? fieldAt(proto, proto === 'vlan' ? bitOff - inner : bitOff, bits, ctx.icmpType) : undefined;
   if (!fd && proto === 'ether' && bitOff >= 112) {
-    const v = fieldAt('vlan', bitOff, bits);
+    const v = fieldAt('vlan', bitOff - inner, bits);
     if (v) { proto = 'vlan'; fd = v; }
   }
   if (fd && proto) {
@@ -175,7 +178,12 @@ function dependencyOf(ctx: FoldContext, left: NExpr, value: Uint8Array): Dep['la
     if (t === 0x8100) { ctx.l2 = 'vlan'; return 'll'; }
     ctx.l3 = L3_BY_ETHERTYPE[t]; return 'network';
   }
-  if (left.t === 'payload' && left.proto === 'vlan' && left.field === 'type') { ctx.l3 = L3_BY_ETHERTYPE[toNum(value, 'big')]; return 'network'; }
+  if (left.t === 'payload' && left.proto === 'vlan' && left.field === 'type') {
+    const t = toNum(value, 'big');
+    // Another vlan header (802.1ad outer, 802.1q inner): the next vlan fields are 4 bytes further on; nft keeps printing this match.
+    if (t === 0x8100 || t === 0x88a8) { ctx.vlanDepth = (ctx.vlanDepth ?? 0) + 1; return undefined; }
+    ctx.l3 = L3_BY_ETHERTYPE[t]; return 'network';
+  }
   if (left.t === 'meta' && left.key === 'iiftype' && toNum(value, 'host') === 1) { ctx.l2 = 'ether'; return 'll'; }
   if (left.t === 'payload' && (left.proto === 'icmp' || left.proto === 'icmpv6') && left.field === 'type') { ctx.icmpType = value[0]; return 'icmp'; }
   return undefined;
@@ -184,7 +192,9 @@ function dependencyOf(ctx: FoldContext, left: NExpr, value: Uint8Array): Dep['la
 function relation(ctx: FoldContext, left: NExpr, op: string, right: Rhs): void {
   // A statement between a guard and the field that needs it keeps the guard (as nft does).
   if (ctx.stmts.length && ctx.stmts[ctx.stmts.length - 1]!.s !== 'match') ctx.deps = [];
-  touchLayers(ctx, left);
+  // `vlan type ip` is itself a guard (for the network header): nft keeps the `ether type 8021q` before it.
+  const vlanGuard = left.t === 'payload' && left.proto === 'vlan' && left.field === 'type' && right.v === 'value' && (op === '' || op === '==');
+  if (!vlanGuard) touchLayers(ctx, left);
   if (op === '' && left.t === 'binop') op = '==';
   if (op === '' && left.type === 'tcp_flag' && right.v === 'value') op = '==';
   // Several tcp flags compared whole are no single symbol: nft prints the number (tcp flags == 0xff).
