@@ -73,7 +73,6 @@ for (const file of HAND) {
 /** What nft 1.0.6 prints that the reader does not yet match, by pattern, with the reason. */
 const KNOWN_GAPS: [RegExp, string][] = [
   [/\bmeter /, 'meters (dynset into an anonymous set with a statement) print as add @set'],
-  [/ether saddr \. vlan id/, 'vlan bitfields (host order after the mask) in concatenations'],
   [/ct state \. ct mark/, 'element order of hashed concatenations with host-order parts'],
   [/dnat to numgen .* map/, 'interval maps keyed by numgen (host-order key left in host order)'],
   [/@ih,|@th,160,128/, 'inner-header raw payloads in concatenations'],
@@ -113,6 +112,6 @@ test('corpus from nftables tests/py: every rule prints as nft 1.0.6 does, or is 
   t.log(`tests/py corpus: ${files.length} files, ${rules} rules, ${same} printed as nft does (${((100 * same) / rules).toFixed(1)}%)`);
   for (const [why, n] of gaps) t.log(`  known gap (${n} lines): ${why}`);
   t.deepEqual(unexplained, []);
-  // Measured 1549 of 1570 when last raised: a drop is a regression.
-  t.true(same >= 1549, `${same} of ${rules}`);
+  // Measured 1550 of 1570 when last raised: a drop is a regression.
+  t.true(same >= 1550, `${same} of ${rules}`);
 });

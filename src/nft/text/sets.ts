@@ -29,6 +29,8 @@ export interface SetInfo {
    */
   keyShift?: number;
   keyBytes?: number;
+  /** Per part of a concatenated key: an integer header field (vlan id) is held in network order. */
+  partOrder?: ('big' | 'host' | undefined)[];
   objType?: number;
   raw: RawSet;
 }
@@ -71,7 +73,7 @@ function minusOne(b: Uint8Array): Uint8Array {
 }
 
 /** One key value (a concatenation split into its parts by register width). */
-export function keyText(info: Pick<SetInfo, 'keyTypes' | 'partLens' | 'keyHost' | 'keyBig' | 'keyShift' | 'keyBytes'> & { flags?: number }, key: Uint8Array, ctx: ValueContext): string {
+export function keyText(info: Pick<SetInfo, 'keyTypes' | 'partLens' | 'keyHost' | 'keyBig' | 'keyShift' | 'keyBytes' | 'partOrder'> & { flags?: number }, key: Uint8Array, ctx: ValueContext): string {
   if (info.keyShift !== undefined && info.keyBytes !== undefined && info.keyTypes.length === 1) {
     // The element spans the loaded bytes (the set's key length); the field is keyBytes wide.
     let v = toBig(key, 'big') >> BigInt(info.keyShift);
@@ -87,7 +89,7 @@ export function keyText(info: Pick<SetInfo, 'keyTypes' | 'partLens' | 'keyHost' 
   info.keyTypes.forEach((t, i) => {
     const n = info.partLens[i] ?? TYPE_SIZE[t] ?? 4;
     // Interval sets hold every part big-endian, host-order types too (as single keys).
-    out.push(valueText(t, key.subarray(off, off + n), ctx, undefined, interval ? 'big' : undefined));
+    out.push(valueText(t, key.subarray(off, off + n), ctx, undefined, interval ? 'big' : info.partOrder?.[i]));
     off += Math.ceil(n / 4) * 4;
   });
   return out.join(' . ');
@@ -235,6 +237,15 @@ export function elementTexts(info: SetInfo, ctx: ValueContext): string[] {
 export function keyedBy(info: SetInfo, key: { type?: string; bytes?: number; shift?: number } | undefined): SetInfo {
   // A hex-typed field (comp flags) keyed into an integer set prints its elements in hex.
   if (key?.type === 'hex' && !key.shift && info.keyTypes.length === 1 && info.keyTypes[0] === 'integer') return { ...info, keyTypes: ['hex'], keyHost: false, keyBig: true };
+  const parts = (key as { t?: string; parts?: { t: string; order?: string; type?: string; bytes?: number }[] } | undefined)?.parts;
+  if (parts && parts.length === info.keyTypes.length && info.keyTypes.length > 1) {
+    // An integer-typed header field (vlan id) is held as loaded, in network order, where an
+    // integer otherwise reads in host order.
+    const partOrder = parts.map((p, i) => (p.t === 'payload' && info.keyTypes[i] === 'integer' ? (p.order === 'host' ? 'host' as const : 'big' as const) : undefined));
+    // Its length is the field's (2 bytes for vlan id), not an integer's default 4.
+    const partLens = parts.map((p, i) => (partOrder[i] ? (p as { bytes?: number }).bytes ?? info.partLens[i]! : info.partLens[i]!));
+    if (partOrder.some(Boolean)) return { ...info, partOrder, partLens };
+  }
   if (!key?.shift || info.keyTypes.length !== 1) return info;
   return { ...info, keyShift: key.shift, keyBytes: key.bytes ?? 1, keyTypes: [key.type ?? info.keyTypes[0]!], keyHost: false, keyBig: true };
 }
