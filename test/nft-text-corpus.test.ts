@@ -73,15 +73,12 @@ for (const file of HAND) {
 /** What nft 1.0.6 prints that the reader does not yet match, by pattern, with the reason. */
 const KNOWN_GAPS: [RegExp, string][] = [
   [/\bmeter /, 'meters (dynset into an anonymous set with a statement) print as add @set'],
-  [/ct state \. ct mark/, 'element order of hashed concatenations with host-order parts'],
   [/dnat to numgen .* map/, 'interval maps keyed by numgen (host-order key left in host order)'],
   [/@ih,|@th,160,128/, 'inner-header raw payloads in concatenations'],
   [/jhash ip saddr \. ip daddr mod 2 seed 0x0/, 'hash over a concatenation with an explicit zero seed'],
-  [/meta mark 0x80000000 reject with tcp reset/, 'reject with tcp reset keeps its implicit l4proto guard here'],
   [/comp flags (!= )?\{/, 'hex-typed integer sets'],
-  [/add @set5 \{ ip6? saddr \. ip6? daddr \}|delete @set5/, 'dynset with a concatenated key'],
   [/^\t\ttcp dport 22( accept)?$|iifname "eth0" tcp dport 80-90 snat/, 'rules whose listing nft merges differently when several tests/py tables share one file'],
-  [/ct event set|ct label/, 'ct event set 0 and ct label bit numbers'],
+  [/ct label/, 'ct label bit numbers'],
   [/meta mark 0xffffff00\/24/, 'prefix notation on mark values'],
 ];
 
@@ -112,6 +109,6 @@ test('corpus from nftables tests/py: every rule prints as nft 1.0.6 does, or is 
   t.log(`tests/py corpus: ${files.length} files, ${rules} rules, ${same} printed as nft does (${((100 * same) / rules).toFixed(1)}%)`);
   for (const [why, n] of gaps) t.log(`  known gap (${n} lines): ${why}`);
   t.deepEqual(unexplained, []);
-  // Measured 1550 of 1570 when last raised: a drop is a regression.
-  t.true(same >= 1550, `${same} of ${rules}`);
+  // Measured 1558 of 1570 when last raised: a drop is a regression.
+  t.true(same >= 1558, `${same} of ${rules}`);
 });

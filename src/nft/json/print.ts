@@ -24,6 +24,8 @@ export function jsonValue(type: string | undefined, b: Uint8Array, c: ValueConte
   if (FLAGS[t]) {
     const v = toNum(b, o);
     const names = FLAGS[t]!.filter(([bit]) => v & bit).map(([, n]) => n);
+    // No flag at all (ct event set 0) is the number.
+    if (v === 0) return 0;
     return names.length === 1 ? names[0] : names;
   }
   // Strings and quoted symbols (names of groups and realms, dates, hours, days) unquoted.
@@ -90,7 +92,7 @@ function atomJson(s: string, type: string): unknown {
   if (type === 'tcp_flag' && s.includes(' | ')) return flagTree(s.split(' | '));
   const pre = s.match(/^(\S+)\/(\d+)$/);
   if (pre && (type === 'ipv4_addr' || type === 'ipv6_addr')) return { prefix: { addr: pre[1], len: Number(pre[2]) } };
-  if (SYMBOLS[type] && /^[a-z][a-z0-9-]*$/.test(s)) return s;
+  if ((SYMBOLS[type] || FLAGS[type]) && /^[a-z][a-z0-9-]*$/.test(s)) return s;
   // A symbolic type's unnamed value (dscp 0x3f) is a plain number in JSON, as jsonValue has it.
   if (SYMBOLS[type] && /^0x[0-9a-f]+$/.test(s)) return Number(s);
   const rng = s.match(/^([^-\s]+)-([^-\s]+)$/);

@@ -205,7 +205,16 @@ export function elementTexts(info: SetInfo, ctx: ValueContext): string[] {
   if (!(info.flags & SET_INTERVAL)) {
     // nft lists elements sorted by key value (as a number in the key's byte order).
     const host = info.keyTypes.length === 1 && info.keyHost;
-    const k = (e: Rec): Uint8Array => (host ? Uint8Array.from(key(e)).reverse() : key(e));
+    // A concatenation sorts (nft's mergesort) as its parts' bytes without register padding,
+    // read as one host-endian number: the last part's last byte weighs most.
+    const unpadded = (b: Uint8Array): Uint8Array => {
+      const out: number[] = [];
+      let off = 0;
+      info.keyTypes.forEach((t, i) => { const n = info.partLens[i] ?? TYPE_SIZE[t] ?? 4; out.push(...b.subarray(off, off + n)); off += Math.ceil(n / 4) * 4; });
+      return Uint8Array.from(out).reverse();
+    };
+    const concat = info.keyTypes.length > 1;
+    const k = (e: Rec): Uint8Array => (concat ? unpadded(key(e)) : host ? Uint8Array.from(key(e)).reverse() : key(e));
     const list = [...elems].sort((a, b) => cmpBytes(k(a), k(b)));
     return list.map((e) => item(keyText(info, key(e), ctx), e));
   }

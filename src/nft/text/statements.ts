@@ -73,7 +73,13 @@ function logText(d: Rec): string {
 
 function rejectText(ctx: FoldContext, d: Rec): string {
   const type = Number(d.type ?? 0), code = Number(d['icmp-code'] ?? 0);
-  if (type === 1) return 'reject with tcp reset';
+  if (type === 1) {
+    // In ip and ip6 tables nft drops the `meta l4proto tcp` it added for the reset (inet,
+    // bridge and netdev listings keep it, as nft 1.0.6 does).
+    const dep = ctx.family === 'ip' || ctx.family === 'ip6' ? ctx.deps.find((x) => x.layer === 'transport') : undefined;
+    if (dep && ctx.l4 === 'tcp') { (ctx.stmts[dep.index] as { dropped?: boolean }).dropped = true; ctx.deps = ctx.deps.filter((x) => x !== dep); }
+    return 'reject with tcp reset';
+  }
   if (type === 2) return code === 1 ? 'reject' : `reject with icmpx ${SYMBOLS.icmpx_code!.get(code) ?? code}`;
   const inetLike = ctx.family !== 'ip' && ctx.family !== 'ip6';
   // icmp/icmpv6 by the family (or, in inet/bridge, the nfproto dependency that nft then drops).
@@ -177,7 +183,10 @@ export function actionStatement(ctx: FoldContext, name: string, d: Rec): Stmt | 
       return { s: 'objref', kind: kinds[d['imm-type']] ?? `object ${d['imm-type']}`, name: String(d['imm-name']) };
     }
     case 'dynset': {
-      const key = operand(ctx, d['sreg-key']) ?? { t: 'raw', text: '?', type: 'integer', bytes: 4, order: 'big' };
+      // The key spans as many registers as the set's key (a concatenation: ip saddr . ip daddr).
+      const kr = d['sreg-key'] === undefined ? undefined : get(ctx, Number(d['sreg-key']), ctx.setKeyLen(String(d['set-name'])));
+      touchLayers(ctx, kr);
+      const key = kr ?? { t: 'raw', text: '?', type: 'integer', bytes: 4, order: 'big' };
       const data = d['sreg-data'] !== undefined ? reg(ctx, d['sreg-data']) : undefined;
       const inner: Stmt[] = [];
       const exprs = d.expressions ? exprList(d.expressions) : d.expr ? [{ name: String(d.expr.name), data: d.expr.data ?? {} }] : [];

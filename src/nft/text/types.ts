@@ -191,6 +191,8 @@ export function valueText(type: string, b: Uint8Array, ctx: ValueContext = {}, b
     case 'raw': return `0x${toBig(b, 'big').toString(16)}`;
   }
   const flags = FLAGS[type];
+  // ct event's empty set prints unpadded (`ct event set 0x0`), unlike other bitmasks' zero.
+  if (type === 'ct_event' && toNum(b, order) === 0) return '0x0';
   if (flags) return flagsText(flags, toNum(b, order), bits);
   const v = toNum(b, order);
   const s = SYMBOLS[type]?.get(v);
