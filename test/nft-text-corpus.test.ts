@@ -78,7 +78,6 @@ const KNOWN_GAPS: [RegExp, string][] = [
   [/jhash ip saddr \. ip daddr mod 2 seed 0x0/, 'hash over a concatenation with an explicit zero seed'],
   [/comp flags (!= )?\{/, 'hex-typed integer sets'],
   [/^\t\ttcp dport 22( accept)?$|iifname "eth0" tcp dport 80-90 snat/, 'rules whose listing nft merges differently when several tests/py tables share one file'],
-  [/ct label/, 'ct label bit numbers'],
   [/meta mark 0xffffff00\/24/, 'prefix notation on mark values'],
 ];
 
@@ -109,6 +108,6 @@ test('corpus from nftables tests/py: every rule prints as nft 1.0.6 does, or is 
   t.log(`tests/py corpus: ${files.length} files, ${rules} rules, ${same} printed as nft does (${((100 * same) / rules).toFixed(1)}%)`);
   for (const [why, n] of gaps) t.log(`  known gap (${n} lines): ${why}`);
   t.deepEqual(unexplained, []);
-  // Measured 1558 of 1570 when last raised: a drop is a regression.
-  t.true(same >= 1558, `${same} of ${rules}`);
+  // Measured 1560 of 1570 when last raised: a drop is a regression.
+  t.true(same >= 1560, `${same} of ${rules}`);
 });

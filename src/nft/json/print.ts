@@ -33,6 +33,7 @@ export function jsonValue(type: string | undefined, b: Uint8Array, c: ValueConte
   if (t === 'realm' || t === 'devgroup') { const s = valueText(t, b, c, undefined, o); return s.startsWith('"') ? s.slice(1, -1) : Number(s); }
   if (t === 'iface_index') { const i = toNum(b, o); return c.ifName?.(i) ?? i; }
   if (t === 'time') return Number(toBig(b, o) / 1000n);
+  if (t === 'ct_label') { const s = valueText(t, b, c, undefined, o); return /^\d+$/.test(s) ? Number(s) : s; }
   if (t === 'boolean') return toNum(b, o) !== 0;
   if (SYMBOLS[t] && !SYMBOLS[t]!.has(toNum(b, o))) return toNum(b, o);
   return valueText(t, b, c, undefined, o);

@@ -87,7 +87,7 @@ function rhsText(left: NExpr, r: Rhs, c: PrintCtx): string {
       return `${typed(t, left.order, r.from, c)}-${typed(t, left.order, r.to, c)}`;
     }
     case 'set': return setRef(r.set, c, left);
-    case 'flags': return flagList(left.type ?? '', r.mask, left.order);
+    case 'flags': return left.type === 'ct_label' ? typed(left.type, left.order, r.mask, c) : flagList(left.type ?? '', r.mask, left.order);
     case 'masked': return r.value.length ? `${flagList(left.type ?? '', r.value, left.order)} / ${flagList(left.type ?? '', r.mask, left.order)}` : `! ${flagList(left.type ?? '', r.mask, left.order)}`;
     case 'bool': return r.exists ? 'exists' : 'missing';
   }

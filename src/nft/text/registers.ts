@@ -218,6 +218,8 @@ function cmp(ctx: FoldContext, d: Rec): void {
   if (e.t === 'binop' && e.op === '&' && !e.right2) {
     const left = e.left;
     const isFlags = left.type === 'ct_state' || left.type === 'ct_status' || left.type === 'tcp_flag' || left.type === 'ct_event';
+    // `ct label 127`: the label's bit tested (ct label & bit != 0).
+    if (left.type === 'ct_label' && op === '!=' && allZero(value)) return relation(ctx, left, '', { v: 'flags', mask: e.right });
     if (isFlags && op === '!=' && allZero(value)) return relation(ctx, left, '', { v: 'flags', mask: e.right });
     if (isFlags && op === '==' && allZero(value)) return relation(ctx, left, '', { v: 'masked', value: new Uint8Array(0), mask: e.right });
     const same = value.every((x, i) => x === e.right[i]);

@@ -164,7 +164,14 @@ export function valueText(type: string, b: Uint8Array, ctx: ValueContext = {}, b
       return `"${s}*"`;
     }
     case 'mark': return hex0(toBig(b, order), 4);
-    case 'ct_label': return hex0(toBig(b, order), b.length);
+    case 'ct_label': {
+      // A label is a bit number (ct.c prints the lowest bit set; names would come from connlabel.conf).
+      const v = toBig(b, order);
+      if (v === 0n) return hex0(v, b.length);
+      let bit = 0;
+      while (!((v >> BigInt(bit)) & 1n)) bit++;
+      return String(bit);
+    }
     case 'time': return timeText(toBig(b, byteOrder ?? 'host'));
     case 'date': return `"${dateText(toBig(b, byteOrder ?? 'host'))}"`;
     case 'hour': return `"${hourText(toNum(b, byteOrder ?? 'host'))}"`;
