@@ -14,7 +14,7 @@ import { parseUdata, type Family } from '../codec.js';
 
 interface Ctx extends ValueContext { sets: Map<string, SetInfo>; family: Family }
 
-const NUMERIC = new Set(['integer', 'inet_service', 'mark', 'uid', 'gid', 'hex', 'raw']);
+const NUMERIC = new Set(['integer', 'inet_service', 'mark', 'uid', 'gid', 'hex', 'bitmask', 'raw']);
 
 /** One value as libnftables writes it. */
 export function jsonValue(type: string | undefined, b: Uint8Array, c: ValueContext, order?: ByteOrder): unknown {

@@ -42,7 +42,7 @@ export function exprText(e: NExpr, c: PrintCtx, hint?: NExpr): string {
     case 'fib': return `fib ${e.flags.filter((f) => f !== 'present').join(' . ')} ${e.result}`;
     case 'numgen': return `numgen ${e.mode} mod ${e.mod}${e.offset ? ` offset ${e.offset}` : ''}`;
     case 'hash': return e.kind === 'jhash'
-      ? `jhash ${e.of ? exprText(e.of, c) : ''} mod ${e.mod}${e.seed ? ` seed 0x${e.seed.toString(16)}` : ''}${e.offset ? ` offset ${e.offset}` : ''}`
+      ? `jhash ${e.of ? exprText(e.of, c) : ''} mod ${e.mod}${e.seed !== undefined ? ` seed 0x${e.seed.toString(16)}` : ''}${e.offset ? ` offset ${e.offset}` : ''}`
       : `symhash mod ${e.mod}${e.offset ? ` offset ${e.offset}` : ''}`;
     case 'exthdr': return e.field ? `${e.desc} ${e.field}` : e.desc;
     case 'binop': {

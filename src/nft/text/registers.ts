@@ -391,7 +391,7 @@ function load(ctx: FoldContext, name: string, d: Rec): boolean {
     case 'hash': {
       const kind = d.type === 1 ? 'symhash' : 'jhash';
       const of = kind === 'jhash' ? get(ctx, d.sreg, d.len) : undefined;
-      put(ctx, d.dreg, { t: 'hash', kind, ...(of ? { of } : {}), mod: d.modulus, ...(d.seed ? { seed: d.seed } : {}), ...(d.offset ? { offset: d.offset } : {}), type: 'integer', bytes: 4, order: 'host' });
+      put(ctx, d.dreg, { t: 'hash', kind, ...(of ? { of } : {}), mod: d.modulus, ...(d.seed !== undefined ? { seed: d.seed } : {}), ...(d.offset ? { offset: d.offset } : {}), type: 'integer', bytes: 4, order: 'host' });
       return true;
     }
     case 'xfrm': {

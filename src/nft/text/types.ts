@@ -177,7 +177,8 @@ export function valueText(type: string, b: Uint8Array, ctx: ValueContext = {}, b
     case 'hour': return `"${hourText(toNum(b, byteOrder ?? 'host'))}"`;
     case 'day': { const d = SYMBOLS.day!.get(toNum(b, byteOrder ?? 'host')); if (d) return `"${d}"`; break; }
     case 'seconds': return `${toBig(b, byteOrder ?? 'host') / 1000n}s`;
-    case 'hex': return `0x${toBig(b, order).toString(16)}`;
+    // bitmask (a set keyed by comp flags) is integer-based but printed in hex, as hex is.
+    case 'hex': case 'bitmask': return `0x${toBig(b, order).toString(16)}`;
     case 'iface_index': {
       const i = toNum(b, order);
       const n = ctx.ifName?.(i);
