@@ -72,11 +72,8 @@ for (const file of HAND) {
 
 /** What nft 1.0.6 prints that the reader does not yet match, by pattern, with the reason. */
 const KNOWN_GAPS: [RegExp, string][] = [
-  [/\bmeter /, 'meters (dynset into an anonymous set with a statement) print as add @set'],
   [/dnat to numgen .* map/, 'interval maps keyed by numgen (host-order key left in host order)'],
-  [/@ih,|@th,160,128/, 'inner-header raw payloads in concatenations'],
   [/^\t\ttcp dport 22( accept)?$|iifname "eth0" tcp dport 80-90 snat/, 'rules whose listing nft merges differently when several tests/py tables share one file'],
-  [/meta mark 0xffffff00\/24/, 'prefix notation on mark values'],
 ];
 
 test('corpus from nftables tests/py: every rule prints as nft 1.0.6 does, or is a listed known gap', async (t) => {
@@ -106,6 +103,6 @@ test('corpus from nftables tests/py: every rule prints as nft 1.0.6 does, or is 
   t.log(`tests/py corpus: ${files.length} files, ${rules} rules, ${same} printed as nft does (${((100 * same) / rules).toFixed(1)}%)`);
   for (const [why, n] of gaps) t.log(`  known gap (${n} lines): ${why}`);
   t.deepEqual(unexplained, []);
-  // Measured 1563 of 1570 when last raised: a drop is a regression.
-  t.true(same >= 1563, `${same} of ${rules}`);
+  // Measured 1568 of 1570 when last raised: a drop is a regression.
+  t.true(same >= 1568, `${same} of ${rules}`);
 });

@@ -152,6 +152,7 @@ function rhsJson(left: NExpr, r: Rhs, c: Ctx): unknown {
     case 'prefix': {
       const full = new Uint8Array(left.type === 'ipv6_addr' ? 16 : 4);
       full.set(r.bytes.subarray(0, full.length));
+      if (left.type === 'mark') return { prefix: { addr: jsonValue('mark', full, c, left.order), len: r.len } };
       return { prefix: { addr: valueText(left.type ?? 'ipv4_addr', full, c), len: r.len } };
     }
     // Unlike the text listing, nft -j keeps symbols in ranges: range_expr_json sets only

@@ -5,7 +5,7 @@ import type { RawChain, RawRule, RawRuleset, RawTable, Rec } from './snapshot.js
 import type { NExpr, Rhs, Stmt } from './model.js';
 import { foldRule } from './registers.js';
 import { FLAGS, rangeType, toNum, valueText, type ByteOrder, type ValueContext } from './types.js';
-import { anonymousSetText, flagExprText, keyedBy, prefixLen, SET_ANONYMOUS, setDeclaration, setInfo, type SetInfo } from './sets.js';
+import { anonymousSetText, flagExprText, keyedBy, prefixLen, SET_ANONYMOUS, SET_EVAL, setDeclaration, setInfo, type SetInfo } from './sets.js';
 import { flowtableDeclaration, objectDeclaration, OBJECT_KINDS } from './objects.js';
 import { parseUdata } from '../codec.js';
 import type { Family } from '../codec.js';
@@ -79,7 +79,7 @@ function rhsText(left: NExpr, r: Rhs, c: PrintCtx): string {
     case 'prefix': {
       const full = new Uint8Array(left.type === 'ipv6_addr' ? 16 : 4);
       full.set(r.bytes.subarray(0, full.length));
-      return `${typed(left.type, 'big', full, c)}/${r.len}`;
+      return `${typed(left.type, left.type === 'mark' ? left.order : 'big', full, c)}/${r.len}`;
     }
     case 'range': {
       // Ranges print numerically (meta l4proto 33-45, ct expiration 60s-3600s).
@@ -171,6 +171,15 @@ export function stmtText(st: Stmt, c: PrintCtx): string {
       return `${st.kind} name "${st.name}"`;
     }
     case 'dynset': {
+      const info = c.sets.get(st.set);
+      if (info && info.flags & SET_EVAL && st.stmts.length && !st.data) {
+        // A meter (nft 1.0.6): a dynamic set with a per-element statement, printed with its
+        // size and the statement's bare name (its counter values live in the elements).
+        let m = `meter ${st.set}${info.raw.attrs.desc?.size ? ` size ${info.raw.attrs.desc.size}` : ''} { ${exprText(st.key, c)}`;
+        if (st.timeout) m += ` timeout ${valueText('time', u64(st.timeout))}`;
+        for (const x of st.stmts) m += ` ${x.s === 'counter' ? 'counter' : stmtText(x, c)}`;
+        return `${m} }`;
+      }
       let s = `${st.op} @${st.set} { ${exprText(st.key, c)}`;
       if (st.timeout) s += ` timeout ${valueText('time', u64(st.timeout))}`;
       for (const x of st.stmts) s += ` ${stmtText(x, c)}`;

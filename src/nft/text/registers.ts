@@ -230,6 +230,11 @@ function cmp(ctx: FoldContext, d: Rec): void {
       if (allOnes(e.right) && left.bytes === e.right.length && op === '==') return relation(ctx, left, '==', { v: 'value', bytes: value });
       return relation(ctx, left, op === '==' ? '' : op, { v: 'masked', value, mask: e.right });
     }
+    // mark is the other type nft gives prefix notation (DTYPE_F_PREFIX): meta mark 0xffffff00/24.
+    if (left.type === 'mark' && (left.t === 'meta' || left.t === 'ct') && (op === '==' || op === '!=')) {
+      const run = maskRun(Uint8Array.from(e.right).reverse());
+      if (run && run.off === 0 && run.bits < 32) return relation(ctx, left, op === '==' ? '' : op, { v: 'prefix', bytes: value, len: run.bits });
+    }
     if ((left.type === 'ipv4_addr' || left.type === 'ipv6_addr') && (left.t === 'payload' || left.t === 'ct')) {
       const run = allZero(e.right) ? { off: 0, bits: 0 } : maskRun(e.right);
       if (run && run.off === 0) return relation(ctx, { ...left, bytes: left.type === 'ipv4_addr' ? 4 : 16, ...(left.t === 'payload' ? { prefix: undefined } : {}) } as NExpr, op === '==' ? '' : op, { v: 'prefix', bytes: value, len: run.bits });

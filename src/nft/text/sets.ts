@@ -250,7 +250,14 @@ export function keyedBy(info: SetInfo, key: { type?: string; bytes?: number; shi
   if (parts && parts.length === info.keyTypes.length && info.keyTypes.length > 1) {
     // An integer-typed header field (vlan id) is held as loaded, in network order, where an
     // integer otherwise reads in host order.
-    const partOrder = parts.map((p, i) => (p.t === 'payload' && info.keyTypes[i] === 'integer' ? (p.order === 'host' ? 'host' as const : 'big' as const) : undefined));
+    const partOrder = parts.map((p, i) => (p.t === 'payload' && (info.keyTypes[i] === 'integer' || info.keyTypes[i] === 'raw' ) ? (p.order === 'host' ? 'host' as const : 'big' as const) : undefined));
+    // A raw payload part (@ih,32,32) is shown in hex, as nft shows raw payload values.
+    const raw = parts.map((p) => p.t === 'payload' && !!(p as { raw?: string }).raw);
+    if (raw.some(Boolean)) {
+      const keyTypes = info.keyTypes.map((t, i) => (raw[i] ? 'raw' : t));
+      const partLens = parts.map((p, i) => (raw[i] || partOrder[i] ? p.bytes ?? info.partLens[i]! : info.partLens[i]!));
+      return { ...info, keyTypes, partLens, partOrder };
+    }
     // Its length is the field's (2 bytes for vlan id), not an integer's default 4.
     const partLens = parts.map((p, i) => (partOrder[i] ? (p as { bytes?: number }).bytes ?? info.partLens[i]! : info.partLens[i]!));
     if (partOrder.some(Boolean)) return { ...info, partOrder, partLens };
