@@ -100,7 +100,8 @@ function atomJson(s: string, type: string): unknown {
   if (rng && type !== 'ipv6_addr') return { range: [atomJson(rng[1]!, type), atomJson(rng[2]!, type)] };
   if (/^"/.test(s)) return s.replace(/^"|"$/g, '');
   if (type === 'time' && /^(\d+(ms|d|h|m|s))+$/.test(s)) return seconds(s);
-  if (NUMERIC.has(type) && /^(0x[0-9a-f]+|\d+)$/.test(s)) return Number(s);
+  // Beyond 2^53 nft -j keeps the hex text (as jsonValue does).
+  if (NUMERIC.has(type) && /^(0x[0-9a-f]+|\d+)$/.test(s)) return BigInt(s) <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(s) : s;
   if (/^\d+$/.test(s) && type !== 'ipv4_addr') return Number(s);
   return s;
 }
@@ -280,6 +281,13 @@ export function stmtJson(st: Stmt, c: Ctx): unknown {
       return { [st.kind]: st.name };
     }
     case 'dynset': {
+      const info = c.sets.get(st.set);
+      if (info && info.flags & SET_EVAL && st.stmts.length === 1 && !st.data) {
+        // A meter, as the text listing prints it: key (with its timeout), the bare statement, size, name.
+        const key = exprJson(st.key, c);
+        const x = st.stmts[0]!;
+        return { meter: { key: st.timeout ? { elem: { val: key, timeout: Number(st.timeout / 1000n) } } : key, stmt: x.s === 'counter' ? { counter: null } : stmtJson(x, c), size: Number(info.raw.attrs.desc?.size ?? 0), name: st.set } };
+      }
       let elem = exprJson(st.key, c);
       if (st.timeout || st.stmts.length) {
         const e: Record<string, unknown> = { val: elem };
