@@ -202,6 +202,15 @@ const LEVEL_DEFAULT = 'warn';
 function plainJson(st: Extract<Stmt, { s: 'plain' }>, fam: Family): unknown {
   if (st.json !== undefined) return st.json;
   const t = st.text;
+  if (st.kind === 'synproxy') {
+    // synproxy [mss N] [wscale N] [timestamp] [sack-perm]: null when bare, flags always a list.
+    const o: Record<string, unknown> = {};
+    const m = t.match(/ mss (\d+)/); if (m) o.mss = Number(m[1]);
+    const w = t.match(/ wscale (\d+)/); if (w) o.wscale = Number(w[1]);
+    const f = [...t.matchAll(/ (timestamp|sack-perm)/g)].map((x) => x[1]!);
+    if (f.length) o.flags = f;
+    return { synproxy: Object.keys(o).length ? o : null };
+  }
   switch (st.kind) {
     case 'notrack': return { notrack: null };
     case 'log': {
@@ -213,7 +222,8 @@ function plainJson(st: Extract<Stmt, { s: 'plain' }>, fam: Family): unknown {
       const q = t.match(/ queue-threshold (\d+)/); if (q) o['queue-threshold'] = Number(q[1]);
       const l = t.match(/ level (\S+)/); if (l && l[1] !== LEVEL_DEFAULT) o.level = l[1];
       const f = [...t.matchAll(/ flags (tcp sequence,options|tcp sequence|tcp options|ip options|skuid|ether|all)/g)].map((m) => m[1]!);
-      if (f.length) o.flags = f.flatMap((x) => (x === 'tcp sequence,options' ? ['tcp sequence', 'tcp options'] : [x]));
+      // Every flag is the string "all" (log_stmt_json); any other set is a list.
+      if (f.length) o.flags = f.length === 1 && f[0] === 'all' ? 'all' : f.flatMap((x) => (x === 'tcp sequence,options' ? ['tcp sequence', 'tcp options'] : [x]));
       return { log: o };
     }
     case 'limit': {
