@@ -7,7 +7,7 @@
 import type { Family } from '../codec.js';
 import type { RawExpr, Rec } from './snapshot.js';
 import type { Constant, NExpr, Rhs, Stmt } from './model.js';
-import { SCTP_CHUNKS, CT_KEYS, fieldAt, ICMP_FIELD_TYPE, sctpChunkField, srhField, L3_BY_ETHERTYPE, L3_BY_NFPROTO, L4_BY_NUMBER, META_KEYS, PROTOS, RT_KEYS, SOCKET_KEYS, TCP_OPTIONS, IP6_EXTHDRS, type KeyDef } from './fields.js';
+import { SCTP_CHUNKS, CT_KEYS, fieldAt, ICMP_FIELD_TYPE, sctpChunkField, srhField, L3_BY_ETHERTYPE, L3_BY_NFPROTO, L4_BY_NUMBER, META_KEYS, PROTOS, RT_KEYS, SOCKET_KEYS, TCP_OPTIONS, IP6_EXTHDRS, XFRM_KEYS, FRAG_BITS, TCPOPT_BITS, type KeyDef } from './fields.js';
 import { toNum } from './types.js';
 import { actionStatement } from './statements.js';
 import { xtStatement } from './xt.js';
@@ -38,16 +38,6 @@ export function slot(reg: number): number {
 }
 
 const bytesOf = (d: Rec | undefined): Uint8Array => (d?.value as Uint8Array | undefined) ?? new Uint8Array(0);
-
-/** NFT_XFRM_KEY_* (nf_tables.h) as xfrm.c prints and types them. */
-const XFRM_KEYS: Record<number, { key: string; family?: string; type: string; bytes: number; order: 'big' | 'host' }> = {
-  1: { key: 'daddr', family: 'ip', type: 'ipv4_addr', bytes: 4, order: 'big' },
-  2: { key: 'daddr', family: 'ip6', type: 'ipv6_addr', bytes: 16, order: 'big' },
-  3: { key: 'saddr', family: 'ip', type: 'ipv4_addr', bytes: 4, order: 'big' },
-  4: { key: 'saddr', family: 'ip6', type: 'ipv6_addr', bytes: 16, order: 'big' },
-  5: { key: 'reqid', type: 'integer', bytes: 4, order: 'host' },
-  6: { key: 'spi', type: 'integer', bytes: 4, order: 'big' },
-};
 
 function keyExpr(t: 'meta' | 'ct' | 'rt' | 'socket', def: KeyDef | undefined, n: number): NExpr {
   const d = def ?? { name: `${t} key ${n}`, type: 'integer', bytes: 4, order: 'host' as const };
@@ -276,18 +266,6 @@ function cmp(ctx: FoldContext, d: Rec): void {
   }
   relation(ctx, e, op === '==' ? '' : op, { v: 'value', bytes: value });
 }
-
-/** frag header bitfields by the load (byte offset, length) and mask run (exthdr.c exthdr_frag). */
-const FRAG_BITS = [
-  { name: 'frag-off', offset: 2, len: 2, off: 0, bits: 13 },
-  { name: 'reserved2', offset: 3, len: 1, off: 5, bits: 2 },
-  { name: 'more-fragments', offset: 3, len: 1, off: 7, bits: 1 },
-];
-
-/** tcp option bitfields by option name: the byte load (offset, length) and mask run. */
-const TCPOPT_BITS: Record<string, typeof FRAG_BITS> = {
-  mptcp: [{ name: 'subtype', offset: 2, len: 1, off: 0, bits: 4 }],
-};
 
 function shiftDown(b: Uint8Array, shift: number, bytes: number): Uint8Array {
   const v = toNum(b, 'big') >>> shift;
