@@ -57,7 +57,7 @@ const PREFIX: Record<string, string> = {
   'expr-synproxy-attrs': 'NFTA_SYNPROXY_', 'expr-connlimit-attrs': 'NFTA_CONNLIMIT_', 'expr-queue-attrs': 'NFTA_QUEUE_',
   'expr-last-attrs': 'NFTA_LAST_', 'expr-secmark-attrs': 'NFTA_SECMARK_', 'expr-match-attrs': 'NFTA_MATCH_',
   'obj-ct-helper-attrs': 'NFTA_CT_HELPER_', 'obj-ct-timeout-attrs': 'NFTA_CT_TIMEOUT_', 'obj-ct-expect-attrs': 'NFTA_CT_EXPECT_',
-  'obj-synproxy-attrs': 'NFTA_SYNPROXY_',
+  'obj-synproxy-attrs': 'NFTA_SYNPROXY_', 'expr-xfrm-attrs': 'NFTA_XFRM_', 'expr-osf-attrs': 'NFTA_OSF_',
 };
 /** Spaces with no attributes (or a placeholder) have nothing to compare. */
 const EMPTY = new Set(['empty-attrs', 'expr-notrack-attrs', 'set-elem-flags-attrs']);

@@ -7,14 +7,14 @@ import type { RawRule, RawRuleset, RawTable, Rec } from '../text/snapshot.js';
 import type { NExpr, Rhs, Stmt } from '../text/model.js';
 import { FLAGS, HOST_ORDER, SYMBOLS, toBig, toNum, typeName, valueText, type ByteOrder, type ValueContext } from '../text/types.js';
 import { ruleStatements, tableSets, priorityText } from '../text/print.js';
-import { elementTexts, prefixLen, SET_ANONYMOUS, SET_CONSTANT, SET_EVAL, SET_INTERVAL, SET_MAP, SET_OBJECT, SET_TIMEOUT, type SetInfo } from '../text/sets.js';
+import { elementTexts, keyedBy, prefixLen, SET_ANONYMOUS, SET_CONSTANT, SET_EVAL, SET_INTERVAL, SET_MAP, SET_OBJECT, SET_TIMEOUT, type SetInfo } from '../text/sets.js';
 import { OBJECT_KINDS, timeoutPolicyPairs } from '../text/objects.js';
 import { byteUnit, verdictText } from '../text/statements.js';
 import { parseUdata, type Family } from '../codec.js';
 
 interface Ctx extends ValueContext { sets: Map<string, SetInfo>; family: Family }
 
-const NUMERIC = new Set(['integer', 'inet_service', 'mark', 'uid', 'gid', 'hex', 'raw']);
+const NUMERIC = new Set(['integer', 'inet_service', 'mark', 'uid', 'gid', 'hex', 'bitmask', 'raw']);
 
 /** One value as libnftables writes it. */
 export function jsonValue(type: string | undefined, b: Uint8Array, c: ValueContext, order?: ByteOrder): unknown {
@@ -24,6 +24,8 @@ export function jsonValue(type: string | undefined, b: Uint8Array, c: ValueConte
   if (FLAGS[t]) {
     const v = toNum(b, o);
     const names = FLAGS[t]!.filter(([bit]) => v & bit).map(([, n]) => n);
+    // No flag at all (ct event set 0) is the number.
+    if (v === 0) return 0;
     return names.length === 1 ? names[0] : names;
   }
   // Strings and quoted symbols (names of groups and realms, dates, hours, days) unquoted.
@@ -31,6 +33,7 @@ export function jsonValue(type: string | undefined, b: Uint8Array, c: ValueConte
   if (t === 'realm' || t === 'devgroup') { const s = valueText(t, b, c, undefined, o); return s.startsWith('"') ? s.slice(1, -1) : Number(s); }
   if (t === 'iface_index') { const i = toNum(b, o); return c.ifName?.(i) ?? i; }
   if (t === 'time') return Number(toBig(b, o) / 1000n);
+  if (t === 'ct_label') { const s = valueText(t, b, c, undefined, o); return /^\d+$/.test(s) ? Number(s) : s; }
   if (t === 'boolean') return toNum(b, o) !== 0;
   if (SYMBOLS[t] && !SYMBOLS[t]!.has(toNum(b, o))) return toNum(b, o);
   return valueText(t, b, c, undefined, o);
@@ -43,16 +46,18 @@ export function exprJson(e: NExpr, c: Ctx, hint?: NExpr): unknown {
       return { payload: { protocol: e.proto, field: e.field } };
     }
     case 'meta': return { meta: { key: e.key } };
-    case 'ct': {
-      const [l3, key] = e.key.includes(' ') ? e.key.split(' ') : [undefined, e.key];
-      return { ct: { key, ...(l3 ? { family: l3 } : {}), ...(e.dir ? { dir: e.dir } : {}) } };
-    }
+    // nft -j names ct keys by their template: "ip saddr" (NFT_CT_SRC_IP), or "saddr" for the
+    // generic NFT_CT_SRC whose family the text listing infers.
+    case 'ct': return { ct: { key: e.json ?? e.key, ...(e.dir ? { dir: e.dir } : {}) } };
     case 'rt': { const [fam, key] = e.key.includes(' ') ? e.key.split(' ') : [undefined, e.key]; return { rt: { key, ...(fam ? { family: fam } : {}) } }; }
     case 'socket': return { socket: { key: e.key } };
     case 'fib': return { fib: { result: e.result, flags: e.flags.filter((f) => f !== 'present') } };
     case 'numgen': return { numgen: { mode: e.mode, mod: e.mod, offset: e.offset ?? 0 } };
     case 'hash': return { [e.kind]: { mod: e.mod, ...(e.seed !== undefined ? { seed: e.seed } : {}), ...(e.offset ? { offset: e.offset } : {}), ...(e.of ? { expr: exprJson(e.of, c) } : {}) } };
     case 'exthdr': {
+      // Options nft has no template for: by kind, bit offset and bit length.
+      const num = e.desc.match(/^tcp option (\d+)$/) ?? e.desc.match(/^tcp option @(\d+),(\d+),(\d+)$/);
+      if (num) return { 'tcp option': { base: Number(num[1]), offset: Number(num[2] ?? 0), len: Number(num[3] ?? e.bytes * 8) } };
       const m = e.desc.match(/^tcp option (\S+)/);
       if (m) return { 'tcp option': { name: m[1], ...(e.field ? { field: e.field } : {}) } };
       const sc = e.desc.match(/^sctp chunk (\S+)/);
@@ -61,12 +66,14 @@ export function exprJson(e: NExpr, c: Ctx, hint?: NExpr): unknown {
     }
     case 'binop': {
       if (e.op === '<<' || e.op === '>>') return { [e.op]: [exprJson(e.left, c), toNum(e.right, 'host')] };
-      const r = jsonValue(e.type, e.right, c, e.order);
+      const r = e.type === 'tcp_flag' && e.right.length === 1 && !e.right2 ? flagTree(FLAGS.tcp_flag!.filter(([bit]) => e.right[0]! & bit).map(([, n]) => n)) : jsonValue(e.type, e.right, c, e.order);
       if (e.right2) return { '^': [{ '&': [exprJson(e.left, c), r] }, jsonValue(e.type, e.right2, c, e.order)] };
       return { [e.op]: [exprJson(e.left, c), r] };
     }
     case 'concat': return { concat: e.parts.map((p) => exprJson(p, c)) };
-    case 'map': return { map: { key: exprJson(e.key, c), data: setRefJson(e.set, c) } };
+    case 'map': return { map: { key: exprJson(e.key, c), data: setRefJson(e.set, c, e.key) } };
+    case 'xfrm': return { ipsec: { key: e.key, ...(e.family ? { family: e.family } : {}), dir: e.dir, spnum: e.spnum } };
+    case 'osf': return { osf: { key: e.key, ...(e.ttl ? { ttl: e.ttl } : {}) } };
     case 'const': return jsonValue(hint?.type, e.value, c, hint?.order);
     case 'raw': return e.text;
   }
@@ -77,15 +84,24 @@ function elementJson(info: SetInfo, c: ValueContext): unknown[] {
   return elementTexts(info, c).map((s) => textElementToJson(s, info));
 }
 
+/** A flag expression (`fin | psh | ack`) as libnftables nests it: left-associative "|" binops. */
+function flagTree(names: string[]): unknown {
+  return names.slice(1).reduce<unknown>((l, r) => ({ '|': [l, r] }), names[0]);
+}
+
 function atomJson(s: string, type: string): unknown {
+  if (type === 'tcp_flag' && s.includes(' | ')) return flagTree(s.split(' | '));
   const pre = s.match(/^(\S+)\/(\d+)$/);
   if (pre && (type === 'ipv4_addr' || type === 'ipv6_addr')) return { prefix: { addr: pre[1], len: Number(pre[2]) } };
-  if (SYMBOLS[type] && /^[a-z][a-z0-9-]*$/.test(s)) return s;
+  if ((SYMBOLS[type] || FLAGS[type]) && /^[a-z][a-z0-9-]*$/.test(s)) return s;
+  // A symbolic type's unnamed value (dscp 0x3f) is a plain number in JSON, as jsonValue has it.
+  if (SYMBOLS[type] && /^0x[0-9a-f]+$/.test(s)) return Number(s);
   const rng = s.match(/^([^-\s]+)-([^-\s]+)$/);
   if (rng && type !== 'ipv6_addr') return { range: [atomJson(rng[1]!, type), atomJson(rng[2]!, type)] };
   if (/^"/.test(s)) return s.replace(/^"|"$/g, '');
   if (type === 'time' && /^(\d+(ms|d|h|m|s))+$/.test(s)) return seconds(s);
-  if (NUMERIC.has(type) && /^(0x[0-9a-f]+|\d+)$/.test(s)) return Number(s);
+  // Beyond 2^53 nft -j keeps the hex text (as jsonValue does).
+  if (NUMERIC.has(type) && /^(0x[0-9a-f]+|\d+)$/.test(s)) return BigInt(s) <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(s) : s;
   if (/^\d+$/.test(s) && type !== 'ipv4_addr') return Number(s);
   return s;
 }
@@ -124,9 +140,10 @@ function seconds(t: string): number {
   return Math.floor(ms / 1000);
 }
 
-function setRefJson(name: string, c: Ctx): unknown {
+function setRefJson(name: string, c: Ctx, key?: NExpr): unknown {
   const info = c.sets.get(name);
-  if (info && info.flags & SET_ANONYMOUS) return { set: elementJson(info, c) };
+  // A bitfield key (mptcp subtype, dscp) holds its elements shifted: read them as the text printer does.
+  if (info && info.flags & SET_ANONYMOUS) return { set: elementJson(keyedBy(info, key as { shift?: number }), c) };
   return `@${name}`;
 }
 
@@ -136,6 +153,7 @@ function rhsJson(left: NExpr, r: Rhs, c: Ctx): unknown {
     case 'prefix': {
       const full = new Uint8Array(left.type === 'ipv6_addr' ? 16 : 4);
       full.set(r.bytes.subarray(0, full.length));
+      if (left.type === 'mark') return { prefix: { addr: jsonValue('mark', full, c, left.order), len: r.len } };
       return { prefix: { addr: valueText(left.type ?? 'ipv4_addr', full, c), len: r.len } };
     }
     // Unlike the text listing, nft -j keeps symbols in ranges: range_expr_json sets only
@@ -144,7 +162,7 @@ function rhsJson(left: NExpr, r: Rhs, c: Ctx): unknown {
       const t = left.type === 'inet_proto' ? 'integer' : left.type;
       return { range: [jsonValue(t, r.from, c, left.order), jsonValue(t, r.to, c, left.order)] };
     }
-    case 'set': return setRefJson(r.set, c);
+    case 'set': return setRefJson(r.set, c, left);
     case 'flags': return jsonValue(left.type, r.mask, c, left.order);
     case 'masked': return jsonValue(left.type, r.value, c, left.order);
     case 'bool': return r.exists;
@@ -182,7 +200,17 @@ function natJson(st: Extract<Stmt, { s: 'nat' }>, c: Ctx): unknown {
 const LEVEL_DEFAULT = 'warn';
 
 function plainJson(st: Extract<Stmt, { s: 'plain' }>, fam: Family): unknown {
+  if (st.json !== undefined) return st.json;
   const t = st.text;
+  if (st.kind === 'synproxy') {
+    // synproxy [mss N] [wscale N] [timestamp] [sack-perm]: null when bare, flags always a list.
+    const o: Record<string, unknown> = {};
+    const m = t.match(/ mss (\d+)/); if (m) o.mss = Number(m[1]);
+    const w = t.match(/ wscale (\d+)/); if (w) o.wscale = Number(w[1]);
+    const f = [...t.matchAll(/ (timestamp|sack-perm)/g)].map((x) => x[1]!);
+    if (f.length) o.flags = f;
+    return { synproxy: Object.keys(o).length ? o : null };
+  }
   switch (st.kind) {
     case 'notrack': return { notrack: null };
     case 'log': {
@@ -194,7 +222,8 @@ function plainJson(st: Extract<Stmt, { s: 'plain' }>, fam: Family): unknown {
       const q = t.match(/ queue-threshold (\d+)/); if (q) o['queue-threshold'] = Number(q[1]);
       const l = t.match(/ level (\S+)/); if (l && l[1] !== LEVEL_DEFAULT) o.level = l[1];
       const f = [...t.matchAll(/ flags (tcp sequence,options|tcp sequence|tcp options|ip options|skuid|ether|all)/g)].map((m) => m[1]!);
-      if (f.length) o.flags = f.flatMap((x) => (x === 'tcp sequence,options' ? ['tcp sequence', 'tcp options'] : [x]));
+      // Every flag is the string "all" (log_stmt_json); any other set is a list.
+      if (f.length) o.flags = f.length === 1 && f[0] === 'all' ? 'all' : f.flatMap((x) => (x === 'tcp sequence,options' ? ['tcp sequence', 'tcp options'] : [x]));
       return { log: o };
     }
     case 'limit': {
@@ -232,9 +261,11 @@ export function stmtJson(st: Stmt, c: Ctx): unknown {
       const flagsOp = st.right.v === 'flags' || (st.right.v === 'masked' && st.right.value.length);
       const op = flagsOp ? 'in' : st.op === '' ? '==' : st.op;
       const left = st.right.v === 'masked' && st.right.value.length ? { '&': [exprJson(st.left, c), jsonValue(st.left.type, st.right.mask, c, st.left.order)] } : exprJson(st.left, c);
-      return { match: { op: st.right.v === 'masked' && st.right.value.length ? '==' : op, left, right: rhsJson(st.left, st.right, c) } };
+      // `tcp flags ! fin,rst` (data & flags == 0) is op "!" on the flags; `!= syn / fin,syn` keeps its !=.
+      if (st.right.v === 'masked' && !st.right.value.length) return { match: { op: '!', left, right: jsonValue(st.left.type, st.right.mask, c, st.left.order) } };
+      return { match: { op: st.right.v === 'masked' && st.right.value.length ? (st.op || '==') : op, left, right: rhsJson(st.left, st.right, c) } };
     }
-    case 'vmap': return { vmap: { key: exprJson(st.key, c), data: setRefJson(st.set, c) } };
+    case 'vmap': return { vmap: { key: exprJson(st.key, c), data: setRefJson(st.set, c, st.key) } };
     case 'mangle': return { mangle: { key: exprJson(st.target, c), value: exprJson(st.value, c, st.target) } };
     case 'verdict': return st.chain !== undefined ? { [st.verdict]: { target: st.chain } } : { [st.verdict]: null };
     case 'counter': return { counter: { packets: Number(st.packets), bytes: Number(st.bytes) } };
@@ -260,6 +291,13 @@ export function stmtJson(st: Stmt, c: Ctx): unknown {
       return { [st.kind]: st.name };
     }
     case 'dynset': {
+      const info = c.sets.get(st.set);
+      if (info && info.flags & SET_EVAL && st.stmts.length === 1 && !st.data) {
+        // A meter, as the text listing prints it: key (with its timeout), the bare statement, size, name.
+        const key = exprJson(st.key, c);
+        const x = st.stmts[0]!;
+        return { meter: { key: st.timeout ? { elem: { val: key, timeout: Number(st.timeout / 1000n) } } : key, stmt: x.s === 'counter' ? { counter: null } : stmtJson(x, c), size: Number(info.raw.attrs.desc?.size ?? 0), name: st.set } };
+      }
       let elem = exprJson(st.key, c);
       if (st.timeout || st.stmts.length) {
         const e: Record<string, unknown> = { val: elem };

@@ -168,3 +168,25 @@ export const SCTP_CHUNKS: Record<number, string> = {
   9: 'error', 10: 'cookie-echo', 11: 'cookie-ack', 12: 'ecne', 13: 'cwr', 14: 'shutdown-complete', 64: 'i-data', 128: 'asconf-ack',
   130: 're-config', 132: 'pad', 192: 'forward-tsn', 193: 'asconf', 194: 'i-forward-tsn',
 };
+
+/** NFT_XFRM_KEY_* (nf_tables.h) as xfrm.c prints and types them. */
+export const XFRM_KEYS: Record<number, { key: string; family?: string; type: string; bytes: number; order: 'big' | 'host' }> = {
+  1: { key: 'daddr', family: 'ip', type: 'ipv4_addr', bytes: 4, order: 'big' },
+  2: { key: 'daddr', family: 'ip6', type: 'ipv6_addr', bytes: 16, order: 'big' },
+  3: { key: 'saddr', family: 'ip', type: 'ipv4_addr', bytes: 4, order: 'big' },
+  4: { key: 'saddr', family: 'ip6', type: 'ipv6_addr', bytes: 16, order: 'big' },
+  5: { key: 'reqid', type: 'integer', bytes: 4, order: 'host' },
+  6: { key: 'spi', type: 'integer', bytes: 4, order: 'big' },
+};
+
+/** frag header bitfields by the load (byte offset, length) and mask run (exthdr.c exthdr_frag). */
+export const FRAG_BITS = [
+  { name: 'frag-off', offset: 2, len: 2, off: 0, bits: 13 },
+  { name: 'reserved2', offset: 3, len: 1, off: 5, bits: 2 },
+  { name: 'more-fragments', offset: 3, len: 1, off: 7, bits: 1 },
+];
+
+/** tcp option bitfields by option name: the byte load (offset, length) and mask run. */
+export const TCPOPT_BITS: Record<string, typeof FRAG_BITS> = {
+  mptcp: [{ name: 'subtype', offset: 2, len: 1, off: 0, bits: 4 }],
+};

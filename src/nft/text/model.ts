@@ -10,7 +10,7 @@ export interface Constant { t: 'const'; value: Uint8Array; type?: undefined; byt
 export type NExpr =
   | { t: 'payload'; proto: string; field: string; type: string; bytes: number; order: ByteOrder; /** address prefix loaded partially */ prefix?: number; /** bit shift of a bitfield value */ shift?: number; raw?: string }
   | { t: 'meta'; key: string; bare: boolean; type: string; bytes: number; order: ByteOrder }
-  | { t: 'ct'; key: string; dir?: string; type: string; bytes: number; order: ByteOrder }
+  | { t: 'ct'; key: string; dir?: string; type: string; bytes: number; order: ByteOrder; /** the key as nft -j names it, when not `key` (generic saddr/daddr) */ json?: string }
   | { t: 'rt'; key: string; type: string; bytes: number; order: ByteOrder }
   | { t: 'socket'; key: string; type: string; bytes: number; order: ByteOrder; level?: number }
   | { t: 'fib'; flags: string[]; result: string; type: string; bytes: number; order: ByteOrder }
@@ -20,6 +20,10 @@ export type NExpr =
   | { t: 'binop'; op: '&' | '|' | '^' | '>>' | '<<'; left: NExpr; right: Uint8Array; right2?: Uint8Array; type: string; bytes: number; order: ByteOrder }
   | { t: 'concat'; parts: NExpr[]; type: string; bytes: number; order: ByteOrder }
   | { t: 'map'; key: NExpr; set: string; type: string; bytes: number; order: ByteOrder }
+  /** ipsec in/out (xfrm.c): `family` names the address keys' protocol. */
+  | { t: 'xfrm'; dir: string; spnum: number; key: string; family?: string; type: string; bytes: number; order: ByteOrder }
+  /** osf (passive OS fingerprint): the genre name or name:version, ttl check loose/skip. */
+  | { t: 'osf'; key: 'name' | 'version'; ttl?: string; type: string; bytes: number; order: ByteOrder }
   | Constant
   | { t: 'raw'; text: string; type: string; bytes: number; order: ByteOrder };
 

@@ -5,7 +5,7 @@ import type { RawChain, RawRule, RawRuleset, RawTable, Rec } from './snapshot.js
 import type { NExpr, Rhs, Stmt } from './model.js';
 import { foldRule } from './registers.js';
 import { FLAGS, rangeType, toNum, valueText, type ByteOrder, type ValueContext } from './types.js';
-import { anonymousSetText, keyedBy, prefixLen, SET_ANONYMOUS, setDeclaration, setInfo, type SetInfo } from './sets.js';
+import { anonymousSetText, flagExprText, keyedBy, prefixLen, SET_ANONYMOUS, SET_EVAL, setDeclaration, setInfo, type SetInfo } from './sets.js';
 import { flowtableDeclaration, objectDeclaration, OBJECT_KINDS } from './objects.js';
 import { parseUdata } from '../codec.js';
 import type { Family } from '../codec.js';
@@ -42,21 +42,29 @@ export function exprText(e: NExpr, c: PrintCtx, hint?: NExpr): string {
     case 'fib': return `fib ${e.flags.filter((f) => f !== 'present').join(' . ')} ${e.result}`;
     case 'numgen': return `numgen ${e.mode} mod ${e.mod}${e.offset ? ` offset ${e.offset}` : ''}`;
     case 'hash': return e.kind === 'jhash'
-      ? `jhash ${e.of ? exprText(e.of, c) : ''} mod ${e.mod}${e.seed ? ` seed 0x${e.seed.toString(16)}` : ''}${e.offset ? ` offset ${e.offset}` : ''}`
+      ? `jhash ${e.of ? exprText(e.of, c) : ''} mod ${e.mod}${e.seed !== undefined ? ` seed 0x${e.seed.toString(16)}` : ''}${e.offset ? ` offset ${e.offset}` : ''}`
       : `symhash mod ${e.mod}${e.offset ? ` offset ${e.offset}` : ''}`;
     case 'exthdr': return e.field ? `${e.desc} ${e.field}` : e.desc;
     case 'binop': {
       const l = e.left.t === 'binop' ? `(${exprText(e.left, c)})` : exprText(e.left, c);
       if (e.op === '<<' || e.op === '>>') return `${l} ${e.op} ${toNum(e.right, 'host')}`;
-      const r = typed(e.type, e.order, e.right, c);
+      // A tcp flags mask is a flag expression: `tcp flags & (fin | syn) == { ... }`.
+      const r = e.type === 'tcp_flag' && e.right.length === 1 && !e.right2 ? parenFlags(e.right[0]!) : typed(e.type, e.order, e.right, c);
       if (e.right2) return `(${l} & ${r}) ^ ${typed(e.type, e.order, e.right2, c)}`;
       return `${l} ${e.op} ${r}`;
     }
     case 'concat': return e.parts.map((p) => exprText(p, c)).join(' . ');
     case 'map': return `${exprText(e.key, c)} map ${setRef(e.set, c, e.key)}`;
+    case 'xfrm': return `ipsec ${e.dir}${e.spnum ? ` spnum ${e.spnum}` : ''}${e.family ? ` ${e.family}` : ''} ${e.key}`;
+    case 'osf': return `osf ${e.ttl ? `ttl ${e.ttl} ` : ''}${e.key}`;
     case 'const': return typed(hint?.type, hint?.order, e.value, c);
     case 'raw': return e.text;
   }
+}
+
+function parenFlags(v: number): string {
+  const t = flagExprText('tcp_flag', v);
+  return t.includes(' | ') ? `(${t})` : t;
 }
 
 function flagList(type: string, b: Uint8Array, order: ByteOrder | undefined): string {
@@ -71,7 +79,7 @@ function rhsText(left: NExpr, r: Rhs, c: PrintCtx): string {
     case 'prefix': {
       const full = new Uint8Array(left.type === 'ipv6_addr' ? 16 : 4);
       full.set(r.bytes.subarray(0, full.length));
-      return `${typed(left.type, 'big', full, c)}/${r.len}`;
+      return `${typed(left.type, left.type === 'mark' ? left.order : 'big', full, c)}/${r.len}`;
     }
     case 'range': {
       // Ranges print numerically (meta l4proto 33-45, ct expiration 60s-3600s).
@@ -79,7 +87,7 @@ function rhsText(left: NExpr, r: Rhs, c: PrintCtx): string {
       return `${typed(t, left.order, r.from, c)}-${typed(t, left.order, r.to, c)}`;
     }
     case 'set': return setRef(r.set, c, left);
-    case 'flags': return flagList(left.type ?? '', r.mask, left.order);
+    case 'flags': return left.type === 'ct_label' ? typed(left.type, left.order, r.mask, c) : flagList(left.type ?? '', r.mask, left.order);
     case 'masked': return r.value.length ? `${flagList(left.type ?? '', r.value, left.order)} / ${flagList(left.type ?? '', r.mask, left.order)}` : `! ${flagList(left.type ?? '', r.mask, left.order)}`;
     case 'bool': return r.exists ? 'exists' : 'missing';
   }
@@ -163,6 +171,15 @@ export function stmtText(st: Stmt, c: PrintCtx): string {
       return `${st.kind} name "${st.name}"`;
     }
     case 'dynset': {
+      const info = c.sets.get(st.set);
+      if (info && info.flags & SET_EVAL && st.stmts.length && !st.data) {
+        // A meter (nft 1.0.6): a dynamic set with a per-element statement, printed with its
+        // size and the statement's bare name (its counter values live in the elements).
+        let m = `meter ${st.set}${info.raw.attrs.desc?.size ? ` size ${info.raw.attrs.desc.size}` : ''} { ${exprText(st.key, c)}`;
+        if (st.timeout) m += ` timeout ${valueText('time', u64(st.timeout))}`;
+        for (const x of st.stmts) m += ` ${x.s === 'counter' ? 'counter' : stmtText(x, c)}`;
+        return `${m} }`;
+      }
       let s = `${st.op} @${st.set} { ${exprText(st.key, c)}`;
       if (st.timeout) s += ` timeout ${valueText('time', u64(st.timeout))}`;
       for (const x of st.stmts) s += ` ${stmtText(x, c)}`;

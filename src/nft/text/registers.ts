@@ -7,7 +7,7 @@
 import type { Family } from '../codec.js';
 import type { RawExpr, Rec } from './snapshot.js';
 import type { Constant, NExpr, Rhs, Stmt } from './model.js';
-import { SCTP_CHUNKS, CT_KEYS, fieldAt, ICMP_FIELD_TYPE, sctpChunkField, srhField, L3_BY_ETHERTYPE, L3_BY_NFPROTO, L4_BY_NUMBER, META_KEYS, PROTOS, RT_KEYS, SOCKET_KEYS, TCP_OPTIONS, IP6_EXTHDRS, type KeyDef } from './fields.js';
+import { SCTP_CHUNKS, CT_KEYS, fieldAt, ICMP_FIELD_TYPE, sctpChunkField, srhField, L3_BY_ETHERTYPE, L3_BY_NFPROTO, L4_BY_NUMBER, META_KEYS, PROTOS, RT_KEYS, SOCKET_KEYS, TCP_OPTIONS, IP6_EXTHDRS, XFRM_KEYS, FRAG_BITS, TCPOPT_BITS, type KeyDef } from './fields.js';
 import { toNum } from './types.js';
 import { actionStatement } from './statements.js';
 import { xtStatement } from './xt.js';
@@ -26,6 +26,8 @@ export interface FoldContext {
   deps: Dep[];
   /** The icmp/icmpv6 type an earlier `icmp type X` established: it picks among fields sharing an offset. */
   icmpType?: number;
+  /** vlan headers stacked after the first (a `vlan type 8021q` seen): they shift the vlan fields. */
+  vlanDepth?: number;
   /** Key length of named/anonymous sets by name (a concatenated lookup spans registers). */
   setKeyLen: (name: string) => number | undefined;
 }
@@ -115,9 +117,10 @@ export function payloadExpr(ctx: FoldContext, base: number, offsetBytes: number,
   else if (base === 1) proto = ctx.l3 ?? defaultL3(ctx.family);
   else if (base === 2) proto = ctx.l4 ?? 'th';
   const rawText = (): string => `@${['ll', 'nh', 'th', 'ih'][base] ?? base},${bitOff},${bits}`;
-  let fd = proto ? fieldAt(proto, bitOff, bits, ctx.icmpType) : undefined;
+  const inner = 32 * (ctx.vlanDepth ?? 0);
+  let fd = proto ? fieldAt(proto, proto === 'vlan' ? bitOff - inner : bitOff, bits, ctx.icmpType) : undefined;
   if (!fd && proto === 'ether' && bitOff >= 112) {
-    const v = fieldAt('vlan', bitOff, bits);
+    const v = fieldAt('vlan', bitOff - inner, bits);
     if (v) { proto = 'vlan'; fd = v; }
   }
   if (fd && proto) {
@@ -150,6 +153,7 @@ export function maskRun(mask: Uint8Array): { off: number; bits: number } | undef
   return off < 0 ? undefined : { off, bits };
 }
 
+const popcount = (b: number): number => { let n = 0; for (let x = b; x; x &= x - 1) n++; return n; };
 const allOnes = (b: Uint8Array): boolean => b.every((x) => x === 0xff);
 const allZero = (b: Uint8Array): boolean => b.every((x) => x === 0);
 
@@ -164,7 +168,12 @@ function dependencyOf(ctx: FoldContext, left: NExpr, value: Uint8Array): Dep['la
     if (t === 0x8100) { ctx.l2 = 'vlan'; return 'll'; }
     ctx.l3 = L3_BY_ETHERTYPE[t]; return 'network';
   }
-  if (left.t === 'payload' && left.proto === 'vlan' && left.field === 'type') { ctx.l3 = L3_BY_ETHERTYPE[toNum(value, 'big')]; return 'network'; }
+  if (left.t === 'payload' && left.proto === 'vlan' && left.field === 'type') {
+    const t = toNum(value, 'big');
+    // Another vlan header (802.1ad outer, 802.1q inner): the next vlan fields are 4 bytes further on; nft keeps printing this match.
+    if (t === 0x8100 || t === 0x88a8) { ctx.vlanDepth = (ctx.vlanDepth ?? 0) + 1; return undefined; }
+    ctx.l3 = L3_BY_ETHERTYPE[t]; return 'network';
+  }
   if (left.t === 'meta' && left.key === 'iiftype' && toNum(value, 'host') === 1) { ctx.l2 = 'ether'; return 'll'; }
   if (left.t === 'payload' && (left.proto === 'icmp' || left.proto === 'icmpv6') && left.field === 'type') { ctx.icmpType = value[0]; return 'icmp'; }
   return undefined;
@@ -173,9 +182,13 @@ function dependencyOf(ctx: FoldContext, left: NExpr, value: Uint8Array): Dep['la
 function relation(ctx: FoldContext, left: NExpr, op: string, right: Rhs): void {
   // A statement between a guard and the field that needs it keeps the guard (as nft does).
   if (ctx.stmts.length && ctx.stmts[ctx.stmts.length - 1]!.s !== 'match') ctx.deps = [];
-  touchLayers(ctx, left);
+  // `vlan type ip` is itself a guard (for the network header): nft keeps the `ether type 8021q` before it.
+  const vlanGuard = left.t === 'payload' && left.proto === 'vlan' && left.field === 'type' && right.v === 'value' && (op === '' || op === '==');
+  if (!vlanGuard) touchLayers(ctx, left);
   if (op === '' && left.t === 'binop') op = '==';
   if (op === '' && left.type === 'tcp_flag' && right.v === 'value') op = '==';
+  // Several tcp flags compared whole are no single symbol: nft prints the number (tcp flags == 0xff).
+  if (left.type === 'tcp_flag' && right.v === 'value' && right.bytes.length === 1 && popcount(right.bytes[0]!) > 1) left = { ...left, type: 'hex' } as NExpr;
   ctx.stmts.push({ s: 'match', left, op, right });
   if ((op === '' || op === '==') && right.v === 'value') {
     const layer = dependencyOf(ctx, left, right.bytes);
@@ -195,10 +208,23 @@ function cmp(ctx: FoldContext, d: Rec): void {
   if (e.t === 'binop' && e.op === '&' && !e.right2) {
     const left = e.left;
     const isFlags = left.type === 'ct_state' || left.type === 'ct_status' || left.type === 'tcp_flag' || left.type === 'ct_event';
+    // `ct label 127`: the label's bit tested (ct label & bit != 0).
+    if (left.type === 'ct_label' && op === '!=' && allZero(value)) return relation(ctx, left, '', { v: 'flags', mask: e.right });
     if (isFlags && op === '!=' && allZero(value)) return relation(ctx, left, '', { v: 'flags', mask: e.right });
     if (isFlags && op === '==' && allZero(value)) return relation(ctx, left, '', { v: 'masked', value: new Uint8Array(0), mask: e.right });
     const same = value.every((x, i) => x === e.right[i]);
-    if (isFlags && (op === '==' || op === '!=') && !same) return relation(ctx, left, op === '==' ? '' : op, { v: 'masked', value, mask: e.right });
+    // nft keeps `data & flag == flag` for one flag only; several print as `syn,ack / syn,ack`.
+    const single = same && value.reduce((n, b) => n + popcount(b), 0) === 1;
+    if (isFlags && (op === '==' || op === '!=') && !single) {
+      // A mask of the whole field is no mask: nft prints the compare alone (tcp flags == 0xff).
+      if (allOnes(e.right) && left.bytes === e.right.length && op === '==') return relation(ctx, left, '==', { v: 'value', bytes: value });
+      return relation(ctx, left, op === '==' ? '' : op, { v: 'masked', value, mask: e.right });
+    }
+    // mark is the other type nft gives prefix notation (DTYPE_F_PREFIX): meta mark 0xffffff00/24.
+    if (left.type === 'mark' && (left.t === 'meta' || left.t === 'ct') && (op === '==' || op === '!=')) {
+      const run = maskRun(Uint8Array.from(e.right).reverse());
+      if (run && run.off === 0 && run.bits < 32) return relation(ctx, left, op === '==' ? '' : op, { v: 'prefix', bytes: value, len: run.bits });
+    }
     if ((left.type === 'ipv4_addr' || left.type === 'ipv6_addr') && (left.t === 'payload' || left.t === 'ct')) {
       const run = allZero(e.right) ? { off: 0, bits: 0 } : maskRun(e.right);
       if (run && run.off === 0) return relation(ctx, { ...left, bytes: left.type === 'ipv4_addr' ? 4 : 16, ...(left.t === 'payload' ? { prefix: undefined } : {}) } as NExpr, op === '==' ? '' : op, { v: 'prefix', bytes: value, len: run.bits });
@@ -219,6 +245,10 @@ function cmp(ctx: FoldContext, d: Rec): void {
       return;
     }
   }
+  if (e.t === 'ct' && (e.type === 'ipv4_addr' || e.type === 'ipv6_addr') && value.length < e.bytes && (op === '==' || op === '!=')) {
+    // A byte-aligned ct address prefix: nft compares the leading bytes only (no bitwise).
+    return relation(ctx, e, op === '==' ? '' : op, { v: 'prefix', bytes: value, len: value.length * 8 });
+  }
   if (e.t === 'payload' && e.prefix !== undefined) {
     return relation(ctx, { ...e, prefix: undefined, bytes: e.type === 'ipv4_addr' ? 4 : e.type === 'ipv6_addr' ? 16 : 6 }, op === '==' ? '' : op, { v: 'prefix', bytes: value, len: e.prefix });
   }
@@ -236,13 +266,6 @@ function cmp(ctx: FoldContext, d: Rec): void {
   }
   relation(ctx, e, op === '==' ? '' : op, { v: 'value', bytes: value });
 }
-
-/** frag header bitfields by the load (byte offset, length) and mask run (exthdr.c exthdr_frag). */
-const FRAG_BITS = [
-  { name: 'frag-off', offset: 2, len: 2, off: 0, bits: 13 },
-  { name: 'reserved2', offset: 3, len: 1, off: 5, bits: 2 },
-  { name: 'more-fragments', offset: 3, len: 1, off: 7, bits: 1 },
-];
 
 function shiftDown(b: Uint8Array, shift: number, bytes: number): Uint8Array {
   const v = toNum(b, 'big') >>> shift;
@@ -289,6 +312,12 @@ function bitwise(ctx: FoldContext, d: Rec): void {
       }
     }
   }
+  if (src.t === 'exthdr' && src.desc.startsWith('tcp option ') && allZero(xor)) {
+    // A tcp option bitfield (mptcp subtype): a masked load of its byte (tcpopt.c templates).
+    const at = /^@(\d+),(\d+)$/.exec(src.field), run = maskRun(mask);
+    const fb = at && run ? TCPOPT_BITS[src.desc.slice(11)]?.find((x) => x.offset === Number(at[1]) && x.len === Number(at[2]) && x.off === run.off && x.bits === run.bits) : undefined;
+    if (fb) { put(ctx, d.dreg, { ...src, field: fb.name, bytes: Math.ceil(fb.bits / 8), shift: fb.len * 8 - fb.off - fb.bits }); return; }
+  }
   if (src.t === 'exthdr' && src.desc === 'frag' && allZero(xor)) {
     // frag's bitfields (frag-off, reserved2, more-fragments): a masked load of their bytes.
     const at = /^@(\d+),(\d+)$/.exec(src.field), run = maskRun(mask);
@@ -319,7 +348,7 @@ function load(ctx: FoldContext, name: string, d: Rec): boolean {
         // ct saddr/daddr print with the network protocol nft inferred (and its guard dropped).
         const l3 = ctx.l3 ?? defaultL3(ctx.family) ?? 'ip';
         useLayer(ctx, 'network');
-        e = { t: 'ct', key: `${l3} ${d.key === 8 ? 'saddr' : 'daddr'}`, type: l3 === 'ip6' ? 'ipv6_addr' : 'ipv4_addr', bytes: l3 === 'ip6' ? 16 : 4, order: 'big' };
+        e = { t: 'ct', key: `${l3} ${d.key === 8 ? 'saddr' : 'daddr'}`, json: d.key === 8 ? 'saddr' : 'daddr', type: l3 === 'ip6' ? 'ipv6_addr' : 'ipv4_addr', bytes: l3 === 'ip6' ? 16 : 4, order: 'big' };
       }
       if (d.direction !== undefined) e.dir = d.direction === 0 ? 'original' : 'reply';
       put(ctx, d.dreg, e);
@@ -345,11 +374,23 @@ function load(ctx: FoldContext, name: string, d: Rec): boolean {
     case 'hash': {
       const kind = d.type === 1 ? 'symhash' : 'jhash';
       const of = kind === 'jhash' ? get(ctx, d.sreg, d.len) : undefined;
-      put(ctx, d.dreg, { t: 'hash', kind, ...(of ? { of } : {}), mod: d.modulus, ...(d.seed ? { seed: d.seed } : {}), ...(d.offset ? { offset: d.offset } : {}), type: 'integer', bytes: 4, order: 'host' });
+      put(ctx, d.dreg, { t: 'hash', kind, ...(of ? { of } : {}), mod: d.modulus, ...(d.seed !== undefined ? { seed: d.seed } : {}), ...(d.offset ? { offset: d.offset } : {}), type: 'integer', bytes: 4, order: 'host' });
+      return true;
+    }
+    case 'xfrm': {
+      // xfrm.c's templates: addresses and spi in network order, reqid in host order.
+      const k = XFRM_KEYS[d.key] ?? { key: `key ${d.key}`, type: 'integer', bytes: 4, order: 'host' as const };
+      put(ctx, d.dreg, { t: 'xfrm', dir: d.dir === 0 ? 'in' : d.dir === 1 ? 'out' : `(unknown dir ${d.dir})`, spnum: Number(d.spnum ?? 0), ...k });
+      return true;
+    }
+    case 'osf': {
+      // osf.c: a genre string of NFT_OSF_MAXGENRELEN (16) bytes; ttl 1 loose, 2 skip, 0 the default.
+      const ttl = d.ttl === 1 ? 'loose' : d.ttl === 2 ? 'skip' : undefined;
+      put(ctx, d.dreg, { t: 'osf', key: Number(d.flags ?? 0) & 1 ? 'version' : 'name', ...(ttl ? { ttl } : {}), type: 'string', bytes: 16, order: 'host' });
       return true;
     }
     case 'exthdr': {
-      if (d.sreg !== undefined) return false;
+      if (d.sreg !== undefined || d.dreg === undefined) return false;
       put(ctx, d.dreg, exthdrExpr(d));
       return true;
     }

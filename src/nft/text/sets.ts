@@ -29,6 +29,8 @@ export interface SetInfo {
    */
   keyShift?: number;
   keyBytes?: number;
+  /** Per part of a concatenated key: an integer header field (vlan id) is held in network order. */
+  partOrder?: ('big' | 'host' | undefined)[];
   objType?: number;
   raw: RawSet;
 }
@@ -71,7 +73,7 @@ function minusOne(b: Uint8Array): Uint8Array {
 }
 
 /** One key value (a concatenation split into its parts by register width). */
-export function keyText(info: Pick<SetInfo, 'keyTypes' | 'partLens' | 'keyHost' | 'keyBig' | 'keyShift' | 'keyBytes'> & { flags?: number }, key: Uint8Array, ctx: ValueContext): string {
+export function keyText(info: Pick<SetInfo, 'keyTypes' | 'partLens' | 'keyHost' | 'keyBig' | 'keyShift' | 'keyBytes' | 'partOrder'> & { flags?: number }, key: Uint8Array, ctx: ValueContext): string {
   if (info.keyShift !== undefined && info.keyBytes !== undefined && info.keyTypes.length === 1) {
     // The element spans the loaded bytes (the set's key length); the field is keyBytes wide.
     let v = toBig(key, 'big') >> BigInt(info.keyShift);
@@ -87,10 +89,16 @@ export function keyText(info: Pick<SetInfo, 'keyTypes' | 'partLens' | 'keyHost' 
   info.keyTypes.forEach((t, i) => {
     const n = info.partLens[i] ?? TYPE_SIZE[t] ?? 4;
     // Interval sets hold every part big-endian, host-order types too (as single keys).
-    out.push(valueText(t, key.subarray(off, off + n), ctx, undefined, interval ? 'big' : undefined));
+    out.push(valueText(t, key.subarray(off, off + n), ctx, undefined, interval ? 'big' : info.partOrder?.[i]));
     off += Math.ceil(n / 4) * 4;
   });
   return out.join(' . ');
+}
+
+/** A bitmask value as nft's flag expression: its flags low to high joined by ` | `. */
+export function flagExprText(type: string, v: number): string {
+  const names = (FLAGS[type] ?? []).filter(([bit]) => v & bit).map(([, n]) => n);
+  return names.length ? names.join(' | ') : `0x${v.toString(16)}`;
 }
 
 export function prefixLen(lo: Uint8Array, hi: Uint8Array): number | undefined {
@@ -187,10 +195,26 @@ export function elementTexts(info: SetInfo, ctx: ValueContext): string[] {
     const rest = elementTexts({ ...info, raw: { ...info.raw, elements: elems.filter((e) => !catchAll.includes(e)) } }, ctx);
     return [...rest, ...catchAll.map((e) => item('*', e))];
   }
+  if (!(info.flags & SET_INTERVAL) && info.keyTypes.length === 1 && info.keyTypes[0] === 'tcp_flag' && !info.keyShift) {
+    // tcp flags elements are flag expressions (`syn | ack`), which nft's mergesort orders by their
+    // leftmost, lowest flag; equal ones stay in the order nft holds them, the dump's reversed
+    // (a stable sort: { syn | ack, syn } from a dump of 0x02, 0x12).
+    const low = (e: Rec): number => { const v = key(e)[0] ?? 0; return v & -v; };
+    return [...elems].reverse().sort((a, b) => low(a) - low(b)).map((e) => item(flagExprText('tcp_flag', key(e)[0] ?? 0), e));
+  }
   if (!(info.flags & SET_INTERVAL)) {
     // nft lists elements sorted by key value (as a number in the key's byte order).
     const host = info.keyTypes.length === 1 && info.keyHost;
-    const k = (e: Rec): Uint8Array => (host ? Uint8Array.from(key(e)).reverse() : key(e));
+    // A concatenation sorts (nft's mergesort) as its parts' bytes without register padding,
+    // read as one host-endian number: the last part's last byte weighs most.
+    const unpadded = (b: Uint8Array): Uint8Array => {
+      const out: number[] = [];
+      let off = 0;
+      info.keyTypes.forEach((t, i) => { const n = info.partLens[i] ?? TYPE_SIZE[t] ?? 4; out.push(...b.subarray(off, off + n)); off += Math.ceil(n / 4) * 4; });
+      return Uint8Array.from(out).reverse();
+    };
+    const concat = info.keyTypes.length > 1;
+    const k = (e: Rec): Uint8Array => (concat ? unpadded(key(e)) : host ? Uint8Array.from(key(e)).reverse() : key(e));
     const list = [...elems].sort((a, b) => cmpBytes(k(a), k(b)));
     return list.map((e) => item(keyText(info, key(e), ctx), e));
   }
@@ -206,7 +230,9 @@ export function elementTexts(info: SetInfo, ctx: ValueContext): string[] {
     const e = sorted[i]!;
     if (elemFlags(e) & 1) continue;
     if (e['key-end']?.value) { out.push(item(rangeText(info, key(e), e['key-end'].value, ctx), e)); continue; }
-    const end = sorted.slice(i + 1).find((x) => elemFlags(x) & 1);
+    // A range ends before the next element, start or end: nft adds no end element where the
+    // next range starts right after (ip hdrlength vmap { 0-4 : drop, 5 : accept }).
+    const end = sorted[i + 1];
     const hi = end ? minusOne(key(end)) : new Uint8Array(key(e).length).fill(0xff);
     out.push(item(rangeText(info, key(e), hi, ctx), e));
   }
@@ -220,6 +246,22 @@ export function elementTexts(info: SetInfo, ctx: ValueContext): string[] {
 export function keyedBy(info: SetInfo, key: { type?: string; bytes?: number; shift?: number } | undefined): SetInfo {
   // A hex-typed field (comp flags) keyed into an integer set prints its elements in hex.
   if (key?.type === 'hex' && !key.shift && info.keyTypes.length === 1 && info.keyTypes[0] === 'integer') return { ...info, keyTypes: ['hex'], keyHost: false, keyBig: true };
+  const parts = (key as { t?: string; parts?: { t: string; order?: string; type?: string; bytes?: number }[] } | undefined)?.parts;
+  if (parts && parts.length === info.keyTypes.length && info.keyTypes.length > 1) {
+    // An integer-typed header field (vlan id) is held as loaded, in network order, where an
+    // integer otherwise reads in host order.
+    const partOrder = parts.map((p, i) => (p.t === 'payload' && (info.keyTypes[i] === 'integer' || info.keyTypes[i] === 'raw' ) ? (p.order === 'host' ? 'host' as const : 'big' as const) : undefined));
+    // A raw payload part (@ih,32,32) is shown in hex, as nft shows raw payload values.
+    const raw = parts.map((p) => p.t === 'payload' && !!(p as { raw?: string }).raw);
+    if (raw.some(Boolean)) {
+      const keyTypes = info.keyTypes.map((t, i) => (raw[i] ? 'raw' : t));
+      const partLens = parts.map((p, i) => (raw[i] || partOrder[i] ? p.bytes ?? info.partLens[i]! : info.partLens[i]!));
+      return { ...info, keyTypes, partLens, partOrder };
+    }
+    // Its length is the field's (2 bytes for vlan id), not an integer's default 4.
+    const partLens = parts.map((p, i) => (partOrder[i] ? (p as { bytes?: number }).bytes ?? info.partLens[i]! : info.partLens[i]!));
+    if (partOrder.some(Boolean)) return { ...info, partOrder, partLens };
+  }
   if (!key?.shift || info.keyTypes.length !== 1) return info;
   return { ...info, keyShift: key.shift, keyBytes: key.bytes ?? 1, keyTypes: [key.type ?? info.keyTypes[0]!], keyHost: false, keyBig: true };
 }

@@ -53,6 +53,8 @@ const EXTRA_SETS: Record<string, readonly A[]> = {
   'expr-secmark-attrs': [str('ctx', 1)],
   'expr-notrack-attrs': [],
   'expr-match-attrs': [str('name', 1), be('rev', 2), bin('info', 3)],
+  'expr-xfrm-attrs': [be('dreg', 1), be('key', 2), u8('dir', 3), be('spnum', 4)],
+  'expr-osf-attrs': [be('dreg', 1), u8('ttl', 2), be('flags', 3)],
   // Stateful objects (NFTA_OBJ_DATA by NFTA_OBJ_TYPE).
   'obj-ct-helper-attrs': [str('name', 1), be('l3proto', 2, 'u16'), u8('l4proto', 3)],
   'obj-ct-timeout-attrs': [be('l3proto', 1, 'u16'), u8('l4proto', 2), { name: 'data', value: 3, type: 'binary' }],
@@ -67,6 +69,7 @@ const EXTRA_EXPRS: Record<string, string> = {
   dup: 'expr-dup-attrs', fwd: 'expr-fwd-attrs', numgen: 'expr-numgen-attrs', hash: 'expr-hash-attrs', rt: 'expr-rt-attrs',
   socket: 'expr-socket-attrs', synproxy: 'expr-synproxy-attrs', connlimit: 'expr-connlimit-attrs', queue: 'expr-queue-attrs',
   last: 'expr-last-attrs', secmark: 'expr-secmark-attrs', notrack: 'expr-notrack-attrs', match: 'expr-match-attrs',
+  xfrm: 'expr-xfrm-attrs', osf: 'expr-osf-attrs',
 };
 
 /** NFT_OBJECT_* numbers to their data spaces (counter 1, quota 2, ct helper 3, limit 4, ...). */

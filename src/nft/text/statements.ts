@@ -4,7 +4,7 @@
 import type { Rec } from './snapshot.js';
 import type { NExpr, Stmt } from './model.js';
 import { get, touchLayers, exthdrExpr, maskRun, payloadExpr, type FoldContext } from './registers.js';
-import { CT_KEYS, META_KEYS } from './fields.js';
+import { CT_KEYS, META_KEYS, TCP_OPTIONS } from './fields.js';
 import { exprList } from './snapshot.js';
 import { SYMBOLS, timeText } from './types.js';
 
@@ -73,7 +73,13 @@ function logText(d: Rec): string {
 
 function rejectText(ctx: FoldContext, d: Rec): string {
   const type = Number(d.type ?? 0), code = Number(d['icmp-code'] ?? 0);
-  if (type === 1) return 'reject with tcp reset';
+  if (type === 1) {
+    // In ip and ip6 tables nft drops the `meta l4proto tcp` it added for the reset (inet,
+    // bridge and netdev listings keep it, as nft 1.0.6 does).
+    const dep = ctx.family === 'ip' || ctx.family === 'ip6' ? ctx.deps.find((x) => x.layer === 'transport') : undefined;
+    if (dep && ctx.l4 === 'tcp') { (ctx.stmts[dep.index] as { dropped?: boolean }).dropped = true; ctx.deps = ctx.deps.filter((x) => x !== dep); }
+    return 'reject with tcp reset';
+  }
   if (type === 2) return code === 1 ? 'reject' : `reject with icmpx ${SYMBOLS.icmpx_code!.get(code) ?? code}`;
   const inetLike = ctx.family !== 'ip' && ctx.family !== 'ip6';
   // icmp/icmpv6 by the family (or, in inet/bridge, the nfproto dependency that nft then drops).
@@ -177,7 +183,10 @@ export function actionStatement(ctx: FoldContext, name: string, d: Rec): Stmt | 
       return { s: 'objref', kind: kinds[d['imm-type']] ?? `object ${d['imm-type']}`, name: String(d['imm-name']) };
     }
     case 'dynset': {
-      const key = operand(ctx, d['sreg-key']) ?? { t: 'raw', text: '?', type: 'integer', bytes: 4, order: 'big' };
+      // The key spans as many registers as the set's key (a concatenation: ip saddr . ip daddr).
+      const kr = d['sreg-key'] === undefined ? undefined : get(ctx, Number(d['sreg-key']), ctx.setKeyLen(String(d['set-name'])));
+      touchLayers(ctx, kr);
+      const key = kr ?? { t: 'raw', text: '?', type: 'integer', bytes: 4, order: 'big' };
       const data = d['sreg-data'] !== undefined ? reg(ctx, d['sreg-data']) : undefined;
       const inner: Stmt[] = [];
       const exprs = d.expressions ? exprList(d.expressions) : d.expr ? [{ name: String(d.expr.name), data: d.expr.data ?? {} }] : [];
@@ -189,9 +198,13 @@ export function actionStatement(ctx: FoldContext, name: string, d: Rec): Stmt | 
       if (d.sreg === undefined) return undefined;
       const value = reg(ctx, d.sreg);
       // The target is the field at the write's location; a masked rewrite (ip dscp set) carries the field in the value.
-      if (value && value.t === 'binop' && value.right2 && value.left.t === 'payload') {
+      const same = value?.t === 'binop' && value.left.t === 'payload' && sameLoc(value.left, d);
+      if (value && value.t === 'binop' && value.left.t === 'payload' && (value.right2 || (same && (value.op === '&' || value.op === '|')))) {
+        // (x & mask) ^ xor of the bytes written back: the bits outside the mask are the field.
+        // The bitwise folder shortened the all-ones-field case to `| xor` and the zero case to `& mask`.
         const f = value.left;
-        const mask = value.right.map((m) => ~m & 0xff), xor = value.right2;
+        const keep = value.right2 ? value.right : value.op === '&' ? value.right : value.right.map((x) => ~x & 0xff);
+        const mask = keep.map((m) => ~m & 0xff), xor = value.right2 ?? (value.op === '|' ? value.right : new Uint8Array(keep.length));
         const loc = (f as { _loc?: [number, number, number] })._loc;
         const target = loc ? bitfield(ctx, loc, Uint8Array.from(mask)) : f;
         const shift = target.t === 'payload' ? target.shift ?? 0 : 0;
@@ -217,6 +230,11 @@ export function actionStatement(ctx: FoldContext, name: string, d: Rec): Stmt | 
       return value ? { s: 'mangle', target, value } : undefined;
     }
     case 'exthdr': {
+      if (d.sreg === undefined && d.dreg === undefined && Number(d.op) === 1) {
+        // Neither loads nor stores: the kernel strips the option (nft's `reset tcp option`).
+        const opt = TCP_OPTIONS[d.type];
+        return { s: 'plain', kind: 'reset', text: `reset tcp option ${opt?.name ?? d.type}`, json: { reset: { 'tcp option': opt ? { name: opt.name } : { base: d.type, offset: 0, len: 0 } } } };
+      }
       if (d.sreg === undefined) return undefined;
       const value = operand(ctx, d.sreg);
       const target = exthdrExpr(d);
@@ -228,6 +246,12 @@ export function actionStatement(ctx: FoldContext, name: string, d: Rec): Stmt | 
     default:
       return { s: 'plain', kind: 'unknown', text: `[ ${name} ]` };
   }
+}
+
+/** Whether a payload load reads exactly the bytes a payload write stores to. */
+function sameLoc(e: NExpr, d: Rec): boolean {
+  const loc = (e as { _loc?: [number, number, number] })._loc;
+  return !!loc && loc[0] === d.base && loc[1] === d.offset && loc[2] === d.len;
 }
 
 function fieldFor(ctx: FoldContext, d: Rec): NExpr {

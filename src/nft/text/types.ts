@@ -164,13 +164,21 @@ export function valueText(type: string, b: Uint8Array, ctx: ValueContext = {}, b
       return `"${s}*"`;
     }
     case 'mark': return hex0(toBig(b, order), 4);
-    case 'ct_label': return hex0(toBig(b, order), b.length);
+    case 'ct_label': {
+      // A label is a bit number (ct.c prints the lowest bit set; names would come from connlabel.conf).
+      const v = toBig(b, order);
+      if (v === 0n) return hex0(v, b.length);
+      let bit = 0;
+      while (!((v >> BigInt(bit)) & 1n)) bit++;
+      return String(bit);
+    }
     case 'time': return timeText(toBig(b, byteOrder ?? 'host'));
     case 'date': return `"${dateText(toBig(b, byteOrder ?? 'host'))}"`;
     case 'hour': return `"${hourText(toNum(b, byteOrder ?? 'host'))}"`;
     case 'day': { const d = SYMBOLS.day!.get(toNum(b, byteOrder ?? 'host')); if (d) return `"${d}"`; break; }
     case 'seconds': return `${toBig(b, byteOrder ?? 'host') / 1000n}s`;
-    case 'hex': return `0x${toBig(b, order).toString(16)}`;
+    // bitmask (a set keyed by comp flags) is integer-based but printed in hex, as hex is.
+    case 'hex': case 'bitmask': return `0x${toBig(b, order).toString(16)}`;
     case 'iface_index': {
       const i = toNum(b, order);
       const n = ctx.ifName?.(i);
@@ -191,6 +199,8 @@ export function valueText(type: string, b: Uint8Array, ctx: ValueContext = {}, b
     case 'raw': return `0x${toBig(b, 'big').toString(16)}`;
   }
   const flags = FLAGS[type];
+  // ct event's empty set prints unpadded (`ct event set 0x0`), unlike other bitmasks' zero.
+  if (type === 'ct_event' && toNum(b, order) === 0) return '0x0';
   if (flags) return flagsText(flags, toNum(b, order), bits);
   const v = toNum(b, order);
   const s = SYMBOLS[type]?.get(v);
