@@ -4,20 +4,11 @@ import type { SchemaLookup } from '../netlink/attribute-tree.js';
 import { messageTree } from '../netlink/attribute-tree.js';
 import type { MessageRef } from '../netlink/message.js';
 import type { RequestOptions } from '../netlink/socket.js';
-import { hexdump } from '../netlink/log.js';
 import { JsonArrayWriter, Output } from './output.js';
-import { renderMessage, toJson } from '../netlink/tree-text.js';
+import { messageHex, messageHexText, renderMessage, toJson } from '../netlink/tree-text.js';
 import { targetTitle, type Target } from './targets.js';
 
 export type RawMode = 'raw' | 'hex';
-
-function messageBytes(m: MessageRef): Uint8Array {
-  return m.buf.bytes.subarray(m.offset, m.end);
-}
-
-function hexOf(b: Uint8Array): string {
-  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
-}
 
 /**
  * Run `request` (one dump or several, built fresh per target) in each target and print every reply
@@ -40,8 +31,8 @@ export async function rawDump(
       const tree = messageTree(m, lookup);
       return json ? arr!.item(toJson({ netns: t.name, ...tree })) : out.write(`${renderMessage(tree).join('\n')}\n`);
     }
-    if (json) return arr!.item(JSON.stringify({ netns: t.name, type: m.type, type_name: lookup(m.type)?.name, length: m.length, hex: hexOf(messageBytes(m)) }));
-    return out.write(`${lookup(m.type)?.name ?? `type ${m.type}`} len ${m.length} seq ${m.seq}\n${hexdump(messageBytes(m))}\n`);
+    if (json) return arr!.item(JSON.stringify({ netns: t.name, ...messageHex(m, lookup) }));
+    return out.write(messageHexText(m, lookup));
   };
   for (const t of targets) {
     if (!json && titled) {

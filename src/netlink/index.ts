@@ -16,7 +16,7 @@ export {
   NetlinkSocket, type SocketOptions, type RequestOptions, type DumpOptions, type NamespaceTarget, type BulkOptions, type BulkFailure,
 } from './socket.js';
 export { hexdump } from './log.js';
-export { renderMessage, renderAttributes, toJson } from './tree-text.js';
+export { renderMessage, renderAttributes, toJson, messageHex, messageHexText } from './tree-text.js';
 export { datagramTree, type MessageTree, type AttrNode, type SchemaLookup } from './attribute-tree.js';
 export {
   Subscription, subscribe, messageState, type ChangeEvent, type ChangeType, type OverrunEvent, type SyncedEvent,

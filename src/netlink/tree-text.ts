@@ -1,7 +1,8 @@
 // Message trees (attribute-tree.ts) as text: one line per header, attribute and nest, values
 // decoded and unknown bytes in hex — what `netlinkts decode` and `--raw` print, and what a
 // test or a log can print of a capture.
-import type { AttrNode, MessageTree } from './attribute-tree.js';
+import type { AttrNode, MessageTree, SchemaLookup } from './attribute-tree.js';
+import type { MessageRef } from './message.js';
 import { hexdump } from './log.js';
 
 function hexBytes(hex: string): string {
@@ -83,4 +84,14 @@ export function toJson(v: unknown, space?: number): string {
     if (typeof x === 'bigint') return x.toString();
     return x;
   }, space);
+}
+
+/** One reply message as hex, for `--hex`: its header facts and bytes (JSON) or a hexdump (text). */
+export function messageHex(m: MessageRef, lookup: SchemaLookup): { type: number; type_name: string | undefined; length: number; hex: string } {
+  const b = m.buf.bytes.subarray(m.offset, m.end);
+  return { type: m.type, type_name: lookup(m.type)?.name, length: m.length, hex: Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex') };
+}
+
+export function messageHexText(m: MessageRef, lookup: SchemaLookup): string {
+  return `${lookup(m.type)?.name ?? `type ${m.type}`} len ${m.length} seq ${m.seq}\n${hexdump(m.buf.bytes.subarray(m.offset, m.end))}\n`;
 }

@@ -4,9 +4,9 @@
 // intermediate object keyed by spec names. The declaration still decides everything the
 // codec decides: which types are known, the length each needs, and what is kept raw (types
 // not declared, or left out of the index), in wire order. Straight-line code, as compile.ts.
-import { NLA_F_NESTED, NLA_F_NET_BYTEORDER, NLA_TYPE_MASK } from '../constants.js';
+import { NLA_TYPE_MASK } from '../constants.js';
 import { NetlinkDecodeError } from '../errors.js';
-import type { NetlinkBuffer, RawAttribute } from '../reader.js';
+import { rawAttribute, type NetlinkBuffer, type RawAttribute } from '../reader.js';
 import type { AttrDecl } from './types.js';
 
 /** What one index pass found. Reused from call to call: read it before the next pass. */
@@ -62,9 +62,7 @@ export function compileIndexer(set: string, decls: readonly AttrDecl[], opts: In
   let ${ps.map((p) => `${p} = 0`).join(', ')}; let raw; let pos = start;
   if (end > buf.length) bad('attribute area ends at ' + end + ', past the buffer (' + buf.length + ')', start);
   while (end - pos >= 4) {
-    const alen = view.getUint16(pos, true); const rawType = view.getUint16(pos + 2, true);
-    if (alen < 4) bad('attribute length ' + alen + ' is below the 4-byte header', pos);
-    if (alen > end - pos) bad('attribute type ' + (rawType & 0x3fff) + ' claims ' + alen + ' bytes, only ' + (end - pos) + ' remain', pos);
+    ${tlvHeader('alen')}
     const o = pos + 4; const l = alen - 4;
     switch (rawType & 0x3fff) {
     ${cases.join('\n    ')}
@@ -92,9 +90,17 @@ export function compileIndexer(set: string, decls: readonly AttrDecl[], opts: In
   };
 }
 
-function rawAttr(buf: NetlinkBuffer, rawType: number, off: number, len: number): RawAttribute {
-  const r: RawAttribute = { type: rawType & NLA_TYPE_MASK, data: buf.attrBytes(off, len) };
-  if (rawType & NLA_F_NESTED) r.nested = true;
-  if (rawType & NLA_F_NET_BYTEORDER) r.netByteOrder = true;
-  return r;
+/**
+ * The head of every generated TLV walk (here and in compile.ts's set decoders): read one
+ * attribute's length and type at `pos` and refuse a length below the header or past `end`.
+ */
+export function tlvHeader(len: string): string {
+  return `const ${len} = view.getUint16(pos, true); const rawType = view.getUint16(pos + 2, true);
+    if (${len} < 4) bad('attribute length ' + ${len} + ' is below the 4-byte header', pos);
+    if (${len} > end - pos) bad('attribute type ' + (rawType & 0x3fff) + ' claims ' + ${len} + ' bytes, only ' + (end - pos) + ' remain', pos);`;
+}
+
+/** An attribute a generated walk does not interpret, kept with its flags. */
+export function rawAttr(buf: NetlinkBuffer, rawType: number, off: number, len: number): RawAttribute {
+  return rawAttribute(buf, rawType & NLA_TYPE_MASK, off, len, rawType);
 }

@@ -11,7 +11,7 @@ import { MessageWriter } from '../writer.js';
 import type { AttrDecl, FamilyDecl, StructDecl, SubMessageFormat } from './types.js';
 import { codecFor, decodeSubMessage, lengthError, type Reader, type Writer } from './codecs.js';
 import { compileStruct, enumMaps, structOffsets, type CompiledStruct, type EnumMaps } from './values.js';
-import { compileIndexer, type AttrIndexer, type IndexOptions } from './attr-index.js';
+import { compileIndexer, rawAttr as raw, tlvHeader, type AttrIndexer, type IndexOptions } from './attr-index.js';
 
 const LE = true;
 const utf8 = new TextEncoder();
@@ -254,9 +254,7 @@ function setDecoder(name: string, attrs: readonly CompiledAttr[]): LevelDecoder 
   const body = `return function ${name.replace(/[^A-Za-z0-9_]/g, '_')}(buf, start, end, depth, later) {
   const view = buf.view; const bytes = buf.bytes; const out = {}; let pos = start;
   while (end - pos >= 4) {
-    const len = view.getUint16(pos, true); const rawType = view.getUint16(pos + 2, true);
-    if (len < 4) bad('attribute length ' + len + ' is below the 4-byte header', pos);
-    if (len > end - pos) bad('attribute type ' + (rawType & 0x3fff) + ' claims ' + len + ' bytes, only ' + (end - pos) + ' remain', pos);
+    ${tlvHeader('len')}
     const off = pos + 4; const l = len - 4;
     switch (rawType & 0x3fff) {
     ${cases.join('\n    ')}
@@ -272,13 +270,6 @@ function setDecoder(name: string, attrs: readonly CompiledAttr[]): LevelDecoder 
   const short = (a: CompiledAttr, want: number, len: number, off: number): never => lengthError(a.decl, want, len, off);
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
   return new Function('R', 'bad', 'short', 'raw', 'RAW', body)(attrs, bad, short, raw, RAW) as LevelDecoder;
-}
-
-function raw(buf: NetlinkBuffer, rawType: number, off: number, len: number): RawAttribute {
-  const r: RawAttribute = { type: rawType & NLA_TYPE_MASK, data: buf.attrBytes(off, len) };
-  if (rawType & NLA_F_NESTED) r.nested = true;
-  if (rawType & NLA_F_NET_BYTEORDER) r.netByteOrder = true;
-  return r;
 }
 
 function writeRaw(w: MessageWriter, r: RawAttribute): void {
